@@ -1,0 +1,1 @@
+"""The Yingyan desktop: supervision console, video wall and the township agent's window."""

@@ -1,0 +1,1 @@
+"""The Yingyan sync server: FastAPI over SQLAlchemy, HTTPS only."""
