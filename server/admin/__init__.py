@@ -1,0 +1,1 @@
+"""Administration: offices, the catalogue, the calendar, the simulated clock."""

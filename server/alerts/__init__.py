@@ -1,0 +1,1 @@
+"""Alerts: raised and resolved by the rules, moved by operators."""

@@ -1,0 +1,99 @@
+"""The FastAPI application: routers, error shape, the change notifier and the sweeper."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.concurrency import run_in_threadpool
+
+from server import errors
+from server.admin.routes import router as admin_router
+from server.alerts.routes import router as alerts_router
+from server.auth.routes import router as auth_router
+from server.batches.routes import router as batches_router
+from server.cameras.routes import router as cameras_router
+from server.cases.routes import router as cases_router
+from server.changes.notifier import ChangeNotifier
+from server.changes.routes import router as changes_router
+from server.context import Context, Settings
+from server.deps import ContextDep, ReadSession
+from server.evaluation import sweep
+from server.petitions.routes import router as petitions_router
+from shared import __version__
+from shared.timeutil import format_instant, to_datetime
+
+log = logging.getLogger("yingyan.server")
+health_router = APIRouter(tags=["health"])
+
+
+@health_router.get("/health", summary="Liveness, version, database and the server's time")
+def health(ctx: ContextDep, session: ReadSession) -> dict[str, Any]:
+    now = ctx.now(session)
+    year = to_datetime(now).year
+    cal = ctx.calendar(session)
+    warnings = [w for w in (cal.warning(year),) if w]
+    return {"status": "ok", "version": __version__, "database": ctx.db.dialect, "now": format_instant(now),
+            "simulated_clock": ctx.clock.simulated, "calendar_warnings": warnings}
+
+
+async def _sweeper(ctx: Context) -> None:
+    while True:
+        await asyncio.sleep(ctx.settings.sweep_interval)
+        try:
+            report = await run_in_threadpool(sweep, ctx)
+            if report.ran and report.evaluated:
+                log.info("sweep evaluated %d subjects in %.3f s", report.evaluated, report.seconds)
+        except Exception:  # the next round tries again
+            log.exception("sweep failed")
+
+
+def create_app(ctx: Context) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        notifier = ChangeNotifier(ctx.db)
+        await notifier.start()
+        ctx.notifier = notifier
+        task = asyncio.create_task(_sweeper(ctx))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await notifier.stop()
+            ctx.notifier = None
+
+    app = FastAPI(
+        title="Yingyan sync server",
+        version=__version__,
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    errors.install(app)
+    for router in (health_router, batches_router, alerts_router, cases_router, changes_router, auth_router,
+                   admin_router, cameras_router, petitions_router):
+        app.include_router(router, prefix="/api/v1")
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for ``uvicorn --factory`` worker processes (settings come from the environment)."""
+    data_dir = Path(os.environ["YINGYAN_DATA_DIR"])
+    sim = os.environ.get("YINGYAN_SIMULATED_CLOCK")
+    settings = Settings.from_data_dir(
+        data_dir,
+        simulated_clock=int(sim) if sim else None,
+        clock_rate=float(os.environ.get("YINGYAN_CLOCK_RATE", "0")),
+        sweep_interval=float(os.environ.get("YINGYAN_SWEEP_INTERVAL", "15")),
+    )
+    return create_app(Context(settings))

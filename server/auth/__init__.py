@@ -1,0 +1,1 @@
+"""Users, roles and bearer tokens (people and office machines)."""

@@ -1,0 +1,111 @@
+"""``POST /auth/token`` (sign-in) and ``POST /users`` (admin)."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field, StrictStr
+from sqlalchemy import select
+
+from server.audit import service as audit
+from server.auth import service
+from server.auth.models import User
+from server.context import real_now
+from server.deps import CallerDep, ContextDep, ReadSession, parse_model, read_json, require
+from server.errors import ApiError
+from server.security import hash_password, verify_password
+from shared.timeutil import format_instant
+
+router = APIRouter(tags=["auth"])
+WINDOW = 15 * 60
+MAX_USER_FAILURES = 10
+MAX_ADDRESS_FAILURES = 50
+
+
+class LoginIn(BaseModel):
+    username: Annotated[StrictStr, Field(min_length=1, max_length=100)]
+    password: Annotated[StrictStr, Field(min_length=1, max_length=1000)]
+
+
+class UserIn(BaseModel):
+    username: Annotated[StrictStr, Field(min_length=1, max_length=100, pattern=r"^[\w.\-@]+$")]
+    password: Annotated[StrictStr, Field(min_length=8, max_length=1000)]
+    role: Literal["admin", "operator", "investigator", "petition_officer", "leader"]
+    offices: list[Annotated[StrictStr, Field(max_length=64)]] = Field(default_factory=list, max_length=5000)
+    display_name: Annotated[StrictStr, Field(max_length=200)] = ""
+
+
+def _limited(session: Any, scope: str, key: str, limit: int) -> None:
+    if service.failures_since(session, scope, key, WINDOW) >= limit:
+        oldest = service.oldest_failure(session, scope, key, WINDOW) or time.time()
+        retry = max(1, math.ceil(oldest + WINDOW - time.time()))
+        raise ApiError(429, "RATE_LIMITED", f"too many failed attempts; try again in {retry} s",
+                       headers={"Retry-After": str(retry)})
+
+
+@router.post("/auth/token", summary="Sign in with a user name and password")
+async def login(request: Request, ctx: ContextDep) -> dict[str, Any]:
+    body = parse_model(LoginIn, await read_json(request, max_bytes=64 * 1024))
+    address = request.client.host if request.client else "unknown"
+    user_key = hashlib.sha256(body.username.lower().encode()).hexdigest()
+
+    def run() -> dict[str, Any]:
+        with ctx.db.writing() as session:
+            _limited(session, "login-user", user_key, MAX_USER_FAILURES)
+            _limited(session, "login-addr", address, MAX_ADDRESS_FAILURES)
+            user = session.scalars(select(User).where(User.username == body.username)).one_or_none()
+            ok = verify_password(user.password_hash if user else None, body.password)
+            if not ok or user is None or user.disabled:
+                service.record_failure(session, "login-user", user_key)
+                service.record_failure(session, "login-addr", address)
+                session.commit()
+                raise ApiError(401, "BAD_CREDENTIALS", "the user name or password is wrong")
+            token, expires = service.issue_token(session, user, real_now())
+            audit.append(session, at=real_now(), actor=user.username, action="auth.login", entity="user",
+                         entity_id=user.username, detail={"address": address})
+            return {"token": token, "role": user.role, "expires_at": format_instant(expires),
+                    "username": user.username, "display_name": user.display_name, "offices": user.offices}
+
+    return await run_in_threadpool(run)
+
+
+@router.post("/users", status_code=201, dependencies=[require("admin")], summary="Create a user")
+async def create_user(request: Request, ctx: ContextDep, caller: CallerDep) -> dict[str, Any]:
+    body = parse_model(UserIn, await read_json(request, max_bytes=1024 * 1024))
+
+    def run() -> dict[str, Any]:
+        with ctx.db.writing() as session:
+            if session.scalars(select(User).where(User.username == body.username)).first() is not None:
+                raise ApiError(409, "USER_EXISTS", f"user {body.username!r} already exists")
+            user = User(username=body.username, password_hash=hash_password(body.password), role=body.role,
+                        offices=body.offices, display_name=body.display_name, created_at=real_now())
+            session.add(user)
+            session.flush()
+            info = {"username": user.username, "role": user.role, "offices": user.offices,
+                    "display_name": user.display_name}
+            audit.append(session, at=real_now(), actor=caller.name, action="user.create", entity="user",
+                         entity_id=user.username, after=info)
+            return info
+
+    return await run_in_threadpool(run)
+
+
+@router.get("/users", dependencies=[require("admin")], summary="List users")
+def list_users(session: ReadSession) -> dict[str, Any]:
+    return {"users": [
+        {"username": u.username, "role": u.role, "offices": u.offices, "display_name": u.display_name,
+         "disabled": u.disabled}
+        for u in session.scalars(select(User).order_by(User.username))
+    ], "next": None}
+
+
+@router.get("/auth/me", summary="Who the token belongs to")
+def me(caller: CallerDep) -> dict[str, Any]:
+    return {"role": caller.role, "name": caller.name, "office": caller.office_code, "offices": list(caller.offices)}
+
+

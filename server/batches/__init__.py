@@ -1,0 +1,1 @@
+"""Batch import from offices: validation, atomic storage, idempotency, summaries."""

@@ -1,0 +1,429 @@
+"""Importing one batch from an office (spec 03 §1).
+
+The whole batch is one transaction: records, watermark, evaluation, alerts, change log,
+audit entry and the stored summary commit together or not at all. Bad records are
+rejected one by one with a code; the rest are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from server.audit import service as audit
+from server.batches.models import Batch
+from server.cases.models import ApprovalCase, ApprovalEvent, Evaluation
+from server.changes.service import ChangeWriter
+from server.context import FUTURE_TOLERANCE, Context
+from server.evaluation import Evaluator, office_json
+from server.offices.models import Office
+from server.petitions import service as petitions
+from server.petitions.models import Petition, PetitionEvent
+from server.security import hash_password
+from shared import protocol as p
+from shared.rules.approval import normalize_applicant
+from shared.timeutil import Instant, format_instant, to_instant
+
+SORT_KEYS = orjson.OPT_SORT_KEYS
+
+
+class BatchIdReused(Exception):
+    pass
+
+
+def records_digest(records: list[Any]) -> str:
+    """Canonical JSON (keys sorted, no whitespace) of the records, hashed."""
+    return hashlib.sha256(orjson.dumps(records, option=SORT_KEYS)).hexdigest()
+
+
+@dataclass
+class _Accepted:
+    index: int
+    id: str
+    record: Any
+    digest: str
+
+
+@dataclass
+class _Work:
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    accepted: list[_Accepted] = field(default_factory=list)
+    duplicates: int = 0
+
+    def reject(self, index: int, rid: str | None, code: str, message: str, field_name: str | None = None) -> None:
+        self.errors.append({"index": index, "id": rid, "code": code, "field": field_name, "message": message})
+
+
+def _canonical_id(raw: Any) -> str | None:
+    if not isinstance(raw, dict):
+        return None
+    rid = raw.get("id")
+    if not isinstance(rid, str):
+        return None
+    try:
+        return str(uuid.UUID(rid))
+    except ValueError:
+        return None
+
+
+def _existing_digests(session: Session, ids: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for model in (ApprovalEvent, Evaluation, Petition, PetitionEvent):
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for rid, digest in session.execute(select(model.id, model.digest).where(model.id.in_(chunk))):
+                found[rid] = digest
+    return found
+
+
+def import_batch(
+    ctx: Context, *, office_id: int, batch_id: str, records: list[Any], complete_until: str | None,
+    dry_run: bool,
+) -> bytes:
+    """Import (or, with ``dry_run``, only judge) a batch; returns the summary's JSON bytes."""
+    digest = records_digest(records)
+    with ctx.db.writing() as session:
+        stored = session.get(Batch, batch_id)
+        if stored is not None:
+            if stored.office_id == office_id and stored.records_digest == digest:
+                return stored.summary
+            raise BatchIdReused
+        office = session.get(Office, office_id)
+        assert office is not None
+        now = ctx.now(session)
+        if complete_until is None:
+            until = now
+        else:
+            until = to_instant(_parse_until(complete_until))
+        summary, changes = _import(ctx, session, office, batch_id, records, until, now, digest)
+        body = orjson.dumps(summary | {"dry_run": True} if dry_run else summary)
+        if dry_run:
+            session.rollback()
+            return body
+        changes.flush(session)
+        session.add(Batch(batch_id=batch_id, office_id=office.id, records_digest=digest, summary=body,
+                          processed_at=now))
+        audit.append(
+            session, at=now, actor=f"office:{office.code}", action="batch.import", entity="batch",
+            entity_id=batch_id, after={"records": digest},
+            detail={k: summary[k] for k in ("received", "imported", "duplicates", "rejected", "alerts_raised")},
+        )
+    ctx.committed()
+    return body
+
+
+class BadCompleteUntil(ValueError):
+    pass
+
+
+def _parse_until(text: str) -> Any:
+    from datetime import datetime
+
+    try:
+        value = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise BadCompleteUntil("complete_until is not an ISO 8601 timestamp") from None
+    if value.tzinfo is None:
+        raise BadCompleteUntil("complete_until needs a UTC offset, e.g. +08:00")
+    return value
+
+
+def _import(
+    ctx: Context, session: Session, office: Office, batch_id: str, records: list[Any], until: Instant,
+    now: Instant, digest: str,
+) -> tuple[dict[str, Any], ChangeWriter]:
+    work = _Work()
+    catalogue = ctx.catalogue(session)
+    seen_ids: set[str] = set()
+    parsed: list[tuple[int, str, Any, Any]] = []
+    for index, raw in enumerate(records):
+        rid_raw = p.record_id(raw)
+        try:
+            if isinstance(raw, dict) and isinstance(raw.get("kind"), str) and raw["kind"] not in p.RECORD_KINDS:
+                raise p.Rejection("UNKNOWN_KIND", f"record kind {raw['kind'][:40]!r} is not one the server knows",
+                                  "kind")
+            cid = _canonical_id(raw)
+            if cid is not None and cid in seen_ids:
+                raise p.Rejection("DUPLICATE_IN_BATCH", f"id {cid} appeared earlier in this batch", "id")
+            record = p.parse_record(raw)
+        except p.Rejection as r:
+            work.reject(index, rid_raw, r.code, r.message, r.field)
+            continue
+        rid = str(record.id)  # type: ignore[attr-defined]
+        seen_ids.add(rid)
+        parsed.append((index, rid, raw, record))
+
+    stored = _existing_digests(session, [rid for _, rid, _, _ in parsed])
+    limit = now + FUTURE_TOLERANCE
+
+    # Cases this batch refers to, with their power code (stored or set earlier in the batch).
+    case_nos = sorted({rec.case_no for _, _, _, rec in parsed if isinstance(rec, p._ApprovalEventBase)})
+    cases: dict[str, ApprovalCase] = {}
+    for start in range(0, len(case_nos), 500):
+        chunk = case_nos[start : start + 500]
+        for c in session.scalars(
+            select(ApprovalCase).where(ApprovalCase.office_id == office.id, ApprovalCase.case_no.in_(chunk))
+        ):
+            cases[c.case_no] = c
+    case_power: dict[str, str] = {no: c.power_code for no, c in cases.items()}
+    petition_ids = sorted(
+        {str(rec.petition_id) for _, _, _, rec in parsed if isinstance(rec, p.PetitionEvent)}
+    )
+    known_petitions: dict[str, int] = {}
+    for start in range(0, len(petition_ids), 500):
+        chunk = petition_ids[start : start + 500]
+        for pid, office_id in session.execute(
+            select(Petition.id, Petition.office_id).where(Petition.id.in_(chunk))
+        ):
+            known_petitions[pid] = office_id
+    codes = sorted({rec.receipt_code for _, _, _, rec in parsed if isinstance(rec, p.Petition) and rec.receipt_code})
+    taken_codes: set[str] = set()
+    for start in range(0, len(codes), 500):
+        taken_codes.update(session.scalars(
+            select(Petition.receipt_code).where(Petition.receipt_code.in_(codes[start : start + 500]))
+        ))
+
+    for index, rid, raw, rec in parsed:
+        record_digest = ctx.key.digest(orjson.dumps(raw, option=SORT_KEYS))
+        if rid in stored:
+            if stored[rid] == record_digest:
+                work.duplicates += 1
+            else:
+                work.reject(index, rid, "ID_CONFLICT",
+                            f"a record with id {rid} is already stored with different content", "id")
+            continue
+        at = rec.received_at if isinstance(rec, p.Petition) else rec.at
+        if to_instant(at) > limit:
+            name = "received_at" if isinstance(rec, p.Petition) else "at"
+            work.reject(index, rid, "FUTURE_TIMESTAMP",
+                        f"{name} {at.isoformat()} is more than 10 minutes after the server's time "
+                        f"{format_instant(now)}", name)
+            continue
+        if isinstance(rec, p._ApprovalEventBase):
+            item = catalogue.latest(rec.power_code)
+            if item is None:
+                work.reject(index, rid, "UNKNOWN_POWER", f"power code {rec.power_code!r} is not in the catalogue",
+                            "power_code")
+                continue
+            if isinstance(rec, p.NodeCompleted) and item.node(rec.node) is None:
+                nodes = ", ".join(n.code for n in item.nodes) or "none"
+                work.reject(index, rid, "UNKNOWN_NODE",
+                            f"node {rec.node!r} is not a node of {rec.power_code} (its nodes: {nodes})", "node")
+                continue
+            have = case_power.get(rec.case_no)
+            if have is not None and have != rec.power_code:
+                work.reject(index, rid, "CASE_MISMATCH",
+                            f"case {rec.case_no} already has events with power code {have!r}, not "
+                            f"{rec.power_code!r}", "power_code")
+                continue
+            case_power[rec.case_no] = rec.power_code
+        elif isinstance(rec, p.Petition):
+            if rec.receipt_code and rec.receipt_code in taken_codes:
+                work.reject(index, rid, "INVALID_FIELD", "receipt_code is already used by another petition",
+                            "receipt_code")
+                continue
+            if rec.receipt_code:
+                taken_codes.add(rec.receipt_code)
+            known_petitions[rid] = office.id
+        elif isinstance(rec, p.PetitionEvent):
+            owner = known_petitions.get(str(rec.petition_id))
+            if owner is None:
+                work.reject(index, rid, "INVALID_FIELD", f"petition {rec.petition_id} is not known", "petition_id")
+                continue
+            if owner != office.id:
+                work.reject(index, rid, "INVALID_FIELD",
+                            f"petition {rec.petition_id} belongs to another office", "petition_id")
+                continue
+        work.accepted.append(_Accepted(index, rid, rec, record_digest))
+
+    changes = ChangeWriter()
+    touched_cases, touched_petitions = _store(ctx, session, office, batch_id, work, cases, now)
+
+    old_watermark = office.watermark
+    new_watermark = until if old_watermark is None else max(old_watermark, until)
+    office_moved = new_watermark != old_watermark
+    office.watermark = new_watermark
+    office.last_batch_at = now
+    if office_moved:
+        office.version += 1
+    changes.add(topic="office", entity="office", entity_id=office.code, data=office_json(office, now), at=now)
+
+    ev = Evaluator(ctx, session, now, changes)
+    ev.offices[office.id] = office
+    case_ids = set(touched_cases) | set(ev.due_cases(office.id))
+    case_ids |= _duplicate_peers(session, touched_cases)
+    ev.cases(case_ids, touched=frozenset(touched_cases))
+    pet_ids = set(touched_petitions) | set(ev.due_petitions(office.id))
+    pet_ids |= _petition_peers(session, touched_petitions)
+    ev.petitions(pet_ids, touched=frozenset(touched_petitions))
+    ev.office(office)
+    ev.finish()
+
+    rejected = len(work.errors)
+    imported = len(work.accepted)
+    status = "ok" if rejected == 0 else ("rejected" if imported == 0 else "partial")
+    work.errors.sort(key=lambda e: e["index"])
+    summary = {
+        "batch_id": batch_id,
+        "office": office.code,
+        "status": status,
+        "received": len(records),
+        "imported": imported,
+        "duplicates": work.duplicates,
+        "rejected": rejected,
+        "errors": work.errors,
+        "alerts_raised": ev.alerts.raised,
+        "watermark": format_instant(new_watermark),
+        "processed_at": format_instant(now),
+    }
+    return summary, changes
+
+
+def _store(
+    ctx: Context, session: Session, office: Office, batch_id: str, work: _Work, cases: dict[str, ApprovalCase],
+    now: Instant,
+) -> tuple[list[int], list[str]]:
+    """Insert the accepted records; returns the case ids and petition ids they touch."""
+    watermark = office.watermark
+    events_by_case: dict[str, list[_Accepted]] = defaultdict(list)
+    evaluations: list[_Accepted] = []
+    new_petitions: list[_Accepted] = []
+    petition_events: list[_Accepted] = []
+    for a in work.accepted:
+        rec = a.record
+        if isinstance(rec, p._ApprovalEventBase):
+            events_by_case[rec.case_no].append(a)
+        elif isinstance(rec, p.Evaluation):
+            evaluations.append(a)
+        elif isinstance(rec, p.Petition):
+            new_petitions.append(a)
+        else:
+            petition_events.append(a)
+
+    new_cases = []
+    for case_no, accepted in events_by_case.items():
+        if case_no not in cases:
+            new_cases.append({"office_id": office.id, "case_no": case_no, "power_code": accepted[0].record.power_code,
+                              "state": "unknown", "version": 0})
+    if new_cases:
+        result = session.execute(insert(ApprovalCase).returning(ApprovalCase.id, ApprovalCase.case_no), new_cases)
+        created = {case_no: cid for cid, case_no in result}
+        for c in session.scalars(select(ApprovalCase).where(ApprovalCase.id.in_(list(created.values())))):
+            cases[c.case_no] = c
+
+    event_rows: list[dict[str, Any]] = []
+    touched_cases: list[int] = []
+    for case_no, accepted in events_by_case.items():
+        case = cases[case_no]
+        touched_cases.append(case.id)
+        for a in accepted:
+            rec = a.record
+            at = to_instant(rec.at)
+            data = rec.model_dump(
+                exclude={"kind", "id", "case_no", "power_code", "type", "at", "seq", "actor", "node"},
+                exclude_none=True,
+            )
+            event_rows.append({
+                "id": a.id, "case_id": case.id, "seq": rec.seq, "type": rec.type, "at": at, "actor": rec.actor,
+                "node": getattr(rec, "node", None), "data": data, "digest": a.digest,
+                "backdated": watermark is not None and at < watermark, "batch_id": batch_id, "arrived_at": now,
+            })
+            if isinstance(rec, p.Received) and (case.received_at is None or at < case.received_at):
+                case.received_at = at
+                case.applicant_key = normalize_applicant(rec.applicant_id)
+    if event_rows:
+        session.execute(insert(ApprovalEvent), event_rows)
+
+    if evaluations:
+        session.execute(insert(Evaluation), [
+            {"id": a.id, "office_id": office.id, "case_no": a.record.case_no, "rating": a.record.rating,
+             "at": to_instant(a.record.at), "comment": a.record.comment, "channel": a.record.channel,
+             "digest": a.digest, "batch_id": batch_id}
+            for a in evaluations
+        ])
+        rated = {a.record.case_no for a in evaluations}
+        missing = sorted(rated - set(cases))
+        for start in range(0, len(missing), 500):
+            for c in session.scalars(select(ApprovalCase).where(
+                ApprovalCase.office_id == office.id, ApprovalCase.case_no.in_(missing[start : start + 500])
+            )):
+                cases[c.case_no] = c
+        touched_cases += [cases[no].id for no in rated if no in cases]
+
+    touched_petitions: list[str] = []
+    for a in new_petitions:
+        rec: p.Petition = a.record
+        petitioner = rec.petitioner.model_dump() if rec.petitioner else None
+        session.add(Petition(
+            id=a.id, office_id=office.id, channel=rec.channel, received_at=to_instant(rec.received_at),
+            anonymous=rec.anonymous, petitioner_enc=petitions.encrypt_petitioner(ctx.key, a.id, petitioner),
+            identity_key=petitions.identity_key(ctx.key, rec.petitioner.id_number if rec.petitioner else None),
+            subject=rec.subject.model_dump(exclude_none=True), subject_name=rec.subject.name.strip(),
+            category=rec.category, content=rec.content, receipt_code=rec.receipt_code,
+            password_hash=hash_password(rec.query_password) if rec.query_password else None,
+            status="registered", digest=a.digest, batch_id=batch_id, version=0,
+        ))
+        touched_petitions.append(a.id)
+    if new_petitions:
+        session.flush()
+    if petition_events:
+        session.execute(insert(PetitionEvent), [
+            {"id": a.id, "petition_id": str(a.record.petition_id), "type": a.record.type,
+             "at": to_instant(a.record.at), "actor": a.record.actor, "days": a.record.days, "text": a.record.text,
+             "digest": a.digest, "batch_id": batch_id}
+            for a in petition_events
+        ])
+        touched_petitions += [str(a.record.petition_id) for a in petition_events]
+    return touched_cases, touched_petitions
+
+
+def _duplicate_peers(session: Session, case_ids: list[int]) -> set[int]:
+    """Cases whose DUPLICATE_CASE verdict may change because these cases arrived."""
+    if not case_ids:
+        return set()
+    keys: set[tuple[str, str]] = set()
+    for start in range(0, len(case_ids), 500):
+        for power, key in session.execute(
+            select(ApprovalCase.power_code, ApprovalCase.applicant_key).where(
+                ApprovalCase.id.in_(case_ids[start : start + 500]), ApprovalCase.applicant_key.is_not(None)
+            )
+        ):
+            keys.add((power, key))
+    if not keys:
+        return set()
+    from sqlalchemy import tuple_
+
+    out: set[int] = set()
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), 400):
+        out.update(session.scalars(select(ApprovalCase.id).where(
+            tuple_(ApprovalCase.power_code, ApprovalCase.applicant_key).in_(ordered[start : start + 400])
+        )))
+    return out
+
+
+def _petition_peers(session: Session, ids: list[str]) -> set[str]:
+    if not ids:
+        return set()
+    from sqlalchemy import tuple_
+
+    keys = {
+        (ik, name)
+        for ik, name in session.execute(
+            select(Petition.identity_key, Petition.subject_name).where(
+                Petition.id.in_(ids), Petition.identity_key.is_not(None)
+            )
+        )
+    }
+    if not keys:
+        return set()
+    return set(session.scalars(select(Petition.id).where(
+        tuple_(Petition.identity_key, Petition.subject_name).in_(sorted(keys))
+    )))

@@ -1,0 +1,1 @@
+"""Cameras of service-hall windows, configured by administrators, synced to consoles."""

@@ -1,0 +1,1 @@
+"""Approval cases (办件), their events and citizen ratings."""

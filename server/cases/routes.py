@@ -1,0 +1,105 @@
+"""``GET /approval-cases/{office}/{case_no}`` and the case list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from server.alerts.models import Alert
+from server.alerts.service import alert_json
+from server.cases import service
+from server.cases.models import ApprovalCase
+from server.deps import ContextDep, ReadSession, require
+from server.errors import ApiError
+from server.offices.models import Office
+from shared.rules import evaluate_case
+from shared.rules.common import RULES
+from shared.timeutil import format_instant
+
+router = APIRouter(tags=["cases"])
+READERS = require("admin", "operator", "leader", "investigator")
+
+
+@router.get("/approval-cases/{office}/{case_no}", dependencies=[READERS], summary="A case with its clocks")
+def get_case(office: str, case_no: str, ctx: ContextDep, session: ReadSession) -> dict[str, Any]:
+    o = session.scalars(select(Office).where(Office.code == office)).one_or_none()
+    case = None
+    if o is not None:
+        case = session.scalars(
+            select(ApprovalCase).where(ApprovalCase.office_id == o.id, ApprovalCase.case_no == case_no)
+        ).one_or_none()
+    if o is None or case is None:
+        raise ApiError(404, "NOT_FOUND", f"no case {office[:64]}/{case_no[:64]}")
+    now = ctx.now(session)
+    as_of = o.as_of(now)
+    events = service.load_events(session, [case.id]).get(case.id, [])
+    ratings = service.load_ratings(session, [case]).get((o.id, case.case_no), [])
+    codes = {oid: code for oid, code in session.execute(select(Office.id, Office.code))}
+    dup = service.load_duplicates(session, [case], codes).get(case.id)
+    catalogue = ctx.catalogue(session)
+    item = service.item_for_case(catalogue, case.power_code, events)
+    clocks: dict[str, Any] = {}
+    state = case.state
+    if item is not None:
+        result = evaluate_case(service.build_facts(case, o.code, item, events, ratings, dup), ctx.calendar(session),
+                               as_of)
+        clocks = result.clocks_json()
+        state = result.state
+        clocks["current_node"] = result.current_node
+    alerts = session.scalars(
+        select(Alert).where(Alert.subject_type == "case", Alert.subject_id == str(case.id)).order_by(Alert.id)
+    )
+    return {
+        "office": o.code,
+        "case_no": case.case_no,
+        "power_code": case.power_code,
+        "item": item.model_dump() if item else None,
+        "state": state,
+        "as_of": format_instant(as_of),
+        "clocks": clocks,
+        "events": [service.event_json(e) for e in events],
+        "evaluations": [
+            {"id": r.id, "rating": r.rating, "at": format_instant(r.at), "comment": r.comment} for r in ratings
+        ],
+        "alerts": [alert_json(a, o.code) for a in alerts],
+        "version": case.version,
+    }
+
+
+@router.get("/approval-cases", dependencies=[READERS], summary="Cases, newest first")
+def list_cases(
+    session: ReadSession,
+    office: str | None = None,
+    state: str | None = None,
+    limit: int = Query(500, ge=1, le=5000),
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    q = select(ApprovalCase, Office.code).join(Office, Office.id == ApprovalCase.office_id)
+    if office:
+        q = q.where(Office.code == office)
+    if state:
+        q = q.where(ApprovalCase.state == state)
+    if cursor:
+        try:
+            q = q.where(ApprovalCase.id < int(cursor))
+        except ValueError:
+            raise ApiError(400, "INVALID_CURSOR", "the cursor is not one this server gave") from None
+    rows = session.execute(q.order_by(ApprovalCase.id.desc()).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {
+        "cases": [service.case_summary(c, code) for c, code in rows],
+        "next": str(rows[-1][0].id) if more else None,
+    }
+
+
+@router.get("/rules", summary="The supervision rules with their names and severities")
+def list_rules() -> dict[str, Any]:
+    return {
+        "rules": [
+            {"code": r.code, "severity": r.severity, "name": {"zh_CN": r.name_zh, "en": r.name_en}, "clock": r.clock}
+            for r in RULES.values()
+        ]
+    }

@@ -1,0 +1,145 @@
+"""Approval cases: loading their facts in bulk, evaluating the rules, rendering them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from server.cases.models import ApprovalCase, ApprovalEvent, Evaluation
+from server.context import CatalogueSnapshot
+from shared.catalogue import PowerItem
+from shared.rules.approval import CaseEvent, CaseFacts, DuplicateRef, Rating, find_duplicate
+from shared.timeutil import format_instant
+
+CHUNK = 500
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(values), CHUNK):
+        yield values[i : i + CHUNK]
+
+
+def to_case_event(e: ApprovalEvent) -> CaseEvent:
+    d = e.data
+    return CaseEvent(
+        id=e.id,
+        type=e.type,
+        at=e.at,
+        seq=e.seq or 0,
+        actor=e.actor,
+        node=e.node,
+        reason_code=d.get("reason_code"),
+        amount_fen=d.get("amount_fen", 0),
+        result=d.get("result"),
+        reason=d.get("reason"),
+        legal_basis=d.get("legal_basis"),
+        backdated=e.backdated,
+    )
+
+
+def load_events(session: Session, case_ids: Sequence[int]) -> dict[int, list[ApprovalEvent]]:
+    out: dict[int, list[ApprovalEvent]] = defaultdict(list)
+    for chunk in _chunks(list(case_ids)):
+        for e in session.scalars(select(ApprovalEvent).where(ApprovalEvent.case_id.in_(chunk))):
+            out[e.case_id].append(e)
+    for events in out.values():
+        events.sort(key=lambda e: (e.at, e.seq or 0, e.arrived_at, e.id))
+    return out
+
+
+def load_ratings(session: Session, cases: Sequence[ApprovalCase]) -> dict[tuple[int, str], list[Evaluation]]:
+    out: dict[tuple[int, str], list[Evaluation]] = defaultdict(list)
+    keys = [(c.office_id, c.case_no) for c in cases]
+    for chunk in _chunks(keys):
+        rows = session.scalars(select(Evaluation).where(tuple_(Evaluation.office_id, Evaluation.case_no).in_(chunk)))
+        for r in rows:
+            out[(r.office_id, r.case_no)].append(r)
+    return out
+
+
+def load_duplicates(
+    session: Session, cases: Sequence[ApprovalCase], office_codes: dict[int, str]
+) -> dict[int, DuplicateRef]:
+    """For each case with an applicant, the earlier case that makes it a duplicate."""
+    keyed = [c for c in cases if c.applicant_key and c.received_at is not None]
+    if not keyed:
+        return {}
+    peers: dict[tuple[str, str], list[tuple[int, str, str]]] = defaultdict(list)
+    keys = sorted({(c.power_code, c.applicant_key) for c in keyed if c.applicant_key})
+    for chunk in _chunks(keys):
+        rows = session.execute(
+            select(ApprovalCase.power_code, ApprovalCase.applicant_key, ApprovalCase.received_at,
+                   ApprovalCase.office_id, ApprovalCase.case_no)
+            .where(tuple_(ApprovalCase.power_code, ApprovalCase.applicant_key).in_(chunk))
+            .where(ApprovalCase.received_at.is_not(None))
+        )
+        for power, key, received_at, office_id, case_no in rows:
+            peers[(power, key)].append((received_at, office_codes.get(office_id, ""), case_no))
+    out: dict[int, DuplicateRef] = {}
+    for c in keyed:
+        assert c.applicant_key is not None and c.received_at is not None
+        found = find_duplicate(
+            (c.received_at, office_codes.get(c.office_id, ""), c.case_no), peers[(c.power_code, c.applicant_key)]
+        )
+        if found:
+            out[c.id] = DuplicateRef(found[1], found[2], found[0])
+    return out
+
+
+def item_for_case(catalogue: CatalogueSnapshot, power_code: str, events: Sequence[ApprovalEvent]) -> PowerItem | None:
+    """The catalogue version in force when the case was accepted (or first seen)."""
+    accepted = next((e.at for e in events if e.type == "accepted"), None)
+    anchor = accepted if accepted is not None else (events[0].at if events else None)
+    return catalogue.in_force(power_code, anchor)
+
+
+def build_facts(
+    case: ApprovalCase,
+    office_code: str,
+    item: PowerItem,
+    events: Sequence[ApprovalEvent],
+    ratings: Sequence[Evaluation],
+    duplicate: DuplicateRef | None,
+) -> CaseFacts:
+    return CaseFacts(
+        office=office_code,
+        case_no=case.case_no,
+        item=item,
+        events=[to_case_event(e) for e in events],
+        ratings=[Rating(r.id, r.rating, r.at) for r in ratings],
+        duplicate_of=duplicate,
+    )
+
+
+def case_summary(case: ApprovalCase, office_code: str) -> dict[str, Any]:
+    """What the change feed carries for a case (the console's replica row)."""
+    return {
+        "office": office_code,
+        "case_no": case.case_no,
+        "power_code": case.power_code,
+        "state": case.state,
+        "received_at": format_instant(case.received_at),
+        "due": format_instant(case.due),
+        "version": case.version,
+    }
+
+
+def event_json(e: ApprovalEvent) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": e.id,
+        "type": e.type,
+        "at": format_instant(e.at),
+        "seq": e.seq,
+        "actor": e.actor,
+    }
+    if e.node:
+        out["node"] = e.node
+    out.update(e.data)
+    out["backdated"] = e.backdated
+    out["batch_id"] = e.batch_id
+    out["arrived_at"] = format_instant(e.arrived_at)
+    return out

@@ -1,0 +1,1 @@
+"""The versioned power catalogue and the working-day calendar uploads."""

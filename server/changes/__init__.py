@@ -1,0 +1,1 @@
+"""The change feed consoles replicate from, and the wake-up of long-polls."""

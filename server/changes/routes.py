@@ -1,0 +1,67 @@
+"""``GET /changes``: the change feed with long-poll."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
+
+from server.changes.service import ROLE_TOPICS, latest_seq, oldest_seq, read_changes
+from server.deps import CallerDep, ContextDep
+from server.errors import ApiError
+
+router = APIRouter(tags=["changes"])
+CURSOR_PREFIX = "c1."
+
+
+def parse_cursor(text: str | None) -> int:
+    if text is None or text == "":
+        return 0
+    if not text.startswith(CURSOR_PREFIX):
+        raise ApiError(400, "INVALID_CURSOR", "the cursor is not one this server gave")
+    try:
+        value = int(text[len(CURSOR_PREFIX):])
+    except ValueError:
+        raise ApiError(400, "INVALID_CURSOR", "the cursor is not one this server gave") from None
+    if value < 0:
+        raise ApiError(400, "INVALID_CURSOR", "the cursor is not one this server gave")
+    return value
+
+
+@router.get("/changes", summary="Every change the caller may see, in order; long-poll with wait")
+async def get_changes(
+    ctx: ContextDep,
+    caller: CallerDep,
+    since: str | None = None,
+    limit: int = Query(500, ge=1, le=5000),
+    wait: float = Query(0, ge=0, le=30),
+) -> dict[str, Any]:
+    if caller.role not in ROLE_TOPICS:
+        raise ApiError(403, "FORBIDDEN", "this token cannot read the change feed")
+    position = parse_cursor(since)
+
+    def read() -> tuple[list[dict[str, Any]], int, bool]:
+        with ctx.db.reading() as session:
+            if position:
+                head = latest_seq(session)
+                if position > head or (position < oldest_seq(session) - 1):
+                    raise ApiError(410, "CURSOR_EXPIRED",
+                                   "this cursor can no longer be served; read a fresh snapshot (no since)")
+            return read_changes(session, role=caller.role, since=position, limit=limit)
+
+    changes, cursor, more = await run_in_threadpool(read)
+    deadline = time.monotonic() + wait
+    while not changes and wait > 0:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        notifier = ctx.notifier
+        if notifier is None:
+            await asyncio.sleep(min(0.25, remaining))
+        else:
+            await notifier.wait(min(remaining, 5.0))  # type: ignore[attr-defined]
+        changes, cursor, more = await run_in_threadpool(read)
+    return {"changes": changes, "cursor": f"{CURSOR_PREFIX}{cursor}", "more": more}

@@ -1,0 +1,246 @@
+"""``yingyan server init | serve | migrate | backup | verify-audit``."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import os
+import shutil
+import sqlite3
+import sys
+from pathlib import Path
+
+from shared.timeutil import format_instant, parse_instant
+
+
+def _data_dir(value: str) -> Path:
+    return Path(value).expanduser().resolve()
+
+
+def _write_secret(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.chmod(0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text + "\n")
+
+
+def migrate_database(url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    cfg.attributes["configure_logger"] = False
+    command.upgrade(cfg, "head")
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from server.auth.models import Token, User
+    from server.context import real_now
+    from server.db import open_database
+    from server.security import DataKey, new_token, token_digest
+    from server.tls import make_ca_and_server
+
+    data = _data_dir(args.data_dir)
+    if data.exists() and any(data.iterdir()):
+        if not args.force:
+            print(f"yingyan: {data} exists and is not empty; use --force to overwrite it", file=sys.stderr)
+            return 1
+        shutil.rmtree(data)
+    data.mkdir(parents=True, exist_ok=True)
+    url = args.db or f"sqlite:///{data / 'yingyan.db'}"
+    if args.db:
+        (data / "db.url").write_text(args.db + "\n")
+        (data / "db.url").chmod(0o600)
+    make_ca_and_server(data / "tls", args.hostname or [])
+    _write_secret(data / "secrets" / "data.key", base64.b64encode(DataKey.generate()).decode())
+    admin_token = new_token()
+    _write_secret(data / "secrets" / "admin.token", admin_token)
+    migrate_database(url)
+    db = open_database(url)
+    with db.writing() as s:
+        now = real_now()
+        admin = User(username="admin", password_hash=None, role="admin", offices=[], display_name="Administrator",
+                     created_at=now)
+        s.add(admin)
+        s.flush()
+        s.add(Token(digest=token_digest(admin_token), role="admin", user_id=admin.id, created_at=now,
+                    expires_at=None))
+    db.dispose()
+    print(f"initialised {data}\n  database  {url if not args.db else '(from --db)'}\n  CA        {data / 'tls/ca.pem'}\n"
+          f"  admin token in {data / 'secrets/admin.token'}")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from server.context import Settings
+
+    settings = Settings.from_data_dir(_data_dir(args.data_dir))
+    migrate_database(args.db or settings.db_url)
+    print("database is at the latest schema")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from server.app import create_app
+    from server.context import Context, Settings
+
+    data = _data_dir(args.data_dir)
+    if not (data / "secrets" / "data.key").exists():
+        print(f"yingyan: {data} is not a server data directory; run `yingyan server init` first", file=sys.stderr)
+        return 1
+    sim = parse_instant(args.simulated_clock) if args.simulated_clock else None
+    if args.clock_rate and sim is None:
+        print("yingyan: --clock-rate needs --simulated-clock", file=sys.stderr)
+        return 2
+    settings = Settings.from_data_dir(data, simulated_clock=sim, clock_rate=args.clock_rate or 0.0,
+                                      sweep_interval=args.sweep_interval)
+    if args.plain_http and args.host not in ("127.0.0.1", "localhost", "::1"):
+        print("yingyan: plain HTTP is allowed only on loopback", file=sys.stderr)
+        return 2
+    migrate_database(settings.db_url)
+    ctx = Context(settings)
+    if sim is not None:
+        with ctx.db.writing() as s:
+            ctx.clock.start(s, sim, args.clock_rate or 0.0)
+            now = ctx.now(s)
+        print(f"simulated clock at {format_instant(now)}", flush=True)
+    cert = args.tls_cert or str(data / "tls" / "server.pem")
+    key = args.tls_key or str(data / "tls" / "server.key")
+    ssl = {} if args.plain_http else {"ssl_certfile": cert, "ssl_keyfile": key}
+    common = dict(host=args.host, port=args.port, log_level=args.log_level, timeout_graceful_shutdown=30,
+                  access_log=args.access_log, **ssl)
+    if args.workers > 1:
+        os.environ["YINGYAN_DATA_DIR"] = str(data)
+        if sim is not None:
+            os.environ["YINGYAN_SIMULATED_CLOCK"] = str(sim)
+        os.environ["YINGYAN_CLOCK_RATE"] = str(args.clock_rate or 0.0)
+        os.environ["YINGYAN_SWEEP_INTERVAL"] = str(args.sweep_interval)
+        ctx.db.dispose()
+        uvicorn.run("server.app:app_from_environment", factory=True, workers=args.workers, **common)  # type: ignore[arg-type]
+    else:
+        uvicorn.run(create_app(ctx), **common)  # type: ignore[arg-type]
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from server.context import Settings
+
+    settings = Settings.from_data_dir(_data_dir(args.data_dir))
+    target = Path(args.to).expanduser().resolve()
+    if target.exists() and not args.force:
+        print(f"yingyan: {target} exists; use --force to replace it", file=sys.stderr)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if settings.db_url.startswith("sqlite"):
+        source = settings.db_url.split("sqlite:///", 1)[1]
+        tmp = target.with_suffix(target.suffix + ".part")
+        with sqlite3.connect(source, timeout=60) as src, sqlite3.connect(tmp) as dst:
+            # The online backup API copies a consistent snapshot while the server keeps writing.
+            src.backup(dst)
+        tmp.replace(target)
+    else:
+        import subprocess
+
+        url = settings.db_url.replace("postgresql+psycopg://", "postgresql://")
+        run = subprocess.run(["pg_dump", "--format=custom", "--file", str(target), url], capture_output=True,
+                             text=True)
+        if run.returncode != 0:
+            print(f"yingyan: pg_dump failed: {run.stderr.strip()}", file=sys.stderr)
+            return 1
+    print(f"backup written to {target}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from server.context import Settings
+
+    data = _data_dir(args.data_dir)
+    settings = Settings.from_data_dir(data)
+    source = Path(args.source).expanduser().resolve()
+    if not settings.db_url.startswith("sqlite"):
+        print("yingyan: restore a PostgreSQL backup with pg_restore into an empty database", file=sys.stderr)
+        return 2
+    target = Path(settings.db_url.split("sqlite:///", 1)[1])
+    for suffix in ("-wal", "-shm"):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(source, target)
+    print(f"restored {target} from {source}")
+    return 0
+
+
+def cmd_verify_audit(args: argparse.Namespace) -> int:
+    from server.audit.service import verify
+    from server.context import Settings
+    from server.db import open_database
+
+    settings = Settings.from_data_dir(_data_dir(args.data_dir))
+    db = open_database(args.db or settings.db_url)
+    with db.reading() as s:
+        result = verify(s)
+    db.dispose()
+    if result.broken_seq is not None:
+        print(f"audit log BROKEN at entry {result.broken_seq}: {result.reason} "
+              f"({result.entries} entries read)", file=sys.stderr)
+        return 1
+    print(f"audit log intact: {result.entries} entries, hash chain verified")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="yingyan server", description="The Yingyan sync server")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("init", help="create a data directory: database, private CA, secrets")
+    p.add_argument("--data-dir", required=True)
+    p.add_argument("--db", help="database URL (default: SQLite in the data directory)")
+    p.add_argument("--hostname", action="append", help="extra host name for the server certificate")
+    p.add_argument("--force", action="store_true")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("serve", help="serve HTTPS")
+    p.add_argument("--data-dir", required=True)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8443)
+    p.add_argument("--simulated-clock", help="start a simulated clock at this ISO 8601 instant")
+    p.add_argument("--clock-rate", type=float, default=0.0, help="with --simulated-clock: run at N × real time")
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--tls-cert")
+    p.add_argument("--tls-key")
+    p.add_argument("--plain-http", action="store_true", help="development only, loopback only")
+    p.add_argument("--sweep-interval", type=float, default=15.0, help="seconds between clock sweeps (≤ 60)")
+    p.add_argument("--log-level", default="warning")
+    p.add_argument("--access-log", action="store_true")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("migrate", help="bring the database schema up to date")
+    p.add_argument("--data-dir", required=True)
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("backup", help="a consistent online copy of the database")
+    p.add_argument("--data-dir", required=True)
+    p.add_argument("--to", required=True)
+    p.add_argument("--force", action="store_true")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="replace a stopped server's SQLite database with a backup")
+    p.add_argument("--data-dir", required=True)
+    p.add_argument("--from", dest="source", required=True)
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("verify-audit", help="check the audit hash chain")
+    p.add_argument("--data-dir", required=True)
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_verify_audit)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result

@@ -1,0 +1,148 @@
+"""Database engines and sessions: SQLite (WAL) by default, PostgreSQL by URL.
+
+SQLite write transactions begin with ``BEGIN IMMEDIATE`` so that concurrent writers queue
+on the database lock instead of failing half-way with "database is locked"; readers use
+ordinary deferred transactions and, in WAL mode, never block writers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import BigInteger, Engine, MetaData, create_engine, event, text
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: Instants are integer microseconds (shared.timeutil); 64-bit on every backend.
+InstantColumn = BigInteger
+
+# Transaction-scoped PostgreSQL advisory lock keys.
+LOCK_CHANGES = 0x59590001
+"""Held from the first change-log or audit insert to commit, so sequence order is commit order."""
+LOCK_SWEEP = 0x59590002
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def sqlite_path_url(path: str) -> str:
+    return f"sqlite:///{path}"
+
+
+def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60}, pool_size=8)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" hook decide how transactions start.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=60000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+@dataclass
+class Database:
+    """The engines of one database: one for writers, one for readers (the same on PostgreSQL)."""
+
+    url: str
+    writer: Engine
+    reader: Engine
+
+    @property
+    def dialect(self) -> str:
+        return "postgresql" if self.writer.dialect.name == "postgresql" else "sqlite"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.dialect == "postgresql"
+
+    def write_session(self) -> Session:
+        return _write_factory(self)()
+
+    def read_session(self) -> Session:
+        return _read_factory(self)()
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A write transaction: committed on success, rolled back on any error."""
+        session = self.write_session()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        session = self.read_session()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    def dispose(self) -> None:
+        self.writer.dispose()
+        if self.reader is not self.writer:
+            self.reader.dispose()
+
+
+_factories: dict[int, sessionmaker[Session]] = {}
+
+
+def _write_factory(db: Database) -> sessionmaker[Session]:
+    key = id(db.writer)
+    if key not in _factories:
+        _factories[key] = sessionmaker(db.writer, expire_on_commit=False)
+    return _factories[key]
+
+
+def _read_factory(db: Database) -> sessionmaker[Session]:
+    key = id(db.reader)
+    if key not in _factories:
+        _factories[key] = sessionmaker(db.reader, expire_on_commit=False)
+    return _factories[key]
+
+
+def open_database(url: str) -> Database:
+    if url.startswith("sqlite"):
+        return Database(url, _sqlite_engine(url, immediate=True), _sqlite_engine(url, immediate=False))
+    engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return Database(url, engine, engine)
+
+
+def advisory_xact_lock(session: Session, key: int) -> None:
+    """Serialize with other processes until this transaction ends (no-op on SQLite,
+    whose write transactions are already serialized by BEGIN IMMEDIATE)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+
+def try_advisory_xact_lock(session: Session, key: int) -> bool:
+    if session.get_bind().dialect.name == "postgresql":
+        return bool(session.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": key}).scalar())
+    return True

@@ -1,0 +1,156 @@
+"""Typed FastAPI dependencies: the context, sessions, the caller and the request body.
+
+Request bodies are read here rather than by FastAPI's model binding where the protocol
+needs exact control: gzip bodies, size limits with the spec's codes, 415 for non-JSON,
+and parse errors that never turn into a 500.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
+
+import orjson
+from fastapi import Depends, Request
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
+
+from server.auth.models import Token
+from server.context import Context
+from server.errors import ApiError
+from server.offices.models import Office
+from server.security import token_digest
+
+MAX_BODY = 20 * 1024 * 1024
+M = TypeVar("M", bound=BaseModel)
+
+
+def get_context(request: Request) -> Context:
+    ctx: Context = request.app.state.ctx
+    return ctx
+
+
+ContextDep = Annotated[Context, Depends(get_context)]
+
+
+def read_session(ctx: ContextDep) -> Iterator[Session]:
+    with ctx.db.reading() as session:
+        yield session
+
+
+ReadSession = Annotated[Session, Depends(read_session)]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling: a person (with a role) or an office machine."""
+
+    role: str
+    name: str
+    user_id: int | None = None
+    office_id: int | None = None
+    office_code: str | None = None
+    offices: tuple[str, ...] = ()
+
+    @property
+    def is_office(self) -> bool:
+        return self.role == "office"
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "UNAUTHENTICATED", "send Authorization: Bearer <token>",
+                       headers={"WWW-Authenticate": "Bearer"})
+    return token.strip()
+
+
+def get_caller(request: Request, ctx: ContextDep) -> Caller:
+    token = _bearer(request)
+    if len(token) > 500:
+        raise ApiError(401, "UNAUTHENTICATED", "the token is not valid", headers={"WWW-Authenticate": "Bearer"})
+    with ctx.db.reading() as session:
+        row = session.get(Token, token_digest(token))
+        if row is None:
+            raise ApiError(401, "UNAUTHENTICATED", "the token is not valid", headers={"WWW-Authenticate": "Bearer"})
+        if row.expires_at is not None and row.expires_at <= _real_now():
+            raise ApiError(401, "TOKEN_EXPIRED", "the token has expired; sign in again",
+                           headers={"WWW-Authenticate": "Bearer"})
+        if row.office_id is not None:
+            office = session.get(Office, row.office_id)
+            assert office is not None
+            return Caller(role="office", name=f"office:{office.code}", office_id=office.id, office_code=office.code)
+        from server.auth.models import User
+
+        user = session.get(User, row.user_id) if row.user_id is not None else None
+        if user is None or user.disabled:
+            raise ApiError(401, "UNAUTHENTICATED", "the account is disabled")
+        return Caller(role=user.role, name=user.username, user_id=user.id, offices=tuple(user.offices or ()))
+
+
+def _real_now() -> int:
+    from server.context import real_now
+
+    return real_now()
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def require(*roles: str) -> Any:
+    def check(caller: CallerDep) -> Caller:
+        if caller.role not in roles:
+            raise ApiError(403, "FORBIDDEN", f"the {caller.role} role may not do this")
+        return caller
+
+    return Depends(check)
+
+
+async def read_json(request: Request, *, max_bytes: int = MAX_BODY, too_large_code: str = "TOO_LARGE") -> Any:
+    """The request body as JSON: gunzipped if sent so, within ``max_bytes`` uncompressed."""
+    ctype = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    if ctype and ctype != "application/json" and not ctype.endswith("+json"):
+        raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE", f"send JSON (Content-Type: application/json), not {ctype}")
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise ApiError(413, too_large_code, f"the request body exceeds {max_bytes // (1024 * 1024)} MiB")
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    encoding = request.headers.get("content-encoding", "").strip().lower()
+    if encoding == "gzip":
+        try:
+            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            body = d.decompress(body, max_bytes + 1)
+            if len(body) > max_bytes or d.unconsumed_tail:
+                raise ApiError(413, too_large_code,
+                               f"the request body exceeds {max_bytes // (1024 * 1024)} MiB uncompressed")
+        except (zlib.error, gzip.BadGzipFile, EOFError):
+            raise ApiError(400, "INVALID_GZIP", "the body is not valid gzip") from None
+    elif encoding not in ("", "identity"):
+        raise ApiError(415, "UNSUPPORTED_ENCODING", f"Content-Encoding {encoding!r} is not supported; use gzip")
+    if not body:
+        raise ApiError(400, "INVALID_JSON", "the request body is empty; send a JSON document")
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise ApiError(400, "INVALID_JSON", f"the body is not valid JSON: {str(exc)[:200]}") from None
+
+
+def parse_model(model: type[M], data: Any) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        details = []
+        for err in exc.errors(include_url=False)[:20]:
+            field = ".".join(str(x) for x in err["loc"]) or None
+            details.append({"field": field, "message": err["msg"]})
+        first = details[0]
+        where = f"{first['field']}: " if first["field"] else ""
+        raise ApiError(400, "INVALID_REQUEST", f"{where}{first['message']}", details=details) from None

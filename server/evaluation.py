@@ -1,0 +1,187 @@
+"""Re-evaluating subjects and the sweep of the clock rules.
+
+A batch re-evaluates the cases and petitions it touched, plus those of its office whose
+next clock instant its new ``as_of`` has passed. The sweep does the same for every office
+when time moves, using the ``next_check`` index instead of scanning every case.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.alerts.service import AlertSync
+from server.cases import service as cases
+from server.cases.models import ApprovalCase
+from server.catalogue.models import SweepRun
+from server.changes.service import ChangeWriter
+from server.context import Context
+from server.db import LOCK_SWEEP, advisory_xact_lock, try_advisory_xact_lock
+from server.offices.models import Office
+from server.petitions import service as petitions
+from server.petitions.models import Petition
+from shared.rules import evaluate_case, evaluate_petition, office_silent
+from shared.timeutil import format_instant
+
+OFFICE_RULES = frozenset({"OFFICE_SILENT"})
+
+
+def office_json(o: Office, now: int) -> dict[str, object]:
+    return {
+        "code": o.code,
+        "name": o.name,
+        "kind": o.kind,
+        "parent": o.parent,
+        "watermark": format_instant(o.watermark),
+        "as_of": format_instant(o.as_of(now)),
+        "last_batch_at": format_instant(o.last_batch_at),
+        "created_at": format_instant(o.created_at),
+        "version": o.version,
+    }
+
+
+class Evaluator:
+    """Evaluates subjects inside one write transaction and records the alert changes."""
+
+    def __init__(self, ctx: Context, session: Session, now: int, changes: ChangeWriter):
+        self.ctx = ctx
+        self.session = session
+        self.now = now
+        self.changes = changes
+        self.offices: dict[int, Office] = {o.id: o for o in session.scalars(select(Office))}
+        self.codes = {o.id: o.code for o in self.offices.values()}
+        self.alerts = AlertSync(session, changes, self.codes, now)
+        self.catalogue = ctx.catalogue(session)
+        self.calendar = ctx.calendar(session)
+        self.evaluated = 0
+
+    def as_of(self, office_id: int) -> int:
+        return self.offices[office_id].as_of(self.now)
+
+    # ---- approval cases ---------------------------------------------------------------
+    def cases(self, case_ids: Iterable[int], *, touched: frozenset[int] = frozenset()) -> None:
+        ids = sorted(set(case_ids))
+        for start in range(0, len(ids), 2000):
+            self._cases_chunk(ids[start : start + 2000], touched)
+
+    def _cases_chunk(self, ids: list[int], touched: frozenset[int]) -> None:
+        rows = list(self.session.scalars(select(ApprovalCase).where(ApprovalCase.id.in_(ids))))
+        events = cases.load_events(self.session, ids)
+        ratings = cases.load_ratings(self.session, rows)
+        dups = cases.load_duplicates(self.session, rows, self.codes)
+        self.alerts.load(("case", str(c.id)) for c in rows)
+        for c in rows:
+            evs = events.get(c.id, [])
+            item = cases.item_for_case(self.catalogue, c.power_code, evs)
+            if item is None:
+                continue
+            code = self.codes[c.office_id]
+            as_of = self.as_of(c.office_id)
+            facts = cases.build_facts(c, code, item, evs, ratings.get((c.office_id, c.case_no), []), dups.get(c.id))
+            result = evaluate_case(facts, self.calendar, as_of)
+            self.evaluated += 1
+            due = result.clock.due if result.clock else None
+            changed = c.state != result.state or c.due != due or c.id in touched
+            c.next_check = result.next_instant
+            if changed:
+                c.state = result.state
+                c.due = due
+                c.version += 1
+                self.changes.add(topic="case", entity="case", entity_id=f"{code}/{c.case_no}",
+                                 data=cases.case_summary(c, code), at=self.now)
+            self.alerts.apply(subject=("case", str(c.id)), subject_ref=c.case_no, office_id=c.office_id,
+                              hits=result.hits, as_of=as_of)
+
+    # ---- petitions --------------------------------------------------------------------
+    def petitions(self, ids: Iterable[str], *, touched: frozenset[str] = frozenset()) -> None:
+        all_ids = sorted(set(ids))
+        for start in range(0, len(all_ids), 2000):
+            chunk = all_ids[start : start + 2000]
+            rows = list(self.session.scalars(select(Petition).where(Petition.id.in_(chunk))))
+            events = petitions.load_events(self.session, chunk)
+            dups = petitions.load_duplicates(self.session, rows)
+            self.alerts.load(("petition", p.id) for p in rows)
+            for p in rows:
+                as_of = self.as_of(p.office_id)
+                result = evaluate_petition(petitions.build_facts(p, events.get(p.id, []), dups.get(p.id)), as_of)
+                self.evaluated += 1
+                p.next_check = result.next_instant
+                if p.status != result.status or p.id in touched:
+                    p.status = result.status
+                    p.version += 1
+                    self.changes.add(topic="petition", entity="petition", entity_id=p.id,
+                                     data=petitions.petition_json(p, self.codes[p.office_id]), at=self.now)
+                self.alerts.apply(subject=("petition", p.id), subject_ref=p.id, office_id=p.office_id,
+                                  hits=result.hits, as_of=as_of)
+
+    # ---- offices ----------------------------------------------------------------------
+    def office(self, office: Office) -> None:
+        hit, next_at = office_silent(now=self.now, watermark=office.watermark, created_at=office.created_at,
+                                     silent_hours=office.silent_hours or self.ctx.settings.silent_hours)
+        office.next_silent_check = next_at
+        key = ("office", str(office.id))
+        self.alerts.load([key])
+        self.alerts.apply(subject=key, subject_ref=office.code, office_id=office.id,
+                          hits={hit.key: hit} if hit else {}, as_of=self.now, only_rules=OFFICE_RULES)
+
+    def due_cases(self, office_id: int) -> list[int]:
+        as_of = self.as_of(office_id)
+        return list(self.session.scalars(
+            select(ApprovalCase.id).where(ApprovalCase.office_id == office_id, ApprovalCase.next_check <= as_of)
+        ))
+
+    def due_petitions(self, office_id: int) -> list[str]:
+        as_of = self.as_of(office_id)
+        return list(self.session.scalars(
+            select(Petition.id).where(Petition.office_id == office_id, Petition.next_check <= as_of)
+        ))
+
+    def finish(self) -> None:
+        self.alerts.flush()
+
+
+@dataclass
+class SweepReport:
+    ran: bool
+    evaluated: int = 0
+    raised: int = 0
+    seconds: float = 0.0
+
+
+def sweep(ctx: Context, *, wait: bool = False, notify: bool = True) -> SweepReport:
+    """Evaluate every clock rule whose instant has passed, once, across all processes.
+
+    The periodic sweep skips when another process is sweeping (it would find nothing
+    left to do); moving the simulated clock waits for the lock, because it must answer
+    only after every rule up to the new instant has been evaluated.
+    """
+    started = time.time()
+    with ctx.db.writing() as session:
+        if wait:
+            advisory_xact_lock(session, LOCK_SWEEP)
+        elif not try_advisory_xact_lock(session, LOCK_SWEEP):
+            return SweepReport(ran=False)
+        now = ctx.now(session)
+        changes = ChangeWriter()
+        ev = Evaluator(ctx, session, now, changes)
+        for office in list(ev.offices.values()):
+            case_ids = ev.due_cases(office.id)
+            if case_ids:
+                ev.cases(case_ids)
+            pet_ids = ev.due_petitions(office.id)
+            if pet_ids:
+                ev.petitions(pet_ids)
+            ev.office(office)
+        ev.finish()
+        wrote = changes.flush(session)
+        report = SweepReport(ran=True, evaluated=ev.evaluated, raised=ev.alerts.raised,
+                             seconds=time.time() - started)
+        session.add(SweepRun(now=now, process=ctx.process, evaluated=ev.evaluated, started=started,
+                             seconds=report.seconds))
+    if notify and wrote:
+        ctx.committed()
+    return report

@@ -1,0 +1,37 @@
+"""Imports every table so that ``Base.metadata`` is complete (Alembic, tests)."""
+
+from server.alerts.models import Alert, AlertAction, Mutation
+from server.audit.models import AuditEntry
+from server.auth.models import Failure, Token, User
+from server.batches.models import Batch
+from server.cameras.models import Camera
+from server.cases.models import ApprovalCase, ApprovalEvent, Evaluation
+from server.catalogue.models import CalendarYear, Meta, PowerItemVersion, SweepRun
+from server.changes.models import Change
+from server.db import Base
+from server.offices.models import Office
+from server.petitions.models import Petition, PetitionEvent
+
+__all__ = [
+    "Alert",
+    "AlertAction",
+    "ApprovalCase",
+    "ApprovalEvent",
+    "AuditEntry",
+    "Base",
+    "Batch",
+    "CalendarYear",
+    "Camera",
+    "Change",
+    "Evaluation",
+    "Failure",
+    "Meta",
+    "Mutation",
+    "Office",
+    "Petition",
+    "PetitionEvent",
+    "PowerItemVersion",
+    "SweepRun",
+    "Token",
+    "User",
+]

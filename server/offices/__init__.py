@@ -1,0 +1,1 @@
+"""Offices (township centres, department windows, the centre) and their watermarks."""

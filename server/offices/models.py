@@ -1,0 +1,32 @@
+"""The office table: identity, place in the county/city tree and sync watermark."""
+
+from __future__ import annotations
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.db import Base, InstantColumn
+
+OFFICE_KINDS = ("township", "department", "centre")
+
+
+class Office(Base):
+    __tablename__ = "offices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    parent: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[int] = mapped_column(InstantColumn)
+    watermark: Mapped[int | None] = mapped_column(InstantColumn)
+    """The largest ``complete_until`` the office has sent (spec 02 §3)."""
+    last_batch_at: Mapped[int | None] = mapped_column(InstantColumn)
+    silent_hours: Mapped[int] = mapped_column(default=24)
+    next_silent_check: Mapped[int | None] = mapped_column(InstantColumn, index=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    def as_of(self, now: int) -> int:
+        """Evaluation time: min(server now, watermark); the creation instant before any batch."""
+        if self.watermark is None:
+            return min(now, self.created_at)
+        return min(now, self.watermark)

@@ -1,0 +1,1 @@
+"""Petitions (信访): protected identity, statutory clocks, public status checks."""

@@ -1,0 +1,119 @@
+"""The working-day calendar (spec 02 §1): which local dates are working days.
+
+A date is a working day if it is an adjusted working day (调休上班), or Monday–Friday and
+not a holiday. A year's lists come from, in order: the administrator's upload, the
+``chinese-calendar`` package (years the State Council has announced), otherwise
+Monday–Friday only, in which case ``warning()`` says the year's holidays are not loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from shared.timeutil import day_to_date
+
+
+class CalendarSource(StrEnum):
+    ADMIN = "admin"
+    BUILTIN = "builtin"
+    WEEKDAYS = "weekdays"
+
+
+@dataclass(frozen=True)
+class YearDays:
+    """A year's holidays and adjusted working days."""
+
+    holidays: frozenset[date] = frozenset()
+    workdays: frozenset[date] = frozenset()
+
+
+def _builtin_years() -> dict[int, YearDays]:
+    try:
+        from chinese_calendar import constants
+    except ImportError:  # pragma: no cover - the package is a dependency
+        return {}
+    holidays: dict[int, set[date]] = {}
+    workdays: dict[int, set[date]] = {}
+    for d in constants.holidays:
+        holidays.setdefault(d.year, set()).add(d)
+    for d in constants.workdays:
+        workdays.setdefault(d.year, set()).add(d)
+    return {
+        year: YearDays(frozenset(holidays.get(year, ())), frozenset(workdays.get(year, ())))
+        for year in set(holidays) | set(workdays)
+    }
+
+
+_BUILTIN: dict[int, YearDays] | None = None
+
+
+def builtin_years() -> Mapping[int, YearDays]:
+    global _BUILTIN
+    if _BUILTIN is None:
+        _BUILTIN = _builtin_years()
+    return _BUILTIN
+
+
+@dataclass
+class WorkCalendar:
+    """Working days, with administrator overrides per year taking precedence."""
+
+    overrides: dict[int, YearDays] = field(default_factory=dict)
+    use_builtin: bool = True
+    _cache: dict[int, bool] = field(default_factory=dict, repr=False)
+
+    def year_days(self, year: int) -> tuple[YearDays, CalendarSource]:
+        if year in self.overrides:
+            return self.overrides[year], CalendarSource.ADMIN
+        if self.use_builtin and year in builtin_years():
+            return builtin_years()[year], CalendarSource.BUILTIN
+        return YearDays(), CalendarSource.WEEKDAYS
+
+    def source(self, year: int) -> CalendarSource:
+        return self.year_days(year)[1]
+
+    def is_working_date(self, value: date) -> bool:
+        days, _ = self.year_days(value.year)
+        if value in days.workdays:
+            return True
+        return value.weekday() < 5 and value not in days.holidays
+
+    def is_working_day(self, day: int) -> bool:
+        """Whether a day number (days since 1970-01-01, local) is a working day."""
+        cached = self._cache.get(day)
+        if cached is None:
+            cached = self._cache[day] = self.is_working_date(day_to_date(day))
+        return cached
+
+    def warning(self, year: int) -> str | None:
+        """A warning when the year's holidays are not loaded (Monday–Friday only)."""
+        if self.source(year) is CalendarSource.WEEKDAYS:
+            return (
+                f"the holidays of {year} are not loaded: working days are counted as "
+                "Monday–Friday only; upload the year's calendar"
+            )
+        return None
+
+    def with_year(self, year: int, holidays: Iterable[date], workdays: Iterable[date]) -> WorkCalendar:
+        """A new calendar with one year's administrator upload."""
+        overrides = dict(self.overrides)
+        overrides[year] = YearDays(frozenset(holidays), frozenset(workdays))
+        return WorkCalendar(overrides=overrides, use_builtin=self.use_builtin)
+
+
+def validate_year_upload(year: int, holidays: Iterable[date], workdays: Iterable[date]) -> list[str]:
+    """Problems with an administrator's calendar upload for ``year`` (empty when fine)."""
+    problems: list[str] = []
+    hol = list(holidays)
+    work = list(workdays)
+    for name, values in (("holidays", hol), ("workdays", work)):
+        for value in values:
+            if value.year != year:
+                problems.append(f"{name}: {value.isoformat()} is not in {year}")
+    both = sorted(set(hol) & set(work))
+    if both:
+        problems.append("a date cannot be both a holiday and a working day: " + ", ".join(d.isoformat() for d in both))
+    return problems

@@ -1,0 +1,147 @@
+"""Petition rules (spec 02 §6): statutory clocks in calendar days and repeated petitions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from shared.clock import ClockState, calendar_clock
+from shared.rules.common import Hit, earliest_after
+from shared.timeutil import DAY, Instant, format_instant
+
+ACCEPT_DAYS = 15
+ACCEPT_WARN = 3
+HANDLE_DAYS = 60
+HANDLE_WARN = 10
+MAX_EXTENSION = 30
+DUPLICATE_WINDOW = 90 * DAY
+
+
+@dataclass(frozen=True, slots=True)
+class PetitionEventFact:
+    id: str
+    type: str
+    at: Instant
+    days: int = 0
+
+
+@dataclass
+class PetitionFacts:
+    id: str
+    received_at: Instant
+    events: Sequence[PetitionEventFact]
+    """Sorted by ``at``."""
+    duplicate_of: tuple[str, Instant] | None = None
+    """``(petition id, received_at)`` of the earlier petition this one repeats."""
+
+
+@dataclass
+class PetitionResult:
+    hits: dict[tuple[str, str | None], Hit]
+    status: str
+    accept_clock: ClockState
+    handle_clock: ClockState | None
+    extension_days: int
+    next_instant: Instant | None
+
+    def clocks_json(self) -> dict[str, Any]:
+        a, h = self.accept_clock, self.handle_clock
+        return {
+            "accept_due": format_instant(a.due),
+            "accept_warn_at": format_instant(a.warn_at),
+            "handle_due": format_instant(h.due) if h else None,
+            "handle_warn_at": format_instant(h.warn_at) if h else None,
+            "extension_days": self.extension_days,
+        }
+
+
+def evaluate_petition(facts: PetitionFacts, as_of: Instant) -> PetitionResult:
+    hits: dict[tuple[str, str | None], Hit] = {}
+    view = [e for e in facts.events if e.at <= as_of]
+    decision = next((e for e in view if e.type in ("accepted", "not_accepted", "merged")), None)
+    accepted = next((e for e in view if e.type == "accepted"), None)
+    finish = next((e for e in view if e.type in ("replied", "closed", "merged")), None)
+    extension = min(MAX_EXTENSION, sum(e.days for e in view if e.type == "extended"))
+    candidates: list[int | None] = [next((e.at for e in facts.events if e.at > as_of), None)]
+
+    accept = calendar_clock(facts.received_at, ACCEPT_DAYS, warn_days=ACCEPT_WARN)
+    seen = facts.received_at <= as_of
+    if seen and decision is None:
+        if accept.warn_at <= as_of < accept.due:
+            hits[("PETITION_ACCEPT_DUE", None)] = Hit(
+                "PETITION_ACCEPT_DUE",
+                None,
+                f"acceptance due {format_instant(accept.due)} ({ACCEPT_DAYS} days from receipt)",
+                {"due": format_instant(accept.due), "warn_at": format_instant(accept.warn_at)},
+            )
+        candidates += [accept.warn_at, accept.due]
+    if seen and ((decision is None and as_of >= accept.due) or (decision is not None and decision.at >= accept.due)):
+        hits[("PETITION_ACCEPT_OVERDUE", None)] = Hit(
+            "PETITION_ACCEPT_OVERDUE",
+            None,
+            f"not decided on acceptance by {format_instant(accept.due)}"
+            + (f" (decided {format_instant(decision.at)})" if decision else ""),
+            {"due": format_instant(accept.due), "decided_at": format_instant(decision.at) if decision else None},
+        )
+
+    handle: ClockState | None = None
+    if accepted is not None:
+        days = HANDLE_DAYS + extension
+        handle = calendar_clock(accepted.at, days, warn_days=HANDLE_WARN)
+        ev = {"due": format_instant(handle.due), "limit_days": days, "extension_days": extension}
+        if finish is None:
+            if handle.warn_at <= as_of < handle.due:
+                hits[("PETITION_HANDLE_DUE", None)] = Hit(
+                    "PETITION_HANDLE_DUE", None, f"handling due {format_instant(handle.due)}", ev
+                )
+            elif as_of >= handle.due:
+                hits[("PETITION_HANDLE_OVERDUE", None)] = Hit(
+                    "PETITION_HANDLE_OVERDUE", None, f"not answered by {format_instant(handle.due)}", ev
+                )
+            candidates += [handle.warn_at, handle.due]
+        elif finish.at >= handle.due:
+            hits[("PETITION_HANDLE_OVERDUE", None)] = Hit(
+                "PETITION_HANDLE_OVERDUE",
+                None,
+                f"answered {format_instant(finish.at)}, after {format_instant(handle.due)}",
+                ev | {"finished_at": format_instant(finish.at)},
+            )
+
+    if facts.duplicate_of is not None:
+        other, other_at = facts.duplicate_of
+        hits[("PETITION_DUPLICATE", None)] = Hit(
+            "PETITION_DUPLICATE",
+            None,
+            f"the same petitioner raised the same subject in petition {other} ({format_instant(other_at)})",
+            {"earlier": {"petition_id": other, "received_at": format_instant(other_at)}},
+        )
+
+    if finish is not None:
+        status = finish.type
+    elif decision is not None:
+        status = decision.type
+    else:
+        status = "registered"
+    return PetitionResult(hits, status, accept, handle, extension, earliest_after(candidates, as_of))
+
+
+def petition_duplicate(
+    this: tuple[Instant, str], others: Sequence[tuple[Instant, str]]
+) -> tuple[Instant, str] | None:
+    """The earliest petition ``(received_at, id)`` that ``this`` repeats, if any.
+
+    ``others`` share the petitioner's id number and the subject's name. Another petition
+    counts if it was received in the 90 × 24 h before this one; at the same instant the
+    later id is the duplicate.
+    """
+    at, pid = this
+    best: tuple[Instant, str] | None = None
+    for other in others:
+        o_at, o_id = other
+        if o_id == pid:
+            continue
+        if (o_at < at and at - o_at <= DUPLICATE_WINDOW) or (o_at == at and o_id < pid):
+            if best is None or other < best:
+                best = other
+    return best
