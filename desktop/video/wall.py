@@ -370,7 +370,7 @@ class VideoWall(QWidget):
     def save_picture(self, path: str | Path) -> Path:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        if not self.grab_picture().save(str(path), b"PNG"):
+        if not self.grab_picture().save(str(path)):
             raise OSError(f"could not write {path}")
         return path
 
