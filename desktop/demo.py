@@ -1,0 +1,162 @@
+"""``yingyan demo``: everything on one machine with no setup.
+
+Starts a server on SQLite with a simulated clock in a temporary data directory, loads the
+demo catalogue (Quangang scale) and the built-in 2026 calendar, and runs simulated
+township offices that sync batches in time-lapse while the simulated clock advances. Until
+the console takes over this command, the live alert stream is printed in the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any
+
+from shared.rules.common import RULES
+from shared.timeutil import HOUR, format_instant, parse_instant
+
+COLORS = {"red": "\033[1;31m", "yellow": "\033[1;33m"}
+RESET = "\033[0m"
+
+
+class Api:
+    """A tiny HTTPS client (standard library) that verifies the demo server's private CA."""
+
+    def __init__(self, base: str, ca_file: Path, token: str):
+        self.base = base
+        self.ctx = ssl.create_default_context(cafile=str(ca_file))
+        self.token = token
+
+    def call(self, method: str, path: str, body: Any = None, token: str | None = None, timeout: float = 60) -> Any:
+        data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {token or self.token}"})
+        with urllib.request.urlopen(req, context=self.ctx, timeout=timeout) as r:
+            return json.loads(r.read())
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(data_dir: Path, port: int, start: str) -> subprocess.Popen[bytes]:
+    yy = [sys.executable, "-m", "shared.cli", "server"]
+    subprocess.run([*yy, "init", "--data-dir", str(data_dir)], check=True, capture_output=True)
+    log = open(data_dir.parent / "server.log", "ab")  # noqa: SIM115 - owned by the child
+    return subprocess.Popen([*yy, "serve", "--data-dir", str(data_dir), "--port", str(port),
+                             "--simulated-clock", start], stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_healthy(api: Api, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("the demo server exited; see server.log")
+        try:
+            api.call("GET", "/health")
+            return
+        except (OSError, urllib.error.URLError):
+            time.sleep(0.2)
+    raise SystemExit("the demo server did not start")
+
+
+def seed(api: Api, offices: int) -> dict[str, str]:
+    from server.demo_data import demo_catalogue, demo_offices
+
+    api.call("PUT", "/catalogue", {"items": demo_catalogue()}, timeout=300)
+    tokens = {}
+    for office in demo_offices(offices):
+        tokens[office["code"]] = api.call("POST", "/offices", office)["token"]
+    return tokens
+
+
+def print_alerts(api: Api, stop: threading.Event) -> None:
+    cursor = ""
+    while not stop.is_set():
+        try:
+            page = api.call("GET", f"/changes?since={cursor}&wait=5&limit=500", timeout=30)
+        except (OSError, urllib.error.URLError):
+            time.sleep(0.5)
+            continue
+        cursor = page["cursor"]
+        for change in page["changes"]:
+            a = change["data"]
+            if change["entity"] != "alert" or not a or a["status"] not in ("open",) or a["version"] != 1:
+                continue
+            rule = RULES.get(a["rule"])
+            subject = a["subject"]
+            what = subject.get("case_no") or subject.get("petition_id") or subject.get("office")
+            color = COLORS.get(a["severity"], "")
+            name = rule.name_zh if rule else a["rule"]
+            node = f" [{a['node']}]" if a.get("node") else ""
+            print(f"{color}{a['severity'].upper():6}{RESET} {a['as_of'][:16]}  {subject['office']:4} {what:22} "
+                  f"{name}{node}: {a['message'][:70]}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="yingyan demo", description=__doc__)
+    parser.add_argument("--offices", type=int, default=8)
+    parser.add_argument("--start", default="2026-03-02T08:00:00+08:00")
+    parser.add_argument("--hours-per-second", type=float, default=2.0, help="time-lapse speed")
+    parser.add_argument("--duration", type=float, default=0, help="stop after N real seconds (0: until Ctrl-C)")
+    parser.add_argument("--data-dir", help="keep the demo data here (default: a temporary folder)")
+    args = parser.parse_args(argv)
+
+    from server.demo_data import TownshipSimulator, demo_catalogue
+
+    root = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="yingyan-demo-"))
+    data_dir = root / "data"
+    port = _free_port()
+    print(f"Yingyan demo: server data in {root}; starting https://127.0.0.1:{port} …", flush=True)
+    proc = start_server(data_dir, port, args.start)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        api = Api(f"https://127.0.0.1:{port}/api/v1", data_dir / "tls" / "ca.pem",
+                  (data_dir / "secrets" / "admin.token").read_text().strip())
+        wait_healthy(api, proc)
+        tokens = seed(api, args.offices)
+        catalogue = demo_catalogue()
+        sims = [TownshipSimulator(code, catalogue, seed=i) for i, code in enumerate(tokens)]
+        print(f"loaded {len(catalogue)} power items, {len(tokens)} township offices; the clock starts at "
+              f"{args.start}. Ctrl-C stops.\n", flush=True)
+        threading.Thread(target=print_alerts, args=(api, stop), daemon=True).start()
+        now = parse_instant(args.start)
+        began = time.monotonic()
+        while not stop.is_set():
+            if args.duration and time.monotonic() - began > args.duration:
+                break
+            tick = time.monotonic()
+            later = now + HOUR
+            api.call("PUT", "/admin/clock", {"now": format_instant(later)})
+            for sim, (code, token) in zip(sims, tokens.items(), strict=True):
+                # Some offices sync late, as real townships do.
+                if sim.rng.random() < 0.15:
+                    continue
+                records = sim.records_between(now, later)
+                api.call("POST", "/batches", {"batch_id": str(uuid.uuid4()), "office": code,
+                                              "complete_until": format_instant(later), "records": records},
+                         token=token)
+            now = later
+            stop.wait(max(0.0, 1.0 / args.hours_per_second - (time.monotonic() - tick)))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        proc.terminate()
+        proc.wait(30)
+    return 0
