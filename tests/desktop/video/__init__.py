@@ -1,0 +1,1 @@
+"""Tests of the video wall (desktop/video)."""
