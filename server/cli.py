@@ -69,7 +69,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         s.add(Token(digest=token_digest(admin_token), role="admin", user_id=admin.id, created_at=now,
                     expires_at=None))
     db.dispose()
-    print(f"initialised {data}\n  database  {url if not args.db else '(from --db)'}\n  CA        {data / 'tls/ca.pem'}\n"
+    shown = "(from --db)" if args.db else url
+    print(f"initialised {data}\n  database  {shown}\n  CA        {data / 'tls/ca.pem'}\n"
           f"  admin token in {data / 'secrets/admin.token'}")
     return 0
 
@@ -121,9 +122,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ["YINGYAN_CLOCK_RATE"] = str(args.clock_rate or 0.0)
         os.environ["YINGYAN_SWEEP_INTERVAL"] = str(args.sweep_interval)
         ctx.db.dispose()
-        uvicorn.run("server.app:app_from_environment", factory=True, workers=args.workers, **common)  # type: ignore[arg-type]
+        uvicorn.run("server.app:app_from_environment", factory=True, workers=args.workers, **common)
     else:
-        uvicorn.run(create_app(ctx), **common)  # type: ignore[arg-type]
+        uvicorn.run(create_app(ctx), **common)
     return 0
 
 

@@ -123,7 +123,8 @@ class Withdrawn(_ApprovalEventBase):
 
 
 ApprovalEvent = (
-    Received | Accepted | NotAccepted | NodeCompleted | Suspended | Resumed | FeeCharged | Decided | Delivered | Withdrawn
+    Received | Accepted | NotAccepted | NodeCompleted | Suspended | Resumed | FeeCharged | Decided | Delivered
+    | Withdrawn
 )
 EVENT_MODELS: dict[str, type[_ApprovalEventBase]] = {
     "received": Received,

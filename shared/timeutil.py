@@ -7,7 +7,7 @@ at the edges (the API, the database, the UI).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 CHINA_TZ = timezone(timedelta(hours=8), "CST")
 SECOND = 1_000_000
@@ -15,7 +15,7 @@ MINUTE = 60 * SECOND
 HOUR = 3600 * SECOND
 DAY = 24 * HOUR
 _OFFSET = 8 * HOUR
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 Instant = int

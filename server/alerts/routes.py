@@ -12,7 +12,7 @@ from server.alerts.models import ACTIVE_STATUSES, Alert, AlertAction
 from server.alerts.mutations import MutationsIn, apply_mutation
 from server.alerts.service import alert_json
 from server.changes.service import ChangeWriter
-from server.deps import CallerDep, ContextDep, ReadSession, parse_model, read_json, require
+from server.deps import CallerDep, ContextDep, ReadSession, parse_model, read_json
 from server.errors import ApiError
 from server.offices.models import Office
 from shared.timeutil import format_instant

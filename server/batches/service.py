@@ -359,15 +359,15 @@ def _store(
 
     touched_petitions: list[str] = []
     for a in new_petitions:
-        rec: p.Petition = a.record
-        petitioner = rec.petitioner.model_dump() if rec.petitioner else None
+        pet: p.Petition = a.record
+        petitioner = pet.petitioner.model_dump() if pet.petitioner else None
         session.add(Petition(
-            id=a.id, office_id=office.id, channel=rec.channel, received_at=to_instant(rec.received_at),
-            anonymous=rec.anonymous, petitioner_enc=petitions.encrypt_petitioner(ctx.key, a.id, petitioner),
-            identity_key=petitions.identity_key(ctx.key, rec.petitioner.id_number if rec.petitioner else None),
-            subject=rec.subject.model_dump(exclude_none=True), subject_name=rec.subject.name.strip(),
-            category=rec.category, content=rec.content, receipt_code=rec.receipt_code,
-            password_hash=hash_password(rec.query_password) if rec.query_password else None,
+            id=a.id, office_id=office.id, channel=pet.channel, received_at=to_instant(pet.received_at),
+            anonymous=pet.anonymous, petitioner_enc=petitions.encrypt_petitioner(ctx.key, a.id, petitioner),
+            identity_key=petitions.identity_key(ctx.key, pet.petitioner.id_number if pet.petitioner else None),
+            subject=pet.subject.model_dump(exclude_none=True), subject_name=pet.subject.name.strip(),
+            category=pet.category, content=pet.content, receipt_code=pet.receipt_code,
+            password_hash=hash_password(pet.query_password) if pet.query_password else None,
             status="registered", digest=a.digest, batch_id=batch_id, version=0,
         ))
         touched_petitions.append(a.id)
@@ -395,7 +395,8 @@ def _duplicate_peers(session: Session, case_ids: list[int]) -> set[int]:
                 ApprovalCase.id.in_(case_ids[start : start + 500]), ApprovalCase.applicant_key.is_not(None)
             )
         ):
-            keys.add((power, key))
+            if key is not None:
+                keys.add((power, key))
     if not keys:
         return set()
     from sqlalchemy import tuple_

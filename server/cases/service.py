@@ -78,10 +78,12 @@ def load_duplicates(
             .where(ApprovalCase.received_at.is_not(None))
         )
         for power, key, received_at, office_id, case_no in rows:
-            peers[(power, key)].append((received_at, office_codes.get(office_id, ""), case_no))
+            if key is not None and received_at is not None:
+                peers[(power, key)].append((received_at, office_codes.get(office_id, ""), case_no))
     out: dict[int, DuplicateRef] = {}
     for c in keyed:
-        assert c.applicant_key is not None and c.received_at is not None
+        assert c.applicant_key is not None
+        assert c.received_at is not None
         found = find_duplicate(
             (c.received_at, office_codes.get(c.office_id, ""), c.case_no), peers[(c.power_code, c.applicant_key)]
         )

@@ -49,7 +49,9 @@ def get_petition(petition_id: str, ctx: ContextDep, caller: CallerDep) -> dict[s
     reveal = caller.role == "petition_officer"
     with ctx.db.writing() as session:
         row = session.execute(
-            select(Petition, Office.code).join(Office, Office.id == Petition.office_id).where(Petition.id == petition_id)
+            select(Petition, Office.code)
+            .join(Office, Office.id == Petition.office_id)
+            .where(Petition.id == petition_id)
         ).first()
         if row is None:
             raise ApiError(404, "NOT_FOUND", f"no petition {petition_id[:64]}")

@@ -427,7 +427,8 @@ def _procedure_rules(facts: CaseFacts, hit: Any) -> None:
         ea, eb = doer(a), doer(b)
         if ea is None or eb is None or _blank(ea.actor) or _blank(eb.actor):
             continue
-        assert ea.actor is not None and eb.actor is not None
+        assert ea.actor is not None
+        assert eb.actor is not None
         if ea.actor.strip() == eb.actor.strip():
             clashes.append({"steps": [a, b], "actor": ea.actor.strip(), "events": [_ev(ea), _ev(eb)]})
     if clashes:

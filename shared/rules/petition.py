@@ -141,7 +141,7 @@ def petition_duplicate(
         o_at, o_id = other
         if o_id == pid:
             continue
-        if (o_at < at and at - o_at <= DUPLICATE_WINDOW) or (o_at == at and o_id < pid):
-            if best is None or other < best:
-                best = other
+        earlier = (o_at < at and at - o_at <= DUPLICATE_WINDOW) or (o_at == at and o_id < pid)
+        if earlier and (best is None or other < best):
+            best = other
     return best

@@ -81,7 +81,8 @@ def test_catalogue_errors_name_item_and_field() -> None:
         parse_catalogue([good, good | {"committed_days": 20}, good | {"code": "B", "legal_days": "ten"},
                          good | {"code": "C", "separate_duties": [["review", "nowhere"]]}])
     problems = "\n".join(info.value.problems)
-    assert "items[1]" in problems and "committed_days" in problems
+    assert "items[1]" in problems
+    assert "committed_days" in problems
     assert "items[2].legal_days" in problems
     assert "nowhere" in problems
     with pytest.raises(CatalogueError):
