@@ -63,7 +63,7 @@ def libvlc() -> None:
     require_libvlc()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def farm(libvlc: None) -> Iterator[Any]:
     """Ten looping 640×360@15fps HTTP-TS streams served by cvlc (as nobody when root)."""
     from desktop.video.demo_streams import StreamFarm
