@@ -36,7 +36,7 @@ def get_case(office: str, case_no: str, ctx: ContextDep, session: ReadSession) -
     as_of = o.as_of(now)
     events = service.load_events(session, [case.id]).get(case.id, [])
     ratings = service.load_ratings(session, [case]).get((o.id, case.case_no), [])
-    codes: dict[int, str] = dict(session.execute(select(Office.id, Office.code)).tuples())
+    codes: dict[int, str] = dict(session.execute(select(Office.id, Office.code)).tuples().all())
     dup = service.load_duplicates(session, [case], codes).get(case.id)
     catalogue = ctx.catalogue(session)
     item = service.item_for_case(catalogue, case.power_code, events)
