@@ -149,7 +149,7 @@ def check_install(config: ConsoleConfig, out: TextIO | None = None) -> int:
         version = importlib.metadata.version("yingyan")
     except importlib.metadata.PackageNotFoundError:
         version = "unknown (not installed as a package)"
-    _say(f"Yingyan console {version} — installation check", out)
+    _say(f"Yingyan console {version}: installation check", out)
     _say(f"  install folder: {Path(sys.prefix)}", out)
     _say("configuration (highest-precedence source wins):", out)
     exists = "" if config.config_file.is_file() else " (not present)"
@@ -180,6 +180,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(f"yingyan console: {exc}", sys.stderr)
         return 1
     if args.check_install:
+        # Windows consoles and pipes use a legacy code page; a path it cannot show must not
+        # turn the report into a traceback.
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None and hasattr(stream, "reconfigure"):
+                stream.reconfigure(errors="replace")
         return check_install(config)
     if importlib.util.find_spec("desktop.app") is None:
         _say(

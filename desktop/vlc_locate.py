@@ -35,7 +35,7 @@ VLC_REGISTRY_KEY = r"SOFTWARE\VideoLAN\VLC"
 #: What an administrator should do when no libvlc is found (shown by --check-install).
 INSTALL_HINT = {
     "win32": (
-        "install VLC media player 3 (64-bit, from https://www.videolan.org/vlc/ — the "
+        "install VLC media player 3 (64-bit, from https://www.videolan.org/vlc/, the "
         "'Windows 64bit' installer) or deploy it by policy, then start the console again; "
         "or put a VLC folder as 'vlc' next to the console's 'python' folder"
     ),
@@ -86,9 +86,7 @@ def _registry_reader() -> RegistryReader | None:
 
     def read(key: str, name: str) -> str | None:
         try:
-            with winreg.OpenKey(
-                winreg.HKEY_LOCAL_MACHINE, key, 0, winreg.KEY_READ | winreg.KEY_WOW64_64KEY
-            ) as handle:
+            with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, key, 0, winreg.KEY_READ | winreg.KEY_WOW64_64KEY) as handle:
                 value, _kind = winreg.QueryValueEx(handle, name)
         except OSError:
             return None

@@ -206,9 +206,7 @@ def applies(marker: Marker | None, extras: set[str]) -> bool:
     return any(marker.evaluate({**WINDOWS_ENV, "extra": e}) for e in (extras or {""}))
 
 
-def closure(
-    top: list[Requirement], index: WheelIndex
-) -> tuple[dict[NormalizedName, Path], list[Requirement]]:
+def closure(top: list[Requirement], index: WheelIndex) -> tuple[dict[NormalizedName, Path], list[Requirement]]:
     """Resolve ``top`` against the cached wheels for Windows.
 
     Returns the chosen wheel per project and the requirements no cached wheel satisfies.
@@ -471,9 +469,7 @@ def stage_vlc(stage: Path, vlc_dir: Path | None) -> bool:
 def generate_components(stage: Path, out: Path) -> int:
     """Write files.wxs: one component per staged file (wixl needs every file listed)."""
     files = sorted(
-        p.relative_to(stage).as_posix()
-        for p in stage.rglob("*")
-        if p.is_file() and not p.name.startswith(".")
+        p.relative_to(stage).as_posix() for p in stage.rglob("*") if p.is_file() and not p.name.startswith(".")
     )
     # wixl-heat derives stable directory/component ids and GUIDs from the paths, so a
     # file keeps its component across versions (needed for clean major upgrades).
@@ -518,9 +514,7 @@ def secure_properties(msi: Path) -> None:
     """
     extra = ["SERVERURL", "CAFILE", "CMDLINE_SERVERURL", "CMDLINE_CAFILE", "VLCOPTIONAL"]
     with tempfile.TemporaryDirectory() as tmp:
-        exported = subprocess.run(
-            ["msiinfo", "export", str(msi), "Property"], capture_output=True, check=True
-        )
+        exported = subprocess.run(["msiinfo", "export", str(msi), "Property"], capture_output=True, check=True)
         # The package's codepage is 1252 (yingyan.wxs); .idt rows end in CR LF.
         lines = exported.stdout.decode("cp1252").split("\r\n")
         out, done = [], False
@@ -678,10 +672,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build: {exc}", file=sys.stderr)
         return 1
     digest = hashlib.sha256(msi.read_bytes()).hexdigest()
-    log(
-        f"{msi} ({msi.stat().st_size / 1e6:.1f} MB, sha256 {digest[:16]}…, "
-        f"{time.monotonic() - started:.0f} s)"
-    )
+    log(f"{msi} ({msi.stat().st_size / 1e6:.1f} MB, sha256 {digest[:16]}…, {time.monotonic() - started:.0f} s)")
     return 0
 
 
