@@ -299,10 +299,10 @@ class Wine:
         out = self.reg_query(r"HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall") or ""
         found = []
         for key in (line.strip() for line in out.splitlines() if line.strip().startswith("HKEY")):
-            values = dict(
-                (m.group(1), m.group(2).strip())
+            values = {
+                m.group(1): m.group(2).strip()
                 for m in re.finditer(r"^[ \t]+(\S+)[ \t]+REG_\w+[ \t]*(.*)$", self.reg_query(key) or "", re.M)
-            )
+            }
             if values.get("DisplayName") == "Yingyan Console":
                 found.append(values)
         return found
@@ -402,6 +402,8 @@ def test_install_upgrade_downgrade_uninstall_with_wine(built: Built, wine: Wine)
     # 4. The older package is refused over the newer one.
     rc, log3 = wine.msiexec("/i", str(built.msi), "/qn", log="downgrade.log")
     assert rc != 0
+    # FindRelatedProducts saw the newer product, so the downgrade launch condition failed.
+    assert re.fullmatch(r"\{[0-9A-F-]{36}\}", property_in_log(log3, "WIX_DOWNGRADE_DETECTED") or "")
     (product,) = wine.products()
     assert product["DisplayVersion"] == newer
 
