@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-#: libvlc options shared by every tile. Cameras carry no useful audio in a monitoring
-#: centre; a short network cache keeps the picture live and makes stalls visible quickly.
+# libvlc options shared by every tile. Cameras carry no useful audio in a monitoring
+# centre; a short network cache keeps the picture live and makes stalls visible quickly.
 INSTANCE_OPTIONS = (
     "--quiet",
     "--no-audio",

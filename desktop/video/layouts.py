@@ -139,7 +139,7 @@ class SavedView:
     name: str
     layout: Layout
     cameras: list[str | None] = field(default_factory=list)
-    #: tour over the whole wall: camera ids cycled through the large cell (empty: none)
+    # tour over the whole wall: camera ids cycled through the large cell (empty: none)
     tour: list[str] = field(default_factory=list)
     tour_seconds: float = 10.0
 

@@ -52,7 +52,7 @@ class TileState(StrEnum):
 class ReconnectPolicy:
     stall_after: float = 3.0
     offline_after: float = 8.0
-    #: an attempt that shows no picture within this time is abandoned and retried
+    # an attempt that shows no picture within this time is abandoned and retried
     connect_timeout: float = 6.0
     backoff_base: float = 0.5
     backoff_cap: float = 4.0
@@ -77,9 +77,9 @@ class StreamPlayer(QObject):
     """Plays one URL into one native window and keeps it alive."""
 
     state_changed = Signal(str)
-    #: emitted after each poll: fps and seconds since the last new picture may have changed
+    # emitted after each poll: fps and seconds since the last new picture may have changed
     stats_updated = Signal()
-    #: seconds from the last picture before an outage to the first picture after it
+    # seconds from the last picture before an outage to the first picture after it
     recovered = Signal(float)
     _vlc_state = Signal(int, int)
 
@@ -105,6 +105,7 @@ class StreamPlayer(QObject):
         self._state = TileState.IDLE
         self.reason = ""
         self._media: Any = None
+        self._worker_media: Any = None
         self._generation = 0
         self._attempt = 0
         self._attempt_started: float | None = None
@@ -169,7 +170,7 @@ class StreamPlayer(QObject):
             self._attempt_started = None
             self._media = None
             self._generation += 1
-            self._submit(self._player.stop)
+            self._submit(self._stop_and_release)
             self._set_state(TileState.IDLE)
             return
         reason = engine.capabilities().unsupported_reason(url)
@@ -177,7 +178,7 @@ class StreamPlayer(QObject):
             self._timer.stop()
             self._generation += 1
             self._media = None
-            self._submit(self._player.stop)
+            self._submit(self._stop_and_release)
             self.reason = reason
             self._set_state(TileState.UNSUPPORTED)
             return
@@ -210,7 +211,7 @@ class StreamPlayer(QObject):
         player = self._player
 
         def release() -> None:
-            player.stop()
+            self._stop_and_release()
             player.release()
 
         future = self._executor.submit(release)
@@ -254,8 +255,20 @@ class StreamPlayer(QObject):
             player.stop()
             player.set_media(media)
             player.play()
+            self._release_worker_media(media)
 
         self._submit(work)
+
+    def _release_worker_media(self, keep: Any) -> None:
+        # Worker thread only. python-vlc never frees a Media by itself: without this every
+        # reconnect attempt would leak one libvlc media (a day of outages is thousands).
+        old, self._worker_media = self._worker_media, keep
+        if old is not None and old is not keep:
+            old.release()
+
+    def _stop_and_release(self) -> None:
+        self._player.stop()
+        self._release_worker_media(None)
 
     def _schedule_retry(self, now: float) -> None:
         if self._next_attempt_at is None:

@@ -97,9 +97,9 @@ class Tile(QWidget):
 
     double_clicked = Signal(int)
     clicked = Signal(int)
-    #: (target tile, camera id) — a camera dragged from the list
+    # (target tile, camera id) — a camera dragged from the list
     camera_dropped = Signal(int, str)
-    #: (source tile, target tile) — a tile dragged onto another
+    # (source tile, target tile) — a tile dragged onto another
     tile_dropped = Signal(int, int)
     state_changed = Signal(int, str)
 

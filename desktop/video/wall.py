@@ -46,9 +46,9 @@ class VideoWall(QWidget):
     tile_state_changed = Signal(int, str)
     layout_changed = Signal(str)
     assignments_changed = Signal()
-    #: camera id put on the large tile by ``show_camera``
+    # camera id put on the large tile by ``show_camera``
     camera_shown = Signal(str)
-    #: tile index maximised, or -1 when the wall is back to its layout
+    # tile index maximised, or -1 when the wall is back to its layout
     maximized_changed = Signal(int)
     evidence_saved = Signal(object)
     evidence_failed = Signal(str)

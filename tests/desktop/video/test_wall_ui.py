@@ -188,3 +188,20 @@ def test_yingyan_wall_explains_bad_invocations(tmp_path: Path) -> None:
     result = _run_wall(["--server", "http://10.1.2.3:8443", "--token-file", str(bad)], tmp_path)
     assert result.returncode == 2
     assert "HTTPS" in result.stderr
+
+
+def test_tiles_speak_chinese_by_default(qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop.video.i18n import install_translation
+    from desktop.video.tile import state_label
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("YINGYAN_LANG", raising=False)
+    translator = install_translation(qapp)
+    assert translator is not None, "the zh_CN translation compiles from resources/translations and loads"
+    try:
+        assert state_label(TileState.PLAYING) == "播放中"
+        assert state_label(TileState.OFFLINE) == "离线"
+        assert list((tmp_path / "cache").rglob("*.qm")), "the compiled .qm lives in the user cache"
+    finally:
+        qapp.removeTranslator(translator)
+    assert state_label(TileState.PLAYING) == "playing"
