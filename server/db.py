@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, Engine, MetaData, create_engine, event, text
+from sqlalchemy import BigInteger, Engine, MetaData, Table, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING = {
@@ -34,6 +34,13 @@ LOCK_SWEEP = 0x59590002
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a mapped class, for executemany inserts and updates."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def sqlite_path_url(path: str) -> str:

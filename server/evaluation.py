@@ -11,8 +11,9 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.alerts.service import AlertSync
 from server.cases import service as cases
@@ -20,7 +21,7 @@ from server.cases.models import ApprovalCase
 from server.catalogue.models import SweepRun
 from server.changes.service import ChangeWriter
 from server.context import Context
-from server.db import LOCK_SWEEP, advisory_xact_lock, try_advisory_xact_lock
+from server.db import LOCK_SWEEP, advisory_xact_lock, table_of, try_advisory_xact_lock
 from server.offices.models import Office
 from server.petitions import service as petitions
 from server.petitions.models import Petition
@@ -69,11 +70,14 @@ class Evaluator:
             self._cases_chunk(ids[start : start + 2000], touched)
 
     def _cases_chunk(self, ids: list[int], touched: frozenset[int]) -> None:
+        # Write pending ORM changes (received_at of new cases) before reading with Core below.
+        self.session.flush()
         rows = list(self.session.scalars(select(ApprovalCase).where(ApprovalCase.id.in_(ids))))
-        events = cases.load_events(self.session, ids)
+        events = cases.load_case_events(self.session, ids)
         ratings = cases.load_ratings(self.session, rows)
         dups = cases.load_duplicates(self.session, rows, self.codes)
         self.alerts.load(("case", str(c.id)) for c in rows)
+        updates: list[dict[str, object]] = []
         for c in rows:
             evs = events.get(c.id, [])
             item = cases.item_for_case(self.catalogue, c.power_code, evs)
@@ -86,15 +90,28 @@ class Evaluator:
             self.evaluated += 1
             due = result.clock.due if result.clock else None
             changed = c.state != result.state or c.due != due or c.id in touched
-            c.next_check = result.next_instant
+            if changed or c.next_check != result.next_instant:
+                version = c.version + 1 if changed else c.version
+                updates.append({"_id": c.id, "state": result.state, "due": due, "next_check": result.next_instant,
+                                "version": version})
+                # The rows are written below in one executemany; keep the objects in step without
+                # marking them dirty (which would cost one UPDATE statement per case).
+                for key, value in (("state", result.state), ("due", due), ("next_check", result.next_instant),
+                                   ("version", version)):
+                    set_committed_value(c, key, value)
             if changed:
-                c.state = result.state
-                c.due = due
-                c.version += 1
                 self.changes.add(topic="case", entity="case", entity_id=f"{code}/{c.case_no}",
                                  data=cases.case_summary(c, code), at=self.now)
             self.alerts.apply(subject=("case", str(c.id)), subject_ref=c.case_no, office_id=c.office_id,
                               hits=result.hits, as_of=as_of)
+        if updates:
+            table = table_of(ApprovalCase)
+            self.session.execute(
+                table.update().where(table.c.id == bindparam("_id")).values(
+                    state=bindparam("state"), due=bindparam("due"), next_check=bindparam("next_check"),
+                    version=bindparam("version")),
+                updates,
+            )
 
     # ---- petitions --------------------------------------------------------------------
     def petitions(self, ids: Iterable[str], *, touched: frozenset[str] = frozenset()) -> None:

@@ -13,7 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from shared.timeutil import day_to_date
+from shared.timeutil import date_to_day, day_to_date
+
+#: The range of days the fast clock arithmetic covers; outside it the clock walks day by day.
+FIRST_DAY = date_to_day(date(2000, 1, 1))
+LAST_DAY = date_to_day(date(2061, 1, 1))
 
 
 class CalendarSource(StrEnum):
@@ -64,6 +68,8 @@ class WorkCalendar:
     overrides: dict[int, YearDays] = field(default_factory=dict)
     use_builtin: bool = True
     _cache: dict[int, bool] = field(default_factory=dict, repr=False)
+    _cum: list[int] | None = field(default=None, repr=False)
+    _nth: dict[tuple[int, int], int] = field(default_factory=dict, repr=False)
 
     def year_days(self, year: int) -> tuple[YearDays, CalendarSource]:
         if year in self.overrides:
@@ -87,6 +93,40 @@ class WorkCalendar:
         if cached is None:
             cached = self._cache[day] = self.is_working_date(day_to_date(day))
         return cached
+
+    def cumulative(self, day: int) -> int:
+        """Working days in ``[FIRST_DAY, day)``; built once per calendar for fast clock arithmetic."""
+        if self._cum is None:
+            counts = [0]
+            total = 0
+            for d in range(FIRST_DAY, LAST_DAY):
+                total += self.is_working_day(d)
+                counts.append(total)
+            self._cum = counts
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise IndexError(day)
+        return self._cum[day - FIRST_DAY]
+
+    def nth_working_day(self, from_day: int, k: int) -> int:
+        """The ``k``-th working day (1-based) on or after ``from_day``."""
+        key = (from_day, k)
+        found = self._nth.get(key)
+        if found is None:
+            found = self._nth[key] = self._nth_working_day(from_day, k)
+        return found
+
+    def _nth_working_day(self, from_day: int, k: int) -> int:
+        base = self.cumulative(from_day)
+        lo, hi = from_day, LAST_DAY - 1
+        if self.cumulative(LAST_DAY) - base < k:
+            raise IndexError(k)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.cumulative(mid + 1) - base >= k:
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
 
     def warning(self, year: int) -> str | None:
         """A warning when the year's holidays are not loaded (Monday–Friday only)."""

@@ -74,6 +74,11 @@ def working_instant(
     """The earliest ``t ≥ c`` with ``W(c, t) = amount`` (microseconds of working time)."""
     if amount <= 0:
         return c
+    if not suspensions and c == day_start(local_day(c)):
+        try:
+            return _working_instant_fast(c, amount, calendar)
+        except IndexError:
+            pass  # outside the precomputed range: walk the days
     remaining = amount
     day = local_day(c)
     first_day = day
@@ -102,6 +107,15 @@ def working_instant(
         day += 1
 
 
+def _working_instant_fast(c: Instant, amount: int, calendar: WorkCalendar) -> Instant:
+    whole, rest = divmod(amount, DAY)
+    first = local_day(c)
+    if rest == 0:
+        # The end (24:00) of the whole-th working day.
+        return day_start(calendar.nth_working_day(first, whole)) + DAY
+    return day_start(calendar.nth_working_day(first, whole + 1)) + rest
+
+
 def working_time(
     c: Instant,
     t: Instant,
@@ -111,6 +125,14 @@ def working_time(
     """``W(c, t)``: microseconds of ``[c, t)`` on working days outside suspensions."""
     if t <= c:
         return 0
+    if not suspensions and c == day_start(local_day(c)):
+        try:
+            last_day = local_day(t)
+            full = calendar.cumulative(last_day) - calendar.cumulative(local_day(c))
+            partial = t - day_start(last_day) if calendar.is_working_day(last_day) else 0
+            return full * DAY + partial
+        except IndexError:
+            pass
     total = 0
     day = local_day(c)
     last = local_day(t - 1)

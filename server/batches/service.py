@@ -22,6 +22,7 @@ from server.batches.models import Batch
 from server.cases.models import ApprovalCase, ApprovalEvent, Evaluation
 from server.changes.service import ChangeWriter
 from server.context import FUTURE_TOLERANCE, Context
+from server.db import table_of
 from server.evaluation import Evaluator, office_json
 from server.offices.models import Office
 from server.petitions import service as petitions
@@ -339,10 +340,11 @@ def _store(
                 case.received_at = at
                 case.applicant_key = normalize_applicant(rec.applicant_id)
     if event_rows:
-        session.execute(insert(ApprovalEvent), event_rows)
+        # Core executemany: the ORM's bulk path costs several times the raw insert.
+        session.execute(table_of(ApprovalEvent).insert(), event_rows)
 
     if evaluations:
-        session.execute(insert(Evaluation), [
+        session.execute(table_of(Evaluation).insert(), [
             {"id": a.id, "office_id": office.id, "case_no": a.record.case_no, "rating": a.record.rating,
              "at": to_instant(a.record.at), "comment": a.record.comment, "channel": a.record.channel,
              "digest": a.digest, "batch_id": batch_id}
@@ -374,7 +376,7 @@ def _store(
     if new_petitions:
         session.flush()
     if petition_events:
-        session.execute(insert(PetitionEvent), [
+        session.execute(table_of(PetitionEvent).insert(), [
             {"id": a.id, "petition_id": str(a.record.petition_id), "type": a.record.type,
              "at": to_instant(a.record.at), "actor": a.record.actor, "days": a.record.days, "text": a.record.text,
              "digest": a.digest, "batch_id": batch_id}

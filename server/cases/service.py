@@ -41,6 +41,29 @@ def to_case_event(e: ApprovalEvent) -> CaseEvent:
     )
 
 
+_FACT_COLUMNS = (
+    ApprovalEvent.case_id, ApprovalEvent.id, ApprovalEvent.type, ApprovalEvent.at, ApprovalEvent.seq,
+    ApprovalEvent.actor, ApprovalEvent.node, ApprovalEvent.data, ApprovalEvent.backdated, ApprovalEvent.arrived_at,
+)
+
+
+def load_case_events(session: Session, case_ids: Sequence[int]) -> dict[int, list[CaseEvent]]:
+    """The rules' view of each case's events, sorted by ``(at, seq)``; read with Core, not the ORM,
+    because evaluation reads every event of every touched case."""
+    rows: dict[int, list[tuple[int, int, int, str, CaseEvent]]] = defaultdict(list)
+    for chunk in _chunks(list(case_ids)):
+        for case_id, eid, typ, at, seq, actor, node, data, backdated, arrived in session.execute(
+            select(*_FACT_COLUMNS).where(ApprovalEvent.case_id.in_(chunk))
+        ):
+            ev = CaseEvent(
+                id=eid, type=typ, at=at, seq=seq or 0, actor=actor, node=node,
+                reason_code=data.get("reason_code"), amount_fen=data.get("amount_fen", 0), result=data.get("result"),
+                reason=data.get("reason"), legal_basis=data.get("legal_basis"), backdated=backdated,
+            )
+            rows[case_id].append((at, seq or 0, arrived, eid, ev))
+    return {cid: [r[-1] for r in sorted(items, key=lambda r: r[:4])] for cid, items in rows.items()}
+
+
 def load_events(session: Session, case_ids: Sequence[int]) -> dict[int, list[ApprovalEvent]]:
     out: dict[int, list[ApprovalEvent]] = defaultdict(list)
     for chunk in _chunks(list(case_ids)):
@@ -92,7 +115,9 @@ def load_duplicates(
     return out
 
 
-def item_for_case(catalogue: CatalogueSnapshot, power_code: str, events: Sequence[ApprovalEvent]) -> PowerItem | None:
+def item_for_case(
+    catalogue: CatalogueSnapshot, power_code: str, events: Sequence[ApprovalEvent] | Sequence[CaseEvent]
+) -> PowerItem | None:
     """The catalogue version in force when the case was accepted (or first seen)."""
     accepted = next((e.at for e in events if e.type == "accepted"), None)
     anchor = accepted if accepted is not None else (events[0].at if events else None)
@@ -103,7 +128,7 @@ def build_facts(
     case: ApprovalCase,
     office_code: str,
     item: PowerItem,
-    events: Sequence[ApprovalEvent],
+    events: Sequence[ApprovalEvent] | Sequence[CaseEvent],
     ratings: Sequence[Evaluation],
     duplicate: DuplicateRef | None,
 ) -> CaseFacts:
@@ -111,7 +136,7 @@ def build_facts(
         office=office_code,
         case_no=case.case_no,
         item=item,
-        events=[to_case_event(e) for e in events],
+        events=[e if isinstance(e, CaseEvent) else to_case_event(e) for e in events],
         ratings=[Rating(r.id, r.rating, r.at) for r in ratings],
         duplicate_of=duplicate,
     )

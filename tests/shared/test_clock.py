@@ -142,3 +142,14 @@ def test_dates_helpers_round_trip() -> None:
     assert day == local_day(iso("2026-02-14T00:00:00+08:00"))
     assert format_instant(day_start(day)) == "2026-02-14T00:00:00+08:00"
     assert d + timedelta(days=1) == date(2026, 2, 15)
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=starts, amount_h=st.integers(min_value=0, max_value=24 * 60), t_h=st.integers(min_value=0, max_value=2000))
+def test_fast_path_agrees_with_walking_the_days(start: int, amount_h: int, t_h: int) -> None:
+    c = counting_start(start)
+    # A suspension long before the clock starts forces the day-by-day walk without changing anything.
+    walk = [(0, 1)]
+    assert working_instant(c, amount_h * HOUR, CAL) == working_instant(c, amount_h * HOUR, CAL, walk)
+    t = c + t_h * HOUR
+    assert working_time(c, t, CAL) == working_time(c, t, CAL, walk)

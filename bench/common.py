@@ -1,0 +1,52 @@
+"""Shared pieces of the server benchmarks: a server subprocess and a keep-alive HTTPS client."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import ssl
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.harness import CATALOGUE, ServerProcess
+
+
+class Client:
+    """One persistent HTTPS connection (what the township agent uses)."""
+
+    def __init__(self, server: ServerProcess, token: str):
+        self.conn = http.client.HTTPSConnection("127.0.0.1", server.port,
+                                                context=ssl.create_default_context(cafile=str(server.ca_file)))
+        self.token = token
+
+    def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
+        self.conn.request(method, "/api/v1" + path, body=data,
+                          headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"})
+        r = self.conn.getresponse()
+        raw = r.read()
+        return r.status, json.loads(raw) if raw else None
+
+
+def start_server(db_url: str | None = None, clock: str = "2026-12-31T00:00:00+08:00",
+                 extra: list[str] | None = None) -> ServerProcess:
+    root = Path(tempfile.mkdtemp(prefix="yy-bench-"))
+    server = ServerProcess(root / "data", simulated_clock=clock, extra_args=extra or [])
+    server.init(db_url)
+    server.start()
+    return server
+
+
+def setup(server: ServerProcess, offices: list[str]) -> dict[str, str]:
+    admin = Client(server, server.admin_token)
+    assert admin.call("PUT", "/catalogue", {"items": CATALOGUE})[0] == 200
+    tokens = {}
+    for code in offices:
+        status, body = admin.call("POST", "/offices", {"code": code, "name": code, "kind": "township"})
+        assert status == 201, body
+        tokens[code] = body["token"]
+    return tokens
