@@ -1,0 +1,1 @@
+"""Tests of the township sync agent (``yingyan sync``)."""
