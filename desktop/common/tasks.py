@@ -1,0 +1,126 @@
+"""The console's one way of doing work off the UI thread: "run this in the background, report back".
+
+Like Anki's ``aqt.operations``: a callable runs on a worker of a private ``QThreadPool`` and
+its result (or exception) comes back to the UI thread through a queued signal, where the
+``on_done`` / ``on_error`` callbacks run. Nothing on the UI thread ever blocks on the network
+or on a database write; callbacks never run on a worker.
+
+The pool is private (not ``QThreadPool.globalInstance()``) because the change feed's
+long-poll holds a worker for up to 25 s: on a two-core workstation the global pool has two
+threads, and one long-poll must not starve the other tasks.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+Done = Callable[[Any], None]
+Failed = Callable[[BaseException], None]
+
+
+@dataclass
+class _Pending:
+    on_done: Done | None
+    on_error: Failed | None
+    label: str
+    owner: QObject | None = None
+
+
+class _Runnable(QRunnable):
+    def __init__(self, tasks: BackgroundTasks, task_id: int, fn: Callable[[], Any]) -> None:
+        super().__init__()
+        self._tasks = tasks
+        self._id = task_id
+        self._fn = fn
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            result = self._fn()
+        except BaseException as exc:  # every failure is reported back, never lost on a worker
+            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+            self._tasks._finished.emit(self._id, False, exc)
+        else:
+            self._tasks._finished.emit(self._id, True, result)
+
+
+class BackgroundTasks(QObject):
+    """Runs callables on worker threads; results return to the thread this object lives in.
+
+    Create it on the UI thread. ``run`` returns at once with a task id.
+    """
+
+    #: (task id, ok, result or exception) — emitted by a worker, delivered queued.
+    _finished = Signal(int, bool, object)
+    #: number of tasks still running (for a busy indicator and for tests)
+    busy_changed = Signal(int)
+
+    def __init__(self, parent: QObject | None = None, *, max_threads: int = 4) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max_threads)
+        self._ids = itertools.count(1)
+        self._pending: dict[int, _Pending] = {}
+        self._finished.connect(self._deliver)
+
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_done: Done | None = None,
+        on_error: Failed | None = None,
+        *,
+        label: str = "",
+        owner: QObject | None = None,
+    ) -> int:
+        """Run ``fn`` on a worker; ``on_done(result)`` or ``on_error(exc)`` run here later.
+
+        With ``owner``, the callbacks are dropped if the owner was deleted meanwhile (a pane
+        closed while its query ran).
+        """
+        task_id = next(self._ids)
+        self._pending[task_id] = _Pending(on_done, on_error, label or getattr(fn, "__name__", "task"), owner)
+        self.pool.start(_Runnable(self, task_id, fn))
+        self.busy_changed.emit(len(self._pending))
+        return task_id
+
+    @property
+    def running(self) -> int:
+        return len(self._pending)
+
+    def discard_pending(self) -> None:
+        """Forget every callback still waiting (the session is closing; late results are dropped)."""
+        self._pending.clear()
+        self.busy_changed.emit(0)
+
+    def wait_idle(self, msecs: int = 30_000) -> bool:
+        """Block until the workers are idle (shutdown and tests only, never from a UI action)."""
+        return bool(self.pool.waitForDone(msecs))
+
+    @Slot(int, bool, object)
+    def _deliver(self, task_id: int, ok: bool, payload: object) -> None:
+        pending = self._pending.pop(task_id, None)
+        self.busy_changed.emit(len(self._pending))
+        if pending is None:
+            return
+        if pending.owner is not None and not shiboken6.isValid(pending.owner):
+            return
+        if ok:
+            if pending.on_done is not None:
+                pending.on_done(payload)
+            return
+        assert isinstance(payload, BaseException)
+        if pending.on_error is not None:
+            pending.on_error(payload)
+        else:
+            log.error("background task %s failed:\n%s", pending.label,
+                      getattr(payload, "__traceback_text__", repr(payload)))

@@ -1,0 +1,297 @@
+"""The big screen (电子监察大屏): a full-screen, dark, room-legible summary that cycles with the video wall.
+
+Every office is a tile coloured by its worst active signal (red, yellow, or green when
+clear) with its counts; across the top, today's totals; down the side, the latest red
+signals. Every ``cycle_seconds`` the screen swaps to the video wall and back (Space pauses
+the cycle, V swaps now, Esc leaves). Figures are counted in the background and refreshed
+when the change feed brings alerts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QColor, QFont, QKeyEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from desktop.common.tasks import BackgroundTasks
+from desktop.console import labels
+from desktop.console.labels import fmt
+from desktop.replica.store import Replica
+from shared.timeutil import DAY, day_start, local_day, to_datetime
+
+ACTIVE = ("open", "acknowledged", "escalated", "promoted")
+TILE_COLOURS = {"red": QColor("#8e1b1b"), "yellow": QColor("#7a6306"), "clear": QColor("#0f5132")}
+
+
+@dataclass
+class OfficeTile:
+    code: str
+    name: str
+    red: int
+    yellow: int
+
+    @property
+    def worst(self) -> str:
+        return "red" if self.red else "yellow" if self.yellow else "clear"
+
+
+@dataclass
+class Summary:
+    now: int
+    tiles: list[OfficeTile]
+    today_alerts: int
+    today_red: int
+    today_yellow: int
+    active_red: int
+    active_yellow: int
+    cases_today: int
+    latest_red: list[dict[str, Any]]
+
+
+def summarise(conn: Any, latest: int = 10) -> Summary:
+    """The big screen's figures from the replica (run off the UI thread)."""
+    row = conn.execute("SELECT MAX(raised_at) FROM alerts").fetchone()
+    now = int(row[0]) if row and row[0] else 0
+    start = day_start(local_day(now)) if now else 0
+    offices = {str(c): str(n or c) for c, n in conn.execute("SELECT code, name FROM offices ORDER BY code")}
+    counts: dict[str, list[int]] = {code: [0, 0] for code in offices}
+    for office, sev, n in conn.execute(
+        f"SELECT office, severity, COUNT(*) FROM alerts WHERE status IN ({','.join('?' * len(ACTIVE))})"  # noqa: S608
+        " GROUP BY office, severity", ACTIVE,
+    ):
+        counts.setdefault(str(office), [0, 0])[0 if sev == "red" else 1] += int(n)
+    tiles = [OfficeTile(code, offices.get(code, code), c[0], c[1]) for code, c in counts.items()]
+    tiles.sort(key=lambda t: (t.worst != "red", t.worst != "yellow", t.code))
+    today = {str(s): int(n) for s, n in conn.execute(
+        "SELECT severity, COUNT(*) FROM alerts WHERE raised_at >= ? AND raised_at < ? GROUP BY severity",
+        (start, start + DAY))}
+    cases_today = int(conn.execute("SELECT COUNT(*) FROM cases WHERE received_at >= ? AND received_at < ?",
+                                   (start, start + DAY)).fetchone()[0])
+    red_sql = (
+        "SELECT id, office, case_no, rule, rule_zh, rule_en, raised_at, message FROM alerts"  # noqa: S608
+        f" WHERE severity = 'red' AND status IN ({','.join('?' * len(ACTIVE))})"
+        " ORDER BY raised_at DESC, id DESC LIMIT ?"
+    )
+    reds = [dict(zip(("id", "office", "case_no", "rule", "rule_zh", "rule_en", "raised_at", "message"), r,
+                     strict=True))
+            for r in conn.execute(red_sql, (*ACTIVE, latest))]
+    for r in reds:
+        r["office_name"] = offices.get(r["office"], r["office"])
+    return Summary(now=now, tiles=tiles, today_alerts=sum(today.values()), today_red=today.get("red", 0),
+                   today_yellow=today.get("yellow", 0), active_red=sum(t.red for t in tiles),
+                   active_yellow=sum(t.yellow for t in tiles), cases_today=cases_today, latest_red=reds)
+
+
+class SummaryView(QWidget):
+    """Paints the summary; sizes everything from the screen height so it reads across a room."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.summary: Summary | None = None
+        self.setAutoFillBackground(False)
+
+    def set_summary(self, summary: Summary) -> None:
+        self.summary = summary
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor("#05080d"))
+        w, h = self.width(), self.height()
+        unit = max(8.0, h / 60)
+        base = QFont(self.font())
+        s = self.summary
+
+        def font(scale: float, bold: bool = False) -> QFont:
+            f = QFont(base)
+            f.setPixelSize(int(unit * scale))
+            f.setBold(bold)
+            return f
+
+        p.setPen(QColor("#e6edf3"))
+        p.setFont(font(2.6, True))
+        p.drawText(QRectF(unit, unit * 0.6, w * 0.6, unit * 3.6), Qt.AlignmentFlag.AlignVCenter,
+                   self.tr("Yingyan electronic supervision"))
+        if s is None:
+            p.setFont(font(1.6))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("Loading…"))
+            return
+        if s.now:
+            p.setFont(font(1.6))
+            p.setPen(QColor("#8b949e"))
+            p.drawText(QRectF(w * 0.5, unit * 0.6, w * 0.5 - unit, unit * 3.6),
+                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                       fmt(self.tr("As of %1"), to_datetime(s.now).strftime("%Y-%m-%d %H:%M")))
+        # Today's totals.
+        figures = [
+            (self.tr("Alerts today"), s.today_alerts, "#e6edf3"),
+            (self.tr("Red today"), s.today_red, "#ff4d4f"),
+            (self.tr("Yellow today"), s.today_yellow, "#fadb14"),
+            (self.tr("Active red"), s.active_red, "#ff4d4f"),
+            (self.tr("Active yellow"), s.active_yellow, "#fadb14"),
+            (self.tr("Cases received today"), s.cases_today, "#58a6ff"),
+        ]
+        top = unit * 5
+        fw = (w - unit * 2) / len(figures)
+        for i, (label, value, colour) in enumerate(figures):
+            box = QRectF(unit + i * fw, top, fw - unit * 0.6, unit * 6)
+            p.fillRect(box, QColor("#0d1117"))
+            p.setPen(QColor(colour))
+            p.setFont(font(3.4, True))
+            p.drawText(box.adjusted(0, 0, 0, -unit * 2), Qt.AlignmentFlag.AlignCenter, f"{value:,}")
+            p.setPen(QColor("#8b949e"))
+            p.setFont(font(1.2))
+            p.drawText(box.adjusted(0, unit * 3.8, 0, 0), Qt.AlignmentFlag.AlignCenter, label)
+        # Office tiles on the left two thirds, latest red signals on the right.
+        grid_top = top + unit * 7.5
+        grid = QRectF(unit, grid_top, w * 0.66 - unit, h - grid_top - unit)
+        n = max(1, len(s.tiles))
+        cols = max(1, math.ceil(math.sqrt(n * grid.width() / max(1.0, grid.height()))))
+        rows = math.ceil(n / cols)
+        tw = grid.width() / cols
+        th = min(grid.height() / max(1, rows), unit * 9)
+        tile_font = max(0.8, min(1.6, th / unit / 4))
+        for i, tile in enumerate(s.tiles):
+            r, c = divmod(i, cols)
+            box = QRectF(grid.left() + c * tw, grid.top() + r * th, tw - unit * 0.4, th - unit * 0.4)
+            p.fillRect(box, TILE_COLOURS[tile.worst])
+            p.setPen(QColor("#ffffff"))
+            p.setFont(font(tile_font, True))
+            p.drawText(box.adjusted(unit * 0.4, unit * 0.2, -unit * 0.4, -box.height() / 2),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, tile.name)
+            p.setFont(font(tile_font * 1.2, True))
+            text = f"● {tile.red}   ● {tile.yellow}" if tile.worst != "clear" else "✓"
+            p.drawText(box.adjusted(unit * 0.4, box.height() / 2, -unit * 0.4, -unit * 0.2),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+        side = QRectF(w * 0.66 + unit * 0.5, grid_top, w * 0.34 - unit * 1.5, h - grid_top - unit)
+        p.fillRect(side, QColor("#0d1117"))
+        p.setPen(QColor("#ff4d4f"))
+        p.setFont(font(1.6, True))
+        p.drawText(side.adjusted(unit, unit * 0.5, -unit, 0), Qt.AlignmentFlag.AlignTop,
+                   self.tr("Latest red signals"))
+        y = side.top() + unit * 3
+        line_h = unit * 3.2
+        for red in s.latest_red:
+            if y + line_h > side.bottom():
+                break
+            p.setPen(QColor("#e6edf3"))
+            p.setFont(font(1.2, True))
+            p.drawText(QRectF(side.left() + unit, y, side.width() - unit * 2, unit * 1.6),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                       f"{to_datetime(int(red['raised_at'])).strftime('%m-%d %H:%M')}  "
+                       f"{labels.rule_name(red['rule'], red['rule_zh'], red['rule_en'])}")
+            p.setPen(QColor("#8b949e"))
+            p.setFont(font(1.05))
+            p.drawText(QRectF(side.left() + unit, y + unit * 1.5, side.width() - unit * 2, unit * 1.5),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                       f"{red['office_name']}  {red['case_no'] or ''}")
+            y += line_h
+        p.end()
+
+
+class BigScreen(QWidget):
+    """Top-level full-screen window; ``video_factory`` lends it the video wall (or None)."""
+
+    closed = Signal()
+
+    def __init__(self, replica: Replica, *, tasks: BackgroundTasks | None = None,
+                 video_factory: Callable[[], Any] | None = None, cycle_seconds: float = 20.0,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("BigScreen")
+        self.setWindowTitle(self.tr("Yingyan big screen"))
+        self.replica = replica
+        self.tasks = tasks or BackgroundTasks(self)
+        self.video_factory = video_factory
+        self.stack = QStackedWidget(self)
+        self.summary_view = SummaryView(self.stack)
+        self.stack.addWidget(self.summary_view)
+        self.video_host = QWidget(self.stack)
+        QVBoxLayout(self.video_host).setContentsMargins(0, 0, 0, 0)
+        self.stack.addWidget(self.video_host)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        self.hint = QLabel(self.tr("Esc leaves · Space pauses the cycle · V shows video"), self)
+        self.hint.setStyleSheet("color: #484f58; background: transparent; padding: 4px;")
+        self.cycle = QTimer(self)
+        self.cycle.setInterval(int(cycle_seconds * 1000))
+        self.cycle.timeout.connect(self.swap)
+        self.cycle.start()
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(1000)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self.summary: Summary | None = None
+        self._gen = 0
+
+    def refresh(self) -> None:
+        replica = self.replica
+        self._gen += 1
+        gen = self._gen
+
+        def work() -> Summary:
+            conn = replica.connect(readonly=True)
+            try:
+                return summarise(conn)
+            finally:
+                conn.close()
+
+        def done(summary: Summary) -> None:
+            if gen == self._gen:
+                self.summary = summary
+                self.summary_view.set_summary(summary)
+
+        self.tasks.run(work, done, label="big screen", owner=self)
+
+    def data_changed(self, new_red: list[int]) -> None:
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+        if new_red and self.stack.currentWidget() is not self.summary_view:
+            # A new red signal brings the summary back at once.
+            self.stack.setCurrentWidget(self.summary_view)
+
+    def swap(self) -> None:
+        if self.stack.currentWidget() is self.summary_view:
+            video = self.video_factory() if self.video_factory else None
+            if video is None:
+                return
+            host = self.video_host.layout()
+            if host is not None and video.parent() is not self.video_host:
+                host.addWidget(video)
+            self.stack.setCurrentWidget(self.video_host)
+        else:
+            self.stack.setCurrentWidget(self.summary_view)
+
+    def showing_video(self) -> bool:
+        return self.stack.currentWidget() is self.video_host
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        key = event.key()
+        if key == Qt.Key.Key_Escape:
+            self.close()
+        elif key == Qt.Key.Key_Space:
+            if self.cycle.isActive():
+                self.cycle.stop()
+            else:
+                self.cycle.start()
+        elif key == Qt.Key.Key_V:
+            self.swap()
+        else:
+            super().keyPressEvent(event)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self.hint.adjustSize()
+        self.hint.move(self.width() - self.hint.width() - 8, self.height() - self.hint.height() - 4)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.cycle.stop()
+        self.closed.emit()
+        super().closeEvent(event)

@@ -1,0 +1,317 @@
+"""Case review: an approval case's timeline against its catalogue item, events, alerts, ratings.
+
+Opening a case shows the copy cached in the replica at once (it works offline) and asks the
+server for a fresh one in the background (``GET /approval-cases/{office}/{case_no}``), which
+is cached for the next time. The clocks are computed locally with the shared domain over the
+replica's calendar, so an offline investigator sees what the server would compute.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.common.api import ApiClient, ApiError, Unreachable
+from desktop.common.tasks import BackgroundTasks
+from desktop.console import labels
+from desktop.console.labels import fmt
+from desktop.console.records import SORT_ROLE, Column, RecordTableModel
+from desktop.console.timeline import Timeline, TimelineWidget, build_timeline
+from desktop.console.wall_model import evidence_text
+from desktop.replica.store import Replica
+from shared.timeutil import parse_instant, to_datetime
+
+
+def _fmt(text: Any) -> str:
+    if not text:
+        return ""
+    try:
+        return to_datetime(parse_instant(str(text))).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return str(text)
+
+
+def _opinion(e: dict[str, Any]) -> str:
+    parts = [str(e[k]) for k in ("opinion", "reason", "legal_basis", "note", "method") if e.get(k)]
+    if e.get("reason_code"):
+        parts.insert(0, str(e["reason_code"]))
+    if e.get("result"):
+        parts.insert(0, str(e["result"]))
+    if e.get("amount_fen"):
+        parts.insert(0, f"¥{int(e['amount_fen']) / 100:.2f}")
+    return "；".join(parts)
+
+
+EVENT_COLUMNS = (
+    Column("At", lambda e: _fmt(e.get("at")), key=lambda e: e.get("at") or ""),
+    Column("Event", lambda e: labels.event_type(str(e.get("type")))),
+    Column("Node", lambda e: e.get("node") or ""),
+    Column("Actor", lambda e: e.get("actor") or ""),
+    Column("Opinion / reason", _opinion),
+    Column("Back-dated", lambda e: "✔" if e.get("backdated") else ""),
+)
+ALERT_COLUMNS = (
+    Column("Severity", lambda a: "● " + labels.severity(str(a.get("severity"))),
+           roles={Qt.ItemDataRole.ForegroundRole: lambda a: QBrush(labels.SEVERITY_ACCENT.get(
+               str(a.get("severity")), labels.MUTED_TEXT))}),
+    Column("Rule", lambda a: labels.rule_name(str(a.get("rule")), (a.get("rule_name") or {}).get("zh_CN"),
+                                               (a.get("rule_name") or {}).get("en"))),
+    Column("Node", lambda a: a.get("node") or ""),
+    Column("Status", lambda a: labels.status(str(a.get("status")))),
+    Column("Raised at", lambda a: _fmt(a.get("raised_at")), key=lambda a: a.get("raised_at") or ""),
+    Column("Why", lambda a: a.get("message") or ""),
+)
+RATING_COLUMNS = (
+    Column("At", lambda r: _fmt(r.get("at")), key=lambda r: r.get("at") or ""),
+    Column("Rating", lambda r: labels.rating(str(r.get("rating")))),
+    Column("Comment", lambda r: r.get("comment") or ""),
+)
+
+
+def _table(model: RecordTableModel, parent: QWidget) -> QTableView:
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    view = QTableView(parent)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.setWordWrap(False)
+    return view
+
+
+class CasePane(QWidget):
+    """Shows one approval case. ``show_camera`` asks the video wall for the office's window."""
+
+    show_camera = Signal(str)
+    message = Signal(str)
+    #: (office, case_no) once a case is on screen (from cache or server)
+    case_shown = Signal(str, str)
+
+    def __init__(self, replica: Replica, tasks: BackgroundTasks, client: ApiClient | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("CasePane")
+        self.replica = replica
+        self.tasks = tasks
+        self.client = client
+        self.conn = replica.connect(readonly=True)
+        self.office: str | None = None
+        self.case_no: str | None = None
+        self.detail: dict[str, Any] | None = None
+        self.fetched_at: float | None = None
+        self.source = ""
+        self.timeline: Timeline | None = None
+        self._request = 0
+        self._build()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        head = QHBoxLayout()
+        self.title = QLabel(self.tr("No case open: select an alert and press Enter"), self)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setWordWrap(True)
+        head.addWidget(self.title, 1)
+        self.camera_button = QPushButton(self.tr("Show camera"), self)
+        self.camera_button.setToolTip(self.tr("Show the office's service window on the video wall"))
+        self.camera_button.clicked.connect(self._show_camera)
+        self.camera_button.setEnabled(False)
+        head.addWidget(self.camera_button)
+        self.refresh_button = QPushButton(self.tr("Refresh"), self)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button.setEnabled(False)
+        head.addWidget(self.refresh_button)
+        layout.addLayout(head)
+        self.summary = QLabel(self)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        self.timeline_view = TimelineWidget()
+        scroll = QScrollArea(split)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.timeline_view)
+        scroll.setMinimumHeight(220)
+        self.tabs = QTabWidget(split)
+        self.events = RecordTableModel(EVENT_COLUMNS, "CasePane", self)
+        self.alerts = RecordTableModel(ALERT_COLUMNS, "CasePane", self)
+        self.ratings = RecordTableModel(RATING_COLUMNS, "CasePane", self)
+        self.events_view = _table(self.events, self)
+        alerts_box = QSplitter(Qt.Orientation.Horizontal)
+        self.alerts_view = _table(self.alerts, alerts_box)
+        self.evidence = QTextBrowser(alerts_box)
+        alerts_box.addWidget(self.alerts_view)
+        alerts_box.addWidget(self.evidence)
+        alerts_box.setStretchFactor(0, 3)
+        alerts_box.setStretchFactor(1, 2)
+        self.alerts_view.selectionModel().currentRowChanged.connect(self._alert_selected)
+        self.ratings_view = _table(self.ratings, self)
+        self.tabs.addTab(self.events_view, self.tr("Events"))
+        self.tabs.addTab(alerts_box, self.tr("Alerts"))
+        self.tabs.addTab(self.ratings_view, self.tr("Ratings"))
+        split.addWidget(scroll)
+        split.addWidget(self.tabs)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout.addWidget(split, 1)
+
+    # ------------------------------------------------------------------ opening
+    def open_case(self, office: str, case_no: str, alert_id: int | None = None) -> None:
+        """Show the cached copy now (if any), then fetch a fresh one in the background."""
+        self.office, self.case_no = office, case_no
+        self._focus_alert = alert_id
+        self.refresh_button.setEnabled(True)
+        self.camera_button.setEnabled(self._camera_for(office) is not None)
+        cached = self.replica.case_detail(office, case_no)
+        if cached is not None:
+            self._show(cached[0], cached[1], "cache")
+        else:
+            self.detail = None
+            self.title.setText(self._title_html(office, case_no, None))
+            self.summary.setText(escape(self.tr("Loading the case from the server…")))
+            self.timeline_view.set_timeline(None)
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.office is None or self.case_no is None or self.client is None:
+            return
+        office, case_no, client, replica = self.office, self.case_no, self.client, self.replica
+        self._request += 1
+        request = self._request
+
+        def work() -> dict[str, Any]:
+            detail = client.case(office, case_no)
+            replica.store_case_detail(office, case_no, detail)
+            return detail
+
+        def done(detail: dict[str, Any]) -> None:
+            if request == self._request:
+                self._show(detail, time.time(), "server")
+
+        def failed(exc: BaseException) -> None:
+            if request != self._request:
+                return
+            if isinstance(exc, Unreachable):
+                text = self.tr("Offline: showing the copy kept on this computer") if self.detail \
+                    else self.tr("Offline, and this case was never opened on this computer")
+            elif isinstance(exc, ApiError):
+                text = exc.message
+            else:
+                text = str(exc)
+            self.message.emit(text)
+            if self.detail is None:
+                self.summary.setText(escape(text))
+            else:
+                self._show(self.detail, self.fetched_at or time.time(), "cache")
+
+        self.tasks.run(work, done, failed, label="case", owner=self)
+
+    # ------------------------------------------------------------------ showing
+    def _title_html(self, office: str, case_no: str, detail: dict[str, Any] | None) -> str:
+        office_name = office
+        row = self.conn.execute("SELECT name FROM offices WHERE code = ?", (office,)).fetchone()
+        if row is not None and row[0]:
+            office_name = row[0]
+        item = (detail or {}).get("item") or {}
+        item_text = f" — {escape(str(item.get('name')))} ({escape(str(item.get('code')))})" if item else ""
+        return f"<span style='font-size:15pt; font-weight:600'>{escape(case_no)}</span> " \
+               f"<span style='color:#8b949e'>{escape(office_name)}</span>{item_text}"
+
+    def _show(self, detail: dict[str, Any], fetched_at: float, source: str) -> None:
+        self.detail = detail
+        self.fetched_at = fetched_at
+        self.source = source
+        calendar = self.replica.work_calendar()
+        self.timeline = build_timeline(detail, calendar)
+        tl = self.timeline
+        self.title.setText(self._title_html(str(detail.get("office")), str(detail.get("case_no")), detail))
+        parts = [f"<b>{escape(self.tr('State'))}:</b> {escape(labels.case_state(tl.state))}"]
+        if tl.limit_days is not None:
+            parts.append(f"<b>{escape(self.tr('Limit'))}:</b> {escape(fmt(self.tr('%1 working days'), tl.limit_days))}")
+            used = fmt(self.tr("%1 of %2 working days"), f"{tl.used_days:.2f}", tl.limit_days)
+            colour = "#f85149" if tl.due and (tl.close_at or tl.as_of) >= tl.due else "#2ea043"
+            parts.append(f"<b>{escape(self.tr('Used'))}:</b> <span style='color:{colour}'>{escape(used)}</span>")
+        if tl.due:
+            parts.append(f"<b>{escape(self.tr('Due'))}:</b> {to_datetime(tl.due).strftime('%Y-%m-%d %H:%M')}")
+        if tl.warn_at:
+            parts.append(f"<b>{escape(self.tr('Warning'))}:</b> {to_datetime(tl.warn_at).strftime('%Y-%m-%d %H:%M')}")
+        parts.append(f"<b>{escape(self.tr('As of'))}:</b> {to_datetime(tl.as_of).strftime('%Y-%m-%d %H:%M')}")
+        if source == "cache":
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(fetched_at))
+            parts.append(f"<span style='color:#d29922'>{escape(fmt(self.tr('Offline copy from %1'), when))}</span>")
+        for w in tl.calendar_warnings:
+            parts.append(f"<span style='color:#d29922'>⚠ {escape(w)}</span>")
+        self.summary.setText(" &nbsp;·&nbsp; ".join(parts))
+        self.timeline_view.set_timeline(tl)
+        self.events.set_records(detail.get("events") or [])
+        self.alerts.set_records(self._alerts(detail))
+        self.ratings.set_records(detail.get("evaluations") or [])
+        self.events_view.resizeColumnsToContents()
+        self.alerts_view.resizeColumnsToContents()
+        self.case_shown.emit(str(detail.get("office")), str(detail.get("case_no")))
+
+    def _alerts(self, detail: dict[str, Any]) -> list[dict[str, Any]]:
+        """The case's alerts: the replica's live state wins over the cached detail's."""
+        by_id = {int(a["id"]): dict(a) for a in detail.get("alerts") or [] if a.get("id") is not None}
+        rows = self.conn.execute("SELECT * FROM alerts WHERE office = ? AND case_no = ?",
+                                 (detail.get("office"), detail.get("case_no")))
+        for r in rows:
+            rec = by_id.setdefault(int(r["id"]), {"id": int(r["id"])})
+            rec.update({"rule": r["rule"], "severity": r["severity"], "status": r["status"], "node": r["node"],
+                        "message": r["message"], "rule_name": {"zh_CN": r["rule_zh"], "en": r["rule_en"]},
+                        "evidence": json.loads(r["evidence"]) if r["evidence"] else rec.get("evidence")})
+            rec.setdefault("raised_at", to_datetime(r["raised_at"]).isoformat())
+        return sorted(by_id.values(), key=lambda a: str(a.get("raised_at") or ""))
+
+    def _alert_selected(self, current: Any, _previous: Any) -> None:
+        proxy = self.alerts_view.model()
+        assert isinstance(proxy, QSortFilterProxyModel)
+        rec = self.alerts.record(proxy.mapToSource(current).row()) if current.isValid() else None
+        if rec is None:
+            self.evidence.clear()
+            return
+        ev = rec.get("evidence")
+        text = evidence_text(json.dumps(ev, ensure_ascii=False)) if ev is not None else ""
+        self.evidence.setHtml(f"<b>{escape(str(rec.get('message') or ''))}</b><pre>{escape(text)}</pre>")
+
+    # ------------------------------------------------------------------ camera
+    def _camera_for(self, office: str) -> str | None:
+        try:
+            row = self.conn.execute("SELECT id FROM cameras WHERE office = ? ORDER BY id LIMIT 1",
+                                    (office,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return str(row[0]) if row is not None else None
+
+    def _show_camera(self) -> None:
+        if self.office is None:
+            return
+        camera = self._camera_for(self.office)
+        if camera is None:
+            self.message.emit(self.tr("No camera watches this office"))
+            return
+        self.show_camera.emit(camera)

@@ -1,0 +1,205 @@
+"""The outbox as the operator sees it: what is waiting, and every conflict or rejection to decide.
+
+A conflict shows both versions side by side — the server's alert as it stands now, and the
+action the operator took offline — and the operator chooses: keep the server's state, or
+apply theirs again on top of it. Nothing is resolved silently.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.console import labels
+from desktop.console.labels import fmt
+from desktop.console.records import SORT_ROLE, Column, RecordTableModel
+from desktop.replica.store import Replica
+
+STATE_COLOURS = {"conflict": "#ff7b72", "rejected": "#d29922", "pending": "#58a6ff"}
+
+
+def _state(code: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return {
+        "pending": QCoreApplication.translate("Conflicts", "waiting to send"),
+        "conflict": QCoreApplication.translate("Conflicts", "conflict"),
+        "rejected": QCoreApplication.translate("Conflicts", "rejected"),
+    }.get(code, code)
+
+
+def _yours(m: dict[str, Any]) -> str:
+    data = m.get("data") or {}
+    text = labels.action(str(m.get("action")))
+    if data.get("reason"):
+        text += f": {data['reason']}"
+    if "assignee" in data:
+        text += f" → {data.get('assignee') or '—'}"
+    if data.get("text"):
+        text += f": {data['text']}"
+    return text
+
+
+def _theirs(m: dict[str, Any]) -> str:
+    cur = m.get("current") or {}
+    if not cur:
+        err = (m.get("result") or {}).get("error") or {}
+        return str(err.get("message") or "")
+    parts = [labels.severity(str(cur.get("severity"))), labels.status(str(cur.get("status")))]
+    if cur.get("assignee"):
+        parts.append(f"→ {cur['assignee']}")
+    parts.append(f"v{cur.get('version')}")
+    return " · ".join(parts)
+
+
+COLUMNS = (
+    Column("Alert", lambda m: f"#{m.get('entity_id')}", key=lambda m: int(m.get("entity_id") or 0)),
+    Column("State", lambda m: _state(str(m.get("state"))),
+           roles={Qt.ItemDataRole.ForegroundRole: lambda m: QBrush(QColor(STATE_COLOURS.get(str(m.get("state")),
+                                                                                           "#e6edf3")))}),
+    Column("Your action", _yours),
+    Column("Server now", _theirs),
+    Column("Queued at", lambda m: m.get("queued") or ""),
+)
+
+
+class ConflictsPane(QWidget):
+    #: (mutation id, retry)
+    resolve = Signal(str, bool)
+    #: alert id to show on the wall
+    show_alert = Signal(int)
+
+    def __init__(self, replica: Replica, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ConflictsPane")
+        self.replica = replica
+        self.conn = replica.connect(readonly=True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.summary = QLabel(self)
+        layout.addWidget(self.summary)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.model = RecordTableModel(COLUMNS, "Conflicts", self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.view = QTableView(split)
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.compare = QTextBrowser(split)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout.addWidget(split, 1)
+        buttons = QHBoxLayout()
+        self.keep_button = QPushButton(self.tr("Keep the server's version"), self)
+        self.retry_button = QPushButton(self.tr("Apply mine again"), self)
+        self.keep_button.setToolTip(self.tr("Drop your offline action; the alert stays as the server has it"))
+        self.retry_button.setToolTip(self.tr("Send your action again, on top of the server's current version"))
+        buttons.addStretch(1)
+        buttons.addWidget(self.keep_button)
+        buttons.addWidget(self.retry_button)
+        layout.addLayout(buttons)
+        self.keep_button.clicked.connect(lambda: self._decide(False))
+        self.retry_button.clicked.connect(lambda: self._decide(True))
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._selected())
+        self.view.doubleClicked.connect(self._double_clicked)
+        self.counts: dict[str, int] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        rows = self.conn.execute(
+            "SELECT * FROM outbox WHERE state IN ('pending', 'conflict', 'rejected') ORDER BY seq")
+        records = []
+        for r in rows:
+            records.append({
+                "id": r["id"], "entity_id": r["entity_id"], "action": r["action"], "state": r["state"],
+                "data": json.loads(r["data"]), "base_version": r["base_version"],
+                "current": json.loads(r["current"]) if r["current"] else None,
+                "result": json.loads(r["result"]) if r["result"] else None,
+                "queued": _when(r["created_at"]),
+            })
+        self.model.set_records(records)
+        self.counts = {s: sum(1 for m in records if m["state"] == s) for s in ("pending", "conflict", "rejected")}
+        self.summary.setText(fmt(self.tr("%1 waiting to send · %2 conflicts · %3 rejected"),
+                                 self.counts["pending"], self.counts["conflict"], self.counts["rejected"]))
+        self._selected()
+
+    def current(self) -> dict[str, Any] | None:
+        index = self.view.currentIndex()
+        return self.model.record(self.proxy.mapToSource(index).row()) if index.isValid() else None
+
+    def select_mutation(self, mutation_id: str) -> bool:
+        for row, rec in enumerate(self.model.records()):
+            if rec["id"] == mutation_id:
+                self.view.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row, 0)))
+                return True
+        return False
+
+    def _selected(self) -> None:
+        m = self.current()
+        decidable = m is not None and m["state"] in ("conflict", "rejected")
+        self.keep_button.setEnabled(decidable)
+        self.retry_button.setEnabled(decidable and m is not None and m["state"] == "conflict")
+        if m is None:
+            self.compare.clear()
+            return
+        self.compare.setHtml(compare_html(m, self.tr))
+
+    def _decide(self, retry: bool) -> None:
+        m = self.current()
+        if m is not None and m["state"] in ("conflict", "rejected"):
+            self.resolve.emit(m["id"], retry)
+
+    def _double_clicked(self, index: Any) -> None:
+        m = self.model.record(self.proxy.mapToSource(index).row())
+        if m is not None:
+            self.show_alert.emit(int(m["entity_id"]))
+
+
+def _when(created: float | None) -> str:
+    import time
+
+    return time.strftime("%m-%d %H:%M:%S", time.localtime(created)) if created else ""
+
+
+def compare_html(m: dict[str, Any], tr: Callable[[str], str]) -> str:
+    """Both versions side by side: the server's now, and what the operator did."""
+    cur = m.get("current") or {}
+    err = (m.get("result") or {}).get("error") or {}
+    rows = []
+    for key, label in (("status", tr("Status")), ("severity", tr("Severity")), ("assignee", tr("Assignee")),
+                       ("resolution", tr("Reason")), ("version", tr("Version"))):
+        theirs = cur.get(key)
+        if key == "status" and theirs:
+            theirs = labels.status(str(theirs))
+        if key == "severity" and theirs:
+            theirs = labels.severity(str(theirs))
+        rows.append(f"<tr><td><b>{escape(label)}</b></td><td>{escape(str(theirs if theirs is not None else '—'))}"
+                    f"</td></tr>")
+    return (
+        f"<p style='color:{STATE_COLOURS.get(str(m.get('state')), '#e6edf3')}'><b>{escape(_state(str(m['state'])))}"
+        f"</b> — {escape(str(err.get('message') or ''))}</p>"
+        f"<p><b>{escape(tr('Yours'))}</b> ({escape(tr('based on version'))} {m.get('base_version')}): "
+        f"{escape(_yours(m))}</p>"
+        f"<p><b>{escape(tr('Server now'))}</b></p><table>{''.join(rows)}</table>"
+    )

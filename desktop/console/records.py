@@ -1,0 +1,81 @@
+"""A small read-only table model over a list of records, for the panes' short lists.
+
+Events of a case, its alerts and ratings, conflicts, the statistics ranking: each is at
+most a few hundred rows already in memory, shown through a ``QSortFilterProxyModel`` so the
+user can sort any column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+Index = QModelIndex | QPersistentModelIndex
+RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    text: Callable[[dict[str, Any]], Any]
+    #: optional extra roles: role -> function of the record
+    roles: dict[int, Callable[[dict[str, Any]], Any]] | None = None
+    #: sort key (defaults to the text)
+    key: Callable[[dict[str, Any]], Any] | None = None
+    numeric: bool = False
+
+
+class RecordTableModel(QAbstractTableModel):
+    def __init__(self, columns: Sequence[Column], context: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.context = context
+        self._records: list[dict[str, Any]] = []
+
+    def set_records(self, records: Sequence[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self._records = list(records)
+        self.endResetModel()
+
+    def records(self) -> list[dict[str, Any]]:
+        return list(self._records)
+
+    def record(self, row: int) -> dict[str, Any] | None:
+        return self._records[row] if 0 <= row < len(self._records) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self._records)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
+                and 0 <= section < len(self.columns):
+            return QCoreApplication.translate(self.context, self.columns[section].header)
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._records) \
+                or not 0 <= index.column() < len(self.columns):
+            return None
+        rec = self._records[index.row()]
+        col = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = col.text(rec)
+            return "" if value is None else value
+        if role == SORT_ROLE:
+            value = col.key(rec) if col.key else col.text(rec)
+            return "" if value is None else value
+        if role == RECORD_ROLE:
+            return rec
+        if role == Qt.ItemDataRole.TextAlignmentRole and col.numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if col.roles and role in col.roles:
+            return col.roles[role](rec)
+        return None

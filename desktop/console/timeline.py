@@ -1,0 +1,388 @@
+"""An approval case drawn against its catalogue item on the working-day calendar.
+
+``build_timeline`` computes everything from the case's events with the same pure domain the
+server uses (``shared.rules.evaluate_case``, ``shared.clock``, ``shared.calendar``), so an
+investigator offline sees exactly the clocks the server would compute. ``TimelineWidget``
+paints it: one column per local day (weekends and holidays shaded and marked 休, adjusted
+working days marked 班), the case clock and each procedure node as rows whose filled parts
+are the working time actually used, suspensions hatched across every row, the warning, due
+and as-of instants as vertical lines, and the events as markers with their actor and opinion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from desktop.console import labels
+from desktop.console.labels import fmt
+from shared.calendar import WorkCalendar
+from shared.catalogue import PowerItem
+from shared.clock import Interval
+from shared.rules import CaseEvent, CaseFacts, CaseResult, Rating, evaluate_case
+from shared.timeutil import DAY, HOUR, Instant, day_start, day_to_date, local_day, parse_instant, to_datetime
+
+HOLIDAY = "holiday"
+WEEKEND = "weekend"
+WORKDAY = "workday"
+ADJUSTED = "adjusted"  # 调休上班: a weekend date that is a working day
+
+
+def _i(text: Any) -> Instant | None:
+    if not text:
+        return None
+    try:
+        return parse_instant(str(text))
+    except ValueError:
+        return None
+
+
+def case_events(detail: dict[str, Any]) -> list[CaseEvent]:
+    out = []
+    for e in detail.get("events") or []:
+        at = _i(e.get("at"))
+        if at is None:
+            continue
+        out.append(CaseEvent(
+            id=str(e.get("id")), type=str(e.get("type")), at=at, seq=int(e.get("seq") or 0), actor=e.get("actor"),
+            node=e.get("node"), reason_code=e.get("reason_code"), amount_fen=int(e.get("amount_fen") or 0),
+            result=e.get("result"), reason=e.get("reason"), legal_basis=e.get("legal_basis"),
+            backdated=bool(e.get("backdated")),
+        ))
+    out.sort(key=lambda e: (e.at, e.seq))
+    return out
+
+
+@dataclass
+class NodeRow:
+    code: str
+    name: str
+    days: int | None
+    started: Instant | None
+    due: Instant | None
+    completed: Instant | None
+    risk_level: int | None
+    late: bool
+
+
+@dataclass
+class Timeline:
+    """Everything the widget draws, computed once per case."""
+
+    office: str
+    case_no: str
+    item: PowerItem | None
+    state: str
+    as_of: Instant
+    first_day: int
+    last_day: int
+    day_kinds: dict[int, str]
+    received: Instant | None
+    counting_from: Instant | None
+    warn_at: Instant | None
+    due: Instant | None
+    close_at: Instant | None
+    used_hours: float
+    limit_days: int | None
+    suspensions: list[Interval]
+    nodes: list[NodeRow]
+    events: list[dict[str, Any]]
+    calendar_warnings: list[str] = field(default_factory=list)
+    result: CaseResult | None = None
+
+    def day_kind(self, value: date) -> str | None:
+        from shared.timeutil import date_to_day
+
+        return self.day_kinds.get(date_to_day(value))
+
+    @property
+    def used_days(self) -> float:
+        return self.used_hours / 24.0
+
+
+def classify_day(calendar: WorkCalendar, day: int) -> str:
+    d = day_to_date(day)
+    days, _ = calendar.year_days(d.year)
+    if d in days.workdays:
+        return ADJUSTED if d.weekday() >= 5 else WORKDAY
+    if d in days.holidays:
+        return HOLIDAY
+    return WEEKEND if d.weekday() >= 5 else WORKDAY
+
+
+def build_timeline(detail: dict[str, Any], calendar: WorkCalendar, as_of: Instant | None = None) -> Timeline:
+    """The case's timeline from its cached detail (``GET /approval-cases/…``), computed locally."""
+    as_of = as_of if as_of is not None else (_i(detail.get("as_of")) or 0)
+    events = case_events(detail)
+    item: PowerItem | None = None
+    if detail.get("item"):
+        try:
+            item = PowerItem.model_validate(detail["item"])
+        except ValueError:
+            item = None
+    result: CaseResult | None = None
+    if item is not None:
+        ratings = [Rating(id=str(r.get("id")), rating=str(r.get("rating")), at=_i(r.get("at")) or 0)
+                   for r in detail.get("evaluations") or []]
+        facts = CaseFacts(office=str(detail.get("office")), case_no=str(detail.get("case_no")), item=item,
+                          events=events, ratings=ratings)
+        result = evaluate_case(facts, calendar, as_of)
+    closing = next((e for e in events if e.type in ("decided", "not_accepted", "withdrawn") and e.at <= as_of), None)
+    received = next((e.at for e in events if e.type == "received"), None)
+    clock = result.clock if result else None
+    nodes: list[NodeRow] = []
+    if result is not None:
+        for n in result.nodes:
+            end = n.completed_at if n.completed_at is not None else (closing.at if closing else as_of)
+            late = n.due is not None and n.started_at is not None and end >= n.due
+            nodes.append(NodeRow(n.code, n.name, n.days, n.started_at, n.due, n.completed_at, n.risk_level, late))
+    instants = [i for i in (received, clock.due if clock else None, clock.counting_from if clock else None,
+                            closing.at if closing else None, as_of, *(e.at for e in events),
+                            *(n.due for n in nodes)) if i]
+    first = local_day(min(instants)) - 1 if instants else local_day(as_of) - 3
+    last = local_day(max(instants)) + 1 if instants else local_day(as_of) + 3
+    # Keep the axis readable: at most ~120 days around the case.
+    if last - first > 120:
+        first = last - 120
+    kinds = {d: classify_day(calendar, d) for d in range(first, last + 1)}
+    warnings = sorted({w for y in {day_to_date(first).year, day_to_date(last).year}
+                       if (w := calendar.warning(y))})
+    return Timeline(
+        office=str(detail.get("office")), case_no=str(detail.get("case_no")), item=item,
+        state=result.state if result else str(detail.get("state") or ""), as_of=as_of, first_day=first,
+        last_day=last, day_kinds=kinds, received=received,
+        counting_from=clock.counting_from if clock else None, warn_at=clock.warn_at if clock else None,
+        due=clock.due if clock else None, close_at=closing.at if closing else None,
+        used_hours=(result.used / HOUR) if result else 0.0, limit_days=clock.limit_days if clock else None,
+        suspensions=list(result.suspensions) if result else [], nodes=nodes,
+        events=[dict(e) for e in detail.get("events") or []], calendar_warnings=warnings, result=result,
+    )
+
+
+def working_segments(start: Instant, end: Instant, kinds: dict[int, str], suspensions: list[Interval],
+                     calendar_working: Any = None) -> list[tuple[Instant, Instant]]:
+    """Parts of ``[start, end)`` that count as working time (working days, not suspended)."""
+    out: list[tuple[Instant, Instant]] = []
+    if end <= start:
+        return out
+    day = local_day(start)
+    while day_start(day) < end:
+        kind = kinds.get(day)
+        working = kind in (WORKDAY, ADJUSTED) if kind is not None else bool(calendar_working and calendar_working(day))
+        if working:
+            seg_start = max(start, day_start(day))
+            seg_end = min(end, day_start(day) + DAY)
+            cuts = [(seg_start, seg_end)]
+            for s, e in suspensions:
+                nxt = []
+                for a, b in cuts:
+                    if e <= a or s >= b:
+                        nxt.append((a, b))
+                        continue
+                    if s > a:
+                        nxt.append((a, s))
+                    if e < b:
+                        nxt.append((e, b))
+                cuts = nxt
+            out.extend(c for c in cuts if c[1] > c[0])
+        day += 1
+    return out
+
+
+class TimelineWidget(QWidget):
+    """Paints a ``Timeline``. Hovering an event marker shows its actor and opinion."""
+
+    LABEL_W = 150
+    HEADER_H = 46
+    ROW_H = 30
+    EVENT_H = 64
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.timeline: Timeline | None = None
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self._markers: list[tuple[QRectF, str]] = []
+        self.dark = True
+
+    def set_timeline(self, timeline: Timeline | None) -> None:
+        self.timeline = timeline
+        self.updateGeometry()
+        self.update()
+
+    def _rows(self) -> int:
+        return 1 + (len(self.timeline.nodes) if self.timeline else 0)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(900, self.HEADER_H + self._rows() * self.ROW_H + self.EVENT_H + 24)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        days = (self.timeline.last_day - self.timeline.first_day + 1) if self.timeline else 10
+        return QSize(self.LABEL_W + days * 18, self.sizeHint().height())
+
+    # ------------------------------------------------------------------ geometry
+    def _x(self, t: Instant) -> float:
+        tl = self.timeline
+        assert tl is not None
+        span = (tl.last_day - tl.first_day + 1) * DAY
+        width = self.width() - self.LABEL_W - 8
+        return self.LABEL_W + (t - day_start(tl.first_day)) / span * width
+
+    def _day_w(self) -> float:
+        tl = self.timeline
+        assert tl is not None
+        return (self.width() - self.LABEL_W - 8) / (tl.last_day - tl.first_day + 1)
+
+    # ------------------------------------------------------------------ painting
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        bg = QColor("#0d1117") if self.dark else QColor("#ffffff")
+        fg = QColor("#e6edf3") if self.dark else QColor("#1f2328")
+        grid = QColor("#30363d") if self.dark else QColor("#d0d7de")
+        p.fillRect(self.rect(), bg)
+        tl = self.timeline
+        if tl is None:
+            p.setPen(fg)
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("Open a case to see its timeline"))
+            return
+        self._markers = []
+        top = self.HEADER_H
+        rows_h = self._rows() * self.ROW_H
+        bottom = top + rows_h + self.EVENT_H
+        dw = self._day_w()
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, self.font().pointSizeF() - 1.5))
+        fm = QFontMetrics(small)
+        # Day columns: shading for non-working days, badges for holidays and adjusted workdays.
+        for day in range(tl.first_day, tl.last_day + 1):
+            x = self._x(day_start(day))
+            kind = tl.day_kinds.get(day, WORKDAY)
+            col = QRectF(x, top, dw, bottom - top)
+            if kind == HOLIDAY:
+                p.fillRect(col, QColor(120, 30, 40, 110) if self.dark else QColor(255, 200, 200, 140))
+            elif kind == WEEKEND:
+                p.fillRect(col, QColor(80, 80, 90, 90) if self.dark else QColor(220, 220, 225, 160))
+            elif kind == ADJUSTED:
+                p.fillRect(col, QColor(40, 90, 160, 70) if self.dark else QColor(200, 225, 255, 160))
+            p.setPen(QPen(grid, 1))
+            p.drawLine(QPointF(x, top - 4), QPointF(x, bottom))
+            d = day_to_date(day)
+            p.setFont(small)
+            p.setPen(fg)
+            label = f"{d.month}/{d.day}" if dw >= fm.horizontalAdvance("12/31") + 2 else f"{d.day}"
+            p.drawText(QRectF(x, 2, dw, 18), Qt.AlignmentFlag.AlignCenter, label)
+            badge = {HOLIDAY: self.tr("Hol"), ADJUSTED: self.tr("Work")}.get(kind)
+            if badge is None and kind == WEEKEND:
+                badge = self.tr("Off")
+            if badge:
+                colour = {HOLIDAY: QColor("#ff7b72"), ADJUSTED: QColor("#58a6ff")}.get(kind, QColor("#8b949e"))
+                p.setPen(colour)
+                p.drawText(QRectF(x, 20, dw, 18), Qt.AlignmentFlag.AlignCenter, badge)
+        # Suspensions hatched across all rows.
+        for s, e in tl.suspensions:
+            rect = QRectF(self._x(s), top, max(2.0, self._x(e) - self._x(s)), rows_h)
+            p.fillRect(rect, QBrush(QColor(88, 166, 255, 70)))
+            p.fillRect(rect, QBrush(QColor(88, 166, 255, 120), Qt.BrushStyle.BDiagPattern))
+        # Row labels and bars.
+        p.setFont(self.font())
+        rows: list[tuple[str, Instant | None, Instant | None, Instant | None, bool, int | None]] = []
+        end_case = tl.close_at if tl.close_at is not None else tl.as_of
+        rows.append((fmt(self.tr("Case clock (%1 d)"), tl.limit_days or "-"), tl.counting_from, tl.due, end_case,
+                     tl.due is not None and end_case >= tl.due, None))
+        for n in tl.nodes:
+            end = n.completed if n.completed is not None else (tl.close_at if tl.close_at else tl.as_of)
+            days = fmt(self.tr(" (%1 d)"), n.days) if n.days else ""
+            risk = " ⚑" if n.risk_level else ""
+            rows.append((f"{n.name}{days}{risk}", n.started, n.due, end if n.started else None, n.late,
+                         n.risk_level))
+        for i, (label, start, due, end_at, late, _risk) in enumerate(rows):
+            y = top + i * self.ROW_H
+            p.setPen(fg)
+            p.drawText(QRectF(4, y, self.LABEL_W - 8, self.ROW_H), Qt.AlignmentFlag.AlignVCenter, label)
+            if start is None:
+                continue
+            bar = QRectF(self._x(start), y + 7, max(2.0, self._x(due) - self._x(start)) if due else 2.0,
+                         self.ROW_H - 14)
+            if due is not None:
+                p.setPen(QPen(QColor("#8b949e"), 1, Qt.PenStyle.DashLine))
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawRect(bar)
+            if end_at is not None:
+                for a, b in working_segments(start, end_at, tl.day_kinds, tl.suspensions):
+                    seg = QRectF(self._x(a), y + 8, max(1.0, self._x(b) - self._x(a)), self.ROW_H - 16)
+                    if due is not None and a >= due:
+                        colour = QColor("#f85149")
+                    elif i == 0 and tl.warn_at is not None and a >= tl.warn_at:
+                        colour = QColor("#d29922")
+                    else:
+                        colour = QColor("#2ea043")
+                    p.fillRect(seg, colour)
+            if late:
+                p.setPen(QColor("#ff7b72"))
+                p.drawText(QRectF(self.LABEL_W - 22, y, 20, self.ROW_H), Qt.AlignmentFlag.AlignCenter, "!")
+        # Warning, due and as-of lines.
+        for instant, colour, text, style in (
+            (tl.warn_at, QColor("#d29922"), self.tr("warning"), Qt.PenStyle.DashLine),
+            (tl.due, QColor("#f85149"), self.tr("due"), Qt.PenStyle.SolidLine),
+            (tl.as_of, QColor("#58a6ff"), self.tr("as of"), Qt.PenStyle.DotLine),
+        ):
+            if instant is None or not tl.first_day <= local_day(instant) <= tl.last_day:
+                continue
+            x = self._x(instant)
+            p.setPen(QPen(colour, 2, style))
+            p.drawLine(QPointF(x, top), QPointF(x, top + rows_h))
+            p.setFont(small)
+            p.drawText(QRectF(x + 2, top + rows_h - 14, 80, 14), Qt.AlignmentFlag.AlignLeft, text)
+        # Events as markers, labels staggered so neighbours do not overlap.
+        ey = top + rows_h + 8
+        p.setPen(fg)
+        p.setFont(self.font())
+        p.drawText(QRectF(4, ey, self.LABEL_W - 8, 20), Qt.AlignmentFlag.AlignVCenter, self.tr("Events"))
+        p.setFont(small)
+        last_x = [-1e9, -1e9, -1e9]
+        for ev in tl.events:
+            at = _i(ev.get("at"))
+            if at is None or not tl.first_day <= local_day(at) <= tl.last_day:
+                continue
+            x = self._x(at)
+            ev_colour = {"suspended": "#58a6ff", "resumed": "#58a6ff", "decided": "#a371f7",
+                         "not_accepted": "#f85149", "fee_charged": "#d29922"}.get(str(ev.get("type")), "#e6edf3")
+            path = QPainterPath()
+            path.moveTo(x, ey + 2)
+            path.lineTo(x + 5, ey + 8)
+            path.lineTo(x, ey + 14)
+            path.lineTo(x - 5, ey + 8)
+            path.closeSubpath()
+            p.fillPath(path, QColor(ev_colour))
+            text = labels.event_type(str(ev.get("type")))
+            if ev.get("node"):
+                text += f" {ev['node']}"
+            lane = next((k for k in range(3) if x - last_x[k] > fm.horizontalAdvance(text) + 6), 2)
+            last_x[lane] = x
+            p.setPen(QColor(ev_colour))
+            p.drawText(QPointF(x + 2, ey + 28 + lane * 13), text)
+            tip = [f"{labels.event_type(str(ev.get('type')))}  {to_datetime(at).strftime('%Y-%m-%d %H:%M')}"]
+            if ev.get("actor"):
+                tip.append(fmt(self.tr("Actor: %1"), ev["actor"]))
+            for key in ("node", "opinion", "reason", "reason_code", "note", "result"):
+                if ev.get(key):
+                    tip.append(f"{key}: {ev[key]}")
+            self._markers.append((QRectF(x - 6, ey, 12, 16), "\n".join(tip)))
+        p.end()
+
+    def event(self, e: Any) -> bool:
+        if e.type() == e.Type.ToolTip:
+            pos = e.position() if hasattr(e, "position") else e.pos()
+            for rect, tip in self._markers:
+                if rect.contains(QPointF(pos)):
+                    QToolTip.showText(e.globalPos(), tip, self)
+                    return True
+            QToolTip.hideText()
+            return True
+        return super().event(e)

@@ -1,0 +1,584 @@
+"""The alert wall pane: filters, grouping, the paged alert table, keyboard triage, bulk actions.
+
+Triage is keyboard first, as on a trading desk: A acknowledge, E escalate, D dismiss (asks
+for a reason), G assign, C comment, P promote, Enter opens the case. Every action applies to
+all selected rows, lands in the replica at once and is replayed to the server by the sync
+engine. Filters and grouping are SQL over the replica; counting runs in the background.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.common.tasks import BackgroundTasks
+from desktop.console import labels
+from desktop.console.alarm import Alarm
+from desktop.console.groups import GroupModel, group_counts
+from desktop.console.labels import fmt
+from desktop.console.wall_model import COL, COLUMNS, AlertFilter, AlertWallModel, evidence_text
+from desktop.replica.local import ACTIVE_STATUSES, INACTIVE_STATUSES
+from desktop.replica.store import Replica
+from shared.rules.common import RULES
+
+Enqueue = Callable[[list[int], str, dict[str, Any], Callable[[list[str]], None] | None], None]
+
+STATUS_CHOICES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("Active", frozenset(ACTIVE_STATUSES)),
+    ("Open (not yet handled)", frozenset({"open"})),
+    ("Handled", frozenset({"acknowledged", "escalated", "promoted"})),
+    ("Closed", frozenset(INACTIVE_STATUSES)),
+    ("All", frozenset()),
+)
+
+
+class DismissDialog(QDialog):
+    """Asks why an alert is dismissed; the reason is required (spec 02 §4) and audited."""
+
+    def __init__(self, count: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Dismiss alerts"))
+        form = QFormLayout(self)
+        form.addRow(QLabel(self.tr("Dismiss %n alert(s). The reason is kept in the audit log.", "", count)))
+        self.reason = QComboBox(self)
+        self.reason.setEditable(True)
+        self.reason.addItems(["", self.tr("False positive: the records were correct"),
+                              self.tr("Handled offline with the office"),
+                              self.tr("Records back-filled by the office")])
+        self.reason.setCurrentIndex(0)
+        form.addRow(self.tr("Reason"), self.reason)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self.reason.editTextChanged.connect(self._check)
+        self._check()
+
+    def _check(self) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(bool(self.reason.currentText().strip()))
+
+    def text(self) -> str:
+        return self.reason.currentText().strip()
+
+
+class CommentDialog(QDialog):
+    def __init__(self, count: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Comment"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("Comment on %n alert(s):", "", count)))
+        self.edit = QPlainTextEdit(self)
+        layout.addWidget(self.edit)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def text(self) -> str:
+        return self.edit.toPlainText().strip()
+
+
+class AlertTable(QTableView):
+    """The wall's table: dense rows, whole-row selection, SQL sorting on the indexed columns.
+
+    Triage keys are handled here rather than as window shortcuts: single letters must act
+    only while the table has the focus (never while typing in the search box), and they
+    must work on a wall screen whose window the window manager never activated.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.keys: dict[int, QAction] = {}
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setAlternatingRowColors(False)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setSortingEnabled(True)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(26)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        act = self.keys.get(event.key()) if mods == Qt.KeyboardModifier.NoModifier else None
+        if act is not None and act.isEnabled():
+            act.trigger()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class AlertWall(QWidget):
+    """The wall. ``enqueue`` is the sync engine's; ``open_case`` asks the window to show a case."""
+
+    #: (office, case_no, alert id) — Enter on a case alert
+    open_case = Signal(str, str, int)
+    #: alert id of the current row (for the detail and case panes)
+    current_alert = Signal(int)
+    #: a message for the status bar (refused actions and the like)
+    message = Signal(str)
+
+    def __init__(self, replica: Replica, tasks: BackgroundTasks, enqueue: Enqueue | None, *,
+                 alarm: Alarm | None = None, user: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("AlertWall")
+        self.replica = replica
+        self.tasks = tasks
+        self.enqueue = enqueue
+        self.user = user
+        self.alarm = alarm or Alarm(self)
+        self.conn = replica.connect(readonly=True)
+        self.model = AlertWallModel(self.conn, parent=self)
+        self.model.counter = self._count_in_background
+        self.groups = GroupModel(self)
+        self.dialog: QDialog | None = None
+        self._group_key: str | None = None
+        self._group_gen = 0
+        self._build()
+        self._build_actions()
+        self.model.total_changed.connect(self._show_total)
+        self.model.red_arrived.connect(self._on_red)
+        self.model.reloaded.connect(self._refresh_groups)
+        self.model.rowsInserted.connect(self._show_total)
+        self.model.recount()
+        self._refresh_groups()
+
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        outer.setSpacing(4)
+        bar = QHBoxLayout()
+        bar.setSpacing(6)
+        self.red_button = self._toggle(self.tr("Red"), "#ff4d4f")
+        self.yellow_button = self._toggle(self.tr("Yellow"), "#fadb14")
+        bar.addWidget(self.red_button)
+        bar.addWidget(self.yellow_button)
+        self.status_combo = QComboBox(self)
+        for label, _ in STATUS_CHOICES:
+            self.status_combo.addItem(self.tr(label))
+        self.status_combo.setToolTip(self.tr("Which alerts: active ones by default"))
+        bar.addWidget(self.status_combo)
+        self.rule_combo = QComboBox(self)
+        self.rule_combo.addItem(self.tr("All rules"), None)
+        for code, info in RULES.items():
+            self.rule_combo.addItem(labels.rule_name(code, info.name_zh, info.name_en), code)
+        bar.addWidget(self.rule_combo)
+        self.office_combo = QComboBox(self)
+        self.office_combo.setMinimumContentsLength(10)
+        self.reload_offices()
+        bar.addWidget(self.office_combo)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(self.tr("Search case, office, rule, message… (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        bar.addWidget(self.search, 1)
+        self.group_combo = QComboBox(self)
+        self.group_combo.addItem(self.tr("No grouping"), None)
+        self.group_combo.addItem(self.tr("Group by office"), "office")
+        self.group_combo.addItem(self.tr("Group by rule"), "rule")
+        bar.addWidget(self.group_combo)
+        self.mute_button = QToolButton(self)
+        self.mute_button.setCheckable(True)
+        self.mute_button.setText("🔔")
+        self.mute_button.setToolTip(self.tr("Mute the alarm for new red signals (M)"))
+        bar.addWidget(self.mute_button)
+        self.total_label = QLabel(self)
+        self.total_label.setMinimumWidth(150)
+        self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        bar.addWidget(self.total_label)
+        outer.addLayout(bar)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.group_view = QTableView(self.splitter)
+        self.group_view.setModel(self.groups)
+        self.group_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.group_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.group_view.verticalHeader().setVisible(False)
+        self.group_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.group_view.setShowGrid(False)
+        self.group_view.hide()
+        right = QSplitter(Qt.Orientation.Vertical, self.splitter)
+        self.table = AlertTable(right)
+        self.table.setModel(self.model)
+        self.table.sortByColumn(COL["raised_at"], Qt.SortOrder.DescendingOrder)
+        widths = {"severity": 70, "rule": 150, "office": 150, "subject": 120, "node": 80, "raised_at": 130,
+                  "as_of": 130, "status": 110, "assignee": 90}
+        for key, width in widths.items():
+            self.table.setColumnWidth(COL[key], width)
+        self.detail = QTextBrowser(right)
+        self.detail.setOpenExternalLinks(False)
+        self.detail.setMaximumHeight(180)
+        right.setStretchFactor(0, 5)
+        right.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 4)
+        outer.addWidget(self.splitter, 1)
+
+        self.red_button.toggled.connect(self._filters_changed)
+        self.yellow_button.toggled.connect(self._filters_changed)
+        self.status_combo.currentIndexChanged.connect(self._filters_changed)
+        self.rule_combo.currentIndexChanged.connect(self._filters_changed)
+        self.office_combo.currentIndexChanged.connect(self._filters_changed)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(250)
+        self._search_timer.timeout.connect(self._filters_changed)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.group_combo.currentIndexChanged.connect(self._group_mode_changed)
+        self.group_view.clicked.connect(self._group_clicked)
+        self.mute_button.toggled.connect(self._set_muted)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        header = self.table.horizontalHeader()
+        header.sortIndicatorChanged.connect(self._sort_indicator_changed)
+        for i, (_, title, _) in enumerate(COLUMNS):
+            act = QAction(self.tr(title), header)
+            act.setCheckable(True)
+            act.setChecked(True)
+            act.toggled.connect(lambda on, col=i: self.table.setColumnHidden(col, not on))
+            header.addAction(act)
+
+    def _toggle(self, text: str, color: str) -> QToolButton:
+        b = QToolButton(self)
+        b.setText("● " + text)
+        b.setCheckable(True)
+        b.setStyleSheet(f"QToolButton {{ color: {color}; font-weight: bold; padding: 2px 8px; }}"
+                        f" QToolButton:checked {{ background: #30363d; border: 1px solid {color}; }}")
+        return b
+
+    def _build_actions(self) -> None:
+        def add(name: str, text: str, key: Qt.Key, slot: Callable[[], None], tip: str) -> QAction:
+            act = QAction(text, self)
+            act.setObjectName(name)
+            act.setToolTip(tip)
+            act.triggered.connect(slot)
+            self.table.keys[int(key)] = act
+            self.table.addAction(act)
+            return act
+
+        self.act_ack = add("ack", self.tr("Acknowledge"), Qt.Key.Key_A, lambda: self.act("ack"),
+                           self.tr("Acknowledge the selected alerts (A)"))
+        self.act_escalate = add("escalate", self.tr("Escalate"), Qt.Key.Key_E, lambda: self.act("escalate"),
+                                self.tr("Escalate: a yellow signal becomes red (E)"))
+        self.act_dismiss = add("dismiss", self.tr("Dismiss…"), Qt.Key.Key_D, self.ask_dismiss,
+                               self.tr("Dismiss with a reason (D)"))
+        self.act_assign = add("assign", self.tr("Assign…"), Qt.Key.Key_G, self.ask_assign,
+                              self.tr("Assign to a person (G)"))
+        self.act_comment = add("comment", self.tr("Comment…"), Qt.Key.Key_C, self.ask_comment,
+                               self.tr("Comment on the selected alerts (C)"))
+        self.act_promote = add("promote", self.tr("Promote to case"), Qt.Key.Key_P, lambda: self.act("promote"),
+                               self.tr("Promote to an investigation case (P)"))
+        self.act_open = add("open", self.tr("Open case"), Qt.Key.Key_Return, self.open_selected,
+                            self.tr("Open the case of the current alert (Enter)"))
+        self.table.keys[int(Qt.Key.Key_Enter)] = self.act_open
+        find = QAction(self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.triggered.connect(self._focus_search)
+        self.addAction(find)
+        mute = QAction(self)
+        mute.triggered.connect(self.mute_button.toggle)
+        self.table.keys[int(Qt.Key.Key_M)] = mute
+        self.actions_for_toolbar = [self.act_ack, self.act_escalate, self.act_dismiss, self.act_assign,
+                                    self.act_comment, self.act_promote, self.act_open]
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # ------------------------------------------------------------------ filters and groups
+    def reload_offices(self) -> None:
+        current = self.office_combo.currentData() if self.office_combo.count() else None
+        self.office_combo.blockSignals(True)
+        self.office_combo.clear()
+        self.office_combo.addItem(self.tr("All offices"), None)
+        for code, name in self.conn.execute("SELECT code, name FROM offices ORDER BY code"):
+            self.office_combo.addItem(f"{name or code}", code)
+        if current is not None:
+            i = self.office_combo.findData(current)
+            self.office_combo.setCurrentIndex(max(0, i))
+        self.office_combo.blockSignals(False)
+
+    def current_filter(self) -> AlertFilter:
+        sev = frozenset(s for s, b in (("red", self.red_button), ("yellow", self.yellow_button)) if b.isChecked())
+        statuses = STATUS_CHOICES[max(0, self.status_combo.currentIndex())][1]
+        rule = self.rule_combo.currentData()
+        office = self.office_combo.currentData()
+        rules = frozenset({rule}) if rule else frozenset()
+        offices = frozenset({office}) if office else frozenset()
+        if self._group_key is not None:
+            if self.groups.by == "office":
+                offices = frozenset({self._group_key})
+            else:
+                rules = frozenset({self._group_key})
+        return AlertFilter(severities=sev, rules=rules, offices=offices, statuses=statuses,
+                           text=self.search.text())
+
+    def set_filter(self, *, severities: set[str] | None = None, status: str | None = None,
+                   rule: str | None = None, office: str | None = None, text: str | None = None) -> None:
+        """Set filter widgets programmatically (saved views, big screen drill-down, tests)."""
+        if severities is not None:
+            self.red_button.setChecked("red" in severities)
+            self.yellow_button.setChecked("yellow" in severities)
+        if status is not None:
+            names = [n for n, _ in STATUS_CHOICES]
+            self.status_combo.setCurrentIndex(names.index(status))
+        if rule is not None:
+            self.rule_combo.setCurrentIndex(max(0, self.rule_combo.findData(rule or None)))
+        if office is not None:
+            self.office_combo.setCurrentIndex(max(0, self.office_combo.findData(office or None)))
+        if text is not None:
+            self.search.setText(text)
+            self._search_timer.stop()
+        self._filters_changed()
+
+    def _filters_changed(self) -> None:
+        self.model.set_filter(self.current_filter())
+        self._refresh_groups()
+
+    def _group_mode_changed(self) -> None:
+        by = self.group_combo.currentData()
+        self._group_key = None
+        self.group_view.setVisible(by is not None)
+        if by is not None:
+            self.groups.set_groups(by, [])
+        self._filters_changed()
+
+    def _group_clicked(self, index: QModelIndex) -> None:
+        key = self.groups.key(index.row())
+        self._group_key = None if key == self._group_key else key
+        if self._group_key is None:
+            self.group_view.clearSelection()
+        self.model.set_filter(self.current_filter())
+
+    def _refresh_groups(self) -> None:
+        by = self.group_combo.currentData()
+        if by is None:
+            return
+        flt = self.current_filter()
+        self._group_gen += 1
+        gen = self._group_gen
+        replica = self.replica
+
+        def work() -> list[tuple[str, str, int, int, int]]:
+            conn = replica.connect(readonly=True)
+            try:
+                return group_counts(conn, by, flt)
+            finally:
+                conn.close()
+
+        def done(groups: list[tuple[str, str, int, int, int]]) -> None:
+            if gen != self._group_gen:
+                return
+            self.groups.set_groups(by, groups)
+            if self._group_key is not None:
+                row = self.groups.row_of(self._group_key)
+                if row is not None:
+                    self.group_view.selectRow(row)
+
+        self.tasks.run(work, done, label="group counts", owner=self)
+
+    def _count_in_background(self, sql: str, args: list[Any], done: Callable[[int], None]) -> None:
+        replica = self.replica
+
+        def work() -> int:
+            conn = replica.connect(readonly=True)
+            try:
+                return int(conn.execute(sql, args).fetchone()[0])
+            finally:
+                conn.close()
+
+        self.tasks.run(work, done, label="count", owner=self)
+
+    def _show_total(self, *_: Any) -> None:
+        total = self.model.total
+        shown = self.model.rowCount()
+        if total < 0:
+            self.total_label.setText(fmt(self.tr("%1 shown, counting…"), shown))
+        else:
+            self.total_label.setText(fmt(self.tr("%1 shown of %2"), shown, f"{total:,}"))
+
+    def _sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:
+        if COLUMNS[column][2] is None:
+            # Only indexed columns sort (a million rows); put the indicator back.
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(self.model.sort_column, self.model.sort_order)
+            header.blockSignals(False)
+            self.message.emit(self.tr("This column cannot be sorted"))
+
+    # ------------------------------------------------------------------ live updates
+    def alerts_changed(self, ids: list[int], new_red: list[int] | None = None) -> None:
+        self.model.alerts_changed(ids, new_red or [])
+        if self.group_combo.currentData() is not None:
+            self._refresh_groups_later()
+        self._update_detail()
+
+    def _refresh_groups_later(self) -> None:
+        if not hasattr(self, "_group_timer"):
+            self._group_timer = QTimer(self)
+            self._group_timer.setSingleShot(True)
+            self._group_timer.setInterval(1000)
+            self._group_timer.timeout.connect(self._refresh_groups)
+        if not self._group_timer.isActive():
+            self._group_timer.start()
+
+    def _on_red(self, ids: list[int]) -> None:
+        self.alarm.ring()
+
+    def _set_muted(self, muted: bool) -> None:
+        self.alarm.set_muted(muted)
+        self.mute_button.setText("🔕" if muted else "🔔")
+        QSettings().setValue("wall/muted", muted)
+
+    # ------------------------------------------------------------------ selection and actions
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        if not rows:
+            current = self.table.currentIndex()
+            rows = [current.row()] if current.isValid() else []
+        ids = [self.model.alert_id(r) for r in rows]
+        return [i for i in ids if i is not None]
+
+    def select_alert(self, alert_id: int) -> bool:
+        row = self.model.row_of(alert_id)
+        if row is None:
+            return False
+        index = self.model.index(row, 0)
+        self.table.setCurrentIndex(index)
+        self.table.selectionModel().select(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index)
+        return True
+
+    def act(self, action: str, data: dict[str, Any] | None = None) -> None:
+        ids = self.selected_ids()
+        if not ids or self.enqueue is None:
+            return
+        self.enqueue(ids, action, data or {}, self._refused)
+
+    def _refused(self, reasons: list[str]) -> None:
+        if reasons:
+            self.message.emit(fmt(self.tr("Not applied: %1"), "; ".join(reasons[:3])))
+
+    def ask_dismiss(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        dlg = DismissDialog(len(ids), self)
+        dlg.accepted.connect(lambda: self._do(ids, "dismiss", {"reason": dlg.text()}))
+        self._open(dlg)
+
+    def ask_comment(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        dlg = CommentDialog(len(ids), self)
+        dlg.accepted.connect(lambda: self._do(ids, "comment", {"text": dlg.text()}) if dlg.text() else None)
+        self._open(dlg)
+
+    def ask_assign(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        dlg = QInputDialog(self)
+        dlg.setWindowTitle(self.tr("Assign"))
+        dlg.setLabelText(self.tr("Assign %n alert(s) to (user name; empty to unassign):", "", len(ids)))
+        dlg.setTextValue(self.user)
+        dlg.accepted.connect(lambda: self._do(ids, "assign", {"assignee": dlg.textValue().strip() or None}))
+        self._open(dlg)
+
+    def _open(self, dlg: QDialog) -> None:
+        # open(), not exec(): no nested event loop, and the wall keeps updating behind it.
+        self.dialog = dlg
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.finished.connect(lambda _r: setattr(self, "dialog", None))
+        dlg.open()
+
+    def _do(self, ids: list[int], action: str, data: dict[str, Any]) -> None:
+        if self.enqueue is not None:
+            self.enqueue(ids, action, data, self._refused)
+
+    def open_selected(self) -> None:
+        index = self.table.currentIndex()
+        info = self.model.row_info(index.row()) if index.isValid() else None
+        if info is None:
+            return
+        if info["subject_type"] == "case" and info["case_no"]:
+            self.open_case.emit(info["office"], info["case_no"], info["id"])
+        else:
+            self.message.emit(self.tr("This alert is about an office or a petition, not an approval case"))
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._update_detail()
+        alert_id = self.model.alert_id(current.row()) if current.isValid() else None
+        if alert_id is not None:
+            self.current_alert.emit(alert_id)
+
+    def _update_detail(self) -> None:
+        index = self.table.currentIndex()
+        alert_id = self.model.alert_id(index.row()) if index.isValid() else None
+        if alert_id is None:
+            self.detail.clear()
+            return
+        row = self.conn.execute("SELECT * FROM alerts WHERE id = ?", (alert_id,)).fetchone()
+        if row is None:
+            self.detail.clear()
+            return
+        self.detail.setHtml(alert_html(row, self))
+
+
+def alert_html(row: sqlite3.Row, widget: QWidget) -> str:
+    """The selected alert: why the rule fired (message and evidence), who handles it."""
+    from html import escape
+
+    tr = widget.tr
+    name = labels.rule_name(row["rule"], row["rule_zh"], row["rule_en"])
+    color = labels.SEVERITY_ACCENT.get(row["severity"])
+    parts = [
+        f"<b style='color:{color.name() if color else '#fff'}'>● {escape(labels.severity(row['severity']))}</b> "
+        f"<b>{escape(name)}</b> — {escape(labels.status(row['status']))}",
+        f"<div>{escape(row['message'] or '')}</div>",
+    ]
+    if row["assignee"]:
+        parts.append(f"<div>{escape(tr('Assignee'))}: {escape(row['assignee'])}</div>")
+    if row["resolution"]:
+        parts.append(f"<div>{escape(tr('Reason'))}: {escape(row['resolution'])}</div>")
+    if row["pending"]:
+        parts.append(f"<div style='color:#58a6ff'>⟳ {escape(tr('Local change waiting to be sent'))}</div>")
+    if row["conflict"]:
+        parts.append(f"<div style='color:#ff7b72'>⚠ {escape(tr('Conflict with the server: see Conflicts'))}</div>")
+    ev = evidence_text(row["evidence"])
+    if ev:
+        parts.append(f"<div><b>{escape(tr('Evidence'))}</b></div><pre style='margin:0'>{escape(ev)}</pre>")
+    return "".join(parts)

@@ -1,0 +1,411 @@
+"""The console's main window: alert wall in the centre, case review, conflicts, video and help around it.
+
+Panes are dock widgets the operator arranges across screens; the arrangement, the wall's
+columns and the alarm's mute switch are remembered (QSettings). The status bar always says
+whether the console is live, catching up or offline, and since when. Statistics and the big
+screen open on demand; the video wall is imported only when first shown, so a workstation
+without libvlc still runs everything else.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QTextBrowser,
+    QToolBar,
+    QWidget,
+)
+
+from desktop import i18n
+from desktop.console.alarm import Alarm
+from desktop.console.case_pane import CasePane
+from desktop.console.conflicts import ConflictsPane
+from desktop.console.labels import fmt
+from desktop.console.session import Session
+from desktop.console.wall import AlertWall
+from desktop.replica import sync
+from desktop.replica.store import ApplyResult, OutboxResult
+
+log = logging.getLogger(__name__)
+
+SHORTCUTS = (
+    ("A", "Acknowledge the selected alerts"),
+    ("E", "Escalate (a yellow signal becomes red)"),
+    ("D", "Dismiss with a reason"),
+    ("G", "Assign to a person"),
+    ("C", "Comment"),
+    ("P", "Promote to an investigation case"),
+    ("Enter", "Open the case of the current alert"),
+    ("M", "Mute or unmute the alarm"),
+    ("Ctrl+F", "Search the wall"),
+    ("Ctrl+1", "Alert wall"),
+    ("Ctrl+2", "Statistics"),
+    ("Ctrl+3", "Case review"),
+    ("Ctrl+4", "Video wall"),
+    ("F11", "Big screen (press Esc to leave)"),
+    ("Ctrl+Shift+O", "Work offline / go back online"),
+    ("F1", "This list"),
+)
+
+
+class ConsoleWindow(QMainWindow):
+    """Everything a monitoring-centre operator works with, over one ``Session``."""
+
+    #: the user asked to sign in again (token refused)
+    sign_in_requested = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("ConsoleWindow")
+        self.setWindowTitle(fmt(self.tr("Yingyan supervision console — %1"), session.username))
+        self.setDockNestingEnabled(True)
+        self.alarm = Alarm(self)
+        self.wall = AlertWall(session.replica, session.tasks, session.engine.enqueue, alarm=self.alarm,
+                              user=session.username, parent=self)
+        self.case_pane = CasePane(session.replica, session.tasks, session.client, self)
+        self.conflicts = ConflictsPane(session.replica, self)
+        self.video: Any = None
+        self.stats: Any = None
+        self.bigscreen: Any = None
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.wall, self.tr("Alert wall"))
+        self.setCentralWidget(self.tabs)
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.case_dock = self._dock("case", self.tr("Case review"), self.case_pane, right)
+        self.conflicts_dock = self._dock("conflicts", self.tr("Outbox and conflicts"), self.conflicts,
+                                         Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.video_dock = self._dock("video", self.tr("Video wall"), QLabel(self.tr("Loading the video wall…")),
+                                     Qt.DockWidgetArea.RightDockWidgetArea)
+        self.video_dock.hide()
+        self.help = QTextBrowser(self)
+        self.help.setHtml(self._help_html())
+        self.help_dock = self._dock("help", self.tr("Keyboard shortcuts"), self.help,
+                                    Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.help_dock.hide()
+        self.tabifyDockWidget(self.case_dock, self.video_dock)
+        self.case_dock.raise_()
+        self._build_status_bar()
+        self._build_actions()
+        self._connect()
+        self._restore()
+
+    # ------------------------------------------------------------------ building
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{name}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.conn_label = QLabel(self)
+        self.conn_label.setObjectName("connection")
+        self.conn_label.setTextFormat(Qt.TextFormat.RichText)
+        self.outbox_label = QLabel(self)
+        self.outbox_label.setObjectName("outbox")
+        self.user_label = QLabel(f"{self.session.username} ({self.session.role or '—'})", self)
+        bar.addPermanentWidget(self.outbox_label)
+        bar.addPermanentWidget(self.user_label)
+        bar.addWidget(self.conn_label)
+        self._clock = QTimer(self)
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self._show_connection)
+        self._clock.start()
+        self._show_connection()
+        self._show_outbox()
+
+    def _build_actions(self) -> None:
+        tb = QToolBar(self.tr("Triage"), self)
+        tb.setObjectName("toolbar_triage")
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for act in self.wall.actions_for_toolbar:
+            tb.addAction(act)
+        tb.addSeparator()
+        self.act_offline = QAction(self.tr("Work offline"), self)
+        self.act_offline.setCheckable(True)
+        self.act_offline.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self.act_offline.toggled.connect(self.session.engine.set_paused)
+        tb.addAction(self.act_offline)
+        self.act_big = QAction(self.tr("Big screen"), self)
+        self.act_big.setShortcut(QKeySequence("F11"))
+        self.act_big.triggered.connect(self.show_bigscreen)
+        tb.addAction(self.act_big)
+        self.addToolBar(tb)
+        menu = self.menuBar()
+        view = menu.addMenu(self.tr("&View"))
+        for key, title, slot in (
+            ("Ctrl+1", self.tr("Alert wall"), lambda: self.tabs.setCurrentWidget(self.wall)),
+            ("Ctrl+2", self.tr("Statistics"), self.show_stats),
+            ("Ctrl+3", self.tr("Case review"), lambda: self._raise(self.case_dock)),
+            ("Ctrl+4", self.tr("Video wall"), self.show_video),
+        ):
+            act = QAction(title, self)
+            act.setShortcut(QKeySequence(key))
+            act.triggered.connect(slot)
+            view.addAction(act)
+            self.addAction(act)
+        view.addSeparator()
+        view.addAction(self.conflicts_dock.toggleViewAction())
+        view.addAction(self.act_big)
+        view.addSeparator()
+        lang = view.addMenu(self.tr("Language (applies at next start)"))
+        for code, name in (("zh_CN", "中文"), ("en", "English")):
+            act = QAction(name, self)
+            act.setCheckable(True)
+            act.setChecked(i18n.language().startswith(code[:2]))
+            act.triggered.connect(lambda _c=False, c=code: QSettings().setValue("ui/language", c))
+            lang.addAction(act)
+        self.act_dark = QAction(self.tr("Dark theme"), self)
+        self.act_dark.setCheckable(True)
+        self.act_dark.setChecked(bool(QSettings().value("ui/dark", True, type=bool)))
+        self.act_dark.toggled.connect(self._set_dark)
+        view.addAction(self.act_dark)
+        helpm = menu.addMenu(self.tr("&Help"))
+        act_help = QAction(self.tr("Keyboard shortcuts"), self)
+        act_help.setShortcut(QKeySequence("F1"))
+        act_help.triggered.connect(lambda: self._raise(self.help_dock))
+        helpm.addAction(act_help)
+        self.addAction(act_help)
+
+    def _connect(self) -> None:
+        engine = self.session.engine
+        engine.state_changed.connect(lambda *_: self._show_connection())
+        engine.applied.connect(self.on_applied)
+        engine.local_changed.connect(self.on_local_changed)
+        engine.outbox_changed.connect(self._outbox_changed)
+        engine.replayed.connect(self.on_replayed)
+        engine.auth_failed.connect(self.sign_in_requested)
+        self.wall.open_case.connect(self.open_case)
+        self.wall.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.case_pane.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.case_pane.show_camera.connect(self.show_camera)
+        self.conflicts.resolve.connect(lambda mid, retry: engine.resolve(mid, retry=retry))
+        self.conflicts.show_alert.connect(self._show_alert)
+
+    # ------------------------------------------------------------------ sync events
+    def on_applied(self, result: ApplyResult) -> None:
+        if "office" in result.entities:
+            self.wall.model.offices_changed()
+            self.wall.reload_offices()
+        if result.snapshot_finished:
+            self.wall.model.reload()
+        elif result.alert_ids:
+            self.wall.alerts_changed(result.alert_ids, result.new_red)
+        if "camera" in result.entities and self.video is not None:
+            self._feed_video()
+        if result.alert_ids and self.video is not None:
+            self._feed_video_alerts()
+        if self.case_pane.detail is not None and (self.case_pane.office, self.case_pane.case_no) in result.cases:
+            self.case_pane.refresh()
+        if self.stats is not None:
+            self.stats.mark_stale()
+        if self.bigscreen is not None:
+            self.bigscreen.data_changed(result.new_red)
+
+    def on_local_changed(self, ids: list[int]) -> None:
+        self.wall.alerts_changed(ids)
+
+    def on_replayed(self, result: OutboxResult) -> None:
+        if result.conflicts or result.rejected:
+            self.conflicts_dock.show()
+            self.conflicts_dock.raise_()
+            self.statusBar().showMessage(
+                fmt(self.tr("%1 of your changes conflict with the server and %2 were rejected: decide in Conflicts"),
+                    result.conflicts, result.rejected), 15000)
+
+    def _outbox_changed(self) -> None:
+        self.conflicts.reload()
+        self._show_outbox()
+
+    def _show_outbox(self) -> None:
+        c = self.conflicts.counts
+        text = fmt(self.tr("Outbox: %1 waiting"), c.get("pending", 0))
+        attention = c.get("conflict", 0) + c.get("rejected", 0)
+        if attention:
+            text += " · <span style='color:#ff7b72'>" + fmt(self.tr("%1 to decide"), attention) + "</span>"
+        self.outbox_label.setText(text)
+
+    def connection_text(self) -> str:
+        engine = self.session.engine
+        since = time.strftime("%H:%M:%S", time.localtime(engine.since))
+        names = {
+            sync.LIVE: ("#3fb950", self.tr("Live")),
+            sync.CATCHING_UP: ("#d29922", self.tr("Catching up")),
+            sync.OFFLINE: ("#f85149", self.tr("Offline")),
+            sync.SIGNED_OUT: ("#f85149", self.tr("Signed out")),
+        }
+        colour, name = names.get(engine.state, ("#8b949e", engine.state))
+        text = f"<span style='color:{colour}'>●</span> {name} " + fmt(self.tr("since %1"), since)
+        if engine.paused:
+            text += " · " + self.tr("working offline")
+        elif engine.detail and engine.state != sync.LIVE:
+            text += f" · <span style='color:#8b949e'>{engine.detail[:80]}</span>"
+        return text
+
+    def _show_connection(self) -> None:
+        self.conn_label.setText(self.connection_text())
+
+    # ------------------------------------------------------------------ panes
+    def _raise(self, dock: QDockWidget) -> None:
+        dock.show()
+        dock.raise_()
+
+    def open_case(self, office: str, case_no: str, alert_id: int = 0) -> None:
+        self.case_pane.open_case(office, case_no, alert_id or None)
+        self._raise(self.case_dock)
+
+    def _show_alert(self, alert_id: int) -> None:
+        self.tabs.setCurrentWidget(self.wall)
+        if not self.wall.select_alert(alert_id):
+            self.wall.set_filter(status="All", text="")
+            self.wall.select_alert(alert_id)
+
+    def show_stats(self) -> None:
+        if self.stats is None:
+            from desktop.console.stats import StatisticsPane
+
+            self.stats = StatisticsPane(self.session.replica, self.session.tasks, self)
+            self.tabs.addTab(self.stats, self.tr("Statistics"))
+        self.tabs.setCurrentWidget(self.stats)
+        self.stats.refresh()
+
+    def ensure_video(self) -> Any:
+        """The video wall, created on first use (python-vlc and libvlc are imported only then)."""
+        if self.video is None:
+            try:
+                from desktop.video.wall import VideoWall
+            except Exception as exc:  # libvlc missing or broken: everything else keeps working
+                log.warning("video wall unavailable: %s", exc)
+                self.video_dock.setWidget(QLabel(fmt(self.tr("The video wall is not available: %1"), str(exc))))
+                return None
+            self.video = VideoWall(self.video_dock)
+            self.video_dock.setWidget(self.video)
+            self._feed_video()
+        return self.video
+
+    def show_video(self) -> None:
+        self._raise(self.video_dock)
+        self.ensure_video()
+
+    def show_camera(self, camera_id: str) -> None:
+        self._raise(self.video_dock)
+        video = self.ensure_video()
+        if video is None:
+            return
+        try:
+            video.show_camera(camera_id)
+        except KeyError:
+            self.statusBar().showMessage(fmt(self.tr("Camera %1 is not on the wall"), camera_id), 8000)
+
+    def _feed_video(self) -> None:
+        from desktop.video.model import CameraConfigError, parse_cameras
+
+        conn = self.wall.conn
+        import json
+
+        data = [json.loads(r[0]) for r in conn.execute("SELECT data FROM cameras ORDER BY id")]
+        try:
+            cameras = parse_cameras(data)
+        except CameraConfigError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+            return
+        self.video.set_cameras(cameras)
+        self._feed_video_alerts()
+
+    def _feed_video_alerts(self) -> None:
+        from desktop.video.model import ActiveAlert
+
+        rows = self.wall.conn.execute(
+            "SELECT id, rule, severity, office, case_no, message FROM alerts WHERE severity = 'red'"
+            " AND status IN ('open', 'acknowledged', 'escalated', 'promoted') ORDER BY raised_at DESC LIMIT 500")
+        self.video.set_active_alerts([ActiveAlert(id=str(r[0]), rule=r[1], severity=r[2], office=r[3],
+                                                  case_no=r[4], message=r[5] or "") for r in rows])
+
+    def show_bigscreen(self) -> None:
+        if self.bigscreen is None:
+            from desktop.console.bigscreen import BigScreen
+
+            self.bigscreen = BigScreen(self.session.replica, tasks=self.session.tasks,
+                                       video_factory=self._video_for_bigscreen)
+            self.bigscreen.closed.connect(self._bigscreen_closed)
+        self.bigscreen.showFullScreen()
+        self.bigscreen.refresh()
+
+    def _video_for_bigscreen(self) -> Any:
+        return self.ensure_video()
+
+    def _bigscreen_closed(self) -> None:
+        # The big screen borrowed the video wall; give it back to its dock.
+        if self.video is not None and self.video.parent() is not self.video_dock:
+            self.video_dock.setWidget(self.video)
+
+    # ------------------------------------------------------------------ settings
+    def _set_dark(self, dark: bool) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        from desktop.console import theme
+
+        QSettings().setValue("ui/dark", dark)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply(app, dark)
+        self.case_pane.timeline_view.dark = dark
+        self.case_pane.timeline_view.update()
+
+    def _restore(self) -> None:
+        s = QSettings()
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1600, 900)
+        state = s.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        header = s.value("wall/header")
+        if isinstance(header, QByteArray):
+            self.wall.table.horizontalHeader().restoreState(header)
+        if s.value("wall/muted", False, type=bool):
+            self.wall.mute_button.setChecked(True)
+
+    def save_settings(self) -> None:
+        s = QSettings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("wall/header", self.wall.table.horizontalHeader().saveState())
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.save_settings()
+        if self.bigscreen is not None:
+            self.bigscreen.close()
+        if self.video is not None:
+            self.video.shutdown()
+        super().closeEvent(event)
+
+    def _help_html(self) -> str:
+        rows = "".join(f"<tr><td style='padding:2px 12px'><b>{k}</b></td><td>{self.tr(t)}</td></tr>"
+                       for k, t in SHORTCUTS)
+        return f"<h3>{self.tr('Keyboard shortcuts')}</h3><table>{rows}</table>"
+
+    def confirm_quit_with_pending(self) -> bool:
+        pending = self.conflicts.counts.get("pending", 0)
+        if not pending:
+            return True
+        answer = QMessageBox.question(
+            self, self.tr("Changes not yet sent"),
+            fmt(self.tr("%1 of your changes have not reached the server yet. They are kept and sent at the next "
+                    "start. Quit anyway?"), pending))
+        return answer == QMessageBox.StandardButton.Yes

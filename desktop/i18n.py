@@ -1,0 +1,110 @@
+"""The console's languages: Chinese by default, English through Qt translations.
+
+Source strings are English (``tr()``); ``resources/translations/yingyan_zh_CN.ts`` is the
+translation kept in git. The compiled ``.qm`` is a build output, made with
+``pyside6-lrelease`` into the user cache on first run (or when the ``.ts`` is newer) and
+never committed. Qt's own strings (standard buttons, file dialogs) come from the
+``qtbase`` catalogue shipped with PySide6; the video wall's strings from its own catalogue.
+
+``YINGYAN_LANG`` (``zh_CN`` or ``en``) overrides the default, as does the language chosen in
+the console's View menu (stored in QSettings, applied at the next start).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+RESOURCES = Path(__file__).resolve().parents[1] / "resources" / "translations"
+DEFAULT_LANGUAGE = "zh_CN"
+CATALOGUE = "yingyan"
+
+_current = DEFAULT_LANGUAGE
+_installed: list[QTranslator] = []
+
+
+def language() -> str:
+    """The language in force: ``zh_CN`` or ``en``."""
+    return _current
+
+
+def is_chinese() -> bool:
+    return _current.startswith("zh")
+
+
+def _cache_dir() -> Path:
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "Yingyan" / "cache"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "yingyan"
+    return base / "translations"
+
+
+def _lrelease() -> str | None:
+    found = shutil.which("pyside6-lrelease")
+    if found:
+        return found
+    beside = Path(sys.executable).with_name("pyside6-lrelease")
+    if beside.exists():
+        return str(beside)
+    try:
+        import PySide6
+
+        name = "lrelease.exe" if sys.platform == "win32" else "lrelease"
+        candidate = Path(PySide6.__file__).parent / name
+        return str(candidate) if candidate.exists() else None
+    except ImportError:  # pragma: no cover - PySide6 is a dependency
+        return None
+
+
+def compiled(language: str, catalogue: str = CATALOGUE, ts_dir: Path = RESOURCES) -> Path | None:
+    """The ``.qm`` for a catalogue and language, compiled now if it is missing or stale."""
+    ts = ts_dir / f"{catalogue}_{language}.ts"
+    shipped = ts.with_suffix(".qm")
+    if not ts.exists():
+        return shipped if shipped.exists() else None
+    if shipped.exists() and shipped.stat().st_mtime >= ts.stat().st_mtime:
+        return shipped
+    qm = _cache_dir() / f"{catalogue}_{language}.qm"
+    if qm.exists() and qm.stat().st_mtime >= ts.stat().st_mtime:
+        return qm
+    tool = _lrelease()
+    if tool is None:
+        return None
+    qm.parent.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run([tool, "-silent", str(ts), "-qm", str(qm)], capture_output=True, check=False,
+                            timeout=60)
+    return qm if result.returncode == 0 and qm.exists() else None
+
+
+def install(app: QCoreApplication, lang: str | None = None) -> str:
+    """Install the console's, the video wall's and Qt's translations; returns the language."""
+    global _current
+    for t in _installed:
+        app.removeTranslator(t)
+    _installed.clear()
+    chosen = lang or os.environ.get("YINGYAN_LANG") or DEFAULT_LANGUAGE
+    if chosen.lower().startswith("en"):
+        _current = "en"
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        return _current
+    _current = chosen
+    QLocale.setDefault(QLocale(chosen))
+    candidates = [compiled(chosen), compiled(chosen, "yingyan_video")]
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for base in ("qtbase",):
+        path = Path(qt_dir) / f"{base}_{chosen}.qm"
+        candidates.append(path if path.exists() else None)
+    for qm in candidates:
+        if qm is None:
+            continue
+        translator = QTranslator(app)
+        if translator.load(str(qm)):
+            app.installTranslator(translator)
+            _installed.append(translator)
+    return _current

@@ -1,0 +1,243 @@
+"""Keeps the replica current and the outbox replayed, entirely through the background-task helper.
+
+The change feed is read as a chain of tasks: each task long-polls ``GET /changes`` from the
+stored cursor and applies the page to the replica in one transaction; its completion (on the
+UI thread) schedules the next poll. Pages with ``more`` are read back to back with
+``wait=0`` (*catching up*); once a page says there is no more, the console is *live* and
+polls with ``wait=25``. When the server cannot be reached the console is *offline*, keeps
+working on the replica, and retries with a capped backoff. ``410 CURSOR_EXPIRED`` starts a
+re-snapshot; ``401`` asks the user to sign in again.
+
+Operator actions go into the outbox (applied to the replica at once) and are replayed with
+``POST /mutations`` whenever the server answers; replay is idempotent by mutation id, so a
+request whose answer was lost is simply sent again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop.common.api import ApiClient, ApiError, Unreachable
+from desktop.common.tasks import BackgroundTasks
+from desktop.replica.store import ApplyResult, OutboxResult, Replica
+
+log = logging.getLogger(__name__)
+
+LIVE = "live"
+CATCHING_UP = "catching_up"
+OFFLINE = "offline"
+SIGNED_OUT = "signed_out"
+
+
+class SyncEngine(QObject):
+    """The replica's connection to the server. Create and use it on the UI thread."""
+
+    #: (state, since as a UNIX time, detail for the status bar)
+    state_changed = Signal(str, float, str)
+    #: an ``ApplyResult`` for each applied change-feed page
+    applied = Signal(object)
+    #: an ``OutboxResult`` after each replay
+    replayed = Signal(object)
+    #: alert ids whose shown state changed by a local action (applied locally at once)
+    local_changed = Signal(list)
+    #: the outbox counts may have changed (pending, conflicts, rejected)
+    outbox_changed = Signal()
+    #: the server refused the token: sign in again
+    auth_failed = Signal(str)
+
+    def __init__(self, replica: Replica, client: ApiClient, tasks: BackgroundTasks, *,
+                 wait: float = 25.0, page_size: int = 1000, max_backoff: float = 15.0,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.replica = replica
+        self.client = client
+        self.tasks = tasks
+        self.wait = wait
+        self.page_size = page_size
+        self.max_backoff = max_backoff
+        self.state = OFFLINE
+        self.since = time.time()
+        self.detail = ""
+        self.last_sync: float | None = None
+        self.paused = False
+        self._running = False
+        self._polling = False
+        self._flushing = False
+        self._flush_again = False
+        self._failures = 0
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.timeout.connect(self._poll)
+
+    # ------------------------------------------------------------------ control
+    def start(self) -> None:
+        self._running = True
+        self._set_state(CATCHING_UP if not self.paused else OFFLINE,
+                        "" if not self.paused else "working offline")
+        self._poll()
+        self.flush()
+
+    def stop(self) -> None:
+        """Stop scheduling work; a long-poll in flight finishes in the background and is applied."""
+        self._running = False
+        self._retry.stop()
+
+    def set_paused(self, paused: bool) -> None:
+        """"Work offline": stop talking to the server until switched back (investigators' laptops)."""
+        self.paused = paused
+        if paused:
+            self._retry.stop()
+            self._set_state(OFFLINE, "working offline")
+        elif self._running:
+            self._failures = 0
+            self._set_state(CATCHING_UP, "")
+            self._poll()
+            self.flush()
+
+    def _set_state(self, state: str, detail: str = "") -> None:
+        if state != self.state:
+            self.since = time.time()
+        changed = state != self.state or detail != self.detail
+        self.state = state
+        self.detail = detail
+        if changed:
+            self.state_changed.emit(state, self.since, detail)
+
+    # ------------------------------------------------------------------ change feed
+    def _poll(self) -> None:
+        if not self._running or self.paused or self._polling:
+            return
+        self._polling = True
+        wait = self.wait if self.state == LIVE else 0.0
+        replica, client, limit = self.replica, self.client, self.page_size
+
+        def work() -> ApplyResult:
+            page = client.changes(replica.cursor(), wait=wait, limit=limit)
+            return replica.apply_changes(page)
+
+        self.tasks.run(work, self._on_page, self._on_poll_error, label="changes", owner=self)
+
+    def _on_page(self, result: ApplyResult) -> None:
+        self._polling = False
+        self._failures = 0
+        self.last_sync = time.time()
+        was_offline = self.state != LIVE and self.state != CATCHING_UP
+        self._set_state(CATCHING_UP if result.more else LIVE, "")
+        if result.count or result.snapshot_finished:
+            self.applied.emit(result)
+        if was_offline:
+            # The server is back: replay what the operator did meanwhile.
+            self.flush()
+        self._poll()
+
+    def _on_poll_error(self, exc: BaseException) -> None:
+        self._polling = False
+        if isinstance(exc, ApiError) and exc.code == "CURSOR_EXPIRED":
+            log.warning("change feed cursor expired: re-reading a snapshot")
+            self._set_state(CATCHING_UP, "re-reading a snapshot")
+            self.tasks.run(self.replica.begin_resnapshot, lambda _r: self._poll(), self._on_poll_error,
+                           label="resnapshot")
+            return
+        if isinstance(exc, ApiError) and exc.status == 401:
+            self._set_state(SIGNED_OUT, exc.message)
+            self.auth_failed.emit(exc.message)
+            return
+        if isinstance(exc, ApiError):
+            detail = exc.message
+            delay = exc.retry_after
+        elif isinstance(exc, Unreachable):
+            detail = str(exc)
+            delay = None
+        else:
+            log.error("change feed failed: %r", exc)
+            detail = f"{type(exc).__name__}: {exc}"
+            delay = None
+        self._failures += 1
+        self._set_state(OFFLINE, detail)
+        if self._running and not self.paused:
+            backoff = delay if delay is not None else min(self.max_backoff, 0.5 * 2 ** min(self._failures, 6))
+            self._retry.start(int(backoff * 1000))
+
+    # ------------------------------------------------------------------ outbox
+    def enqueue(self, alert_ids: Sequence[int], action: str, data: dict[str, Any],
+                on_done: Callable[[list[str]], None] | None = None) -> None:
+        """Queue an action on alerts: applied to the replica at once, replayed to the server."""
+        ids = list(alert_ids)
+
+        def done(result: tuple[list[int], list[str]]) -> None:
+            changed, refused = result
+            if changed:
+                self.local_changed.emit(changed)
+                self.outbox_changed.emit()
+                self.flush()
+            if on_done is not None:
+                on_done(refused)
+
+        self.tasks.run(lambda: self.replica.enqueue(ids, action, data), done, label=f"enqueue {action}", owner=self)
+
+    def resolve(self, mutation_id: str, *, retry: bool) -> None:
+        """Close a conflict or rejection: keep the server's state, or apply mine again."""
+
+        def done(alert_id: int | None) -> None:
+            if alert_id is not None:
+                self.local_changed.emit([alert_id])
+            self.outbox_changed.emit()
+            if retry:
+                self.flush()
+
+        self.tasks.run(lambda: self.replica.resolve(mutation_id, retry=retry), done, label="resolve", owner=self)
+
+    def flush(self) -> None:
+        """Replay pending mutations (one request at a time, in order)."""
+        if not self._running or self.paused:
+            return
+        if self._flushing:
+            self._flush_again = True
+            return
+        self._flushing = True
+        self._flush_again = False
+        replica, client = self.replica, self.client
+
+        def work() -> OutboxResult | None:
+            batch = replica.pending_mutations(200)
+            if not batch:
+                return None
+            replica.mark_attempt([m["id"] for m in batch])
+            results = client.mutations(batch)
+            out = replica.record_results(results)
+            # Anything the server did not answer for stays pending and is sent again.
+            out.more = bool(replica.pending_mutations(1))
+            return out
+
+        self.tasks.run(work, self._on_flushed, self._on_flush_error, label="mutations", owner=self)
+
+    def _on_flushed(self, result: OutboxResult | None) -> None:
+        self._flushing = False
+        if result is not None:
+            self.replayed.emit(result)
+            self.outbox_changed.emit()
+            if result.alert_ids:
+                self.local_changed.emit(result.alert_ids)
+            if result.more:
+                self._flush_again = True
+        if self._flush_again:
+            self.flush()
+
+    def _on_flush_error(self, exc: BaseException) -> None:
+        self._flushing = False
+        if isinstance(exc, ApiError) and exc.status == 401:
+            self._set_state(SIGNED_OUT, exc.message)
+            self.auth_failed.emit(exc.message)
+            return
+        if isinstance(exc, Unreachable | ApiError):
+            # Stays pending; the next successful poll replays it.
+            if self.state == LIVE:
+                self._set_state(OFFLINE, str(exc))
+                self._retry.start(1000)
+            return
+        log.error("replaying the outbox failed: %r", exc)

@@ -1,0 +1,63 @@
+"""End to end: a real server over TLS, the console window in-process, what the operator sees."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from desktop.replica import sync
+from tests.harness import event
+
+
+def _wall_ids(window: Any) -> list[int]:
+    return window.wall.model.loaded_ids()
+
+
+def _red_batch(case_no: str) -> list[dict[str, Any]]:
+    # Decided without completing the procedure nodes: SKIPPED_NODE (red), raised on arrival.
+    return [
+        event(case_no, "received", "2026-02-26T09:00:00+08:00"),
+        event(case_no, "accepted", "2026-02-26T09:10:00+08:00"),
+        event(case_no, "decided", "2026-03-02T07:00:00+08:00", result="approved"),
+    ]
+
+
+def test_batch_alert_appears_on_the_wall_within_two_seconds(console: Any, live_server: Any, qtbot: Any) -> None:
+    window = console
+    assert "●" in window.conn_label.text() and window.session.engine.state == sync.LIVE
+    before = set(_wall_ids(window))
+    sounded = window.alarm.played
+    t0 = time.monotonic()
+    r = live_server.post_batch("T01", live_server.tokens["T01"], _red_batch("2026-0000001"))
+    assert r.status == 200 and r.json()["alerts_raised"] >= 1
+    qtbot.waitUntil(lambda: len(set(_wall_ids(window)) - before) >= 1, timeout=2000)
+    elapsed = time.monotonic() - t0
+    assert elapsed < 2.0
+    new = set(_wall_ids(window)) - before
+    row = window.wall.model.row_of(next(iter(new)))
+    assert row is not None
+    text = window.wall.model.index(row, 1).data()
+    assert text == "跳过办理环节"  # the rule's Chinese name
+    assert window.wall.model.index(row, 2).data().startswith("T01")
+    assert window.wall.model.is_flashing(next(iter(new)))
+    assert window.alarm.played == sounded + 1
+
+
+def test_keyboard_triage_reaches_the_server(console: Any, live_server: Any, qtbot: Any) -> None:
+    window = console
+    live_server.post_batch("T01", live_server.tokens["T01"], _red_batch("2026-0000002"))
+    qtbot.waitUntil(lambda: window.wall.model.rowCount() >= 2, timeout=5000)
+    table = window.wall.table
+    table.setFocus()
+    table.selectRow(0)
+    first = window.wall.model.alert_id(0)
+    qtbot.keyClick(table, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: window.wall.model.row_info(window.wall.model.row_of(first))["status"] == "acknowledged",
+                    timeout=3000)
+    # The server applied it exactly once.
+    def server_history() -> list[str]:
+        return [h["action"] for h in live_server.call("GET", f"/alerts/{first}").json()["history"]]
+    qtbot.waitUntil(lambda: server_history() == ["ack"], timeout=5000)
+    qtbot.waitUntil(lambda: window.conflicts.counts.get("pending", 0) == 0, timeout=5000)

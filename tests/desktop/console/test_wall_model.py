@@ -1,0 +1,85 @@
+"""The alert wall model over a replica: paging, SQL filters and order, live placement, flashing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.console.wall_model import COL, AlertFilter, AlertWallModel
+from desktop.replica.store import Replica
+from tests.desktop.console import fakes
+
+
+@pytest.fixture
+def replica(tmp_path: Path) -> Replica:
+    r = Replica(tmp_path / "replica.sqlite3")
+    alerts = [fakes.alert(i, severity="red" if i % 3 == 0 else "yellow", office=f"T0{i % 4}") for i in range(1, 501)]
+    r.apply_changes(fakes.page(*alerts, offices=("T00", "T01", "T02", "T03")))
+    return r
+
+
+def shown_ids(model: AlertWallModel) -> list[int]:
+    return [model.data(model.index(r, 0), Qt.ItemDataRole.UserRole + 1) for r in range(model.rowCount())]
+
+
+def test_pages_newest_first_and_fetches_more(qapp, replica: Replica) -> None:
+    model = AlertWallModel(replica.connect(readonly=True), page_size=100)
+    assert model.rowCount() == 100
+    assert shown_ids(model)[:3] == [500, 499, 498]
+    assert model.canFetchMore()
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == 500
+    assert shown_ids(model) == list(range(500, 0, -1))
+
+
+def test_filter_and_sort_in_sql(qapp, replica: Replica) -> None:
+    model = AlertWallModel(replica.connect(readonly=True), page_size=50)
+    model.set_filter(AlertFilter(severities=frozenset({"red"}), offices=frozenset({"T03"})))
+    while model.canFetchMore():
+        model.fetchMore()
+    ids = shown_ids(model)
+    assert ids and all(i % 3 == 0 and i % 4 == 3 for i in ids)
+    assert model.total == len(ids)
+    model.sort(COL["office"], Qt.SortOrder.AscendingOrder)
+    model.set_filter(AlertFilter())
+    while model.canFetchMore():
+        model.fetchMore()
+    offices = [model.row_info(r)["office"] for r in range(model.rowCount())]
+    assert offices == sorted(offices)
+
+
+def test_free_text_matches_office_name(qapp, replica: Replica) -> None:
+    model = AlertWallModel(replica.connect(readonly=True), page_size=1000)
+    model.set_filter(AlertFilter(text="T02 便民"))
+    assert model.rowCount() > 0
+    assert {model.row_info(r)["office"] for r in range(model.rowCount())} == {"T02"}
+
+
+def test_new_alerts_take_their_place_and_red_flashes(qapp, qtbot, replica: Replica) -> None:
+    model = AlertWallModel(replica.connect(readonly=True), page_size=100)
+    res = replica.apply_changes(fakes.page(fakes.alert(1000, severity="red", minutes=10_000),
+                                           fakes.alert(1001, severity="yellow", minutes=450)))
+    with qtbot.waitSignal(model.red_arrived) as blocker:
+        model.alerts_changed(res.alert_ids, res.new_red)
+    assert blocker.args == [[1000]]
+    ids = shown_ids(model)
+    assert ids[0] == 1000
+    assert ids.index(1001) == ids.index(450) + 1 or ids.index(1001) == ids.index(450) - 1
+    assert model.is_flashing(1000)
+    # A closed alert leaves the default (active) view.
+    res = replica.apply_changes(fakes.page(fakes.alert(1000, severity="red", minutes=10_000, status="resolved",
+                                                       version=2)))
+    model.alerts_changed(res.alert_ids, res.new_red)
+    assert 1000 not in shown_ids(model)
+
+
+def test_models_pass_the_model_tester(qapp, qtmodeltester, replica: Replica) -> None:
+    model = AlertWallModel(replica.connect(readonly=True), page_size=64)
+    qtmodeltester.check(model, force_py=False)
+    res = replica.apply_changes(fakes.page(fakes.alert(2000, severity="red", minutes=20_000)))
+    model.alerts_changed(res.alert_ids, res.new_red)
+    model.fetchMore()
+    qtmodeltester.check(model, force_py=False)
