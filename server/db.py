@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from sqlalchemy import BigInteger, Engine, MetaData, Table, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -47,8 +48,15 @@ def sqlite_path_url(path: str) -> str:
     return f"sqlite:///{path}"
 
 
+def _json_dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+JSON_CODEC: dict[str, Any] = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
+
+
 def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60}, pool_size=8)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60}, pool_size=8, **JSON_CODEC)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -138,7 +146,7 @@ def _read_factory(db: Database) -> sessionmaker[Session]:
 def open_database(url: str) -> Database:
     if url.startswith("sqlite"):
         return Database(url, _sqlite_engine(url, immediate=True), _sqlite_engine(url, immediate=False))
-    engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, **JSON_CODEC)
     return Database(url, engine, engine)
 
 

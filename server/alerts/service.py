@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.alerts.models import HANDLED_STATUSES, Alert
@@ -65,15 +65,20 @@ class AlertSync:
 
     def load(self, subjects: Iterable[SubjectKey]) -> None:
         keys = [k for k in subjects if k not in self.existing]
+        by_type: dict[str, list[str]] = {}
         for k in keys:
             self.existing[k] = {}
-        for start in range(0, len(keys), 400):
-            chunk = keys[start : start + 400]
-            rows = self.session.scalars(
-                select(Alert).where(tuple_(Alert.subject_type, Alert.subject_id).in_(chunk))
-            )
-            for a in rows:
-                self.existing[(a.subject_type, a.subject_id)][(a.rule, a.node)] = a
+            by_type.setdefault(k[0], []).append(k[1])
+        # Scalar IN lists: SQLAlchemy renders tuple IN by literal expansion, which costs more
+        # than the query itself for thousands of subjects.
+        for subject_type, ids in by_type.items():
+            for start in range(0, len(ids), 500):
+                rows = self.session.scalars(
+                    select(Alert).where(Alert.subject_type == subject_type,
+                                        Alert.subject_id.in_(ids[start : start + 500]))
+                )
+                for a in rows:
+                    self.existing[(a.subject_type, a.subject_id)][(a.rule, a.node)] = a
 
     def apply(
         self,

@@ -399,16 +399,16 @@ def _duplicate_peers(session: Session, case_ids: list[int]) -> set[int]:
         ):
             if key is not None:
                 keys.add((power, key))
-    if not keys:
-        return set()
-    from sqlalchemy import tuple_
-
+    applicants = sorted({key for _, key in keys})
     out: set[int] = set()
-    ordered = sorted(keys)
-    for start in range(0, len(ordered), 400):
-        out.update(session.scalars(select(ApprovalCase.id).where(
-            tuple_(ApprovalCase.power_code, ApprovalCase.applicant_key).in_(ordered[start : start + 400])
-        )))
+    for start in range(0, len(applicants), 500):
+        for cid, power, key in session.execute(
+            select(ApprovalCase.id, ApprovalCase.power_code, ApprovalCase.applicant_key).where(
+                ApprovalCase.applicant_key.in_(applicants[start : start + 500])
+            )
+        ):
+            if (power, key) in keys:
+                out.add(cid)
     return out
 
 

@@ -26,7 +26,7 @@ class ApprovalCase(Base):
     __table_args__ = (
         UniqueConstraint("office_id", "case_no"),
         Index("ix_cases_office_next", "office_id", "next_check"),
-        Index("ix_cases_dup", "power_code", "applicant_key"),
+        Index("ix_cases_dup", "applicant_key", "power_code"),
     )
 
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.cases.models import ApprovalCase, ApprovalEvent, Evaluation
@@ -76,11 +76,16 @@ def load_events(session: Session, case_ids: Sequence[int]) -> dict[int, list[App
 
 def load_ratings(session: Session, cases: Sequence[ApprovalCase]) -> dict[tuple[int, str], list[Evaluation]]:
     out: dict[tuple[int, str], list[Evaluation]] = defaultdict(list)
-    keys = [(c.office_id, c.case_no) for c in cases]
-    for chunk in _chunks(keys):
-        rows = session.scalars(select(Evaluation).where(tuple_(Evaluation.office_id, Evaluation.case_no).in_(chunk)))
-        for r in rows:
-            out[(r.office_id, r.case_no)].append(r)
+    by_office: dict[int, list[str]] = defaultdict(list)
+    for c in cases:
+        by_office[c.office_id].append(c.case_no)
+    for office_id, case_nos in by_office.items():
+        for chunk in _chunks(case_nos):
+            rows = session.scalars(
+                select(Evaluation).where(Evaluation.office_id == office_id, Evaluation.case_no.in_(chunk))
+            )
+            for r in rows:
+                out[(r.office_id, r.case_no)].append(r)
     return out
 
 
@@ -92,16 +97,17 @@ def load_duplicates(
     if not keyed:
         return {}
     peers: dict[tuple[str, str], list[tuple[int, str, str]]] = defaultdict(list)
-    keys = sorted({(c.power_code, c.applicant_key) for c in keyed if c.applicant_key})
-    for chunk in _chunks(keys):
+    wanted = {(c.power_code, c.applicant_key) for c in keyed if c.applicant_key}
+    applicants = sorted({key for _, key in wanted})
+    for chunk in _chunks(applicants):
         rows = session.execute(
             select(ApprovalCase.power_code, ApprovalCase.applicant_key, ApprovalCase.received_at,
                    ApprovalCase.office_id, ApprovalCase.case_no)
-            .where(tuple_(ApprovalCase.power_code, ApprovalCase.applicant_key).in_(chunk))
+            .where(ApprovalCase.applicant_key.in_(chunk))
             .where(ApprovalCase.received_at.is_not(None))
         )
         for power, key, received_at, office_id, case_no in rows:
-            if key is not None and received_at is not None:
+            if key is not None and received_at is not None and (power, key) in wanted:
                 peers[(power, key)].append((received_at, office_codes.get(office_id, ""), case_no))
     out: dict[int, DuplicateRef] = {}
     for c in keyed:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.petitions.models import Petition, PetitionEvent
@@ -49,16 +49,18 @@ def load_events(session: Session, ids: Sequence[str]) -> dict[str, list[Petition
 
 def load_duplicates(session: Session, petitions: Sequence[Petition]) -> dict[str, tuple[str, int]]:
     keyed = [p for p in petitions if p.identity_key]
-    keys = sorted({(p.identity_key, p.subject_name) for p in keyed})
+    wanted = {(p.identity_key, p.subject_name) for p in keyed}
+    identities = sorted({ik for ik, _ in wanted if ik})
     peers: dict[tuple[str | None, str], list[tuple[int, str]]] = defaultdict(list)
-    for i in range(0, len(keys), 400):
+    for i in range(0, len(identities), 500):
         rows = session.execute(
             select(Petition.identity_key, Petition.subject_name, Petition.received_at, Petition.id).where(
-                tuple_(Petition.identity_key, Petition.subject_name).in_(keys[i : i + 400])
+                Petition.identity_key.in_(identities[i : i + 500])
             )
         )
         for ik, name, at, pid in rows:
-            peers[(ik, name)].append((at, pid))
+            if (ik, name) in wanted:
+                peers[(ik, name)].append((at, pid))
     out: dict[str, tuple[str, int]] = {}
     for p in keyed:
         found = petition_duplicate((p.received_at, p.id), peers[(p.identity_key, p.subject_name)])

@@ -13,7 +13,15 @@ from typing import Any
 
 from shared.calendar import WorkCalendar
 from shared.catalogue import PowerItem
-from shared.clock import ClockState, Interval, counting_start, suspension_intervals, working_clock, working_time
+from shared.clock import (
+    ClockState,
+    Interval,
+    counting_start,
+    suspension_intervals,
+    working_clock,
+    working_instant,
+    working_time,
+)
 from shared.protocol import SUSPENSION_REASONS
 from shared.rules.common import Hit, earliest_after
 from shared.timeutil import DAY, HOUR, Instant, format_instant
@@ -208,7 +216,7 @@ def evaluate_case(facts: CaseFacts, calendar: WorkCalendar, as_of: Instant) -> C
         start = previous_done if accepted is not None else None
         due: Instant | None = None
         if start is not None and node.days:
-            due = working_clock(start, node.days, calendar, suspensions=suspensions).due
+            due = working_instant(counting_start(start), node.days * DAY, calendar, suspensions)
             late_open = done is None and is_open and as_of >= due
             late_done = done is not None and done.at >= due
             if late_open or late_done:

@@ -178,7 +178,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('office_id', 'case_no', name=op.f('uq_approval_cases_office_id'))
     )
     with op.batch_alter_table('approval_cases', schema=None) as batch_op:
-        batch_op.create_index('ix_cases_dup', ['power_code', 'applicant_key'], unique=False)
+        batch_op.create_index('ix_cases_dup', ['applicant_key', 'power_code'], unique=False)
         batch_op.create_index('ix_cases_office_next', ['office_id', 'next_check'], unique=False)
 
     op.create_table('batches',
