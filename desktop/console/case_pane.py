@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from desktop.common.api import ApiClient, ApiError, Unreachable
 from desktop.common.tasks import BackgroundTasks
 from desktop.console import labels
-from desktop.console.labels import fmt
+from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
 from desktop.console.records import SORT_ROLE, Column, RecordTableModel
 from desktop.console.timeline import Timeline, TimelineWidget, build_timeline
 from desktop.console.wall_model import evidence_text
@@ -63,28 +63,30 @@ def _opinion(e: dict[str, Any]) -> str:
 
 
 EVENT_COLUMNS = (
-    Column("At", lambda e: _fmt(e.get("at")), key=lambda e: e.get("at") or ""),
-    Column("Event", lambda e: labels.event_type(str(e.get("type")))),
-    Column("Node", lambda e: e.get("node") or ""),
-    Column("Actor", lambda e: e.get("actor") or ""),
-    Column("Opinion / reason", _opinion),
-    Column("Back-dated", lambda e: "✔" if e.get("backdated") else ""),
+    Column(QT_TRANSLATE_NOOP("CasePane", "At"), lambda e: _fmt(e.get("at")), key=lambda e: e.get("at") or ""),
+    Column(QT_TRANSLATE_NOOP("CasePane", "Event"), lambda e: labels.event_type(str(e.get("type")))),
+    Column(QT_TRANSLATE_NOOP("CasePane", "Node"), lambda e: e.get("node") or ""),
+    Column(QT_TRANSLATE_NOOP("CasePane", "Actor"), lambda e: e.get("actor") or ""),
+    Column(QT_TRANSLATE_NOOP("CasePane", "Opinion / reason"), _opinion),
+    Column(QT_TRANSLATE_NOOP("CasePane", "Back-dated"), lambda e: "✔" if e.get("backdated") else ""),
 )
 ALERT_COLUMNS = (
-    Column("Severity", lambda a: "● " + labels.severity(str(a.get("severity"))),
+    Column(QT_TRANSLATE_NOOP("CasePane", "Severity"), lambda a: "● " + labels.severity(str(a.get("severity"))),
            roles={Qt.ItemDataRole.ForegroundRole: lambda a: QBrush(labels.SEVERITY_ACCENT.get(
                str(a.get("severity")), labels.MUTED_TEXT))}),
-    Column("Rule", lambda a: labels.rule_name(str(a.get("rule")), (a.get("rule_name") or {}).get("zh_CN"),
-                                               (a.get("rule_name") or {}).get("en"))),
-    Column("Node", lambda a: a.get("node") or ""),
-    Column("Status", lambda a: labels.status(str(a.get("status")))),
-    Column("Raised at", lambda a: _fmt(a.get("raised_at")), key=lambda a: a.get("raised_at") or ""),
-    Column("Why", lambda a: a.get("message") or ""),
+    Column(QT_TRANSLATE_NOOP("CasePane", "Rule"),
+           lambda a: labels.rule_name(str(a.get("rule")), (a.get("rule_name") or {}).get("zh_CN"),
+                                      (a.get("rule_name") or {}).get("en"))),
+    Column(QT_TRANSLATE_NOOP("CasePane", "Node"), lambda a: a.get("node") or ""),
+    Column(QT_TRANSLATE_NOOP("CasePane", "Status"), lambda a: labels.status(str(a.get("status")))),
+    Column(QT_TRANSLATE_NOOP("CasePane", "Raised at"), lambda a: _fmt(a.get("raised_at")),
+           key=lambda a: a.get("raised_at") or ""),
+    Column(QT_TRANSLATE_NOOP("CasePane", "Why"), lambda a: a.get("message") or ""),
 )
 RATING_COLUMNS = (
-    Column("At", lambda r: _fmt(r.get("at")), key=lambda r: r.get("at") or ""),
-    Column("Rating", lambda r: labels.rating(str(r.get("rating")))),
-    Column("Comment", lambda r: r.get("comment") or ""),
+    Column(QT_TRANSLATE_NOOP("CasePane", "At"), lambda r: _fmt(r.get("at")), key=lambda r: r.get("at") or ""),
+    Column(QT_TRANSLATE_NOOP("CasePane", "Rating"), lambda r: labels.rating(str(r.get("rating")))),
+    Column(QT_TRANSLATE_NOOP("CasePane", "Comment"), lambda r: r.get("comment") or ""),
 )
 
 
@@ -249,20 +251,26 @@ class CasePane(QWidget):
         self.timeline = build_timeline(detail, calendar)
         tl = self.timeline
         self.title.setText(self._title_html(str(detail.get("office")), str(detail.get("case_no")), detail))
-        parts = [f"<b>{escape(self.tr('State'))}:</b> {escape(labels.case_state(tl.state))}"]
+        fmt_t = "%Y-%m-%d %H:%M"
+
+        def field(label: str, value: str) -> str:
+            return f"<b>{escape(label)}:</b> {value}"
+
+        parts = [field(self.tr("State"), escape(labels.case_state(tl.state)))]
         if tl.limit_days is not None:
-            parts.append(f"<b>{escape(self.tr('Limit'))}:</b> {escape(fmt(self.tr('%1 working days'), tl.limit_days))}")
+            parts.append(field(self.tr("Limit"), escape(fmt(self.tr("%1 working days"), tl.limit_days))))
             used = fmt(self.tr("%1 of %2 working days"), f"{tl.used_days:.2f}", tl.limit_days)
             colour = "#f85149" if tl.due and (tl.close_at or tl.as_of) >= tl.due else "#2ea043"
-            parts.append(f"<b>{escape(self.tr('Used'))}:</b> <span style='color:{colour}'>{escape(used)}</span>")
+            parts.append(field(self.tr("Used"), f"<span style='color:{colour}'>{escape(used)}</span>"))
         if tl.due:
-            parts.append(f"<b>{escape(self.tr('Due'))}:</b> {to_datetime(tl.due).strftime('%Y-%m-%d %H:%M')}")
+            parts.append(field(self.tr("Due"), to_datetime(tl.due).strftime(fmt_t)))
         if tl.warn_at:
-            parts.append(f"<b>{escape(self.tr('Warning'))}:</b> {to_datetime(tl.warn_at).strftime('%Y-%m-%d %H:%M')}")
-        parts.append(f"<b>{escape(self.tr('As of'))}:</b> {to_datetime(tl.as_of).strftime('%Y-%m-%d %H:%M')}")
+            parts.append(field(self.tr("Warning"), to_datetime(tl.warn_at).strftime(fmt_t)))
+        parts.append(field(self.tr("As of"), to_datetime(tl.as_of).strftime(fmt_t)))
         if source == "cache":
-            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(fetched_at))
-            parts.append(f"<span style='color:#d29922'>{escape(fmt(self.tr('Offline copy from %1'), when))}</span>")
+            when = time.strftime(fmt_t, time.localtime(fetched_at))
+            offline = fmt(self.tr("Offline copy from %1"), when)
+            parts.append(f"<span style='color:#d29922'>{escape(offline)}</span>")
         for w in tl.calendar_warnings:
             parts.append(f"<span style='color:#d29922'>⚠ {escape(w)}</span>")
         self.summary.setText(" &nbsp;·&nbsp; ".join(parts))

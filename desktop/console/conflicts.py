@@ -8,11 +8,10 @@ apply theirs again on top of it. Nothing is resolved silently.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,20 +26,19 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.console import labels
-from desktop.console.labels import fmt
+from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
 from desktop.console.records import SORT_ROLE, Column, RecordTableModel
 from desktop.replica.store import Replica
 
+translate = QCoreApplication.translate
 STATE_COLOURS = {"conflict": "#ff7b72", "rejected": "#d29922", "pending": "#58a6ff"}
 
 
 def _state(code: str) -> str:
-    from PySide6.QtCore import QCoreApplication
-
     return {
-        "pending": QCoreApplication.translate("Conflicts", "waiting to send"),
-        "conflict": QCoreApplication.translate("Conflicts", "conflict"),
-        "rejected": QCoreApplication.translate("Conflicts", "rejected"),
+        "pending": translate("Conflicts", "waiting to send"),
+        "conflict": translate("Conflicts", "conflict"),
+        "rejected": translate("Conflicts", "rejected"),
     }.get(code, code)
 
 
@@ -69,13 +67,14 @@ def _theirs(m: dict[str, Any]) -> str:
 
 
 COLUMNS = (
-    Column("Alert", lambda m: f"#{m.get('entity_id')}", key=lambda m: int(m.get("entity_id") or 0)),
-    Column("State", lambda m: _state(str(m.get("state"))),
+    Column(QT_TRANSLATE_NOOP("Conflicts", "Alert"), lambda m: f"#{m.get('entity_id')}",
+           key=lambda m: int(m.get("entity_id") or 0)),
+    Column(QT_TRANSLATE_NOOP("Conflicts", "State"), lambda m: _state(str(m.get("state"))),
            roles={Qt.ItemDataRole.ForegroundRole: lambda m: QBrush(QColor(STATE_COLOURS.get(str(m.get("state")),
                                                                                            "#e6edf3")))}),
-    Column("Your action", _yours),
-    Column("Server now", _theirs),
-    Column("Queued at", lambda m: m.get("queued") or ""),
+    Column(QT_TRANSLATE_NOOP("Conflicts", "Your action"), _yours),
+    Column(QT_TRANSLATE_NOOP("Conflicts", "Server now"), _theirs),
+    Column(QT_TRANSLATE_NOOP("Conflicts", "Queued at"), lambda m: m.get("queued") or ""),
 )
 
 
@@ -163,7 +162,7 @@ class ConflictsPane(QWidget):
         if m is None:
             self.compare.clear()
             return
-        self.compare.setHtml(compare_html(m, self.tr))
+        self.compare.setHtml(compare_html(m))
 
     def _decide(self, retry: bool) -> None:
         m = self.current()
@@ -182,24 +181,33 @@ def _when(created: float | None) -> str:
     return time.strftime("%m-%d %H:%M:%S", time.localtime(created)) if created else ""
 
 
-def compare_html(m: dict[str, Any], tr: Callable[[str], str]) -> str:
+def compare_html(m: dict[str, Any]) -> str:
     """Both versions side by side: the server's now, and what the operator did."""
     cur = m.get("current") or {}
     err = (m.get("result") or {}).get("error") or {}
+    fields = (
+        ("status", translate("Conflicts", "Status")),
+        ("severity", translate("Conflicts", "Severity")),
+        ("assignee", translate("Conflicts", "Assignee")),
+        ("resolution", translate("Conflicts", "Reason")),
+        ("version", translate("Conflicts", "Version")),
+    )
     rows = []
-    for key, label in (("status", tr("Status")), ("severity", tr("Severity")), ("assignee", tr("Assignee")),
-                       ("resolution", tr("Reason")), ("version", tr("Version"))):
+    for key, label in fields:
         theirs = cur.get(key)
         if key == "status" and theirs:
             theirs = labels.status(str(theirs))
         if key == "severity" and theirs:
             theirs = labels.severity(str(theirs))
-        rows.append(f"<tr><td><b>{escape(label)}</b></td><td>{escape(str(theirs if theirs is not None else '—'))}"
-                    f"</td></tr>")
+        shown = theirs if theirs is not None else "—"
+        rows.append(f"<tr><td><b>{escape(label)}</b></td><td>{escape(str(shown))}</td></tr>")
+    colour = STATE_COLOURS.get(str(m.get("state")), "#e6edf3")
+    yours = translate("Conflicts", "Yours")
+    based = translate("Conflicts", "based on version")
+    server_now = translate("Conflicts", "Server now")
     return (
-        f"<p style='color:{STATE_COLOURS.get(str(m.get('state')), '#e6edf3')}'><b>{escape(_state(str(m['state'])))}"
-        f"</b> — {escape(str(err.get('message') or ''))}</p>"
-        f"<p><b>{escape(tr('Yours'))}</b> ({escape(tr('based on version'))} {m.get('base_version')}): "
-        f"{escape(_yours(m))}</p>"
-        f"<p><b>{escape(tr('Server now'))}</b></p><table>{''.join(rows)}</table>"
+        f"<p style='color:{colour}'><b>{escape(_state(str(m['state'])))}</b>"
+        f" — {escape(str(err.get('message') or ''))}</p>"
+        f"<p><b>{escape(yours)}</b> ({escape(based)} {m.get('base_version')}): {escape(_yours(m))}</p>"
+        f"<p><b>{escape(server_now)}</b></p><table>{''.join(rows)}</table>"
     )

@@ -9,15 +9,24 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QBrush
 
 from desktop.console import labels
+from desktop.console.labels import QT_TRANSLATE_NOOP
 from desktop.console.wall_model import AlertFilter
 
 Index = QModelIndex | QPersistentModelIndex
 GROUP_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
-HEADERS = ("Group", "Red", "Yellow", "Total")
+HEADERS = (QT_TRANSLATE_NOOP("Groups", "Group"), QT_TRANSLATE_NOOP("Groups", "Red"),
+           QT_TRANSLATE_NOOP("Groups", "Yellow"), QT_TRANSLATE_NOOP("Groups", "Total"))
 
 
 def group_counts(conn: sqlite3.Connection, by: str, flt: AlertFilter) -> list[tuple[str, str, int, int, int]]:
@@ -66,7 +75,9 @@ class GroupModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
                 and 0 <= section < len(HEADERS):
             if section == 0:
-                return QCoreApplication.translate("Groups", "Office" if self.by == "office" else "Rule")
+                if self.by == "office":
+                    return QCoreApplication.translate("Groups", "Office")
+                return QCoreApplication.translate("Groups", "Rule")
             return QCoreApplication.translate("Groups", HEADERS[section])
         return None
 

@@ -12,70 +12,75 @@ from PySide6.QtGui import QColor
 from desktop import i18n
 from shared.rules.common import RULES
 
+#: lupdate reads the literal (context, text) pairs of every translate(...) call.
+translate = QCoreApplication.translate
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Labels", text)
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate looks for
+    """Marks ``text`` for translation in ``context`` (translated where it is shown); typed ``str``."""
+    return text
 
 
 def severity(code: str) -> str:
-    return {"red": _t("red"), "yellow": _t("yellow")}.get(code, code)
+    return {"red": translate("Labels", "red"),
+            "yellow": translate("Labels", "yellow")}.get(code, code)
 
 
 def status(code: str) -> str:
     return {
-        "open": _t("open"),
-        "acknowledged": _t("acknowledged"),
-        "escalated": _t("escalated"),
-        "dismissed": _t("dismissed"),
-        "promoted": _t("promoted"),
-        "resolved": _t("resolved"),
+        "open": translate("Labels", "open"),
+        "acknowledged": translate("Labels", "acknowledged"),
+        "escalated": translate("Labels", "escalated"),
+        "dismissed": translate("Labels", "dismissed"),
+        "promoted": translate("Labels", "promoted"),
+        "resolved": translate("Labels", "resolved"),
     }.get(code, code)
 
 
 def action(code: str) -> str:
     return {
-        "ack": _t("acknowledge"),
-        "escalate": _t("escalate"),
-        "dismiss": _t("dismiss"),
-        "promote": _t("promote"),
-        "assign": _t("assign"),
-        "comment": _t("comment"),
+        "ack": translate("Labels", "acknowledge"),
+        "escalate": translate("Labels", "escalate"),
+        "dismiss": translate("Labels", "dismiss"),
+        "promote": translate("Labels", "promote"),
+        "assign": translate("Labels", "assign"),
+        "comment": translate("Labels", "comment"),
     }.get(code, code)
 
 
 def case_state(code: str | None) -> str:
     return {
-        "received": _t("received"),
-        "in_progress": _t("in progress"),
-        "suspended": _t("suspended"),
-        "decided_approved": _t("approved"),
-        "decided_refused": _t("refused"),
-        "not_accepted": _t("not accepted"),
-        "withdrawn": _t("withdrawn"),
+        "received": translate("Labels", "received"),
+        "in_progress": translate("Labels", "in progress"),
+        "suspended": translate("Labels", "suspended"),
+        "decided_approved": translate("Labels", "approved"),
+        "decided_refused": translate("Labels", "refused"),
+        "not_accepted": translate("Labels", "not accepted"),
+        "withdrawn": translate("Labels", "withdrawn"),
     }.get(code or "", code or "")
 
 
 def event_type(code: str) -> str:
     return {
-        "received": _t("received"),
-        "accepted": _t("accepted"),
-        "not_accepted": _t("not accepted"),
-        "node_completed": _t("node completed"),
-        "suspended": _t("suspended"),
-        "resumed": _t("resumed"),
-        "fee_charged": _t("fee charged"),
-        "decided": _t("decided"),
-        "delivered": _t("delivered"),
-        "withdrawn": _t("withdrawn"),
+        "received": translate("Labels", "received"),
+        "accepted": translate("Labels", "accepted"),
+        "not_accepted": translate("Labels", "not accepted"),
+        "node_completed": translate("Labels", "node completed"),
+        "suspended": translate("Labels", "suspended"),
+        "resumed": translate("Labels", "resumed"),
+        "fee_charged": translate("Labels", "fee charged"),
+        "decided": translate("Labels", "decided"),
+        "delivered": translate("Labels", "delivered"),
+        "withdrawn": translate("Labels", "withdrawn"),
     }.get(code, code)
 
 
 def rating(code: str) -> str:
     return {
-        "satisfied": _t("satisfied"),
-        "basically_satisfied": _t("basically satisfied"),
-        "dissatisfied": _t("dissatisfied"),
-        "very_poor": _t("very poor"),
+        "satisfied": translate("Labels", "satisfied"),
+        "basically_satisfied": translate("Labels", "basically satisfied"),
+        "dissatisfied": translate("Labels", "dissatisfied"),
+        "very_poor": translate("Labels", "very poor"),
     }.get(code, code)
 
 

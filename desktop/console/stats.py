@@ -25,7 +25,16 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QSizeF, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QIODevice,
+    QMarginsF,
+    QSizeF,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,7 +51,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.common.tasks import BackgroundTasks
-from desktop.console.labels import fmt
+from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
 from desktop.console.records import SORT_ROLE, Column, RecordTableModel
 from desktop.replica.store import Replica
 from shared.timeutil import DAY, day_start, day_to_date, local_day
@@ -214,43 +223,58 @@ def _num(v: float | None, digits: int = 1) -> str:
 
 
 UNIT_COLUMNS = (
-    Column("Rank", lambda r: r["rank"], numeric=True),
-    Column("Name", lambda r: r["name"]),
-    Column("Cases", lambda r: r["cases"], numeric=True),
-    Column("Decided", lambda r: r["decided"], numeric=True),
-    Column("On-time rate", lambda r: _pct(r["on_time_rate"]), key=lambda r: r["on_time_rate"] or -1, numeric=True),
-    Column("Avg working days", lambda r: _num(r["avg_days"], 2), key=lambda r: r["avg_days"] or -1, numeric=True),
-    Column("Alerts", lambda r: r["alerts"], numeric=True),
-    Column("Red", lambda r: r["red"], numeric=True),
-    Column("Alerts / 100 cases", lambda r: _num(r["alerts_per_100"]), key=lambda r: r["alerts_per_100"] or -1,
-           numeric=True),
-    Column("Satisfaction", lambda r: _pct(r["satisfaction"]), key=lambda r: r["satisfaction"] or -1, numeric=True),
+    Column(QT_TRANSLATE_NOOP("StatisticsPane", "Rank"), lambda r: r["rank"], numeric=True),
+    Column(QT_TRANSLATE_NOOP("StatisticsPane", "Name"), lambda r: r["name"]),
+    Column(QT_TRANSLATE_NOOP("StatisticsPane", "Cases"), lambda r: r["cases"], numeric=True),
+    Column(QT_TRANSLATE_NOOP("StatisticsPane", "Decided"), lambda r: r["decided"], numeric=True),
+    Column(QT_TRANSLATE_NOOP("StatisticsPane", "On-time rate"), lambda r: _pct(r["on_time_rate"]),
+           key=lambda r: r["on_time_rate"] or -1, numeric=True),
+    Column(QT_TRANSLATE_NOOP("StatisticsPane", "Avg working days"), lambda r: _num(r["avg_days"], 2),
+           key=lambda r: r["avg_days"] or -1, numeric=True),
+    Column(QT_TRANSLATE_NOOP("StatisticsPane", "Alerts"), lambda r: r["alerts"], numeric=True),
+    Column(QT_TRANSLATE_NOOP("StatisticsPane", "Red"), lambda r: r["red"], numeric=True),
+    Column(QT_TRANSLATE_NOOP("StatisticsPane", "Alerts / 100 cases"), lambda r: _num(r["alerts_per_100"]),
+           key=lambda r: r["alerts_per_100"] or -1, numeric=True),
+    Column(QT_TRANSLATE_NOOP("StatisticsPane", "Satisfaction"), lambda r: _pct(r["satisfaction"]),
+           key=lambda r: r["satisfaction"] or -1, numeric=True),
 )
 HEADERS = [c.header for c in UNIT_COLUMNS]
+translate = QCoreApplication.translate
 
 
-def export_xlsx(stats: Statistics, path: Path, tr: Any = lambda s: s) -> Path:
+def _headers() -> list[str]:
+    return [translate("StatisticsPane", h) for h in HEADERS]
+
+
+def headline_figures(stats: Statistics) -> list[tuple[str, str]]:
+    t = stats.totals
+    return [
+        (translate("StatisticsPane", "Cases supervised"), str(t["cases"])),
+        (translate("StatisticsPane", "Cases decided"), str(t["decided"])),
+        (translate("StatisticsPane", "On-time (early-completion) rate"), _pct(t["on_time_rate"])),
+        (translate("StatisticsPane", "Average working days used"), _num(t["avg_days"], 2)),
+        (translate("StatisticsPane", "Alerts"), str(t["alerts"])),
+        (translate("StatisticsPane", "Red signals"), str(t["red"])),
+        (translate("StatisticsPane", "Yellow signals"), str(t["yellow"])),
+        (translate("StatisticsPane", "Satisfaction rate"), _pct(t["satisfaction"])),
+    ]
+
+
+def export_xlsx(stats: Statistics, path: Path) -> Path:
     """Workbook with the headline figures, offices, departments and alerts per day."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
     wb = Workbook()
     ws = wb.active
-    ws.title = tr("Summary")
+    ws.title = translate("StatisticsPane", "Summary")
     bold = Font(bold=True)
     t = stats.totals
-    rows = [
-        (tr("Period"), f"{t['first_day']} — {t['last_day']}"),
-        (tr("Cases supervised"), t["cases"]),
-        (tr("Cases decided"), t["decided"]),
-        (tr("On-time (early-completion) rate"), t["on_time_rate"]),
-        (tr("Average working days used"), t["avg_days"]),
-        (tr("Alerts"), t["alerts"]),
-        (tr("Red signals"), t["red"]),
-        (tr("Yellow signals"), t["yellow"]),
-        (tr("Satisfaction rate"), t["satisfaction"]),
-    ]
-    for label, value in rows:
+    ws.append([translate("StatisticsPane", "Period"), f"{t['first_day']} — {t['last_day']}"])
+    # Numbers as numbers (rates as fractions formatted as %), so the sheet can be computed on.
+    raw = [t["cases"], t["decided"], t["on_time_rate"], t["avg_days"], t["alerts"], t["red"], t["yellow"],
+           t["satisfaction"]]
+    for (label, _), value in zip(headline_figures(stats), raw, strict=True):
         ws.append([label, value])
     for cell in ws["A"]:
         cell.font = bold
@@ -262,9 +286,11 @@ def export_xlsx(stats: Statistics, path: Path, tr: Any = lambda s: s) -> Path:
     fill = PatternFill("solid", fgColor="1F6FEB")
     keys = ("rank", "name", "cases", "decided", "on_time_rate", "avg_days", "alerts", "red", "alerts_per_100",
             "satisfaction")
-    for title, units in ((tr("Offices"), stats.offices), (tr("Departments"), stats.departments)):
+    sheets = ((translate("StatisticsPane", "Offices"), stats.offices),
+              (translate("StatisticsPane", "Departments"), stats.departments))
+    for title, units in sheets:
         sheet = wb.create_sheet(title)
-        sheet.append([tr(h) for h in HEADERS])
+        sheet.append(_headers())
         for cell in sheet[1]:
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = fill
@@ -277,8 +303,9 @@ def export_xlsx(stats: Statistics, path: Path, tr: Any = lambda s: s) -> Path:
             row[9].number_format = "0.0%"
         sheet.column_dimensions["B"].width = 28
         sheet.freeze_panes = "A2"
-    days = wb.create_sheet(tr("Alerts per day"))
-    days.append([tr("Day"), tr("Red"), tr("Yellow")])
+    days = wb.create_sheet(translate("StatisticsPane", "Alerts per day"))
+    days.append([translate("StatisticsPane", "Day"), translate("StatisticsPane", "Red"),
+                 translate("StatisticsPane", "Yellow")])
     for cell in days[1]:
         cell.font = bold
     for d, r, y in zip(stats.days, stats.red_per_day, stats.yellow_per_day, strict=True):
@@ -290,41 +317,39 @@ def export_xlsx(stats: Statistics, path: Path, tr: Any = lambda s: s) -> Path:
     return path
 
 
-def report_html(stats: Statistics, tr: Any = lambda s: s, chart: str | None = None) -> str:
+def report_html(stats: Statistics, chart: str | None = None) -> str:
     t = stats.totals
-    head = "".join(f"<th>{escape(tr(h))}</th>" for h in HEADERS)
+    head = "".join(f"<th>{escape(h)}</th>" for h in _headers())
 
     def table(units: list[dict[str, Any]]) -> str:
         body = "".join(
             "<tr>" + "".join(f"<td>{escape(str(c.text(u)))}</td>" for c in UNIT_COLUMNS) + "</tr>" for u in units)
         return f"<table border='1' cellspacing='0' cellpadding='3'><tr>{head}</tr>{body}</table>"
 
-    figures = [
-        (tr("Cases supervised"), str(t["cases"])), (tr("On-time (early-completion) rate"), _pct(t["on_time_rate"])),
-        (tr("Average working days used"), _num(t["avg_days"], 2)), (tr("Alerts"), str(t["alerts"])),
-        (tr("Red signals"), str(t["red"])), (tr("Satisfaction rate"), _pct(t["satisfaction"])),
-    ]
-    fig = "".join(f"<tr><td><b>{escape(a)}</b></td><td>{escape(b)}</td></tr>" for a, b in figures)
+    fig = "".join(f"<tr><td><b>{escape(a)}</b></td><td>{escape(b)}</td></tr>" for a, b in headline_figures(stats))
     img = f"<p><img src='{chart}' width='900'></p>" if chart else ""
+    title = translate("StatisticsPane", "Yingyan supervision statistics")
+    offices = translate("StatisticsPane", "Offices")
+    departments = translate("StatisticsPane", "Departments")
     return (
-        f"<h1>{escape(tr('Yingyan supervision statistics'))}</h1>"
+        f"<h1>{escape(title)}</h1>"
         f"<p>{escape(t['first_day'])} — {escape(t['last_day'])}</p><table>{fig}</table>{img}"
-        f"<h2>{escape(tr('Offices'))}</h2>{table(stats.offices)}"
-        f"<h2>{escape(tr('Departments'))}</h2>{table(stats.departments)}"
+        f"<h2>{escape(offices)}</h2>{table(stats.offices)}"
+        f"<h2>{escape(departments)}</h2>{table(stats.departments)}"
     )
 
 
-def export_pdf(stats: Statistics, path: Path, tr: Any = lambda s: s, chart: QImage | None = None) -> Path:
+def export_pdf(stats: Statistics, path: Path, chart: QImage | None = None) -> Path:
     """A4 landscape report (QPdfWriter + QTextDocument; CJK text embeds its font)."""
     writer = QPdfWriter(str(path))
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape,
                                      QMarginsF(12, 12, 12, 12)))
     writer.setResolution(150)
-    writer.setTitle(tr("Yingyan supervision statistics"))
+    writer.setTitle(translate("StatisticsPane", "Yingyan supervision statistics"))
     doc = QTextDocument()
     if chart is not None:
         doc.addResource(QTextDocument.ResourceType.ImageResource, "chart://alerts", chart)
-    doc.setHtml(report_html(stats, tr, "chart://alerts" if chart is not None else None))
+    doc.setHtml(report_html(stats, "chart://alerts" if chart is not None else None))
     page = writer.pageLayout().paintRectPixels(writer.resolution())
     doc.setPageSize(QSizeF(page.width(), page.height()))
     doc.print_(writer)
@@ -417,14 +442,13 @@ class StatisticsPane(QWidget):
 
         self.stats = stats
         t = stats.totals
-        self.headline.setText(" &nbsp; ".join([
-            f"{escape(self.tr('Cases'))} <b>{t['cases']}</b>",
-            f"{escape(self.tr('On-time'))} <b>{_pct(t['on_time_rate'])}</b>",
-            f"{escape(self.tr('Avg days'))} <b>{_num(t['avg_days'], 2)}</b>",
-            f"{escape(self.tr('Alerts'))} <b>{t['alerts']}</b>",
-            f"<span style='color:#ff4d4f'>{escape(self.tr('Red'))} <b>{t['red']}</b></span>",
-            f"{escape(self.tr('Satisfaction'))} <b>{_pct(t['satisfaction'])}</b>",
-        ]))
+        names = (self.tr("Cases"), self.tr("On-time"), self.tr("Avg days"), self.tr("Alerts"), self.tr("Red"),
+                 self.tr("Satisfaction"))
+        values = (str(t["cases"]), _pct(t["on_time_rate"]), _num(t["avg_days"], 2), str(t["alerts"]), str(t["red"]),
+                  _pct(t["satisfaction"]))
+        items = [f"{escape(n)} <b>{v}</b>" for n, v in zip(names, values, strict=True)]
+        items[4] = f"<span style='color:#ff4d4f'>{items[4]}</span>"
+        self.headline.setText(" &nbsp; ".join(items))
         self.plot.clear()
         xs = list(range(len(stats.days)))
         self.plot.addItem(pg.BarGraphItem(x=xs, height=stats.yellow_per_day, width=0.8, brush="#d4b106",
@@ -451,10 +475,9 @@ class StatisticsPane(QWidget):
         stats = self.stats
         if stats is None:
             return
-        tr = self.tr
         if kind == "xlsx":
             def work() -> Path:
-                return export_xlsx(stats, path, tr)
+                return export_xlsx(stats, path)
         else:
             # The chart is grabbed here (UI thread); the PDF is written in the background.
             chart = self.chart_image()
@@ -465,7 +488,7 @@ class StatisticsPane(QWidget):
             buf.close()
 
             def work() -> Path:
-                return export_pdf(stats, path, tr, QImage.fromData(png))
+                return export_pdf(stats, path, QImage.fromData(png))
 
         def done(p: Path) -> None:
             self.last_export = p

@@ -12,7 +12,15 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QItemSelectionModel,
+    QModelIndex,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,20 +46,21 @@ from desktop.common.tasks import BackgroundTasks
 from desktop.console import labels
 from desktop.console.alarm import Alarm
 from desktop.console.groups import GroupModel, group_counts
-from desktop.console.labels import fmt
+from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
 from desktop.console.wall_model import COL, COLUMNS, AlertFilter, AlertWallModel, evidence_text
 from desktop.replica.local import ACTIVE_STATUSES, INACTIVE_STATUSES
 from desktop.replica.store import Replica
 from shared.rules.common import RULES
 
+translate = QCoreApplication.translate
 Enqueue = Callable[[list[int], str, dict[str, Any], Callable[[list[str]], None] | None], None]
 
 STATUS_CHOICES: tuple[tuple[str, frozenset[str]], ...] = (
-    ("Active", frozenset(ACTIVE_STATUSES)),
-    ("Open (not yet handled)", frozenset({"open"})),
-    ("Handled", frozenset({"acknowledged", "escalated", "promoted"})),
-    ("Closed", frozenset(INACTIVE_STATUSES)),
-    ("All", frozenset()),
+    (QT_TRANSLATE_NOOP("AlertWall", "Active"), frozenset(ACTIVE_STATUSES)),
+    (QT_TRANSLATE_NOOP("AlertWall", "Open (not yet handled)"), frozenset({"open"})),
+    (QT_TRANSLATE_NOOP("AlertWall", "Handled"), frozenset({"acknowledged", "escalated", "promoted"})),
+    (QT_TRANSLATE_NOOP("AlertWall", "Closed"), frozenset(INACTIVE_STATUSES)),
+    (QT_TRANSLATE_NOOP("AlertWall", "All"), frozenset()),
 )
 
 
@@ -555,14 +564,13 @@ class AlertWall(QWidget):
         if row is None:
             self.detail.clear()
             return
-        self.detail.setHtml(alert_html(row, self))
+        self.detail.setHtml(alert_html(row))
 
 
-def alert_html(row: sqlite3.Row, widget: QWidget) -> str:
+def alert_html(row: sqlite3.Row) -> str:
     """The selected alert: why the rule fired (message and evidence), who handles it."""
     from html import escape
 
-    tr = widget.tr
     name = labels.rule_name(row["rule"], row["rule_zh"], row["rule_en"])
     color = labels.SEVERITY_ACCENT.get(row["severity"])
     parts = [
@@ -571,14 +579,19 @@ def alert_html(row: sqlite3.Row, widget: QWidget) -> str:
         f"<div>{escape(row['message'] or '')}</div>",
     ]
     if row["assignee"]:
-        parts.append(f"<div>{escape(tr('Assignee'))}: {escape(row['assignee'])}</div>")
+        label = translate("AlertWall", "Assignee")
+        parts.append(f"<div>{escape(label)}: {escape(row['assignee'])}</div>")
     if row["resolution"]:
-        parts.append(f"<div>{escape(tr('Reason'))}: {escape(row['resolution'])}</div>")
+        label = translate("AlertWall", "Reason")
+        parts.append(f"<div>{escape(label)}: {escape(row['resolution'])}</div>")
     if row["pending"]:
-        parts.append(f"<div style='color:#58a6ff'>⟳ {escape(tr('Local change waiting to be sent'))}</div>")
+        label = translate("AlertWall", "Local change waiting to be sent")
+        parts.append(f"<div style='color:#58a6ff'>⟳ {escape(label)}</div>")
     if row["conflict"]:
-        parts.append(f"<div style='color:#ff7b72'>⚠ {escape(tr('Conflict with the server: see Conflicts'))}</div>")
+        label = translate("AlertWall", "Conflict with the server: see Conflicts")
+        parts.append(f"<div style='color:#ff7b72'>⚠ {escape(label)}</div>")
     ev = evidence_text(row["evidence"])
     if ev:
-        parts.append(f"<div><b>{escape(tr('Evidence'))}</b></div><pre style='margin:0'>{escape(ev)}</pre>")
+        label = translate("AlertWall", "Evidence")
+        parts.append(f"<div><b>{escape(label)}</b></div><pre style='margin:0'>{escape(ev)}</pre>")
     return "".join(parts)

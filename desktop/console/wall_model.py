@@ -34,6 +34,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop.console import labels
+from desktop.console.labels import QT_TRANSLATE_NOOP
 from desktop.replica.local import ACTIVE_STATUSES
 from shared.timeutil import to_datetime
 
@@ -41,16 +42,16 @@ Index = QModelIndex | QPersistentModelIndex
 
 #: Columns: (key, header, SQL sort expression or None when the column cannot sort).
 COLUMNS: tuple[tuple[str, str, str | None], ...] = (
-    ("severity", "Severity", "severity"),
-    ("rule", "Rule", "rule"),
-    ("office", "Office", "office"),
-    ("subject", "Case / petition", None),
-    ("node", "Node", None),
-    ("raised_at", "Raised at", "raised_at"),
-    ("as_of", "As of", None),
-    ("status", "Status", "status"),
-    ("assignee", "Assignee", None),
-    ("message", "Message", None),
+    ("severity", QT_TRANSLATE_NOOP("AlertWall", "Severity"), "severity"),
+    ("rule", QT_TRANSLATE_NOOP("AlertWall", "Rule"), "rule"),
+    ("office", QT_TRANSLATE_NOOP("AlertWall", "Office"), "office"),
+    ("subject", QT_TRANSLATE_NOOP("AlertWall", "Case / petition"), None),
+    ("node", QT_TRANSLATE_NOOP("AlertWall", "Node"), None),
+    ("raised_at", QT_TRANSLATE_NOOP("AlertWall", "Raised at"), "raised_at"),
+    ("as_of", QT_TRANSLATE_NOOP("AlertWall", "As of"), None),
+    ("status", QT_TRANSLATE_NOOP("AlertWall", "Status"), "status"),
+    ("assignee", QT_TRANSLATE_NOOP("AlertWall", "Assignee"), None),
+    ("message", QT_TRANSLATE_NOOP("AlertWall", "Message"), None),
 )
 COL = {key: i for i, (key, _, _) in enumerate(COLUMNS)}
 SELECT = (

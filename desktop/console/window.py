@@ -30,7 +30,7 @@ from desktop import i18n
 from desktop.console.alarm import Alarm
 from desktop.console.case_pane import CasePane
 from desktop.console.conflicts import ConflictsPane
-from desktop.console.labels import fmt
+from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
 from desktop.console.session import Session
 from desktop.console.wall import AlertWall
 from desktop.replica import sync
@@ -39,22 +39,22 @@ from desktop.replica.store import ApplyResult, OutboxResult
 log = logging.getLogger(__name__)
 
 SHORTCUTS = (
-    ("A", "Acknowledge the selected alerts"),
-    ("E", "Escalate (a yellow signal becomes red)"),
-    ("D", "Dismiss with a reason"),
-    ("G", "Assign to a person"),
-    ("C", "Comment"),
-    ("P", "Promote to an investigation case"),
-    ("Enter", "Open the case of the current alert"),
-    ("M", "Mute or unmute the alarm"),
-    ("Ctrl+F", "Search the wall"),
-    ("Ctrl+1", "Alert wall"),
-    ("Ctrl+2", "Statistics"),
-    ("Ctrl+3", "Case review"),
-    ("Ctrl+4", "Video wall"),
-    ("F11", "Big screen (press Esc to leave)"),
-    ("Ctrl+Shift+O", "Work offline / go back online"),
-    ("F1", "This list"),
+    ("A", QT_TRANSLATE_NOOP("ConsoleWindow", "Acknowledge the selected alerts")),
+    ("E", QT_TRANSLATE_NOOP("ConsoleWindow", "Escalate (a yellow signal becomes red)")),
+    ("D", QT_TRANSLATE_NOOP("ConsoleWindow", "Dismiss with a reason")),
+    ("G", QT_TRANSLATE_NOOP("ConsoleWindow", "Assign to a person")),
+    ("C", QT_TRANSLATE_NOOP("ConsoleWindow", "Comment")),
+    ("P", QT_TRANSLATE_NOOP("ConsoleWindow", "Promote to an investigation case")),
+    ("Enter", QT_TRANSLATE_NOOP("ConsoleWindow", "Open the case of the current alert")),
+    ("M", QT_TRANSLATE_NOOP("ConsoleWindow", "Mute or unmute the alarm")),
+    ("Ctrl+F", QT_TRANSLATE_NOOP("ConsoleWindow", "Search the wall")),
+    ("Ctrl+1", QT_TRANSLATE_NOOP("ConsoleWindow", "Alert wall")),
+    ("Ctrl+2", QT_TRANSLATE_NOOP("ConsoleWindow", "Statistics")),
+    ("Ctrl+3", QT_TRANSLATE_NOOP("ConsoleWindow", "Case review")),
+    ("Ctrl+4", QT_TRANSLATE_NOOP("ConsoleWindow", "Video wall")),
+    ("F11", QT_TRANSLATE_NOOP("ConsoleWindow", "Big screen (press Esc to leave)")),
+    ("Ctrl+Shift+O", QT_TRANSLATE_NOOP("ConsoleWindow", "Work offline / go back online")),
+    ("F1", QT_TRANSLATE_NOOP("ConsoleWindow", "This list")),
 )
 
 
@@ -398,7 +398,8 @@ class ConsoleWindow(QMainWindow):
     def _help_html(self) -> str:
         rows = "".join(f"<tr><td style='padding:2px 12px'><b>{k}</b></td><td>{self.tr(t)}</td></tr>"
                        for k, t in SHORTCUTS)
-        return f"<h3>{self.tr('Keyboard shortcuts')}</h3><table>{rows}</table>"
+        title = self.tr("Keyboard shortcuts")
+        return f"<h3>{title}</h3><table>{rows}</table>"
 
     def confirm_quit_with_pending(self) -> bool:
         pending = self.conflicts.counts.get("pending", 0)

@@ -1,0 +1,1398 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AlertWall</name>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="59" />
+        <source>Active</source>
+        <translation>活动预警</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="60" />
+        <source>Open (not yet handled)</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="61" />
+        <source>Handled</source>
+        <translation>已处理</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="62" />
+        <source>Closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="63" />
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="192" />
+        <source>Red</source>
+        <extracomment>(office, case_no, alert id) — Enter on a case alert alert id of the current row (for the detail and case panes) a message for the status bar (refused actions and the like)</extracomment>
+        <translation>红色</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="193" />
+        <source>Yellow</source>
+        <translation>黄色</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="199" />
+        <source>Which alerts: active ones by default</source>
+        <translation>显示哪些预警：默认为活动预警</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="202" />
+        <source>All rules</source>
+        <translation>全部规则</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="211" />
+        <source>Search case, office, rule, message… (Ctrl+F)</source>
+        <translation>搜索办件、单位、规则、内容…（Ctrl+F）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="215" />
+        <source>No grouping</source>
+        <translation>不分组</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="216" />
+        <source>Group by office</source>
+        <translation>按单位分组</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="217" />
+        <source>Group by rule</source>
+        <translation>按规则分组</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="222" />
+        <source>Mute the alarm for new red signals (M)</source>
+        <translation>新红色警示静音（M）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="298" />
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="299" />
+        <source>Acknowledge the selected alerts (A)</source>
+        <translation>确认所选预警（A）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="300" />
+        <source>Escalate</source>
+        <translation>升级</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="301" />
+        <source>Escalate: a yellow signal becomes red (E)</source>
+        <translation>升级：黄色预警转为红色警示（E）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="302" />
+        <source>Dismiss…</source>
+        <translation>排除…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="303" />
+        <source>Dismiss with a reason (D)</source>
+        <translation>说明理由后排除（D）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="304" />
+        <source>Assign…</source>
+        <translation>指派…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="305" />
+        <source>Assign to a person (G)</source>
+        <translation>指派给专人（G）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="306" />
+        <source>Comment…</source>
+        <translation>批注…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="307" />
+        <source>Comment on the selected alerts (C)</source>
+        <translation>为所选预警添加批注（C）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="308" />
+        <source>Promote to case</source>
+        <translation>转为案件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="309" />
+        <source>Promote to an investigation case (P)</source>
+        <translation>转为调查案件（P）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="310" />
+        <source>Open case</source>
+        <translation>查看办件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="311" />
+        <source>Open the case of the current alert (Enter)</source>
+        <translation>查看当前预警的办件（Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="333" />
+        <source>All offices</source>
+        <translation>全部单位</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="436" />
+        <source>%1 shown, counting…</source>
+        <translation>已显示 %1 条，正在统计…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="438" />
+        <source>%1 shown of %2</source>
+        <translation>已显示 %1 / 共 %2 条</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="447" />
+        <location filename="../../desktop/console/wall_model.py" line="258" />
+        <source>This column cannot be sorted</source>
+        <extracomment>the number of alerts matching the filter (counted in the background), or -1 while counting new red alerts arrived that match the filter (ids) the model was reloaded (filter or sort changed)</extracomment>
+        <translation>此列不能排序</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="501" />
+        <source>Not applied: %1</source>
+        <translation>未执行：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="524" />
+        <source>Assign</source>
+        <translation>指派</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/console/wall.py" line="525" />
+        <source>Assign %n alert(s) to (user name; empty to unassign):</source>
+        <translation>
+            <numerusform>将 %n 条预警指派给（用户名；留空为取消指派）：</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="549" />
+        <source>This alert is about an office or a petition, not an approval case</source>
+        <translation>此预警针对单位或信访件，不是审批办件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="582" />
+        <location filename="../../desktop/console/wall_model.py" line="53" />
+        <source>Assignee</source>
+        <translation>承办人</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="585" />
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="588" />
+        <source>Local change waiting to be sent</source>
+        <translation>本地操作待发送</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="591" />
+        <source>Conflict with the server: see Conflicts</source>
+        <translation>与服务器冲突：请到“冲突”中处理</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="595" />
+        <source>Evidence</source>
+        <translation>证据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall_model.py" line="45" />
+        <source>Severity</source>
+        <extracomment>Columns: (key, header, SQL sort expression or None when the column cannot sort).</extracomment>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall_model.py" line="46" />
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall_model.py" line="47" />
+        <source>Office</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall_model.py" line="48" />
+        <source>Case / petition</source>
+        <translation>办件 / 信访</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall_model.py" line="49" />
+        <source>Node</source>
+        <translation>环节</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall_model.py" line="50" />
+        <source>Raised at</source>
+        <translation>产生时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall_model.py" line="51" />
+        <source>As of</source>
+        <translation>截至</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall_model.py" line="52" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall_model.py" line="54" />
+        <source>Message</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall_model.py" line="316" />
+        <source>(office)</source>
+        <translation>（单位）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall_model.py" line="330" />
+        <source> (cleared)</source>
+        <translation>（条件已消除）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall_model.py" line="350" />
+        <source>Your change is waiting to be sent to the server.</source>
+        <translation>您的操作正等待发送到服务器。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall_model.py" line="352" />
+        <source>Your change conflicts with the server's: see Conflicts.</source>
+        <translation>您的操作与服务器上的变更冲突：请到“冲突”中处理。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall_model.py" line="355" />
+        <source>The condition has cleared since a person handled this alert.</source>
+        <translation>人工处理后，触发条件已消除。</translation>
+    </message>
+</context>
+<context>
+    <name>App</name>
+    <message>
+        <location filename="../../desktop/app.py" line="59" />
+        <location filename="../../desktop/app.py" line="66" />
+        <source>Yingyan</source>
+        <translation>鹰眼</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/app.py" line="59" />
+        <source>No server is configured. Start with --server https://host:8443, set YINGYAN_SERVER_URL, or write server_url in %1.</source>
+        <translation>未配置服务器。请用 --server https://主机:8443 启动，或设置 YINGYAN_SERVER_URL，或在 %1 中写入 server_url。</translation>
+    </message>
+</context>
+<context>
+    <name>BigScreen</name>
+    <message>
+        <location filename="../../desktop/console/bigscreen.py" line="208" />
+        <source>Yingyan big screen</source>
+        <translation>鹰眼电子监察大屏</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/bigscreen.py" line="221" />
+        <source>Esc leaves · Space pauses the cycle · V shows video</source>
+        <translation>Esc 退出 · 空格 暂停轮播 · V 切换视频</translation>
+    </message>
+</context>
+<context>
+    <name>CasePane</name>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="66" />
+        <location filename="../../desktop/console/case_pane.py" line="87" />
+        <source>At</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="67" />
+        <source>Event</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="68" />
+        <location filename="../../desktop/console/case_pane.py" line="80" />
+        <source>Node</source>
+        <translation>环节</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="69" />
+        <source>Actor</source>
+        <translation>经办人</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="70" />
+        <source>Opinion / reason</source>
+        <translation>意见 / 理由</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="71" />
+        <source>Back-dated</source>
+        <translation>补录</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="74" />
+        <source>Severity</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="77" />
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="81" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="82" />
+        <source>Raised at</source>
+        <translation>产生时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="84" />
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="88" />
+        <source>Rating</source>
+        <translation>评价</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="89" />
+        <source>Comment</source>
+        <translation>批注</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="137" />
+        <source>No case open: select an alert and press Enter</source>
+        <extracomment>(office, case_no) once a case is on screen (from cache or server)</extracomment>
+        <translation>未打开办件：选中预警后按 Enter</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="141" />
+        <source>Show camera</source>
+        <translation>查看窗口视频</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="142" />
+        <source>Show the office's service window on the video wall</source>
+        <translation>在视频墙上显示该单位的服务窗口</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="146" />
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="175" />
+        <source>Events</source>
+        <translation>办理过程</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="176" />
+        <source>Alerts</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="177" />
+        <source>Ratings</source>
+        <translation>群众评价</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="197" />
+        <source>Loading the case from the server…</source>
+        <translation>正在从服务器读取办件…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="221" />
+        <source>Offline: showing the copy kept on this computer</source>
+        <translation>离线：显示本机保存的副本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="222" />
+        <source>Offline, and this case was never opened on this computer</source>
+        <translation>离线，且本机从未打开过此办件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="259" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="261" />
+        <source>Limit</source>
+        <translation>时限</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="261" />
+        <source>%1 working days</source>
+        <translation>%1 个工作日</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="262" />
+        <source>%1 of %2 working days</source>
+        <translation>%1 / %2 个工作日</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="264" />
+        <source>Used</source>
+        <translation>已用</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="266" />
+        <source>Due</source>
+        <translation>到期</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="268" />
+        <source>Warning</source>
+        <translation>预警点</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="269" />
+        <source>As of</source>
+        <translation>截至</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="272" />
+        <source>Offline copy from %1</source>
+        <translation>离线副本（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/case_pane.py" line="323" />
+        <source>No camera watches this office</source>
+        <translation>该单位没有摄像头</translation>
+    </message>
+</context>
+<context>
+    <name>CommentDialog</name>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="100" />
+        <source>Comment</source>
+        <translation>批注</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/console/wall.py" line="102" />
+        <source>Comment on %n alert(s):</source>
+        <translation>
+            <numerusform>为 %n 条预警添加批注：</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>Conflicts</name>
+    <message>
+        <location filename="../../desktop/console/conflicts.py" line="39" />
+        <source>waiting to send</source>
+        <translation>待发送</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/conflicts.py" line="40" />
+        <source>conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/conflicts.py" line="41" />
+        <source>rejected</source>
+        <translation>被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/conflicts.py" line="70" />
+        <source>Alert</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/conflicts.py" line="72" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/conflicts.py" line="75" />
+        <source>Your action</source>
+        <translation>我的操作</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/conflicts.py" line="76" />
+        <location filename="../../desktop/console/conflicts.py" line="207" />
+        <source>Server now</source>
+        <translation>服务器当前</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/conflicts.py" line="77" />
+        <source>Queued at</source>
+        <translation>排队时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/conflicts.py" line="189" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/conflicts.py" line="190" />
+        <source>Severity</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/conflicts.py" line="191" />
+        <source>Assignee</source>
+        <translation>承办人</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/conflicts.py" line="192" />
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/conflicts.py" line="193" />
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/conflicts.py" line="205" />
+        <source>Yours</source>
+        <translation>我的</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/conflicts.py" line="206" />
+        <source>based on version</source>
+        <translation>基于版本</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsPane</name>
+    <message>
+        <location filename="../../desktop/console/conflicts.py" line="113" />
+        <source>Keep the server's version</source>
+        <extracomment>(mutation id, retry) alert id to show on the wall</extracomment>
+        <translation>保留服务器版本</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/conflicts.py" line="114" />
+        <source>Apply mine again</source>
+        <translation>重新执行我的操作</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/conflicts.py" line="115" />
+        <source>Drop your offline action; the alert stays as the server has it</source>
+        <translation>放弃离线操作；预警保持服务器上的状态</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/conflicts.py" line="116" />
+        <source>Send your action again, on top of the server's current version</source>
+        <translation>在服务器当前版本上重新发送我的操作</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/conflicts.py" line="142" />
+        <source>%1 waiting to send · %2 conflicts · %3 rejected</source>
+        <translation>%1 条待发送 · %2 条冲突 · %3 条被拒绝</translation>
+    </message>
+</context>
+<context>
+    <name>ConsoleWindow</name>
+    <message>
+        <location filename="../../desktop/console/window.py" line="42" />
+        <source>Acknowledge the selected alerts</source>
+        <translation>确认所选预警</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="43" />
+        <source>Escalate (a yellow signal becomes red)</source>
+        <translation>升级（黄色预警转为红色警示）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="44" />
+        <source>Dismiss with a reason</source>
+        <translation>说明理由后排除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="45" />
+        <source>Assign to a person</source>
+        <translation>指派给专人</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="46" />
+        <source>Comment</source>
+        <translation>批注</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="47" />
+        <source>Promote to an investigation case</source>
+        <translation>转为调查案件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="48" />
+        <source>Open the case of the current alert</source>
+        <translation>查看当前预警的办件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="49" />
+        <source>Mute or unmute the alarm</source>
+        <translation>报警声静音 / 取消静音</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="50" />
+        <source>Search the wall</source>
+        <translation>搜索预警墙</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="51" />
+        <location filename="../../desktop/console/window.py" line="83" />
+        <location filename="../../desktop/console/window.py" line="150" />
+        <source>Alert wall</source>
+        <translation>预警墙</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="52" />
+        <location filename="../../desktop/console/window.py" line="151" />
+        <location filename="../../desktop/console/window.py" line="281" />
+        <source>Statistics</source>
+        <translation>统计分析</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="53" />
+        <location filename="../../desktop/console/window.py" line="86" />
+        <location filename="../../desktop/console/window.py" line="152" />
+        <source>Case review</source>
+        <translation>办件审查</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="54" />
+        <location filename="../../desktop/console/window.py" line="89" />
+        <location filename="../../desktop/console/window.py" line="153" />
+        <source>Video wall</source>
+        <translation>视频墙</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="55" />
+        <source>Big screen (press Esc to leave)</source>
+        <translation>监察大屏（Esc 退出）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="56" />
+        <source>Work offline / go back online</source>
+        <translation>脱机工作 / 恢复联网</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="57" />
+        <source>This list</source>
+        <translation>本列表</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="71" />
+        <source>Yingyan supervision console — %1</source>
+        <extracomment>the user asked to sign in again (token refused)</extracomment>
+        <translation>鹰眼电子监察控制台 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="87" />
+        <source>Outbox and conflicts</source>
+        <translation>待发送与冲突</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="89" />
+        <source>Loading the video wall…</source>
+        <translation>正在加载视频墙…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="94" />
+        <location filename="../../desktop/console/window.py" line="177" />
+        <location filename="../../desktop/console/window.py" line="401" />
+        <source>Keyboard shortcuts</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="131" />
+        <source>Triage</source>
+        <translation>处置</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="137" />
+        <source>Work offline</source>
+        <translation>脱机工作</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="142" />
+        <source>Big screen</source>
+        <translation>监察大屏</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="148" />
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="164" />
+        <source>Language (applies at next start)</source>
+        <translation>语言（下次启动生效）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="171" />
+        <source>Dark theme</source>
+        <translation>深色主题</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="176" />
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="226" />
+        <source>%1 of your changes conflict with the server and %2 were rejected: decide in Conflicts</source>
+        <translation>您有 %1 项操作与服务器冲突、%2 项被拒绝：请在“冲突”中处理</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="235" />
+        <source>Outbox: %1 waiting</source>
+        <translation>待发送：%1 条</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="238" />
+        <source>%1 to decide</source>
+        <translation>%1 条待处理</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="245" />
+        <source>Live</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="246" />
+        <source>Catching up</source>
+        <translation>同步中</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="247" />
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="248" />
+        <source>Signed out</source>
+        <translation>已退出登录</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="251" />
+        <source>since %1</source>
+        <translation>自 %1 起</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="253" />
+        <source>working offline</source>
+        <translation>脱机工作</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="292" />
+        <source>The video wall is not available: %1</source>
+        <translation>视频墙不可用：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="311" />
+        <source>Camera %1 is not on the wall</source>
+        <translation>摄像头 %1 不在视频墙上</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="409" />
+        <source>Changes not yet sent</source>
+        <translation>操作尚未发送</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="410" />
+        <source>%1 of your changes have not reached the server yet. They are kept and sent at the next start. Quit anyway?</source>
+        <translation>您有 %1 项操作尚未到达服务器，将保存并在下次启动时发送。仍要退出吗？</translation>
+    </message>
+</context>
+<context>
+    <name>DismissDialog</name>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="72" />
+        <source>Dismiss alerts</source>
+        <translation>排除预警</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop/console/wall.py" line="74" />
+        <source>Dismiss %n alert(s). The reason is kept in the audit log.</source>
+        <translation>
+            <numerusform>排除 %n 条预警。理由将记入审计日志。</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="77" />
+        <source>False positive: the records were correct</source>
+        <translation>误报：数据无误</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="78" />
+        <source>Handled offline with the office</source>
+        <translation>已与单位线下处理</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="79" />
+        <source>Records back-filled by the office</source>
+        <translation>单位已补录数据</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="81" />
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+</context>
+<context>
+    <name>Groups</name>
+    <message>
+        <location filename="../../desktop/console/groups.py" line="28" />
+        <source>Group</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/groups.py" line="28" />
+        <source>Red</source>
+        <translation>红色</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/groups.py" line="29" />
+        <source>Yellow</source>
+        <translation>黄色</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/groups.py" line="29" />
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/groups.py" line="79" />
+        <source>Office</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/groups.py" line="80" />
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="25" />
+        <source>red</source>
+        <extracomment>lupdate reads the literal (context, text) pairs of every translate(...) call.</extracomment>
+        <translation>红色</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="26" />
+        <source>yellow</source>
+        <translation>黄色</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="31" />
+        <source>open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="32" />
+        <source>acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="33" />
+        <source>escalated</source>
+        <translation>已升级</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="34" />
+        <source>dismissed</source>
+        <translation>已排除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="35" />
+        <source>promoted</source>
+        <translation>已转案件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="36" />
+        <source>resolved</source>
+        <translation>已消除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="42" />
+        <source>acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="43" />
+        <source>escalate</source>
+        <translation>升级</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="44" />
+        <source>dismiss</source>
+        <translation>排除</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="45" />
+        <source>promote</source>
+        <translation>转为案件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="46" />
+        <source>assign</source>
+        <translation>指派</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="47" />
+        <source>comment</source>
+        <translation>批注</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="53" />
+        <location filename="../../desktop/console/labels.py" line="65" />
+        <source>received</source>
+        <translation>收件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="54" />
+        <source>in progress</source>
+        <translation>办理中</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="55" />
+        <location filename="../../desktop/console/labels.py" line="69" />
+        <source>suspended</source>
+        <translation>暂停计时</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="56" />
+        <source>approved</source>
+        <translation>准予许可</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="57" />
+        <source>refused</source>
+        <translation>不予许可</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="58" />
+        <location filename="../../desktop/console/labels.py" line="67" />
+        <source>not accepted</source>
+        <translation>不予受理</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="59" />
+        <location filename="../../desktop/console/labels.py" line="74" />
+        <source>withdrawn</source>
+        <translation>撤回</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="66" />
+        <source>accepted</source>
+        <translation>受理</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="68" />
+        <source>node completed</source>
+        <translation>环节办结</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="70" />
+        <source>resumed</source>
+        <translation>恢复计时</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="71" />
+        <source>fee charged</source>
+        <translation>收费</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="72" />
+        <source>decided</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="73" />
+        <source>delivered</source>
+        <translation>送达</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="80" />
+        <source>satisfied</source>
+        <translation>满意</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="81" />
+        <source>basically satisfied</source>
+        <translation>基本满意</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="82" />
+        <source>dissatisfied</source>
+        <translation>不满意</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/labels.py" line="83" />
+        <source>very poor</source>
+        <translation>很差</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <location filename="../../desktop/console/signin.py" line="30" />
+        <source>Sign in to Yingyan</source>
+        <extracomment>the login answer (token, role, username, …) once signed in</extracomment>
+        <translation>登录鹰眼</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/signin.py" line="34" />
+        <source>From the configuration (command line, environment, console.toml or the installer)</source>
+        <translation>来自配置（命令行、环境变量、console.toml 或安装程序）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/signin.py" line="35" />
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/signin.py" line="41" />
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/signin.py" line="42" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/signin.py" line="48" />
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/signin.py" line="58" />
+        <source>Enter your user name and password</source>
+        <translation>请输入用户名和密码</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/signin.py" line="61" />
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/signin.py" line="82" />
+        <source>The server cannot be reached: %1</source>
+        <translation>无法连接服务器：%1</translation>
+    </message>
+</context>
+<context>
+    <name>StatisticsPane</name>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="226" />
+        <source>Rank</source>
+        <translation>排名</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="227" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="228" />
+        <location filename="../../desktop/console/stats.py" line="445" />
+        <source>Cases</source>
+        <translation>办件数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="229" />
+        <source>Decided</source>
+        <translation>办结数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="230" />
+        <source>On-time rate</source>
+        <translation>按时办结率</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="232" />
+        <source>Avg working days</source>
+        <translation>平均用时（工作日）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="234" />
+        <location filename="../../desktop/console/stats.py" line="256" />
+        <location filename="../../desktop/console/stats.py" line="445" />
+        <source>Alerts</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="235" />
+        <location filename="../../desktop/console/stats.py" line="307" />
+        <location filename="../../desktop/console/stats.py" line="445" />
+        <location filename="../../desktop/console/stats.py" line="457" />
+        <source>Red</source>
+        <translation>红色</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="236" />
+        <source>Alerts / 100 cases</source>
+        <translation>每百件预警数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="238" />
+        <location filename="../../desktop/console/stats.py" line="446" />
+        <source>Satisfaction</source>
+        <translation>满意率</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="252" />
+        <source>Cases supervised</source>
+        <translation>监察办件数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="253" />
+        <source>Cases decided</source>
+        <translation>办结件数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="254" />
+        <source>On-time (early-completion) rate</source>
+        <translation>提前（按时）办结率</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="255" />
+        <source>Average working days used</source>
+        <translation>平均办理用时（工作日）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="257" />
+        <source>Red signals</source>
+        <translation>红色警示</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="258" />
+        <source>Yellow signals</source>
+        <translation>黄色预警</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="259" />
+        <source>Satisfaction rate</source>
+        <translation>群众满意率</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="270" />
+        <source>Summary</source>
+        <translation>汇总</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="273" />
+        <source>Period</source>
+        <translation>统计期间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="289" />
+        <location filename="../../desktop/console/stats.py" line="332" />
+        <source>Offices</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="290" />
+        <location filename="../../desktop/console/stats.py" line="333" />
+        <location filename="../../desktop/console/stats.py" line="402" />
+        <source>Departments</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="306" />
+        <location filename="../../desktop/console/stats.py" line="396" />
+        <source>Alerts per day</source>
+        <translation>每日预警数</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="307" />
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="308" />
+        <location filename="../../desktop/console/stats.py" line="455" />
+        <source>Yellow</source>
+        <translation>黄色</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="331" />
+        <location filename="../../desktop/console/stats.py" line="348" />
+        <source>Yingyan supervision statistics</source>
+        <translation>鹰眼电子监察统计分析</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="375" />
+        <source>Last %1 days</source>
+        <translation>最近 %1 天</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="382" />
+        <source>Export XLSX…</source>
+        <translation>导出 XLSX…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="383" />
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="402" />
+        <source>Offices ranked</source>
+        <translation>单位排名</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="445" />
+        <source>On-time</source>
+        <translation>按时办结</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="445" />
+        <source>Avg days</source>
+        <translation>平均用时</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="468" />
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="468" />
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="469" />
+        <source>Export statistics</source>
+        <translation>导出统计</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryView</name>
+    <message>
+        <location filename="../../desktop/console/bigscreen.py" line="120" />
+        <source>Yingyan electronic supervision</source>
+        <translation>鹰眼电子监察</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/bigscreen.py" line="123" />
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/bigscreen.py" line="130" />
+        <source>As of %1</source>
+        <translation>截至 %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/bigscreen.py" line="133" />
+        <source>Alerts today</source>
+        <translation>今日预警</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/bigscreen.py" line="134" />
+        <source>Red today</source>
+        <translation>今日红色</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/bigscreen.py" line="135" />
+        <source>Yellow today</source>
+        <translation>今日黄色</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/bigscreen.py" line="136" />
+        <source>Active red</source>
+        <translation>未处结红色</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/bigscreen.py" line="137" />
+        <source>Active yellow</source>
+        <translation>未处结黄色</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/bigscreen.py" line="138" />
+        <source>Cases received today</source>
+        <translation>今日收件</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/bigscreen.py" line="177" />
+        <source>Latest red signals</source>
+        <translation>最新红色警示</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineWidget</name>
+    <message>
+        <location filename="../../desktop/console/timeline.py" line="252" />
+        <source>Open a case to see its timeline</source>
+        <translation>打开办件查看时间轴</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/timeline.py" line="280" />
+        <source>Hol</source>
+        <translation>休</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/timeline.py" line="280" />
+        <source>Work</source>
+        <translation>班</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/timeline.py" line="282" />
+        <source>Off</source>
+        <translation>休</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/timeline.py" line="296" />
+        <source>Case clock (%1 d)</source>
+        <translation>办件时限（%1 日）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/timeline.py" line="300" />
+        <source> (%1 d)</source>
+        <translation>（%1 日）</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/timeline.py" line="331" />
+        <source>warning</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/timeline.py" line="332" />
+        <source>due</source>
+        <translation>到期</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/timeline.py" line="333" />
+        <source>as of</source>
+        <translation>截至</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/timeline.py" line="346" />
+        <source>Events</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/timeline.py" line="372" />
+        <source>Actor: %1</source>
+        <translation>经办人：%1</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,99 @@
+"""Offline: the server goes away, the operator keeps working, every action reaches the server once.
+
+A change made on the server meanwhile by someone else comes back as a visible conflict with
+both versions, and the operator decides; nothing is overwritten silently.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from desktop.replica import sync
+from tests.desktop.console.test_console_live import _red_batch
+
+
+def _history(server: Any, alert_id: int) -> list[str]:
+    return [h["action"] for h in server.call("GET", f"/alerts/{alert_id}").json()["history"]]
+
+
+def _press(qtbot: Any, window: Any, alert_id: int, key: Qt.Key) -> None:
+    assert window.wall.select_alert(alert_id)
+    window.wall.table.setFocus()
+    qtbot.keyClick(window.wall.table, key)
+
+
+def _status(window: Any, alert_id: int) -> str:
+    row = window.wall.model.row_of(alert_id)
+    return "" if row is None else window.wall.model.index(row, 7).data()
+
+
+def test_offline_actions_replay_exactly_once_and_conflicts_show(console: Any, live_server: Any, qtbot: Any) -> None:
+    window = console
+    engine = window.session.engine
+    for case_no in ("2026-0000101", "2026-0000102"):
+        assert live_server.post_batch("T01", live_server.tokens["T01"], _red_batch(case_no)).status == 200
+    qtbot.waitUntil(lambda: window.wall.model.rowCount() >= 4, timeout=5000)
+    a, b, c, d = window.wall.model.loaded_ids()[:4]
+
+    live_server.stop()
+    qtbot.waitUntil(lambda: engine.state == sync.OFFLINE, timeout=10000)
+    assert "●" in window.conn_label.text() and "离线" in window.conn_label.text()
+
+    _press(qtbot, window, a, Qt.Key.Key_A)
+    _press(qtbot, window, b, Qt.Key.Key_E)
+    _press(qtbot, window, d, Qt.Key.Key_A)
+    _press(qtbot, window, c, Qt.Key.Key_C)
+    qtbot.waitUntil(lambda: window.wall.dialog is not None, timeout=2000)
+    window.wall.dialog.edit.setPlainText("已电话核实，等待补正材料")
+    window.wall.dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    # Applied locally at once, marked as waiting to be sent.
+    qtbot.waitUntil(lambda: window.conflicts.counts.get("pending") == 4, timeout=3000)
+    assert _status(window, a).startswith("⟳") and "已确认" in _status(window, a)
+    assert "已升级" in _status(window, b)
+    assert "等待" in window.outbox_label.text() or "4" in window.outbox_label.text()
+
+    # Hold the console offline while the server comes back and another operator acts on d.
+    window.act_offline.setChecked(True)
+    live_server.start()
+    r = live_server.call("POST", "/mutations", {"mutations": [
+        {"id": "other-operator-1", "entity": "alert", "entity_id": d, "action": "escalate", "base_version": 1,
+         "data": {}}]})
+    assert r.json()["results"][0]["status"] == "applied"
+
+    window.act_offline.setChecked(False)
+    qtbot.waitUntil(lambda: engine.state == sync.LIVE and window.conflicts.counts.get("pending") == 0,
+                    timeout=15000)
+    assert window.conflicts.counts.get("conflict") == 1
+    assert _history(live_server, a) == ["ack"]
+    assert _history(live_server, b) == ["escalate"]
+    assert _history(live_server, c) == ["comment"]
+    assert _history(live_server, d) == ["escalate"]  # the other operator's only: mine did not overwrite it
+
+    # The conflict is on screen with both versions.
+    assert window.conflicts_dock.isVisible()
+    assert _status(window, d).startswith("⚠")
+    conflict = next(m for m in window.conflicts.model.records() if m["state"] == "conflict")
+    assert int(conflict["entity_id"]) == d
+    assert window.conflicts.select_mutation(conflict["id"])
+    html = window.conflicts.compare.toHtml()
+    assert "已升级" in html and "确认" in html  # server now: escalated; yours: acknowledge
+
+    # Replaying the same mutations again (an answer lost on the way) changes nothing.
+    sent = window.session.replica.connect().execute(
+        "SELECT id, entity, entity_id, action, base_version, data FROM outbox WHERE state = 'applied'").fetchall()
+    import json
+
+    again = live_server.call("POST", "/mutations", {"mutations": [
+        {"id": m[0], "entity": m[1], "entity_id": m[2], "action": m[3], "base_version": m[4],
+         "data": json.loads(m[5])} for m in sent]}, token=window.session.client.token).json()["results"]
+    assert {x["status"] for x in again} == {"applied"}
+    assert _history(live_server, a) == ["ack"] and _history(live_server, c) == ["comment"]
+
+    # The operator keeps the server's version: the conflict is closed, the row is the server's.
+    window.conflicts.keep_button.click()
+    qtbot.waitUntil(lambda: window.conflicts.counts.get("conflict") == 0, timeout=3000)
+    qtbot.waitUntil(lambda: not _status(window, d).startswith("⚠"), timeout=3000)
+    assert "已升级" in _status(window, d)
