@@ -497,38 +497,57 @@ def generate_components(stage: Path, out: Path) -> int:
 COMPONENT_CONDITIONS = {"ServerUrlRegistry": "SERVERURL", "CaFileRegistry": "CAFILE"}
 
 
-def patch_msi(msi: Path) -> None:
-    """Add what wixl cannot express: secure properties and component conditions."""
-    secure_properties(msi)
+#: Upgrade row of MajorUpgrade/@AllowSameVersionUpgrades, which Debian's wixl ignores:
+#: a rebuild with the same version replaces the installed product instead of installing
+#: beside it. Attributes: migrate features, minimum and maximum inclusive.
+SAME_VERSION_PROPERTY = "WIX_SAME_VERSION_UPGRADE_DETECTED"
+SAME_VERSION_ATTRIBUTES = 1 | 256 | 512
+
+
+def export_table(msi: Path, name: str) -> list[list[str]]:
+    """Rows of one table (msiinfo's .idt export: three header lines, then rows)."""
+    exported = subprocess.run(["msiinfo", "export", str(msi), name], capture_output=True, check=True)
+    # The package's codepage is 1252 (yingyan.wxs); .idt rows end in CR LF.
+    return [line.split("\t") for line in exported.stdout.decode("cp1252").split("\r\n")[3:] if line]
+
+
+def patch_msi(msi: Path, product_version: str) -> None:
+    """Add what wixl cannot express: component conditions, the same-version upgrade row and
+    secure properties. All values in the queries are constants or checked versions."""
     for component, condition in COMPONENT_CONDITIONS.items():
-        # Both strings are constants of this file, not input.
         query = f"UPDATE `Component` SET `Condition` = '{condition}' WHERE `Component` = '{component}'"  # noqa: S608
         run(["msibuild", str(msi), "-q", query])
+    props = {row[0]: row[1] for row in export_table(msi, "Property") if len(row) > 1}
+    if not any(row[-1] == SAME_VERSION_PROPERTY for row in export_table(msi, "Upgrade")):
+        query = (
+            "INSERT INTO `Upgrade` (`UpgradeCode`, `VersionMin`, `VersionMax`, `Attributes`, `ActionProperty`) "  # noqa: S608
+            f"VALUES ('{props['UpgradeCode']}', '{product_version}', '{product_version}', "
+            f"{SAME_VERSION_ATTRIBUTES}, '{SAME_VERSION_PROPERTY}')"
+        )
+        run(["msibuild", str(msi), "-q", query])
+    secure_properties(msi, [SAME_VERSION_PROPERTY, *PUBLIC_SECURE])
 
 
-def secure_properties(msi: Path) -> None:
-    """Mark the public properties secure (wixl has no Property/@Secure).
+#: Properties that must reach the elevated part of an install started by a non-administrator.
+PUBLIC_SECURE = ["SERVERURL", "CAFILE", "CMDLINE_SERVERURL", "CMDLINE_CAFILE", "VLCOPTIONAL"]
+
+
+def secure_properties(msi: Path, extra: list[str]) -> None:
+    """Add ``extra`` to SecureCustomProperties (wixl has no Property/@Secure).
 
     Without this, Windows Installer drops SERVERURL/CAFILE given on the command line when a
     non-administrator starts an elevated (managed) install.
     """
-    extra = ["SERVERURL", "CAFILE", "CMDLINE_SERVERURL", "CMDLINE_CAFILE", "VLCOPTIONAL"]
-    with tempfile.TemporaryDirectory() as tmp:
-        exported = subprocess.run(["msiinfo", "export", str(msi), "Property"], capture_output=True, check=True)
-        # The package's codepage is 1252 (yingyan.wxs); .idt rows end in CR LF.
-        lines = exported.stdout.decode("cp1252").split("\r\n")
-        out, done = [], False
-        for line in lines:
-            if line.startswith("SecureCustomProperties\t"):
-                names = line.split("\t", 1)[1].split(";")
-                line = "SecureCustomProperties\t" + ";".join([*names, *(e for e in extra if e not in names)])
-                done = True
-            out.append(line)
-        if not done:
-            row = "SecureCustomProperties\t" + ";".join(extra)
-            out.insert(-1 if out and out[-1] == "" else len(out), row)
-        Path(f"{tmp}/Property.idt").write_text("\r\n".join(out), encoding="cp1252")
-        run(["msibuild", str(msi), "-i", f"{tmp}/Property.idt"])
+    rows = export_table(msi, "Property")
+    current = next((r[1] for r in rows if r[0] == "SecureCustomProperties" and len(r) > 1), "")
+    names = [n for n in current.split(";") if n]
+    names += [e for e in extra if e not in names]
+    value = ";".join(names)
+    if current:
+        query = f"UPDATE `Property` SET `Value` = '{value}' WHERE `Property` = 'SecureCustomProperties'"  # noqa: S608
+    else:
+        query = f"INSERT INTO `Property` (`Property`, `Value`) VALUES ('SecureCustomProperties', '{value}')"  # noqa: S608
+    run(["msibuild", str(msi), "-q", query])
 
 
 @dataclass
@@ -602,7 +621,7 @@ def build_msi(stage: Path, work: Path, out: Path, version: str, bundled_vlc: boo
         ],
         cwd="/",
     )
-    patch_msi(tmp_out)
+    patch_msi(tmp_out, version)
     tmp_out.replace(out)
 
 

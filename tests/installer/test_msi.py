@@ -8,6 +8,7 @@ wine (Debian packages); skipped without them, failing on CI (YINGYAN_REQUIRE_ALL
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -193,6 +194,9 @@ def test_major_upgrade_rows(built: Built) -> None:
     assert (older["VersionMin"], older["VersionMax"]) == ("", built.version)
     assert (newer["VersionMin"], newer["VersionMax"]) == (built.version, "")
     assert int(newer["Attributes"]) & 2  # msidbUpgradeAttributesOnlyDetect
+    same = by_property["WIX_SAME_VERSION_UPGRADE_DETECTED"]  # a rebuild replaces, not joins
+    assert (same["VersionMin"], same["VersionMax"]) == (built.version, built.version)
+    assert int(same["Attributes"]) & 0x300 == 0x300  # both bounds inclusive
     conditions = {r["Condition"] for r in table(built.msi, "LaunchCondition")}
     assert "NOT WIX_DOWNGRADE_DETECTED" in conditions
     sequence = {r["Action"]: int(r["Sequence"]) for r in table(built.msi, "InstallExecuteSequence")}
@@ -251,6 +255,36 @@ def test_signature_stream_and_verification(built: Built, tmp_path: Path) -> None
     other_ca, _cert, _key = make_signing_cert(tmp_path / "other")
     bad = run(["osslsigncode", "verify", "-CAfile", str(other_ca), "-in", str(built.msi)])
     assert bad.returncode != 0
+
+
+def test_bundled_vlc_replaces_the_registry_search(tmp_path: Path) -> None:
+    require_commands("wixl")
+    wxs = ROOT / "installer" / "yingyan.wxs"
+    defines = ["-D", "Version=1.0.0", "-D", "StageDir=x", "-D", "IconFile=x", "-D", "Toolset=wixl"]
+    bundled = run(["wixl", "-E", *defines, "-D", "BundledVlc=1", str(wxs)])
+    searched = run(["wixl", "-E", *defines, "-D", "BundledVlc=0", str(wxs)])
+    assert bundled.returncode == searched.returncode == 0, bundled.stderr + searched.stderr
+    assert 'Id="FindVlc"' in searched.stdout
+    assert 'Id="FindVlc"' not in bundled.stdout
+    assert 'Property Id="VLCDIR" Value="bundled"' in bundled.stdout
+
+    # installer/build.py is a script, not a package module: load it under its own name.
+    spec = importlib.util.spec_from_file_location("yingyan_installer_build", BUILD)
+    assert spec is not None
+    assert spec.loader is not None
+    build_module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_module)
+    vlc = tmp_path / "vlc-3.0.21"
+    (vlc / "plugins" / "access").mkdir(parents=True)
+    (vlc / "libvlc.dll").write_bytes(b"MZ")
+    (vlc / "libvlccore.dll").write_bytes(b"MZ")
+    stage = tmp_path / "stage"
+    assert build_module.stage_vlc(stage, vlc) is True
+    assert (stage / "vlc" / "libvlccore.dll").is_file()
+    assert build_module.stage_vlc(stage, None) is False
+    assert not (stage / "vlc").exists()
+    with pytest.raises(build_module.BuildError):
+        build_module.stage_vlc(stage, tmp_path)
 
 
 # --------------------------------------------------------------------------- Wine
@@ -399,7 +433,18 @@ def test_install_upgrade_downgrade_uninstall_with_wine(built: Built, wine: Wine)
     assert property_in_log(log2, "VLCDIR") == "C:\\vlc"
     assert python.is_file()
 
-    # 4. The older package is refused over the newer one.
+    # 4. A rebuild of the same version (new ProductCode) replaces it instead of joining it.
+    first_code = product["UninstallString"].split("/X")[-1]
+    rebuilt, _seconds = build(built.out_dir, built.build_dir, built.sign_args, newer)
+    rc, log_same = wine.msiexec("/i", str(rebuilt), "/qn", log="same-version.log")
+    assert rc == 0, log_same[-3000:]
+    assert property_in_log(log_same, "WIX_SAME_VERSION_UPGRADE_DETECTED") == first_code
+    (product,) = wine.products()
+    assert product["DisplayVersion"] == newer
+    assert product["UninstallString"].split("/X")[-1] != first_code
+    assert SERVER_URL in (wine.reg_query(MSI_KEY, "SERVERURL") or "")
+
+    # 5. The older package is refused over the newer one.
     rc, log3 = wine.msiexec("/i", str(built.msi), "/qn", log="downgrade.log")
     assert rc != 0
     # FindRelatedProducts saw the newer product, so the downgrade launch condition failed.
@@ -407,8 +452,8 @@ def test_install_upgrade_downgrade_uninstall_with_wine(built: Built, wine: Wine)
     (product,) = wine.products()
     assert product["DisplayVersion"] == newer
 
-    # 5. Uninstall leaves no files, no shortcut, no registry key, no product.
-    rc, log4 = wine.msiexec("/x", str(msi2), "/qn", log="uninstall.log")
+    # 6. Uninstall leaves no files, no shortcut, no registry key, no product.
+    rc, log4 = wine.msiexec("/x", str(rebuilt), "/qn", log="uninstall.log")
     assert rc == 0, log4[-3000:]
     leftovers = [p for p in install_dir.rglob("*") if p.is_file()] if install_dir.exists() else []
     assert leftovers == []
