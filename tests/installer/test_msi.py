@@ -273,6 +273,7 @@ def test_bundled_vlc_replaces_the_registry_search(tmp_path: Path) -> None:
     assert spec is not None
     assert spec.loader is not None
     build_module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = build_module  # dataclasses look their module up there
     spec.loader.exec_module(build_module)
     vlc = tmp_path / "vlc-3.0.21"
     (vlc / "plugins" / "access").mkdir(parents=True)
