@@ -7,6 +7,7 @@ misread later.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError, model_validator
@@ -89,7 +90,12 @@ class PowerItem(BaseModel):
         return None
 
     def node_index(self) -> dict[str, int]:
-        return {n.code: i for i, n in enumerate(self.nodes)}
+        return _node_index(tuple(n.code for n in self.nodes))
+
+
+@lru_cache(maxsize=8192)
+def _node_index(codes: tuple[str, ...]) -> dict[str, int]:
+    return {code: i for i, code in enumerate(codes)}
 
 
 class CatalogueError(ValueError):

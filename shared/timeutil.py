@@ -8,6 +8,7 @@ at the edges (the API, the database, the UI).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
 
 CHINA_TZ = timezone(timedelta(hours=8), "CST")
 SECOND = 1_000_000
@@ -44,6 +45,13 @@ def format_instant(instant: Instant | None) -> str | None:
     """ISO 8601 with the +08:00 offset, as the API writes every timestamp."""
     if instant is None:
         return None
+    return _format(instant)
+
+
+@lru_cache(maxsize=65_536)
+def _format(instant: Instant) -> str:
+    # Clock instants repeat (midnights, due times shared by many cases): formatting them once
+    # matters when a sweep writes the evidence of tens of thousands of alerts.
     return to_datetime(instant).isoformat()
 
 

@@ -1,28 +1,62 @@
 """The alert life cycle (spec 02 §4): raise, resolve, reopen, ``condition_cleared``.
 
-``AlertSync`` applies one evaluation's hits to the stored alerts of its subjects; it is
-given the existing alerts in bulk so that a batch of thousands of cases costs a handful
-of queries, not one per case.
+``AlertSync`` applies evaluations' hits to the stored alerts of their subjects. It works on
+plain rows with Core statements — one query to load the alerts of a chunk of subjects,
+one executemany to insert new alerts and one to update changed ones — because a midnight
+sweep or a large batch touches tens of thousands of alerts and the ORM's per-object
+bookkeeping would cost more than the rules themselves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from server.alerts.models import HANDLED_STATUSES, Alert
 from server.changes.service import ChangeWriter
+from server.db import table_of
 from shared.rules.common import RULES, Hit
 from shared.timeutil import format_instant
 
 SubjectKey = tuple[str, str]
 """(subject_type, subject_id)"""
 
+_MUTABLE = ("severity", "status", "condition_cleared", "raised_at", "as_of", "updated_at", "message", "evidence",
+            "resolution", "version")
 
-def alert_json(a: Alert, office_code: str) -> dict[str, Any]:
+
+@dataclass(slots=True)
+class AlertRow:
+    """An alert as a plain row (see ``Alert`` for the columns)."""
+
+    id: int | None
+    subject_type: str
+    subject_id: str
+    subject_ref: str
+    office_id: int
+    rule: str
+    node: str
+    severity: str
+    status: str
+    condition_cleared: bool
+    raised_at: int
+    as_of: int
+    updated_at: int
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    assignee: str | None = None
+    resolution: str | None = None
+    version: int = 1
+
+
+_COLUMNS = [getattr(Alert, name) for name in AlertRow.__slots__]
+
+
+def alert_json(a: Alert | AlertRow, office_code: str) -> dict[str, Any]:
     subject: dict[str, Any] = {"type": a.subject_type, "office": office_code}
     if a.subject_type == "case":
         subject["case_no"] = a.subject_ref
@@ -59,9 +93,10 @@ class AlertSync:
         self.changes = changes
         self.office_codes = office_codes
         self.now = now
-        self.existing: dict[SubjectKey, dict[tuple[str, str], Alert]] = {}
+        self.existing: dict[SubjectKey, dict[tuple[str, str], AlertRow]] = {}
         self.raised = 0
-        self._pending: list[Alert] = []
+        self._new: list[AlertRow] = []
+        self._dirty: dict[int, AlertRow] = {}
 
     def load(self, subjects: Iterable[SubjectKey]) -> None:
         keys = [k for k in subjects if k not in self.existing]
@@ -73,11 +108,12 @@ class AlertSync:
         # than the query itself for thousands of subjects.
         for subject_type, ids in by_type.items():
             for start in range(0, len(ids), 500):
-                rows = self.session.scalars(
-                    select(Alert).where(Alert.subject_type == subject_type,
-                                        Alert.subject_id.in_(ids[start : start + 500]))
+                rows = self.session.execute(
+                    select(*_COLUMNS).where(Alert.subject_type == subject_type,
+                                            Alert.subject_id.in_(ids[start : start + 500]))
                 )
-                for a in rows:
+                for values in rows:
+                    a = AlertRow(*values)
                     self.existing[(a.subject_type, a.subject_id)][(a.rule, a.node)] = a
 
     def apply(
@@ -100,16 +136,15 @@ class AlertSync:
         for key, h in wanted.items():
             a = current.get(key)
             if a is None:
-                a = Alert(
-                    subject_type=subject[0], subject_id=subject[1], subject_ref=subject_ref, office_id=office_id,
-                    rule=h.rule, node=key[1], severity=h.severity, status="open", condition_cleared=False,
-                    raised_at=self.now, as_of=as_of, updated_at=self.now, message=h.message,
-                    evidence=h.evidence, version=1,
+                a = AlertRow(
+                    id=None, subject_type=subject[0], subject_id=subject[1], subject_ref=subject_ref,
+                    office_id=office_id, rule=h.rule, node=key[1], severity=h.severity, status="open",
+                    condition_cleared=False, raised_at=self.now, as_of=as_of, updated_at=self.now, message=h.message,
+                    evidence=h.evidence,
                 )
-                self.session.add(a)
                 current[key] = a
+                self._new.append(a)
                 self.raised += 1
-                self._changed(a, new=True)
             elif a.status == "resolved":
                 a.status = "open"
                 a.condition_cleared = False
@@ -137,24 +172,40 @@ class AlertSync:
                 a.as_of = as_of
                 self._changed(a)
 
-    def _refresh(self, a: Alert, h: Hit, as_of: int) -> None:
+    def _refresh(self, a: AlertRow, h: Hit, as_of: int) -> None:
         a.message = h.message
         a.evidence = h.evidence
         a.as_of = as_of
 
-    def _changed(self, a: Alert, new: bool = False) -> None:
-        if not new:
+    def _changed(self, a: AlertRow) -> None:
+        if a.id is None:
+            return  # still to be inserted: the insert writes its latest state
+        if a.id not in self._dirty:
             a.version += 1
+            self._dirty[a.id] = a
         a.updated_at = self.now
-        self._pending.append(a)
 
     def flush(self) -> None:
-        """Write alert rows and queue their changes (ids exist only after the flush)."""
-        self.session.flush()
-        for a in self._pending:
+        """Insert new alerts, update changed ones, and queue their changes."""
+        table = table_of(Alert)
+        if self._new:
+            rows = [{name: getattr(a, name) for name in AlertRow.__slots__ if name != "id"} for a in self._new]
+            result = self.session.execute(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+            )
+            for a, (new_id,) in zip(self._new, result, strict=True):
+                a.id = new_id
+        if self._dirty:
+            self.session.execute(
+                table.update().where(table.c.id == bindparam("_id")).values(
+                    {name: bindparam(name) for name in _MUTABLE}
+                ),
+                [{"_id": a.id, **{name: getattr(a, name) for name in _MUTABLE}} for a in self._dirty.values()],
+            )
+        for a in [*self._new, *self._dirty.values()]:
             self.changes.add(
                 topic=topic_for(a.subject_type), entity="alert", entity_id=str(a.id),
                 data=alert_json(a, self.office_codes.get(a.office_id, "")), at=self.now,
             )
-        self._pending = []
-
+        self._new = []
+        self._dirty = {}

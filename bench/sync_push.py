@@ -1,0 +1,148 @@
+"""Township agent throughput: ``yingyan sync push`` end to end vs the server's own ingest rate.
+
+One run, two fresh servers (same catalogue, same office T03, both over TLS on loopback):
+
+1. **server alone** — the records the agent would produce (same mapping, same ids, same
+   5,000-record batches) are posted directly, one batch after another, uncompressed, over a
+   kept-alive connection; the clock runs from the first request to the last summary.
+2. **agent** — ``yingyan sync push FILE`` runs as a subprocess, as a scheduled task would:
+   Python start, reading the CSV, mapping, local validation, the SQLite outbox, gzip, TLS,
+   summaries; the clock runs from start to exit.
+
+The agent's added cost is ``agent / server - 1`` (target ≤ 25 %).
+
+    .venv/bin/python bench/sync_push.py [--records 100000] [--batch-size 5000] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from desktop.township.agent import build_body  # noqa: E402
+from desktop.township.mapping import find_mapping  # noqa: E402
+from desktop.township.outbox import Batch  # noqa: E402
+from desktop.township.readers import read_table  # noqa: E402
+from tests.desktop.township.data import make_export, write_csv  # noqa: E402
+from tests.desktop.township.mock_keyring import BACKEND, FILE_ENV  # noqa: E402
+from tests.harness import CATALOGUE, ServerProcess  # noqa: E402
+
+OFFICE = "T03"
+
+
+def fresh_server(base: Path, name: str) -> tuple[ServerProcess, str]:
+    server = ServerProcess(base / name)
+    server.init()
+    server.start()
+    assert server.call("PUT", "/catalogue", {"items": CATALOGUE}).status == 200
+    r = server.call("POST", "/offices", {"code": OFFICE, "name": "T03 便民服务中心", "kind": "township"})
+    assert r.status == 201, r.body
+    return server, r.json()["token"]
+
+
+def make_file(base: Path, records: int) -> tuple[Path, int]:
+    per_case = 6.33  # steps per generated case on average (a third of the items charge a fee)
+    export = make_export(int(records / per_case) + 1)
+    rows = export.rows()[:records]
+    return write_csv(base / "办件流水_2026-03-01.csv", rows, encoding="gbk"), len(rows)
+
+
+def agent_batches(path: Path, batch_size: int) -> list[bytes]:
+    """The batches the agent sends for this file (same records and ids, same order)."""
+    mapping = find_mapping("banjian")
+    table = read_table(path, mapping.wanted_columns())
+    import orjson
+
+    payloads = [orjson.dumps(mapping.map_row(row, OFFICE, table.headers)).decode() for row in table.rows]
+    bodies = []
+    for i in range(0, len(payloads), batch_size):
+        batch = Batch(0, f"bench-{i // batch_size:05d}", len(payloads[i : i + batch_size]), None, 0)
+        bodies.append(build_body(batch, OFFICE, payloads[i : i + batch_size]))
+    return bodies
+
+
+def post_direct(server: ServerProcess, token: str, bodies: list[bytes]) -> float:
+    conn = http.client.HTTPSConnection("127.0.0.1", server.port, context=server.ssl_context(), timeout=600)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    start = time.perf_counter()
+    for body in bodies:
+        conn.request("POST", "/api/v1/batches", body=body, headers=headers)
+        r = conn.getresponse()
+        summary = json.loads(r.read())
+        assert r.status == 200 and summary["rejected"] == 0, summary
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed
+
+
+def run_agent(server: ServerProcess, token: str, path: Path, base: Path, batch_size: int) -> tuple[float, dict]:
+    env = dict(os.environ, YINGYAN_SYNC_HOME=str(base / "agent-home"), PYTHON_KEYRING_BACKEND=BACKEND,
+               PYTHONPATH=str(ROOT))
+    env[FILE_ENV] = str(base / "mock-os-keyring.json")
+    cmd = [sys.executable, "-m", "shared.cli", "sync"]
+    subprocess.run([*cmd, "login", "--server", f"https://127.0.0.1:{server.port}", "--office", OFFICE,
+                    "--ca", str(server.ca_file)], input=token, text=True, check=True, env=env, cwd=ROOT,
+                   capture_output=True)
+    start = time.perf_counter()
+    r = subprocess.run([*cmd, "push", str(path), "--batch-size", str(batch_size), "--no-progress"], text=True,
+                       env=env, cwd=ROOT, capture_output=True)
+    elapsed = time.perf_counter() - start
+    if r.returncode != 0:
+        raise SystemExit(f"agent push failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
+    status = json.loads(subprocess.run([*cmd, "status", "--json"], text=True, env=env, cwd=ROOT,
+                                       capture_output=True, check=True).stdout)
+    return elapsed, status
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--records", type=int, default=100_000)
+    ap.add_argument("--batch-size", type=int, default=5000)
+    ap.add_argument("--json", action="store_true", help="print the result as JSON")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="yy-sync-bench-") as tmp:
+        base = Path(tmp)
+        path, n = make_file(base, args.records)
+        bodies = agent_batches(path, args.batch_size)
+
+        direct_server, direct_token = fresh_server(base, "direct")
+        try:
+            direct = post_direct(direct_server, direct_token, bodies)
+        finally:
+            direct_server.stop()
+
+        agent_server, agent_token = fresh_server(base, "agent")
+        try:
+            agent, status = run_agent(agent_server, agent_token, path, base, args.batch_size)
+        finally:
+            agent_server.stop()
+        assert status["queued"] == 0 and status["sent"] == n and status["imported"] == n, status
+
+    result = {
+        "records": n, "batches": len(bodies), "batch_size": args.batch_size,
+        "server_seconds": round(direct, 2), "server_rate": round(n / direct),
+        "agent_seconds": round(agent, 2), "agent_rate": round(n / agent),
+        "agent_overhead_pct": round((agent / direct - 1) * 100, 1),
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"{n:,} records in {len(bodies)} batches of {args.batch_size:,} (GBK CSV, TLS on loopback)")
+        print(f"  server alone (same batches posted directly): {direct:6.2f} s  {n / direct:8,.0f} records/s")
+        print(f"  agent end to end (yingyan sync push):        {agent:6.2f} s  {n / agent:8,.0f} records/s")
+        print(f"  agent adds {result['agent_overhead_pct']:+.1f} % to the server's time (target ≤ 25 %)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
