@@ -12,6 +12,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -219,8 +220,13 @@ def import_file(box: ob.Outbox, path: Path, office: str, *, mapping: Mapping | s
 
 
 def _source_json(row: SourceRow, headers: list[str]) -> str:
+    """The row as the clerk exported it (for the rejected-records report)."""
     if headers:
-        return json.dumps([_cell_text(row.cells.get(h)) for h in headers], ensure_ascii=False)
+        cells = row.cells
+        values = [cells.get(h) for h in headers]
+        if all(v.__class__ is str for v in values):  # CSV: already text
+            return orjson.dumps(values).decode()
+        return orjson.dumps([_cell_text(v) for v in values]).decode()
     return json.dumps(row.cells, ensure_ascii=False, default=str)
 
 
@@ -246,7 +252,7 @@ class PushEvent:
     attempt: int = 0
     delay: float = 0.0
     error: str = ""
-    counts: ob.Counts | None = None
+    remaining: int = 0  # records still queued (not yet accounted for by a summary)
     imported: ImportResult | None = None
 
 
@@ -267,8 +273,23 @@ def build_body(batch: ob.Batch, office: str, payloads: list[str]) -> bytes:
     return prefix + b',"records":[' + ",".join(payloads).encode() + b"]}"
 
 
+@dataclass
+class _Outcome:
+    batch: ob.Batch
+    summary: dict[str, Any] | None = None
+    raw: bytes = b""
+    split: bool = False
+
+
 class Pusher:
-    """Sends the outbox's batches in order until nothing is queued (or it is told to stop)."""
+    """Sends the outbox's batches in order until nothing is queued (or it is told to stop).
+
+    Strictly one batch on the wire at a time, in the order they were formed. What can overlap
+    does: while a batch is on the wire the next one is formed, persisted, assembled and
+    compressed, and once its summary is in, the next batch goes out before the summary is
+    written to the outbox (a crash in between only means resending an already-stored
+    batch, which the server answers with the same summary).
+    """
 
     def __init__(self, box: ob.Outbox, client: Client, office: str, *, batch_size: int = ob.DEFAULT_BATCH_RECORDS,
                  backoff: Backoff | None = None, give_up_after: float | None = None,
@@ -287,29 +308,46 @@ class Pusher:
         self.clock = clock or _time.monotonic
         #: Waits between retries; True means "stop now". Tests pass one that records the delays.
         self.sleep = sleep or (lambda seconds: sleep_or_stop(seconds, self.stop))
+        self._last_ord = 0
+        self._local = threading.local()
 
-    def drain(self, importing: threading.Event | None = None, wake: threading.Event | None = None) -> PushResult:
-        result = PushResult()
+    # -- batches to send ---------------------------------------------------------------------
+    def _take(self, importing: threading.Event | None, wake: threading.Event | None,
+              block: bool) -> tuple[ob.Batch, bytes] | None:
+        """The next batch to send with its body; with ``block`` waits for the import to queue more."""
         while True:
             if self.stop.is_set():
                 raise Stopped
-            batch = self.box.next_formed()
+            batch = self.box.next_formed(self._last_ord)
             if batch is None:
                 busy = importing is not None and importing.is_set()
                 batch = self.box.form_batch(self.batch_size, partial=not busy, clamp=ob.now_iso())
-                if batch is None:
-                    if busy and wake is not None:
-                        wake.wait(0.5)
-                        wake.clear()
-                        continue
-                    if busy:
-                        continue
-                    return result
-            self._send(batch, result)
+            if batch is not None:
+                self._last_ord = batch.ord
+                return batch, build_body(batch, self.office, self.box.batch_payloads(batch.batch_id))
+            if not block or importing is None or not importing.is_set():
+                return None
+            if wake is not None:
+                wake.wait(0.5)
+                wake.clear()
 
-    def _send(self, batch: ob.Batch, result: PushResult) -> None:
-        body = build_body(batch, self.office, self.box.batch_payloads(batch.batch_id))
-        self.on_event(PushEvent("batch", batch=batch, counts=self.box.counts()))
+    # -- the wire (runs in the sending thread) -----------------------------------------------
+    def _wire_box(self) -> ob.Outbox:
+        # SQLite connections belong to one thread: the sending thread has its own.
+        box = getattr(self._local, "box", None)
+        if box is None:
+            box = self._local.box = ob.Outbox(self.box.home)
+        return box
+
+    def _close_wire_box(self) -> None:
+        box = getattr(self._local, "box", None)
+        if box is not None:
+            box.close()
+            self._local.box = None
+
+    def _post(self, batch: ob.Batch, body: bytes) -> _Outcome:
+        """One batch until the server answers with its summary (retrying what is worth retrying)."""
+        box = self._wire_box()
         started = self.clock()
         attempt = batch.attempts
         while True:
@@ -319,41 +357,78 @@ class Pusher:
                 if summary.get("batch_id") != batch.batch_id or summary.get("received") != batch.count:
                     raise FatalError(f"the server's summary does not match batch {batch.batch_id} "
                                      f"(received {summary.get('received')} of {batch.count})", "SUMMARY_MISMATCH")
+                return _Outcome(batch, summary, raw)
             except RetryableError as exc:
                 attempt += 1
-                self.box.note_attempt(batch.batch_id, str(exc))
+                box.note_attempt(batch.batch_id, str(exc))
                 if self.give_up_after is not None and self.clock() - started > self.give_up_after:
                     raise GaveUp(f"batch {batch.batch_id} not accepted after {attempt} attempts: {exc}") from None
                 delay = self.backoff.delay(attempt - 1, exc.retry_after)
                 self.on_event(PushEvent("retry", batch=batch, attempt=attempt, delay=delay, error=str(exc)))
                 if self.sleep(delay):
                     raise Stopped from None
-                continue
             except ValueError as exc:  # a 200 whose body is not JSON: something between us mangled it
                 attempt += 1
-                self.box.note_attempt(batch.batch_id, f"unreadable summary: {exc}")
+                box.note_attempt(batch.batch_id, f"unreadable summary: {exc}")
                 if self.sleep(self.backoff.delay(attempt - 1)):
                     raise Stopped from None
-                continue
             except FatalError as exc:
                 if exc.code == "BATCH_ID_REUSED":
-                    batch = self.box.reissue(batch)
-                    body = build_body(batch, self.office, self.box.batch_payloads(batch.batch_id))
+                    batch = box.reissue(batch)
+                    body = build_body(batch, self.office, box.batch_payloads(batch.batch_id))
                     continue
                 if exc.status == 413 and batch.count > 1:
-                    self.box.split(batch)
-                    self.batch_size = max(1, batch.count // 2)
-                    return
-                self.box.note_attempt(batch.batch_id, str(exc))
+                    box.split(batch)
+                    return _Outcome(batch, split=True)
+                box.note_attempt(batch.batch_id, str(exc))
                 raise
-            rejections = self.box.apply_summary(batch, summary, raw.decode())
-            result.batches += 1
-            result.records += batch.count
-            result.rejected += len(rejections)
-            result.summaries.append(summary)
-            self.on_event(PushEvent("summary", batch=batch, summary=summary, rejections=rejections,
-                                    counts=self.box.counts()))
-            return
+
+    # -- the loop ----------------------------------------------------------------------------
+    def drain(self, importing: threading.Event | None = None, wake: threading.Event | None = None) -> PushResult:
+        result = PushResult()
+        pool = ThreadPoolExecutor(1, thread_name_prefix="yingyan-sync-send")
+        try:
+            current = self._take(importing, wake, block=True)
+            if current is None:
+                return result
+            fut: Future[_Outcome] | None = self._submit(pool, current)
+            upcoming = None
+            while fut is not None:
+                if upcoming is None:
+                    upcoming = self._take(importing, wake, block=False)  # prepared while on the wire
+                outcome = fut.result()
+                if outcome.split:
+                    self.batch_size = max(1, outcome.batch.count // 2)
+                    self._last_ord = 0  # its records are formed again (after any prepared batch)
+                fut = None
+                if upcoming is not None:
+                    fut = self._submit(pool, upcoming)
+                    upcoming = None
+                if outcome.summary is not None:
+                    self._account(outcome, result)
+                if fut is None:
+                    nxt = self._take(importing, wake, block=True)
+                    if nxt is not None:
+                        fut = self._submit(pool, nxt)
+            return result
+        finally:
+            pool.submit(self._close_wire_box).result()
+            pool.shutdown(wait=True)
+
+    def _submit(self, pool: ThreadPoolExecutor, item: tuple[ob.Batch, bytes]) -> Future[_Outcome]:
+        batch, body = item
+        self.on_event(PushEvent("batch", batch=batch, remaining=self.box.queued_count()))
+        return pool.submit(self._post, batch, body)
+
+    def _account(self, outcome: _Outcome, result: PushResult) -> None:
+        assert outcome.summary is not None
+        rejections = self.box.apply_summary(outcome.batch, outcome.summary, outcome.raw.decode())
+        result.batches += 1
+        result.records += outcome.batch.count
+        result.rejected += len(rejections)
+        result.summaries.append(outcome.summary)
+        self.on_event(PushEvent("summary", batch=outcome.batch, summary=outcome.summary, rejections=rejections,
+                                remaining=self.box.queued_count()))
 
 
 def push_files(home: Path, client: Client, office: str, paths: Iterable[Path], *, mapping: str | None = None,
@@ -400,12 +475,6 @@ def push_files(home: Path, client: Client, office: str, paths: Iterable[Path], *
         result = pusher.drain(importing, wake)
         if thread is not None:
             thread.join()
-            # Anything the import queued after the pusher's last look goes out too.
-            more = pusher.drain()
-            result.batches += more.batches
-            result.records += more.records
-            result.rejected += more.rejected
-            result.summaries += more.summaries
         return result, imports, failures
     finally:
         if thread is not None and thread.is_alive():

@@ -67,6 +67,10 @@ class FieldRule:
     values: dict[str, Any] | None = None
     keep_unknown: bool = False
     required: bool = False
+    root: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", self.name.split(".", 1)[0])
 
 
 @dataclass
@@ -90,6 +94,21 @@ class Mapping:
         # Exports repeat the same timestamps and values on many rows; parsing each distinct
         # text once keeps a 100,000-row import fast.
         self._parse_dt = functools.lru_cache(maxsize=65536)(self._parse_datetime_text)
+        self._deciding = [r for r in self.rules if r.root in ("kind", "type")]
+        self._others = [r for r in self.rules if r.root not in ("kind", "type")]
+        self._known: dict[tuple[Any, Any], frozenset[str] | None] = {}
+
+    def _fields_of(self, kind: Any, typ: Any) -> frozenset[str] | None:
+        """The top-level fields of the record's model (None: unknown kind/type, keep everything)."""
+        key = (kind, typ)
+        if key not in self._known:
+            model: Any = None
+            if kind == "approval_event":
+                model = protocol.EVENT_MODELS.get(typ) if isinstance(typ, str) else None
+            elif isinstance(kind, str):
+                model = protocol.KIND_MODELS.get(kind)
+            self._known[key] = frozenset(model.model_fields) if model is not None else None
+        return self._known[key]
 
     # -- columns -------------------------------------------------------------------------
     def wanted_columns(self) -> set[str]:
@@ -134,8 +153,14 @@ class Mapping:
             raise RowError("INVALID_FIELD", str(cells["__error__"]))
         record: dict[str, Any] = dict(cells) if self.format == "records" else {"kind": self.kind}
         used: dict[str, str] = {}
-        for rule in self.rules:
+        # kind and type first: they decide which fields the record has, and rules for other
+        # fields (an export row carries every column) are skipped without converting them.
+        for rule in self._deciding:
             self._apply(rule, cells, record, used)
+        known = self._fields_of(record.get("kind"), record.get("type"))
+        for rule in self._others:
+            if known is None or rule.root in known:
+                self._apply(rule, cells, record, used)
         # Send only fields the record's model knows: an export row carries every column, and
         # the server's digest of a record (duplicate vs ID_CONFLICT) covers what is sent.
         record = self._restrict(record)
@@ -157,14 +182,13 @@ class Mapping:
     def _apply(self, rule: FieldRule, cells: dict[str, Any], record: dict[str, Any], used: dict[str, str]) -> None:
         raw: Any = None
         column = None
-        if rule.columns:
-            for c in rule.columns:
-                if c in cells:
-                    column = c
-                    raw = cells[c]
-                    if not _blank(raw):
-                        break
-        elif rule.const is not None:
+        for c in rule.columns:
+            value = cells.get(c)
+            if value is not None:
+                column, raw = c, value
+                if not _blank(raw):
+                    break
+        if not rule.columns and rule.const is not None:
             raw = rule.const
         if column:
             used[rule.name] = column
@@ -201,7 +225,7 @@ class Mapping:
 
     def _convert(self, parse: str, raw: Any) -> Any:
         if parse == "text":
-            return _text(raw)
+            return raw.strip() if raw.__class__ is str else _text(raw)
         if parse == "datetime":
             return self.parse_datetime(raw)
         if parse == "int":
@@ -246,15 +270,10 @@ class Mapping:
         return _iso(value)
 
     def _restrict(self, record: dict[str, Any]) -> dict[str, Any]:
-        """Keep only the fields the record's model knows (an export row carries every column)."""
-        model: Any = None
-        if record.get("kind") == "approval_event":
-            model = protocol.EVENT_MODELS.get(record.get("type"))  # type: ignore[arg-type]
-        else:
-            model = protocol.KIND_MODELS.get(record.get("kind"))  # type: ignore[arg-type]
-        if model is None:
+        """Keep only the fields the record's model knows (a value table may set extra ones)."""
+        known = self._fields_of(record.get("kind"), record.get("type"))
+        if known is None or all(k in known for k in record):
             return record
-        known = model.model_fields
         return {k: v for k, v in record.items() if k in known}
 
     def record_id(self, office: str, record: dict[str, Any]) -> str:
@@ -272,12 +291,16 @@ class Mapping:
 
 
 def _blank(raw: Any) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip())
+    if raw is None:
+        return True
+    if raw.__class__ is str:
+        return raw == "" or raw.isspace()
+    return False
 
 
 def _text(raw: Any) -> str:
     """A cell as text; Excel numbers come back without a spurious ``.0`` (case numbers, ids)."""
-    if isinstance(raw, str):
+    if raw.__class__ is str:
         return raw.strip()
     if isinstance(raw, bool):
         return "true" if raw else "false"
@@ -321,6 +344,8 @@ def _key_text(value: Any) -> str:
 
 
 def _get(record: dict[str, Any], dotted: str) -> Any:
+    if "." not in dotted:
+        return record.get(dotted)
     cur: Any = record
     for part in dotted.split("."):
         if not isinstance(cur, dict):
@@ -330,6 +355,9 @@ def _get(record: dict[str, Any], dotted: str) -> Any:
 
 
 def _set(record: dict[str, Any], dotted: str, value: Any) -> None:
+    if "." not in dotted:
+        record[dotted] = value
+        return
     parts = dotted.split(".")
     cur = record
     for part in parts[:-1]:

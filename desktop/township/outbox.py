@@ -56,6 +56,8 @@ CREATE TABLE IF NOT EXISTS records (
     batch_id TEXT, batch_index INTEGER
 );
 CREATE INDEX IF NOT EXISTS records_unbatched ON records(seq) WHERE state = 'queued' AND batch_id IS NULL;
+CREATE INDEX IF NOT EXISTS records_unbatched_upload ON records(upload_id) WHERE state = 'queued' AND batch_id IS NULL;
+CREATE INDEX IF NOT EXISTS records_queued ON records(seq) WHERE state = 'queued';
 CREATE INDEX IF NOT EXISTS records_batch ON records(batch_id, batch_index);
 CREATE INDEX IF NOT EXISTS records_upload ON records(upload_id, state);
 CREATE TABLE IF NOT EXISTS batches (
@@ -285,13 +287,18 @@ class Outbox:
 
     # -- batches ---------------------------------------------------------------------------
     def unbatched_count(self) -> int:
-        return int(self.db.execute(
-            "SELECT COUNT(*) FROM records WHERE state = 'queued' AND batch_id IS NULL").fetchone()[0])
+        return int(self.db.execute("SELECT COUNT(*) FROM records INDEXED BY records_unbatched"
+                                   " WHERE state = 'queued' AND batch_id IS NULL").fetchone()[0])
 
-    def next_formed(self) -> Batch | None:
+    def queued_count(self) -> int:
+        """Records not yet accounted for by a summary (cheap: a partial index)."""
+        return int(self.db.execute("SELECT COUNT(*) FROM records INDEXED BY records_queued"
+                                   " WHERE state = 'queued'").fetchone()[0])
+
+    def next_formed(self, after_ord: int = 0) -> Batch | None:
         """The oldest batch formed but not yet answered (a crash may have left one)."""
         r = self.db.execute("SELECT ord, batch_id, count, complete_until, attempts FROM batches"
-                            " WHERE state = 'formed' ORDER BY ord LIMIT 1").fetchone()
+                            " WHERE state = 'formed' AND ord > ? ORDER BY ord LIMIT 1", (after_ord,)).fetchone()
         return Batch(r[0], r[1], r[2], r[3], r[4]) if r else None
 
     def form_batch(self, max_records: int = DEFAULT_BATCH_RECORDS, *, partial: bool = True,
@@ -349,15 +356,16 @@ class Outbox:
         """
         ends = [r[0] for r in db.execute(
             "SELECT complete_until FROM uploads u WHERE state = 'imported' AND complete_until IS NOT NULL"
-            " AND NOT EXISTS (SELECT 1 FROM records r WHERE r.upload_id = u.id AND r.state = 'queued'"
-            " AND r.batch_id IS NULL)")]
+            " AND NOT EXISTS (SELECT 1 FROM records r INDEXED BY records_unbatched_upload"
+            " WHERE r.upload_id = u.id AND r.state = 'queued' AND r.batch_id IS NULL)")]
         known = [v for v in (self._get(db, "watermark"), self._get(db, "sent_until")) if v]
         candidates = ends + known
         if not candidates:
             starts = [r[0] for r in db.execute(
                 "SELECT period_start FROM uploads WHERE period_start IS NOT NULL ORDER BY id")]
             if not starts:
-                first = db.execute("SELECT MIN(at) FROM records WHERE state = 'queued'").fetchone()[0]
+                first = db.execute("SELECT MIN(at) FROM records INDEXED BY records_queued"
+                                   " WHERE state = 'queued'").fetchone()[0]
                 starts = [first] if first else []
             candidates = starts[:1]
         if not candidates:

@@ -56,8 +56,8 @@ class Progress:
                 self._line(f"  row {j.row_no}{where}: {j.code} {j.message}")
             if len(r.rejections) > 20:
                 self._line(f"  … {len(r.rejections) - 20} more ('yingyan sync rejected' lists them all)")
-        elif event.kind == "batch" and event.counts is not None:
-            self._draw(event.counts.queued)
+        elif event.kind == "batch":
+            self._draw(event.remaining)
         elif event.kind == "retry" and event.batch:
             self._line(f"batch {event.batch.batch_id}: attempt {event.attempt} failed ({event.error}); "
                        f"retrying in {event.delay:.1f} s")
@@ -69,8 +69,7 @@ class Progress:
                        f"duplicates {s['duplicates']}, rejected {s['rejected']}; watermark {s.get('watermark')}")
             for e in event.rejections[:20]:
                 self._line(f"  row {e.get('row')}: {e.get('code')} {e.get('message')}")
-            if event.counts is not None:
-                self._draw(event.counts.queued)
+            self._draw(event.remaining)
 
     def finish(self) -> None:
         if self._drawn:

@@ -101,17 +101,24 @@ def read_csv(path: Path, wanted: set[str]) -> Table:
     text = data.decode(encoding)
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    all_rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    header_index = _find_header(all_rows, wanted)
-    if not all_rows:
+    # Lazily: the first batch can go out while the rest of a 100,000-row file is still parsed.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    head = [row for _, row in zip(range(HEADER_SEARCH_ROWS), reader, strict=False)]
+    if not head:
         raise ReadError(f"{path.name} is empty")
-    headers = _header_names(all_rows[header_index])
+    header_index = _find_header(head, wanted)
+    headers = _header_names(head[header_index])
 
     def rows() -> Iterator[SourceRow]:
-        for offset, values in enumerate(all_rows[header_index + 1 :], start=header_index + 2):
-            if _is_blank(values):
-                continue
-            yield SourceRow(offset, dict(zip(headers, values, strict=False)))
+        number = header_index + 1
+        for values in head[header_index + 1 :]:
+            number += 1
+            if not _is_blank(values):
+                yield SourceRow(number, dict(zip(headers, values, strict=False)))
+        for values in reader:
+            number += 1
+            if not _is_blank(values):
+                yield SourceRow(number, dict(zip(headers, values, strict=False)))
 
     return Table(path, "csv", encoding, headers, rows())
 
