@@ -26,10 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QBuffer,
-    QByteArray,
     QCoreApplication,
-    QIODevice,
     QMarginsF,
     QSizeF,
     QSortFilterProxyModel,
@@ -479,16 +476,12 @@ class StatisticsPane(QWidget):
             def work() -> Path:
                 return export_xlsx(stats, path)
         else:
-            # The chart is grabbed here (UI thread); the PDF is written in the background.
-            chart = self.chart_image()
-            png = QByteArray()
-            buf = QBuffer(png)
-            buf.open(QIODevice.OpenModeFlag.WriteOnly)
-            chart.save(buf, b"PNG")
-            buf.close()
+            # The chart is grabbed here (UI thread); the PDF is written in the background from
+            # a detached copy of the picture (QImage, unlike QPixmap, may cross threads).
+            chart = self.chart_image().copy()
 
             def work() -> Path:
-                return export_pdf(stats, path, QImage.fromData(png))
+                return export_pdf(stats, path, chart)
 
         def done(p: Path) -> None:
             self.last_export = p

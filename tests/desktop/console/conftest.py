@@ -43,7 +43,7 @@ def qapp(console_display: str, qapp_args: list[str], qapp_cls: Any) -> Iterator[
     QCoreApplication.setOrganizationName("YingyanTest")
     QCoreApplication.setApplicationName("console-tests")
     i18n.install(app, os.environ.get("YINGYAN_LANG"))
-    yield app
+    return app
 
 
 @pytest.fixture

@@ -34,3 +34,16 @@ def page(*alerts: dict[str, Any], offices: tuple[str, ...] = (), more: bool = Fa
     changes += [{"seq": next(_seq), "entity": "alert", "id": str(a["id"]), "op": "upsert", "data": a}
                 for a in alerts]
     return {"changes": changes, "cursor": f"c1.{next(_seq)}", "more": more}
+
+
+def case(office: str, case_no: str, *, state: str = "in_progress", power: str = "QG-D07-001",
+         day: int = 0) -> dict[str, Any]:
+    received = BASE - 86_400_000_000 * (10 - day)
+    return {"office": office, "case_no": case_no, "power_code": power, "state": state,
+            "received_at": format_instant(received), "due": format_instant(received + 5 * 86_400_000_000),
+            "version": 1}
+
+
+def entities(kind: str, rows: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    return {"changes": [{"seq": next(_seq), "entity": kind, "id": key, "op": "upsert", "data": data}
+                        for key, data in rows], "cursor": f"c1.{next(_seq)}", "more": False}

@@ -26,12 +26,14 @@ def _red_batch(case_no: str) -> list[dict[str, Any]]:
 
 def test_batch_alert_appears_on_the_wall_within_two_seconds(console: Any, live_server: Any, qtbot: Any) -> None:
     window = console
-    assert "●" in window.conn_label.text() and window.session.engine.state == sync.LIVE
+    assert "●" in window.conn_label.text()
+    assert window.session.engine.state == sync.LIVE
     before = set(_wall_ids(window))
     sounded = window.alarm.played
     t0 = time.monotonic()
     r = live_server.post_batch("T01", live_server.tokens["T01"], _red_batch("2026-0000001"))
-    assert r.status == 200 and r.json()["alerts_raised"] >= 1
+    assert r.status == 200
+    assert r.json()["alerts_raised"] >= 1
     qtbot.waitUntil(lambda: len(set(_wall_ids(window)) - before) >= 1, timeout=2000)
     elapsed = time.monotonic() - t0
     assert elapsed < 2.0

@@ -40,7 +40,8 @@ def test_offline_actions_replay_exactly_once_and_conflicts_show(console: Any, li
 
     live_server.stop()
     qtbot.waitUntil(lambda: engine.state == sync.OFFLINE, timeout=10000)
-    assert "●" in window.conn_label.text() and "离线" in window.conn_label.text()
+    assert "●" in window.conn_label.text()
+    assert "离线" in window.conn_label.text()
 
     _press(qtbot, window, a, Qt.Key.Key_A)
     _press(qtbot, window, b, Qt.Key.Key_E)
@@ -51,7 +52,8 @@ def test_offline_actions_replay_exactly_once_and_conflicts_show(console: Any, li
     window.wall.dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     # Applied locally at once, marked as waiting to be sent.
     qtbot.waitUntil(lambda: window.conflicts.counts.get("pending") == 4, timeout=3000)
-    assert _status(window, a).startswith("⟳") and "已确认" in _status(window, a)
+    assert _status(window, a).startswith("⟳")
+    assert "已确认" in _status(window, a)
     assert "已升级" in _status(window, b)
     assert "等待" in window.outbox_label.text() or "4" in window.outbox_label.text()
 
@@ -79,7 +81,8 @@ def test_offline_actions_replay_exactly_once_and_conflicts_show(console: Any, li
     assert int(conflict["entity_id"]) == d
     assert window.conflicts.select_mutation(conflict["id"])
     html = window.conflicts.compare.toHtml()
-    assert "已升级" in html and "确认" in html  # server now: escalated; yours: acknowledge
+    assert "已升级" in html
+    assert "确认" in html
 
     # Replaying the same mutations again (an answer lost on the way) changes nothing.
     sent = window.session.replica.connect().execute(
@@ -90,7 +93,8 @@ def test_offline_actions_replay_exactly_once_and_conflicts_show(console: Any, li
         {"id": m[0], "entity": m[1], "entity_id": m[2], "action": m[3], "base_version": m[4],
          "data": json.loads(m[5])} for m in sent]}, token=window.session.client.token).json()["results"]
     assert {x["status"] for x in again} == {"applied"}
-    assert _history(live_server, a) == ["ack"] and _history(live_server, c) == ["comment"]
+    assert _history(live_server, a) == ["ack"]
+    assert _history(live_server, c) == ["comment"]
 
     # The operator keeps the server's version: the conflict is closed, the row is the server's.
     window.conflicts.keep_button.click()
