@@ -318,14 +318,16 @@ class Pusher:
         while True:
             if self.stop.is_set():
                 raise Stopped
+            # One look at the import's state per round: if it finished after this look, the
+            # next round forms the partial batch (deciding on a later look could skip it).
+            busy = importing is not None and importing.is_set()
             batch = self.box.next_formed(self._last_ord)
             if batch is None:
-                busy = importing is not None and importing.is_set()
                 batch = self.box.form_batch(self.batch_size, partial=not busy, clamp=ob.now_iso())
             if batch is not None:
                 self._last_ord = batch.ord
                 return batch, build_body(batch, self.office, self.box.batch_payloads(batch.batch_id))
-            if not block or importing is None or not importing.is_set():
+            if not block or not busy:
                 return None
             if wake is not None:
                 wake.wait(0.5)

@@ -155,12 +155,16 @@ class Mapping:
         used: dict[str, str] = {}
         # kind and type first: they decide which fields the record has, and rules for other
         # fields (an export row carries every column) are skipped without converting them.
-        for rule in self._deciding:
-            self._apply(rule, cells, record, used)
-        known = self._fields_of(record.get("kind"), record.get("type"))
-        for rule in self._others:
-            if known is None or rule.root in known:
+        try:
+            for rule in self._deciding:
                 self._apply(rule, cells, record, used)
+            known = self._fields_of(record.get("kind"), record.get("type"))
+            for rule in self._others:
+                if known is None or rule.root in known:
+                    self._apply(rule, cells, record, used)
+        except RowError as err:
+            err.column = self._where(err.column, headers)
+            raise
         # Send only fields the record's model knows: an export row carries every column, and
         # the server's digest of a record (duplicate vs ID_CONFLICT) covers what is sent.
         record = self._restrict(record)

@@ -1,0 +1,136 @@
+"""The outbox and the pusher without a network: order, watermarks, retries, crashes, rejections."""
+
+from __future__ import annotations
+
+import random
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.township import outbox as ob
+from desktop.township.agent import GaveUp, Pusher, import_file
+from desktop.township.client import Backoff, FatalError, RetryableError, parse_retry_after
+from tests.desktop.township.data import make_export, write_csv
+from tests.desktop.township.fakes import FakeServer
+
+
+def pusher(box: ob.Outbox, server: FakeServer, delays: list[float] | None = None, **kw: Any) -> Pusher:
+    waits = delays if delays is not None else []
+    return Pusher(box, server, "T03", backoff=Backoff(base=1, rng=random.Random(1)),  # type: ignore[arg-type]
+                  sleep=lambda s: waits.append(s) or False, **kw)
+
+
+@pytest.fixture
+def box(tmp_path: Path) -> ob.Outbox:
+    return ob.Outbox(tmp_path / "home")
+
+
+def test_only_the_last_batch_of_a_file_claims_its_period(box: ob.Outbox, tmp_path: Path) -> None:
+    export = make_export(20)
+    path = write_csv(tmp_path / "办件流水_2026-03-01.csv", export.rows())
+    res = import_file(box, path, "T03")
+    assert res.complete_until == "2026-03-02T00:00:00+08:00"
+    server = FakeServer()
+    pusher(box, server, batch_size=50).drain()
+    untils = [b["complete_until"] for b in server.bodies]
+    assert len(untils) == -(-len(export.steps) // 50)
+    # Earlier batches claim no more than the start of the file; only the last claims its end.
+    assert all(u < "2026-03-02" for u in untils[:-1])
+    assert untils[-1] == "2026-03-02T00:00:00+08:00"
+    assert len(server.stored) == len(export.steps)
+    # Records went out in file order.
+    sent = [r["id"] for b in server.bodies for r in b["records"]]
+    assert sent == [r["id"] for r in sorted(server.stored.values(), key=lambda r: sent.index(r["id"]))]
+    assert box.counts().queued == 0
+
+
+def test_retry_after_is_honoured_and_backoff_grows(box: ob.Outbox, tmp_path: Path) -> None:
+    import_file(box, write_csv(tmp_path / "a.csv", make_export(2).rows()), "T03")
+    server = FakeServer()
+    server.faults = [RetryableError("HTTP 429", retry_after=7), RetryableError("reset"), RetryableError("reset"),
+                     RetryableError("HTTP 503", retry_after=2)]
+    delays: list[float] = []
+    pusher(box, server, delays).drain()
+    assert 7 <= delays[0] <= 8
+    assert 1 <= delays[1] <= 2 and 2 <= delays[2] <= 4  # 2nd and 3rd attempt: base 1 s doubling, jittered
+    assert 2 <= delays[3] <= 2.5
+    # Every attempt carried the same batch, byte for byte.
+    assert len(set(server.raw_bodies)) == 1
+    assert box.counts().queued == 0
+
+
+def test_give_up_leaves_everything_queued(box: ob.Outbox, tmp_path: Path) -> None:
+    export = make_export(2)
+    import_file(box, write_csv(tmp_path / "a.csv", export.rows()), "T03")
+    server = FakeServer()
+    server.faults = [RetryableError("down")] * 50
+    now = [0.0]
+
+    def clock() -> float:
+        now[0] += 10
+        return now[0]
+
+    with pytest.raises(GaveUp):
+        pusher(box, server, give_up_after=30, clock=clock).drain()
+    assert box.counts().queued == len(export.steps)
+
+
+def test_a_refused_token_stops_at_once(box: ob.Outbox, tmp_path: Path) -> None:
+    import_file(box, write_csv(tmp_path / "a.csv", make_export(2).rows()), "T03")
+    server = FakeServer()
+    server.faults = [FatalError("token refused", "UNAUTHORIZED", 401)]
+    with pytest.raises(FatalError):
+        pusher(box, server).drain()
+    assert len(server.raw_bodies) == 1
+    assert box.counts().queued > 0
+
+
+def test_crash_after_sending_resends_the_same_batch(box: ob.Outbox, tmp_path: Path) -> None:
+    export = make_export(10)
+    import_file(box, write_csv(tmp_path / "a.csv", export.rows()), "T03")
+    server = FakeServer()
+    stop = threading.Event()
+
+    class Crash(BaseException):
+        pass
+
+    def crash_after_first_summary(e: Any) -> None:
+        if e.kind == "summary":
+            raise Crash  # the process dies before anything else is written
+
+    # The server stored batch 1 and answered; the agent "dies" while writing what comes next.
+    with pytest.raises(Crash):
+        pusher(box, server, batch_size=20, stop=stop, on_event=crash_after_first_summary).drain()
+    box.close()
+    again = ob.Outbox(box.home)
+    pusher(again, server, batch_size=20).drain()
+    ids = [r["id"] for b in server.bodies for r in b["records"]]
+    assert len(server.stored) == len(export.steps)
+    # Whatever was resent went with its original batch_id, so the server answered from its store.
+    by_batch: dict[str, list[str]] = {}
+    for b in server.bodies:
+        by_batch.setdefault(b["batch_id"], [r["id"] for r in b["records"]])
+        assert [r["id"] for r in b["records"]] == by_batch[b["batch_id"]]
+    assert len(ids) >= len(export.steps)
+    assert again.counts().queued == 0
+
+
+def test_server_rejections_are_kept_with_row_and_column(box: ob.Outbox, tmp_path: Path) -> None:
+    rows = make_export(3).rows()
+    rows[4]["事项编码"] = "QG-D99-001"
+    import_file(box, write_csv(tmp_path / "a.csv", rows), "T03")
+    server = FakeServer(reject=lambda r: "UNKNOWN_POWER" if r.get("power_code") == "QG-D99-001" else None)
+    result = pusher(box, server).drain()
+    assert result.rejected == 1
+    [rej] = box.open_rejections()
+    assert (rej["row_no"], rej["code"], rej["column_name"], rej["origin"]) == (6, "UNKNOWN_POWER", "事项编码", "server")
+    c = box.counts()
+    assert (c.queued, c.sent, c.rejected) == (0, len(rows) - 1, 1)
+
+
+def test_retry_after_header_forms() -> None:
+    assert parse_retry_after("120") == 120
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480.0) == 10
+    assert parse_retry_after("soon") is None

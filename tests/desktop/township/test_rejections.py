@@ -1,0 +1,72 @@
+"""A file with bad rows: the good rows arrive; the bad ones come back with row and reason, get fixed, arrive."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import openpyxl
+
+from tests.desktop.township.conftest import SyncEnv
+from tests.desktop.township.data import Export, assert_server_holds, make_export, write_csv
+from tests.harness import ServerProcess
+
+
+def test_bad_rows_come_back_with_reasons_and_can_be_fixed(logged_in: tuple[SyncEnv, ServerProcess, str],
+                                                          tmp_path: Path) -> None:
+    env, server, office = logged_in
+    export = make_export(12)
+    rows = [dict(r) for r in export.rows()]  # the file's rows; export keeps what should arrive
+    # Rows are numbered as in Excel: header is row 1, rows[i] is row i + 2.
+    broken = {
+        3: ("操作类型", "补录", "INVALID_FIELD", "本机校验"),       # not in the value table
+        6: ("操作时间", "2026-02-30 10:00", "INVALID_FIELD", "本机校验"),  # no such day
+        9: ("办件编号", "", "MISSING_FIELD", "本机校验"),
+        14: ("事项编码", "QG-D99-001", "UNKNOWN_POWER", "服务器"),      # only the server knows the catalogue
+    }
+    originals = {n: rows[n - 2][col] for n, (col, *_rest) in broken.items()}
+    for n, (col, value, _code, _origin) in broken.items():
+        rows[n - 2][col] = value
+    # A node the item does not have: also only the server can tell.
+    node_row = next(i for i, r in enumerate(rows) if r["办理环节"] == "审批" and i + 2 not in broken)
+    rows[node_row]["办理环节"] = "复审"
+    broken[node_row + 2] = ("办理环节", "复审", "UNKNOWN_NODE", "服务器")
+    originals[node_row + 2] = "审批"
+    f = write_csv(tmp_path / "办件流水_2026-03-01.csv", rows)
+
+    r = env.run("push", str(f), "--no-progress")
+    assert r.returncode == 1, r.stdout + r.stderr  # 1: some records were rejected
+
+    good_steps = Export([s for i, s in enumerate(export.steps) if i + 2 not in broken])
+    bad_cases = {export.steps[n - 2].row["办件编号"] for n in broken}
+    assert_server_holds(server, office, Export([s for s in good_steps.steps if s.row["办件编号"] not in bad_cases]))
+
+    # The report: every bad row, its number, the reason and who found it.
+    report = tmp_path / "被拒记录.xlsx"
+    assert env.run("rejected", "--export", str(report)).returncode == 0
+    ws = openpyxl.load_workbook(report).active
+    header = [c.value for c in ws[1]]
+    listed = {int(row[header.index("原行号")]): row for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert set(listed) == set(broken)
+    for n, (col, _value, code, origin) in broken.items():
+        row = listed[n]
+        assert (row[header.index("错误代码")], row[header.index("错误来源")]) == (code, origin), row
+        assert row[header.index("原因")]
+    assert listed[14][header.index("列")] == "事项编码"
+
+    # The clerk fixes the cells in the report and imports it again with the same mapping.
+    for row_cells in ws.iter_rows(min_row=2):
+        n = int(row_cells[header.index("原行号")].value)
+        row_cells[header.index(broken[n][0])].value = originals[n]
+    ws.parent.save(report)
+    r = env.run("push", str(report), "--mapping", "banjian", "--no-progress")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert_server_holds(server, office, export)
+    status = json.loads(env.run("status", "--json").stdout)
+    assert (status["queued"], status["rejected"]) == (0, 0)
+
+    # The CSV report of an empty list still opens in Excel (BOM, headers).
+    env.run("rejected", "--export", str(tmp_path / "none.csv"))
+    with (tmp_path / "none.csv").open(encoding="utf-8-sig") as fh:
+        assert next(csv.reader(fh))[-1] == "拒收编号"
