@@ -147,6 +147,8 @@ async def read_json(request: Request, *, max_bytes: int = MAX_BODY, too_large_co
             body = d.decompress(body, max_bytes + 1)
             if len(body) > max_bytes or d.unconsumed_tail:
                 raise ApiError(413, too_large_code, f"the request body exceeds {_size(max_bytes)} uncompressed")
+            if not d.eof:
+                raise ApiError(400, "INVALID_GZIP", "the gzip body is truncated")
         except (zlib.error, gzip.BadGzipFile, EOFError):
             raise ApiError(400, "INVALID_GZIP", "the body is not valid gzip") from None
     elif encoding not in ("", "identity"):
