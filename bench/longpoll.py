@@ -57,7 +57,7 @@ def main() -> int:
         for n in range(args.rounds):
             result: dict[str, float] = {}
 
-            def poll(since: str = cursor) -> None:
+            def poll(since: str = cursor, result: dict[str, float] = result) -> None:
                 _, p = reader.call("GET", f"/changes?since={since}&wait=30&limit=5000")
                 result["t"] = time.perf_counter()
                 result["cursor"] = p["cursor"]  # type: ignore[assignment]

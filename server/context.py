@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -22,7 +22,7 @@ from server.db import Database, open_database
 from server.security import DataKey
 from shared.calendar import WorkCalendar, YearDays
 from shared.catalogue import PowerItem
-from shared.timeutil import SECOND, Instant
+from shared.timeutil import SECOND, Instant, parse_instant, to_instant
 
 
 @dataclass
@@ -178,3 +178,17 @@ class Context:
 
 
 FUTURE_TOLERANCE = 600 * SECOND
+EARLIEST_INSTANT = parse_instant("1970-01-01T00:00:00+08:00")
+"""Business timestamps before it are typos (a year like 0202)."""
+LATEST_INSTANT = parse_instant("9000-01-01T00:00:00+08:00")
+"""Far enough for any deadline, and every clock instant computed from
+an instant before it still has an ISO 8601 form (years end at 9999)."""
+
+
+def instant_in_range(moment: datetime) -> Instant | None:
+    """``moment`` as an instant if it lies in [1970, 9000) local time, else None."""
+    try:
+        value = to_instant(moment)
+    except (OverflowError, ValueError):
+        return None
+    return value if EARLIEST_INSTANT <= value < LATEST_INSTANT else None

@@ -110,6 +110,19 @@ def require(*roles: str) -> Any:
     return Depends(check)
 
 
+MAX_ROW_ID = 2**63 - 1
+
+
+def row_id(value: object) -> int | None:
+    """A client-given row id or cursor as an int, or None if it cannot name a row
+    (not an integer, or beyond 64 bits, which the databases refuse with an error)."""
+    try:
+        n = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+    return n if 0 <= n <= MAX_ROW_ID else None
+
+
 def _size(n: int) -> str:
     return f"{n // (1024 * 1024)} MiB" if n >= 1024 * 1024 else f"{n // 1024} KiB"
 

@@ -19,7 +19,7 @@ from server.alerts.service import AlertSync
 from server.cases import service as cases
 from server.cases.models import ApprovalCase
 from server.catalogue.models import SweepRun
-from server.changes.service import ChangeWriter
+from server.changes.service import ChangeWriter, lock_for_commit_order
 from server.context import Context
 from server.db import LOCK_SWEEP, advisory_xact_lock, table_of, try_advisory_xact_lock
 from server.offices.models import Office
@@ -182,6 +182,9 @@ def sweep(ctx: Context, *, wait: bool = False, notify: bool = True) -> SweepRepo
             advisory_xact_lock(session, LOCK_SWEEP)
         elif not try_advisory_xact_lock(session, LOCK_SWEEP):
             return SweepReport(ran=False)
+        # Like every writer that evaluates, the sweep must not interleave with a batch or an
+        # operator's mutation: it would write alerts from a stale reading.
+        lock_for_commit_order(session)
         now = ctx.now(session)
         changes = ChangeWriter()
         ev = Evaluator(ctx, session, now, changes)

@@ -7,14 +7,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic import AwareDatetime, BaseModel, Field, StrictStr
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictStr
 from sqlalchemy import func, select
 
 from server.audit import service as audit
 from server.auth.models import Token
 from server.catalogue.models import CalendarYear, PowerItemVersion
-from server.changes.service import ChangeWriter
-from server.context import ClockMovedBack, bump_meta, real_now
+from server.changes.service import ChangeWriter, lock_for_commit_order
+from server.context import ClockMovedBack, bump_meta, instant_in_range, real_now
 from server.deps import CallerDep, ContextDep, ReadSession, parse_model, read_json, require
 from server.errors import ApiError
 from server.evaluation import Evaluator, office_json, sweep
@@ -22,7 +22,7 @@ from server.offices.models import Office
 from server.security import new_token, token_digest
 from shared.calendar import validate_year_upload
 from shared.catalogue import CatalogueError, parse_catalogue
-from shared.timeutil import format_instant, to_instant
+from shared.timeutil import format_instant
 
 router = APIRouter(tags=["admin"])
 ADMIN = require("admin")
@@ -43,6 +43,7 @@ async def create_office(request: Request, ctx: ContextDep, caller: CallerDep) ->
     def run() -> dict[str, Any]:
         changes = ChangeWriter()
         with ctx.db.writing() as session:
+            lock_for_commit_order(session)
             if session.scalars(select(Office).where(Office.code == body.code)).first() is not None:
                 raise ApiError(409, "OFFICE_EXISTS", f"office {body.code} already exists")
             now = ctx.now(session)
@@ -133,8 +134,11 @@ def get_catalogue(ctx: ContextDep, caller: CallerDep, session: ReadSession) -> d
 
 
 class CalendarIn(BaseModel):
-    holidays: list[date] = Field(default_factory=list, max_length=366)
-    workdays: list[date] = Field(default_factory=list, max_length=366)
+    # Both lists are required and nothing else is accepted: a misspelt key ("holiday") must not
+    # replace a year's calendar with an empty one.
+    model_config = ConfigDict(extra="forbid")
+    holidays: list[date] = Field(max_length=366)
+    workdays: list[date] = Field(max_length=366)
 
 
 @router.put("/calendar/{year}", dependencies=[ADMIN], summary="Upload a year's holidays and adjusted working days")
@@ -192,7 +196,10 @@ async def put_clock(request: Request, ctx: ContextDep, caller: CallerDep) -> dic
     if not ctx.clock.simulated:
         raise ApiError(409, "CLOCK_NOT_SIMULATED", "the server runs on real time; start it with --simulated-clock")
     body = parse_model(ClockIn, await read_json(request, max_bytes=4096))
-    target = to_instant(body.now)
+    in_range = instant_in_range(body.now)
+    if in_range is None:
+        raise ApiError(400, "INVALID_REQUEST", "now must lie between 1970 and 9000")
+    target = in_range
 
     def run() -> dict[str, Any]:
         with ctx.db.writing() as session:

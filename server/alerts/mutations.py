@@ -17,6 +17,7 @@ from server.alerts.models import Alert, AlertAction, Mutation
 from server.alerts.service import alert_json, topic_for
 from server.audit import service as audit
 from server.changes.service import ChangeWriter
+from server.deps import row_id
 from server.offices.models import Office
 
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -72,11 +73,8 @@ def _apply(session: Session, m: MutationIn, *, actor: str, role: str, now: int,
                                              "message": f"action must be one of {', '.join(ACTIONS)}"})
     if m.action not in ROLE_ACTIONS.get(role, frozenset()):
         return _result(m, "rejected", error={"code": "FORBIDDEN", "message": f"the {role} role may not {m.action}"})
-    try:
-        alert_id = int(m.entity_id)
-    except (TypeError, ValueError):
-        alert_id = -1
-    alert = session.get(Alert, alert_id, with_for_update=True)
+    alert_id = row_id(m.entity_id)
+    alert = None if alert_id is None else session.get(Alert, alert_id, with_for_update=True)
     if alert is None:
         return _result(m, "rejected", error={"code": "NOT_FOUND", "message": f"no alert {m.entity_id}"})
     office_code = session.scalar(select(Office.code).where(Office.id == alert.office_id)) or ""

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from server.alerts.models import ACTIVE_STATUSES, Alert, AlertAction
 from server.alerts.mutations import MutationsIn, apply_mutation
 from server.alerts.service import alert_json
-from server.changes.service import ChangeWriter
-from server.deps import CallerDep, ContextDep, ReadSession, parse_model, read_json
+from server.changes.service import ChangeWriter, lock_for_commit_order
+from server.deps import CallerDep, ContextDep, ReadSession, parse_model, read_json, row_id
 from server.errors import ApiError
 from server.offices.models import Office
 from shared.timeutil import format_instant
@@ -59,10 +59,10 @@ def list_alerts(
     elif active is False:
         q = q.where(Alert.status.not_in(ACTIVE_STATUSES))
     if cursor:
-        try:
-            q = q.where(Alert.id > int(cursor))
-        except ValueError:
-            raise ApiError(400, "INVALID_CURSOR", "the cursor is not one this server gave") from None
+        after = row_id(cursor)
+        if after is None:
+            raise ApiError(400, "INVALID_CURSOR", "the cursor is not one this server gave")
+        q = q.where(Alert.id > after)
     rows = session.execute(q.order_by(Alert.id).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
@@ -71,7 +71,7 @@ def list_alerts(
 
 @router.get("/alerts/{alert_id}", summary="One alert with its history")
 def get_alert(alert_id: int, caller: CallerDep, session: ReadSession) -> dict[str, Any]:
-    row = session.execute(
+    row = None if row_id(alert_id) is None else session.execute(
         select(Alert, Office.code).join(Office, Office.id == Alert.office_id).where(Alert.id == alert_id)
     ).first()
     if row is None or row[0].subject_type not in SUBJECTS_BY_ROLE.get(caller.role, ()):
@@ -95,6 +95,7 @@ async def post_mutations(request: Request, ctx: ContextDep, caller: CallerDep) -
         results = []
         changes = ChangeWriter()
         with ctx.db.writing() as session:
+            lock_for_commit_order(session)
             now = ctx.now(session)
             for m in body.mutations:
                 results.append(apply_mutation(session, m, actor=caller.name, role=caller.role, now=now,

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from server.audit import service as audit
 from server.batches.models import Batch
 from server.cases.models import ApprovalCase, ApprovalEvent, Evaluation
-from server.changes.service import ChangeWriter
-from server.context import FUTURE_TOLERANCE, Context
+from server.changes.service import ChangeWriter, lock_for_commit_order
+from server.context import EARLIEST_INSTANT, FUTURE_TOLERANCE, Context, instant_in_range
 from server.db import table_of
 from server.evaluation import Evaluator, office_json
 from server.offices.models import Office
@@ -91,6 +91,9 @@ def import_batch(
     """Import (or, with ``dry_run``, only judge) a batch; returns the summary's JSON bytes."""
     digest = records_digest(records)
     with ctx.db.writing() as session:
+        # Evaluation reads other cases and offices (duplicates, alerts): writers that evaluate
+        # run one at a time, as SQLite's BEGIN IMMEDIATE already makes them.
+        lock_for_commit_order(session)
         stored = session.get(Batch, batch_id)
         if stored is not None:
             if stored.office_id == office_id and stored.records_digest == digest:
@@ -133,6 +136,8 @@ def _parse_until(text: str) -> Any:
         raise BadCompleteUntil("complete_until is not an ISO 8601 timestamp") from None
     if value.tzinfo is None:
         raise BadCompleteUntil("complete_until needs a UTC offset, e.g. +08:00")
+    if instant_in_range(value) is None:
+        raise BadCompleteUntil("complete_until must lie between 1970 and 9000; check the year")
     return value
 
 
@@ -155,7 +160,11 @@ def _import(
                 raise p.Rejection("DUPLICATE_IN_BATCH", f"id {cid} appeared earlier in this batch", "id")
             record = p.parse_record(raw)
         except p.Rejection as r:
-            work.reject(index, rid_raw, r.code, r.message, r.field)
+            message = r.message
+            if r.field and r.field.split(".")[0] == "petitioner":
+                # The summary is stored and shown to operators: never echo a petitioner's identity.
+                message = message.split(" (got ", 1)[0]
+            work.reject(index, rid_raw, r.code, message, r.field)
             continue
         rid = str(record.id)  # type: ignore[attr-defined]
         seen_ids.add(rid)
@@ -201,8 +210,16 @@ def _import(
                             f"a record with id {rid} is already stored with different content", "id")
             continue
         at = rec.received_at if isinstance(rec, p.Petition) else rec.at
-        if to_instant(at) > limit:
-            name = "received_at" if isinstance(rec, p.Petition) else "at"
+        name = "received_at" if isinstance(rec, p.Petition) else "at"
+        try:
+            at_instant = to_instant(at)
+        except OverflowError:
+            at_instant = EARLIEST_INSTANT - 1
+        if at_instant < EARLIEST_INSTANT:
+            work.reject(index, rid, "INVALID_FIELD", f"{name} {at.isoformat()} is before 1970; check the year",
+                        name)
+            continue
+        if at_instant > limit:
             work.reject(index, rid, "FUTURE_TIMESTAMP",
                         f"{name} {at.isoformat()} is more than 10 minutes after the server's time "
                         f"{format_instant(now)}", name)

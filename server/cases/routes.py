@@ -11,7 +11,7 @@ from server.alerts.models import Alert
 from server.alerts.service import alert_json
 from server.cases import service
 from server.cases.models import ApprovalCase
-from server.deps import ContextDep, ReadSession, require
+from server.deps import ContextDep, ReadSession, require, row_id
 from server.errors import ApiError
 from server.offices.models import Office
 from shared.rules import evaluate_case
@@ -22,7 +22,8 @@ router = APIRouter(tags=["cases"])
 READERS = require("admin", "operator", "leader", "investigator")
 
 
-@router.get("/approval-cases/{office}/{case_no}", dependencies=[READERS], summary="A case with its clocks")
+# ``:path`` because office case numbers may contain "/" (e.g. "2026/0001"), sent as %2F.
+@router.get("/approval-cases/{office}/{case_no:path}", dependencies=[READERS], summary="A case with its clocks")
 def get_case(office: str, case_no: str, ctx: ContextDep, session: ReadSession) -> dict[str, Any]:
     o = session.scalars(select(Office).where(Office.code == office)).one_or_none()
     case = None
@@ -82,10 +83,10 @@ def list_cases(
     if state:
         q = q.where(ApprovalCase.state == state)
     if cursor:
-        try:
-            q = q.where(ApprovalCase.id < int(cursor))
-        except ValueError:
-            raise ApiError(400, "INVALID_CURSOR", "the cursor is not one this server gave") from None
+        before = row_id(cursor)
+        if before is None:
+            raise ApiError(400, "INVALID_CURSOR", "the cursor is not one this server gave")
+        q = q.where(ApprovalCase.id < before)
     rows = session.execute(q.order_by(ApprovalCase.id.desc()).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
