@@ -9,8 +9,12 @@ import shutil
 import sqlite3
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from shared.timeutil import format_instant, parse_instant
+
+if TYPE_CHECKING:
+    from server.security import DataKey
 
 
 def _data_dir(value: str) -> Path:
@@ -23,6 +27,13 @@ def _write_secret(path: Path, text: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
         f.write(text + "\n")
+
+
+KEY_CHECK = "data_key.check"
+
+
+def key_check(key: DataKey) -> str:
+    return key.digest(b"yingyan data key check")
 
 
 def migrate_database(url: str) -> None:
@@ -38,6 +49,7 @@ def migrate_database(url: str) -> None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     from server.auth.models import Token, User
+    from server.catalogue.models import Meta
     from server.context import real_now
     from server.db import open_database
     from server.security import DataKey, new_token, token_digest
@@ -55,7 +67,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         (data / "db.url").write_text(args.db + "\n")
         (data / "db.url").chmod(0o600)
     make_ca_and_server(data / "tls", args.hostname or [])
-    _write_secret(data / "secrets" / "data.key", base64.b64encode(DataKey.generate()).decode())
+    raw_key = DataKey.generate()
+    _write_secret(data / "secrets" / "data.key", base64.b64encode(raw_key).decode())
     admin_token = new_token()
     _write_secret(data / "secrets" / "admin.token", admin_token)
     migrate_database(url)
@@ -68,6 +81,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         s.flush()
         s.add(Token(digest=token_digest(admin_token), role="admin", user_id=admin.id, created_at=now,
                     expires_at=None))
+        # Lets `restore` tell whether a data key belongs to a database (it reveals nothing of the key).
+        s.add(Meta(key=KEY_CHECK, value=key_check(DataKey(raw_key))))
     db.dispose()
     shown = "(from --db)" if args.db else url
     print(f"initialised {data}\n  database  {shown}\n  CA        {data / 'tls/ca.pem'}\n"
@@ -157,20 +172,73 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _key_problem(db_file: Path, key: DataKey) -> str | None:
+    """Why ``key`` cannot be this database's data key, or None if it fits (or cannot be told)."""
+    from cryptography.exceptions import InvalidTag
+
+    try:
+        conn = sqlite3.connect(f"file:{db_file}?immutable=1", uri=True)
+    except sqlite3.Error as exc:
+        return f"cannot open it: {exc}"
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (KEY_CHECK,)).fetchone()
+        if row is not None:
+            return None if row[0] == key_check(key) else "it was made by a server with another data key"
+        # Databases made before the key check: try to open one protected petitioner block.
+        row = conn.execute("SELECT id, petitioner_enc FROM petitions WHERE petitioner_enc IS NOT NULL LIMIT 1"
+                           ).fetchone()
+        if row is not None:
+            try:
+                key.decrypt(row[1], associated=row[0].encode())
+            except InvalidTag:
+                return "its protected petitioner data does not open with this data key"
+        return None
+    except sqlite3.Error as exc:
+        return f"it is not a Yingyan database ({exc})"
+    finally:
+        conn.close()
+
+
 def cmd_restore(args: argparse.Namespace) -> int:
     from server.context import Settings
+    from server.security import DataKey
 
     data = _data_dir(args.data_dir)
+    if not (data / "secrets" / "data.key").exists():
+        print(f"yingyan: {data} is not a server data directory; run `yingyan server init` first", file=sys.stderr)
+        return 1
     settings = Settings.from_data_dir(data)
     source = Path(args.source).expanduser().resolve()
     if not settings.db_url.startswith("sqlite"):
         print("yingyan: restore a PostgreSQL backup with pg_restore into an empty database", file=sys.stderr)
         return 2
+    if not source.is_file():
+        print(f"yingyan: no backup file {source}", file=sys.stderr)
+        return 1
+    old = _data_dir(args.secrets_from) if args.secrets_from else None
+    if old is not None and not (old / "secrets" / "data.key").is_file():
+        print(f"yingyan: {old} has no secrets/data.key", file=sys.stderr)
+        return 1
+    key_file = (old or data) / "secrets" / "data.key"
+    problem = _key_problem(source, DataKey.from_file_text(key_file.read_text()))
+    if problem:
+        hint = "" if old else " — pass --secrets-from with the original data directory (or a copy of it)"
+        print(f"yingyan: {source} does not fit the data key {key_file}: {problem}; nothing was changed{hint}",
+              file=sys.stderr)
+        return 1
     target = Path(settings.db_url.split("sqlite:///", 1)[1])
+    part = target.with_name(target.name + ".restoring")
+    shutil.copyfile(source, part)
     for suffix in ("-wal", "-shm"):
         Path(str(target) + suffix).unlink(missing_ok=True)
-    shutil.copyfile(source, target)
-    print(f"restored {target} from {source}")
+    part.replace(target)
+    if old is not None:
+        for name in ("data.key", "admin.token"):
+            if (old / "secrets" / name).is_file():
+                _write_secret(data / "secrets" / name, (old / "secrets" / name).read_text().strip())
+        if (old / "tls").is_dir():
+            shutil.copytree(old / "tls", data / "tls", dirs_exist_ok=True)
+    print(f"restored {target} from {source}" + (f" with the secrets and TLS files of {old}" if old else ""))
     return 0
 
 
@@ -223,15 +291,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db")
     p.set_defaults(func=cmd_migrate)
 
-    p = sub.add_parser("backup", help="a consistent online copy of the database")
+    p = sub.add_parser(
+        "backup", help="a consistent online copy of the database (not of DIR/secrets: keep those safe apart)",
+        description="Copy the database while the server runs. The copy holds protected petitioner data "
+                    "encrypted with DIR/secrets/data.key, which is deliberately not in it: keep DIR/secrets "
+                    "(and DIR/tls) backed up separately; `restore --secrets-from` needs them.")
     p.add_argument("--data-dir", required=True)
     p.add_argument("--to", required=True)
     p.add_argument("--force", action="store_true")
     p.set_defaults(func=cmd_backup)
 
-    p = sub.add_parser("restore", help="replace a stopped server's SQLite database with a backup")
+    p = sub.add_parser(
+        "restore", help="replace a stopped server's SQLite database with a backup",
+        description="Replace the database of the (stopped) server in --data-dir with a backup. The backup "
+                    "only opens with the data key of the server it came from: restoring onto a freshly "
+                    "initialised directory needs --secrets-from OLD_DIR, which also takes over OLD_DIR's "
+                    "admin token and TLS files (so consoles keep trusting the server). A backup that does "
+                    "not fit the data key is refused and nothing is changed.")
     p.add_argument("--data-dir", required=True)
-    p.add_argument("--from", dest="source", required=True)
+    p.add_argument("--from", dest="source", required=True, help="the file written by `backup --to`")
+    p.add_argument("--secrets-from", metavar="OLD_DIR",
+                   help="data directory (or a copy of it) whose secrets/data.key, secrets/admin.token and tls/ "
+                        "to install with the backup")
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("verify-audit", help="check the audit hash chain")
