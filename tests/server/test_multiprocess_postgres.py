@@ -1,0 +1,142 @@
+"""Two ``serve`` processes on one PostgreSQL database behave as one server (spec 05 "Scale").
+
+* A console's long-poll on process A wakes within 1 s of a batch committed through
+  process B (LISTEN/NOTIFY), instead of waiting out its ``wait``.
+* Both processes run the background sweep every second; when the simulated clock moves
+  past the deadlines, each alert is raised exactly once: no duplicate alerts, one raise per
+  alert in the change log, and the ``sweep_runs`` table shows every due subject was
+  evaluated once in all, not once per process.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from shared.timeutil import parse_instant
+from tests.harness import ServerProcess, event
+from tests.server.support import alert_key, list_all, ok_batch, read_feed, send_in_background, wait_for
+
+START = "2026-03-02T08:00:00+08:00"
+LATER = "2026-04-01T08:00:00+08:00"  # past every case's deadline, and > 24 h after office creation
+CASES = 40
+SILENT_OFFICES = ("S01", "S02", "S03")
+
+
+@pytest.fixture
+def pair(tmp_path: Path, pg_database: str) -> Iterator[tuple[ServerProcess, ServerProcess, str]]:
+    data = tmp_path / "data"
+    a = ServerProcess(data, simulated_clock=START, extra_args=["--sweep-interval", "1"])
+    a.init(pg_database)
+    b = ServerProcess(data, simulated_clock=START, extra_args=["--sweep-interval", "1"])
+    a.start()
+    b.start()
+    try:
+        yield a, b, pg_database.replace("postgresql+psycopg://", "postgresql://")
+    finally:
+        a.stop()
+        b.stop()
+
+
+def sql(url: str, query: str, *params: Any) -> list[tuple[Any, ...]]:
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute(query, params).fetchall()
+
+
+def process_name(url: str, server: ServerProcess) -> str:
+    """The ``process`` column the server writes into sweep_runs (host:pid)."""
+    pid = server.proc.pid  # type: ignore[union-attr]
+    rows = sql(url, "SELECT DISTINCT process FROM sweep_runs WHERE process LIKE %s", f"%:{pid}")
+    return rows[0][0] if rows else ""
+
+
+def test_long_poll_on_one_process_wakes_on_commit_through_the_other(
+    pair: tuple[ServerProcess, ServerProcess, str],
+) -> None:
+    a, b, _url = pair
+    token = a.setup_basic()["T01"]
+    _, cursor = read_feed(a)
+    for round_ in range(3):
+        poll = send_in_background(a, "GET", f"/changes?since={cursor}&wait=10")
+        assert poll.sent.wait(10)
+        # The poll is parked on process A: it has not answered for a while although it was sent.
+        assert not poll.done.wait(0.5), f"the long-poll answered at once: {poll.response}"
+        case_no = f"LP-{round_}"
+        ok_batch(b, "T01", token, [event(case_no, "received", "2026-03-01T09:00:00+08:00")])
+        committed = time.monotonic()
+        poll.join(15)
+        assert poll.response is not None, poll.error
+        assert poll.response.status == 200
+        latency = poll.done_at - committed
+        assert latency < 1.0, f"long-poll on A woke {latency:.2f} s after B committed"
+        body = poll.response.json()
+        assert any(c["entity"] == "case" and c["id"] == f"T01/{case_no}" for c in body["changes"]), body
+        cursor = body["cursor"]
+        # Read whatever else this commit wrote, so the next round waits on an empty feed.
+        _, cursor = read_feed(a, cursor)
+
+    # And with nothing committed, the poll waits out its time and moves nowhere.
+    started = time.monotonic()
+    r = a.call("GET", f"/changes?since={cursor}&wait=1")
+    assert r.status == 200
+    assert r.json()["changes"] == []
+    assert time.monotonic() - started >= 0.9
+
+
+def test_sweeps_on_two_processes_raise_each_alert_once(pair: tuple[ServerProcess, ServerProcess, str]) -> None:
+    a, b, url = pair
+    tokens = a.setup_basic(("T01", *SILENT_OFFICES))
+    records = []
+    for i in range(CASES):
+        no = f"SW-{i:03d}"
+        records += [event(no, "received", "2026-03-02T07:00:00+08:00", seq=1),
+                    event(no, "accepted", "2026-03-02T07:30:00+08:00", seq=2)]
+    # T01 declares its records complete until LATER, so as_of follows the server clock up to there.
+    ok_batch(b, "T01", tokens["T01"], records, complete_until=LATER)
+    _, cursor = read_feed(a)
+    assert list_all(a, "/alerts", "alerts") == []
+
+    target = parse_instant(LATER)
+    moved = a.call("PUT", "/admin/clock", {"now": LATER})
+    assert moved.status == 200, moved.body
+
+    # Both processes keep sweeping at the new instant.
+    procs = {}
+    for server in (a, b):
+        procs[server.port] = wait_for(lambda s=server: process_name(url, s), what="a sweep by each process")
+    assert len(set(procs.values())) == 2
+
+    def swept_twice_each() -> bool:
+        rows = dict(sql(url, "SELECT process, count(*) FROM sweep_runs WHERE now = %s GROUP BY process", target))
+        return all(rows.get(p, 0) >= 2 for p in procs.values())
+
+    wait_for(swept_twice_each, timeout=30, interval=0.2, what="two sweeps by each process at the new instant")
+
+    alerts = list_all(a, "/alerts", "alerts")
+    assert alerts == list_all(b, "/alerts", "alerts")
+    keys = Counter(alert_key(x) for x in alerts)
+    assert [k for k, n in keys.items() if n > 1] == [], "duplicate alerts"
+    rules = Counter(x["rule"] for x in alerts)
+    assert rules["OVERDUE"] == CASES
+    assert rules["OFFICE_SILENT"] == len(SILENT_OFFICES)
+    assert {x["status"] for x in alerts} == {"open"}
+    # Nothing else in the database either: one row per (subject, rule, node).
+    dup_rows = sql(url, "SELECT subject_type, subject_id, rule, node FROM alerts "
+                        "GROUP BY subject_type, subject_id, rule, node HAVING count(*) > 1")
+    assert dup_rows == []
+
+    # The change log carries each raise once, and nothing else about these alerts.
+    changes, _ = read_feed(a, cursor)
+    per_alert = Counter(c["id"] for c in changes if c["entity"] == "alert")
+    assert per_alert == Counter({str(x["id"]): 1 for x in alerts})
+
+    # The sweep work was done once: every due case evaluated once over all sweeps at this instant.
+    runs = sql(url, "SELECT process, evaluated FROM sweep_runs WHERE now = %s", target)
+    assert sum(n for _, n in runs) == CASES, runs
+    assert moved.json()["evaluated"] in (0, CASES)
