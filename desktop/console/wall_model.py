@@ -15,6 +15,7 @@ the loaded window is left for ``fetchMore``. New red signals flash for a few sec
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
@@ -31,7 +32,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
 from desktop.console import labels
 from desktop.console.labels import QT_TRANSLATE_NOOP
@@ -54,6 +55,7 @@ COLUMNS: tuple[tuple[str, str, str | None], ...] = (
     ("message", QT_TRANSLATE_NOOP("AlertWall", "Message"), None),
 )
 COL = {key: i for i, (key, _, _) in enumerate(COLUMNS)}
+_STATUS_COL = COL["status"]
 SELECT = (
     "SELECT id, severity, rule, rule_zh, rule_en, office, subject_type, case_no, petition_id, node, raised_at,"
     " as_of, status, assignee, message, pending, conflict, condition_cleared, version FROM alerts"
@@ -61,9 +63,23 @@ SELECT = (
 ID, SEV, RULE, RULE_ZH, RULE_EN, OFFICE, STYPE, CASE_NO, PET, NODE, RAISED, AS_OF, STATUS, ASSIGNEE, MSG, \
     PENDING, CONFLICT, CLEARED, VERSION = range(19)
 
+_KEY_INDEX = {"severity": SEV, "rule": RULE, "office": OFFICE, "status": STATUS, "raised_at": RAISED, "id": ID}
 ALERT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 2
 FLASH_SECONDS = 6.0
+
+
+#: Text that looks like a case number or petition id: at least 6 characters, digits and
+#: separators, starting with a letter or digit (``2026-0000123``, ``XF2026…``).
+ID_LIKE = re.compile(r"^(?=.*\d.*\d.*\d)[A-Za-z0-9][A-Za-z0-9_\-/.]{5,}$")
+
+
+#: How long a free-text page may scan along the wall's order before the trigram index is used.
+SCAN_BUDGET = 0.06
+
+
+class _TooSlow(Exception):
+    pass
 
 
 def _escape_like(text: str) -> str:
@@ -80,7 +96,8 @@ class AlertFilter:
     statuses: frozenset[str] = field(default_factory=lambda: frozenset(ACTIVE_STATUSES))
     text: str = ""
 
-    def where(self) -> tuple[str, list[Any]]:
+    def where(self, *, fts: bool = False) -> tuple[str, list[Any]]:
+        """The SQL condition; ``fts`` finds free text through the trigram index (for rare phrases)."""
         parts: list[str] = []
         args: list[Any] = []
         for column, values in (("severity", self.severities), ("rule", self.rules), ("office", self.offices),
@@ -89,15 +106,26 @@ class AlertFilter:
                 parts.append(f"{column} IN ({','.join('?' * len(values))})")
                 args.extend(sorted(values))
         text = self.text.strip()
-        if text:
+        if text and ID_LIKE.match(text):
+            # A case number or petition id (typed or pasted): an index range from its start,
+            # instantly, instead of a scan of every alert.
+            parts.append("((case_no >= ? AND case_no < ?) OR (petition_id >= ? AND petition_id < ?))")
+            args.extend([text, text + "\U0010ffff"] * 2)
+        elif text and fts and len(text) >= 3:
             like = f"%{_escape_like(text)}%"
-            parts.append(
-                "(message LIKE ? ESCAPE '\\' OR case_no LIKE ? ESCAPE '\\' OR petition_id LIKE ? ESCAPE '\\'"
-                " OR office LIKE ? ESCAPE '\\' OR rule LIKE ? ESCAPE '\\' OR rule_zh LIKE ? ESCAPE '\\'"
-                " OR rule_en LIKE ? ESCAPE '\\' OR node LIKE ? ESCAPE '\\' OR assignee LIKE ? ESCAPE '\\'"
-                " OR office IN (SELECT code FROM offices WHERE name LIKE ? ESCAPE '\\'))"
-            )
-            args.extend([like] * 10)
+            # Every trigram must be present (the index), then the exact substring (LIKE) on
+            # the few candidates: detail=none indexes cannot check adjacency themselves.
+            trigrams = sorted({text[i : i + 3] for i in range(len(text) - 2)})
+            match = " AND ".join('"' + t.replace('"', '""') + '"' for t in trigrams)
+            parts.append("((id IN (SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?)"
+                         " AND search LIKE ? ESCAPE '\\')"
+                         " OR office IN (SELECT code FROM offices WHERE name LIKE ? ESCAPE '\\'))")
+            args.extend([match, like, like])
+        elif text:
+            like = f"%{_escape_like(text)}%"
+            parts.append("(search LIKE ? ESCAPE '\\'"
+                         " OR office IN (SELECT code FROM offices WHERE name LIKE ? ESCAPE '\\'))")
+            args.extend([like, like])
         return (" WHERE " + " AND ".join(parts)) if parts else "", args
 
     def with_(self, **changes: Any) -> AlertFilter:
@@ -140,6 +168,16 @@ class AlertWallModel(QAbstractTableModel):
         self._pos: dict[int, int] = {}
         self._exhausted = False
         self._changing = False
+        self._key_cache: tuple[Any, tuple[int, ...], bool] = (None, (), True)
+        # Display texts per alert id, computed on first paint: a repaint of the wall then
+        # costs dictionary look-ups, not formatting (the wall repaints on every page).
+        self._texts: dict[int, tuple[str, ...]] = {}
+        self._brushes = {sev: QBrush(c) for sev, c in labels.SEVERITY_COLORS.items()}
+        self._accents = {sev: QBrush(c) for sev, c in labels.SEVERITY_ACCENT.items()}
+        self._muted = QBrush(labels.MUTED_TEXT)
+        self._flash_brush = QBrush(labels.FLASH_COLOR)
+        self._bold = QFont()
+        self._bold.setBold(True)
         self._count_gen = 0
         self.total = -1
         self._offices: dict[str, str] = {}
@@ -149,10 +187,10 @@ class AlertWallModel(QAbstractTableModel):
         self._flash_timer.setInterval(450)
         self._flash_timer.timeout.connect(self._flash_tick)
         self.counter: Any = None  # set by the wall: runs the count off the UI thread
-        # Counting a million rows takes a while: at most one count every 1.5 s while alerts stream in.
+        # Counting a million rows takes a while: at most one exact count every 5 s while alerts stream in.
         self._recount_timer = QTimer(self)
         self._recount_timer.setSingleShot(True)
-        self._recount_timer.setInterval(1500)
+        self._recount_timer.setInterval(5000)
         self._recount_timer.timeout.connect(self.recount)
         self.load_offices()
         self.reload()
@@ -165,12 +203,27 @@ class AlertWallModel(QAbstractTableModel):
         return keys, desc
 
     def _key_of(self, row: Sequence[Any]) -> _Key:
-        keys, desc = self._sort_sql()
-        index = {"severity": SEV, "rule": RULE, "office": OFFICE, "status": STATUS, "raised_at": RAISED, "id": ID}
-        return _Key(tuple(row[index[k]] for k in keys), desc)
+        # Called O(log n) times per placed row: the column positions are computed once per order.
+        if self._key_cache[0] != (self.sort_column, self.sort_order):
+            keys, desc = self._sort_sql()
+            self._key_cache = ((self.sort_column, self.sort_order), tuple(_KEY_INDEX[k] for k in keys), desc)
+        _, positions, desc = self._key_cache
+        return _Key(tuple(row[i] for i in positions), desc)
 
     def _page(self, after: Sequence[Any] | None) -> list[tuple[Any, ...]]:
-        where, args = self.filter.where()
+        if not self.filter.text.strip() or ID_LIKE.match(self.filter.text.strip()):
+            return self._page_with(after, fts=False)
+        # Free text: walk the wall's order and stop at a page of matches, which is quickest
+        # for common words; when that takes longer than a moment the phrase is rare, and the
+        # trigram index finds its few rows directly.
+        try:
+            return self._page_with(after, fts=False, budget=SCAN_BUDGET)
+        except _TooSlow:
+            return self._page_with(after, fts=True)
+
+    def _page_with(self, after: Sequence[Any] | None, *, fts: bool,
+                   budget: float | None = None) -> list[tuple[Any, ...]]:
+        where, args = self.filter.where(fts=fts)
         keys, desc = self._sort_sql()
         if after is not None:
             cmp = "<" if desc else ">"
@@ -180,13 +233,25 @@ class AlertWallModel(QAbstractTableModel):
         direction = " DESC" if desc else ""
         order = ", ".join(k + direction for k in keys)
         sql = f"{SELECT}{where} ORDER BY {order} LIMIT ?"
-        return [tuple(r) for r in self.conn.execute(sql, [*args, self.page_size])]
+        if budget is None:
+            return [tuple(r) for r in self.conn.execute(sql, [*args, self.page_size])]
+        deadline = time.perf_counter() + budget
+        self.conn.set_progress_handler(lambda: int(time.perf_counter() > deadline), 20_000)
+        try:
+            return [tuple(r) for r in self.conn.execute(sql, [*args, self.page_size])]
+        except sqlite3.OperationalError as exc:
+            if "interrupt" in str(exc):
+                raise _TooSlow from exc
+            raise
+        finally:
+            self.conn.set_progress_handler(None, 0)
 
     def load_offices(self) -> None:
         self._offices = {str(r[0]): str(r[1] or r[0]) for r in self.conn.execute("SELECT code, name FROM offices")}
 
     def reload(self) -> None:
         self.beginResetModel()
+        self._texts.clear()
         self._rows = self._page(None)
         self._exhausted = len(self._rows) < self.page_size
         self._reindex()
@@ -195,7 +260,8 @@ class AlertWallModel(QAbstractTableModel):
         self.recount()
 
     def recount(self) -> None:
-        where, args = self.filter.where()
+        text = self.filter.text.strip()
+        where, args = self.filter.where(fts=bool(text) and not ID_LIKE.match(text))
         sql = f"SELECT COUNT(*) FROM alerts{where}"  # noqa: S608 - the filter's clauses are bound parameters
         self._count_gen += 1
         gen = self._count_gen
@@ -214,6 +280,8 @@ class AlertWallModel(QAbstractTableModel):
 
     def _reindex(self) -> None:
         self._pos = {int(r[ID]): i for i, r in enumerate(self._rows)}
+        if len(self._texts) > 2 * len(self._rows) + 1000:
+            self._texts = {k: v for k, v in self._texts.items() if k in self._pos}
 
     def set_filter(self, flt: AlertFilter) -> None:
         if flt != self.filter:
@@ -272,34 +340,39 @@ class AlertWallModel(QAbstractTableModel):
             self.reload()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        r = index.row()
+        if not 0 <= r < len(self._rows):
             return None
-        row = self._rows[index.row()]
+        row = self._rows[r]
         col = index.column()
-        key = COLUMNS[col][0]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, key)
+        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.AccessibleTextRole:
+            return self.texts(row)[col]
         if role == Qt.ItemDataRole.BackgroundRole:
-            return self._background(row)
+            if self._flash and int(row[ID]) in self._flash and self._flash_on:
+                return self._flash_brush
+            if row[STATUS] not in ACTIVE_STATUSES:
+                return None
+            return self._brushes.get(row[SEV])
         if role == Qt.ItemDataRole.ForegroundRole:
             if row[STATUS] not in ACTIVE_STATUSES:
-                return QBrush(labels.MUTED_TEXT)
-            if key == "severity":
-                return QBrush(labels.SEVERITY_ACCENT.get(row[SEV], QColor("white")))
-            return None
-        if role == Qt.ItemDataRole.FontRole and key in ("severity", "status") and row[STATUS] == "open":
-            font = QFont()
-            font.setBold(True)
-            return font
+                return self._muted
+            return self._accents.get(row[SEV]) if col == 0 else None
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold if (col == 0 or col == _STATUS_COL) and row[STATUS] == "open" else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row)
         if role == ALERT_ID_ROLE:
             return int(row[ID])
         if role == SEVERITY_ROLE:
             return row[SEV]
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self._display(row, key)
         return None
+
+    def texts(self, row: Sequence[Any]) -> tuple[str, ...]:
+        alert_id = int(row[ID])
+        cached = self._texts.get(alert_id)
+        if cached is None:
+            cached = self._texts[alert_id] = tuple(self._display(row, key) for key, _, _ in COLUMNS)
+        return cached
 
     def _display(self, row: Sequence[Any], key: str) -> str:
         if key == "severity":
@@ -334,15 +407,6 @@ class AlertWallModel(QAbstractTableModel):
         if key == "message":
             return str(row[MSG] or "")
         return ""
-
-    def _background(self, row: Sequence[Any]) -> QBrush | None:
-        alert_id = int(row[ID])
-        if alert_id in self._flash and self._flash_on:
-            return QBrush(labels.FLASH_COLOR)
-        if row[STATUS] not in ACTIVE_STATUSES:
-            return None
-        color = labels.SEVERITY_COLORS.get(row[SEV])
-        return QBrush(color) if color is not None else None
 
     def _tooltip(self, row: Sequence[Any]) -> str:
         lines = [str(row[MSG] or "")]
@@ -388,6 +452,8 @@ class AlertWallModel(QAbstractTableModel):
             self._changing = False
 
     def _place(self, wanted: list[int], new_red: list[int]) -> None:
+        for alert_id in wanted:
+            self._texts.pop(alert_id, None)
         where, args = self.filter.where()
         fresh: dict[int, tuple[Any, ...]] = {}
         for start in range(0, len(wanted), 500):
@@ -400,6 +466,7 @@ class AlertWallModel(QAbstractTableModel):
         removals: list[int] = []
         updates: list[tuple[int, tuple[Any, ...]]] = []
         inserts: list[tuple[Any, ...]] = []
+        moved: set[int] = set()
         for alert_id in wanted:
             pos = self._pos.get(alert_id)
             row = fresh.get(alert_id)
@@ -411,6 +478,7 @@ class AlertWallModel(QAbstractTableModel):
                 else:
                     removals.append(pos)
                     inserts.append(row)
+                    moved.add(alert_id)
             elif row is not None:
                 inserts.append(row)
         for pos, row in updates:
@@ -434,6 +502,11 @@ class AlertWallModel(QAbstractTableModel):
         if red:
             self.flash(red)
             self.red_arrived.emit(red)
+        if inserts and self.total >= 0:
+            # New matching alerts count at once; an exact count follows now and then (a
+            # million-row count is not free, and alerts may stream in at 1,000/s).
+            self.total += sum(1 for r in inserts if int(r[ID]) not in moved) - len(set(removals)) + len(moved)
+            self.total_changed.emit(self.total)
         if (inserts or removals) and not self._recount_timer.isActive():
             self._recount_timer.start()
 
@@ -481,6 +554,7 @@ class AlertWallModel(QAbstractTableModel):
 
     def offices_changed(self) -> None:
         self.load_offices()
+        self._texts.clear()
         if self._rows:
             self.dataChanged.emit(self.index(0, COL["office"]), self.index(len(self._rows) - 1, COL["office"]))
 
@@ -502,6 +576,7 @@ class AlertWallModel(QAbstractTableModel):
         for i in expired:
             del self._flash[i]
         rows = [self._pos[i] for i in (*self._flash, *expired) if i in self._pos]
+        # Only the flashing rows' backgrounds change: their texts stay cached.
         if rows:
             self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(COLUMNS) - 1),
                                   [Qt.ItemDataRole.BackgroundRole])

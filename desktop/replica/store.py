@@ -61,7 +61,8 @@ CREATE TABLE IF NOT EXISTS alerts (
     server TEXT,
     pending INTEGER NOT NULL DEFAULT 0,
     conflict INTEGER NOT NULL DEFAULT 0,
-    gen INTEGER NOT NULL DEFAULT 0
+    gen INTEGER NOT NULL DEFAULT 0,
+    search TEXT
 );
 -- The wall pages in (sort key, id) order: one index per sortable column keeps every page a
 -- bounded index walk even with a million alerts.
@@ -71,6 +72,23 @@ CREATE INDEX IF NOT EXISTS alerts_status ON alerts (status, raised_at, id);
 CREATE INDEX IF NOT EXISTS alerts_office ON alerts (office, raised_at, id);
 CREATE INDEX IF NOT EXISTS alerts_rule ON alerts (rule, raised_at, id);
 CREATE INDEX IF NOT EXISTS alerts_case ON alerts (office, case_no);
+-- Typing a case number or petition id finds it through these, not a scan of every alert.
+CREATE INDEX IF NOT EXISTS alerts_case_no ON alerts (case_no);
+CREATE INDEX IF NOT EXISTS alerts_petition ON alerts (petition_id);
+-- Free text: a trigram index over the search column (detail=none keeps it small), used when a
+-- plain scan along the wall's order would take too long (a rare phrase among a million alerts).
+CREATE VIRTUAL TABLE IF NOT EXISTS alerts_fts USING fts5(
+    search, content='alerts', content_rowid='id', tokenize='trigram', detail='none');
+CREATE TRIGGER IF NOT EXISTS alerts_fts_insert AFTER INSERT ON alerts BEGIN
+    INSERT INTO alerts_fts (rowid, search) VALUES (new.id, new.search);
+END;
+CREATE TRIGGER IF NOT EXISTS alerts_fts_delete AFTER DELETE ON alerts BEGIN
+    INSERT INTO alerts_fts (alerts_fts, rowid, search) VALUES ('delete', old.id, old.search);
+END;
+CREATE TRIGGER IF NOT EXISTS alerts_fts_update AFTER UPDATE OF search ON alerts BEGIN
+    INSERT INTO alerts_fts (alerts_fts, rowid, search) VALUES ('delete', old.id, old.search);
+    INSERT INTO alerts_fts (rowid, search) VALUES (new.id, new.search);
+END;
 CREATE TABLE IF NOT EXISTS cases (
     office TEXT NOT NULL,
     case_no TEXT NOT NULL,
@@ -144,12 +162,20 @@ def _ts(text: Any) -> int | None:
         return None
 
 
+SEARCH_FIELDS = ("case_no", "petition_id", "office", "rule", "rule_zh", "rule_en", "node", "assignee", "message")
+
+
+def search_text(row: dict[str, Any] | sqlite3.Row) -> str:
+    """One column the wall's free-text filter scans (one LIKE instead of nine)."""
+    return "\x1f".join(str(row[f]) for f in SEARCH_FIELDS if row[f])
+
+
 def alert_row(data: dict[str, Any]) -> dict[str, Any]:
     """The replica row of a server alert (``alert_json``)."""
     subject = data.get("subject") or {}
     names = data.get("rule_name") or {}
     evidence = data.get("evidence")
-    return {
+    row = {
         "id": int(data["id"]),
         "rule": str(data.get("rule", "")),
         "severity": str(data.get("severity", "yellow")),
@@ -171,11 +197,16 @@ def alert_row(data: dict[str, Any]) -> dict[str, Any]:
         "rule_zh": names.get("zh_CN") if isinstance(names, dict) else None,
         "rule_en": names.get("en") if isinstance(names, dict) else None,
     }
+    row["search"] = search_text(row)
+    return row
 
 
 def _row_to_server_json(row: sqlite3.Row | dict[str, Any]) -> dict[str, Any]:
     """A compact server-state snapshot of a replica row (for rebasing local actions)."""
     return {c: row[c] for c in ALERT_COLUMNS}
+
+
+INSERT_COLUMNS = (*ALERT_COLUMNS, "search")
 
 
 def is_active_red(row: dict[str, Any] | sqlite3.Row | None) -> bool:
@@ -213,9 +244,21 @@ class Replica:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.connect() as conn:
+        conn = self.connect()
+        try:
+            had_fts = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'alerts_fts'").fetchone() is not None
+            columns = {r[1] for r in conn.execute("PRAGMA table_info(alerts)")}
+            if columns and "search" not in columns:
+                # A replica from before the search column: add it (CREATE INDEX below needs nothing else).
+                conn.execute("ALTER TABLE alerts ADD COLUMN search TEXT")
+                fields = " || char(31) || ".join(f"IFNULL({f}, '')" for f in SEARCH_FIELDS)
+                conn.execute(f"UPDATE alerts SET search = {fields}")  # noqa: S608 - constant column names
             conn.executescript(SCHEMA)
+            if columns and not had_fts:
+                conn.execute("INSERT INTO alerts_fts (alerts_fts) VALUES ('rebuild')")
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        finally:
+            conn.close()
 
     # ------------------------------------------------------------------ connections
     def connect(self, *, readonly: bool = False) -> sqlite3.Connection:
@@ -226,6 +269,9 @@ class Replica:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=OFF")
+        # INSERT OR REPLACE deletes the old row: with recursive triggers on, the full-text
+        # index hears about that delete too and stays exact.
+        conn.execute("PRAGMA recursive_triggers=ON")
         conn.execute("PRAGMA cache_size=-32000")
         if readonly:
             conn.execute("PRAGMA query_only=1")
@@ -374,7 +420,7 @@ class Replica:
                 out.new_red.append(alert_id)
             out.alert_ids.append(alert_id)
         if plain:
-            cols = (*ALERT_COLUMNS, "gen", "conflict")
+            cols = (*INSERT_COLUMNS, "gen", "conflict")
             conn.executemany(
                 f"INSERT OR REPLACE INTO alerts ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})",  # noqa: S608
                 plain,
@@ -387,12 +433,31 @@ class Replica:
         conn.execute("DELETE FROM alerts WHERE gen < ? AND pending = 0", (gen,))
         self._set_meta(conn, "resnapshot", None)
 
+    def analyze_if_needed(self, min_rows: int = 10_000) -> bool:
+        """Give SQLite's planner statistics once the replica is big (run off the UI thread).
+
+        Without them a filtered page may walk the wrong index; with a million alerts the
+        difference is milliseconds against seconds.
+        """
+        conn = self.connect()
+        try:
+            has = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()
+            analyzed_at = int(self._meta(conn, "analyzed_rows") or "0")
+            rows = int(conn.execute("SELECT MAX(id) FROM alerts").fetchone()[0] or 0)
+            if rows < min_rows or (has and rows < 2 * analyzed_at):
+                return False
+            conn.execute("ANALYZE")
+            self._set_meta(conn, "analyzed_rows", str(rows))
+            return True
+        finally:
+            conn.close()
+
     # ------------------------------------------------------------------ bulk load (benchmarks, demo)
     def bulk_insert_alerts(self, alerts: Iterable[dict[str, Any]]) -> int:
         """Insert server alerts without change-feed bookkeeping (benchmark and demo fixtures)."""
         n = 0
         with self.writing() as conn:
-            cols = ALERT_COLUMNS
+            cols = INSERT_COLUMNS
             sql = f"INSERT OR REPLACE INTO alerts ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})"  # noqa: S608
             batch: list[dict[str, Any]] = []
             for a in alerts:
@@ -464,6 +529,7 @@ class Replica:
             "SELECT COUNT(*) FROM outbox WHERE entity_id = ? AND state IN ('conflict', 'rejected')", (str(alert_id),)
         ).fetchone()[0]
         values = {c: shown.get(c) for c in ALERT_COLUMNS if c != "id"}
+        values["search"] = search_text({f: shown.get(f) for f in SEARCH_FIELDS})
         values["pending"] = len(pending)
         values["conflict"] = 1 if attention else 0
         # With nothing pending the row is the server state again; drop the snapshot.

@@ -70,6 +70,7 @@ class SyncEngine(QObject):
         self._flushing = False
         self._flush_again = False
         self._failures = 0
+        self._analyzed = False
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
         self._retry.timeout.connect(self._poll)
@@ -127,6 +128,10 @@ class SyncEngine(QObject):
         self._failures = 0
         self.last_sync = time.time()
         was_offline = self.state != LIVE and self.state != CATCHING_UP
+        if not result.more and not self._analyzed:
+            # Caught up for the first time this session: refresh the planner's statistics.
+            self._analyzed = True
+            self.tasks.run(self.replica.analyze_if_needed, label="analyze", owner=self)
         self._set_state(CATCHING_UP if result.more else LIVE, "")
         if result.count or result.snapshot_finished:
             self.applied.emit(result)

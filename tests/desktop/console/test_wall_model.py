@@ -84,3 +84,22 @@ def test_models_pass_the_model_tester(qapp, qtmodeltester, replica: Replica) -> 
     model.alerts_changed(res.alert_ids, res.new_red)
     model.fetchMore()
     qtmodeltester.check(model, force_py=False)
+
+
+def test_rare_phrase_found_through_the_trigram_index(qapp, replica: Replica, monkeypatch) -> None:
+    from desktop.console import wall_model
+
+    res = replica.apply_changes(fakes.page(fakes.alert(7777, message="窗口人员擅自离岗 T-77")))
+    assert res.alert_ids == [7777]
+    model = AlertWallModel(replica.connect(readonly=True), page_size=50)
+    model.set_filter(AlertFilter(text="擅自离岗"))
+    scanned = shown_ids(model)
+    # Force the index path (as when the scan along the order runs out of time).
+    monkeypatch.setattr(wall_model, "SCAN_BUDGET", 0.0)
+    model.set_filter(AlertFilter(text="人员擅自离"))
+    assert shown_ids(model) == scanned == [7777]
+    # The index follows updates and deletes of the replica.
+    replica.apply_changes({"changes": [{"seq": 1, "entity": "alert", "id": "7777", "op": "delete", "data": None}],
+                           "cursor": "c1.9", "more": False})
+    model.reload()
+    assert shown_ids(model) == []
