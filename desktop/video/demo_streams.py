@@ -3,20 +3,24 @@
 Used by the wall's tests, the soak and CPU benches, and ``yingyan demo``. Debian's libvlc
 has no RTSP client, so streams are MPEG-TS over HTTP (``http://127.0.0.1:PORT/cam``).
 cvlc refuses to run as root, so as root it runs as ``nobody``; the clips therefore live in
-a world-readable folder. Clips are generated, never shipped.
+a world-readable folder. Servers die with the process that started them. Clips are generated, never shipped.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from desktop.video.model import Camera
 
@@ -54,6 +58,30 @@ def make_clip(path: Path, label: str, *, width: int = 640, height: int = 360, fp
     return path
 
 
+def _die_with_parent() -> Callable[[], None] | None:
+    """A pre-exec hook that kills the child when this process dies (Linux), so a crashed test
+    or bench never leaves stream servers behind."""
+    if not sys.platform.startswith("linux"):
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)
+    prctl = libc.prctl  # looked up before fork: the hook must not load anything
+
+    def hook() -> None:
+        prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+    return hook
+
+
+def spawn_server(cmd: list[str]) -> subprocess.Popen[bytes]:
+    """Start a stream server; as root it runs as ``nobody`` (cvlc refuses root)."""
+    kwargs: dict[str, Any] = {}
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        kwargs.update(user="nobody", group="nogroup", extra_groups=[])
+    # The hook runs after the switch to nobody, so the death signal survives it.
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                            preexec_fn=_die_with_parent(), env={**os.environ, "HOME": tempfile.gettempdir()}, **kwargs)
+
+
 @dataclass
 class Stream:
     name: str
@@ -79,10 +107,7 @@ class StreamFarm:
 
     @staticmethod
     def missing_tools() -> list[str]:
-        needed = ["ffmpeg", "cvlc"]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            needed.append("runuser")
-        return [t for t in needed if shutil.which(t) is None]
+        return [t for t in ("ffmpeg", "cvlc") if shutil.which(t) is None]
 
     def add(self, count: int, *, prefix: str = "CAM", width: int = 640, height: int = 360, fps: int = 15,
             seconds: int = 10) -> list[Stream]:
@@ -99,20 +124,14 @@ class StreamFarm:
         return added
 
     def command(self, stream: Stream) -> list[str]:
-        cmd = ["cvlc", "--quiet", "--no-audio", str(stream.clip), "--loop", "--sout-keep",
-               "--sout", f"#standard{{access=http,mux=ts,dst=127.0.0.1:{stream.port}/cam}}"]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            cmd = ["runuser", "-u", "nobody", "--", *cmd]
-        return cmd
+        return ["cvlc", "--quiet", "--no-audio", str(stream.clip), "--loop", "--sout-keep",
+                "--sout", f"#standard{{access=http,mux=ts,dst=127.0.0.1:{stream.port}/cam}}"]
 
     def start(self, index: int | None = None) -> None:
         targets = self.streams if index is None else [self.streams[index]]
         for stream in targets:
             if not stream.running:
-                stream.proc = subprocess.Popen(
-                    self.command(stream), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                    start_new_session=True,
-                )
+                stream.proc = spawn_server(self.command(stream))
         for stream in targets:
             self.wait_listening(stream)
 
@@ -133,7 +152,6 @@ class StreamFarm:
         """Kill a stream's server hard, as a camera losing power would."""
         stream = self.streams[index]
         if stream.proc is not None and stream.proc.poll() is None:
-            # runuser forwards nothing useful; kill the whole session it started.
             os.killpg(stream.proc.pid, signal.SIGKILL)
             stream.proc.wait(10)
         stream.proc = None

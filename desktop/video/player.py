@@ -201,10 +201,11 @@ class StreamPlayer(QObject):
         """Write the current picture to ``path``; blocking, so call it only from ``submit``."""
         return bool(self._player.video_take_snapshot(0, path, 0, 0) == 0)
 
-    def close(self, wait: float = 5.0) -> None:
-        """Stop and release the player; waits up to ``wait`` seconds for libvlc to let go."""
+    def close(self, wait: float | None = 5.0) -> Future[Any] | None:
+        """Stop and release the player; waits up to ``wait`` seconds (None: not at all) for
+        libvlc to let go. Returns the release's future, done once libvlc no longer draws."""
         if self._closed:
-            return
+            return None
         self._closed = True
         self._timer.stop()
         self._generation += 1
@@ -217,9 +218,11 @@ class StreamPlayer(QObject):
         future = self._executor.submit(release)
         self._executor.shutdown(wait=False)
         # A player that will not stop is abandoned rather than hanging the console.
-        with contextlib.suppress(Exception):
-            future.result(timeout=wait)
+        if wait is not None:
+            with contextlib.suppress(Exception):
+                future.result(timeout=wait)
         self._media = None
+        return future
 
     # ----------------------------------------------------------------- internals
     def _submit(self, fn: Callable[[], Any]) -> Future[Any] | None:

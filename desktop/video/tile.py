@@ -8,6 +8,9 @@ tile's margin around both.
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+from typing import Any
+
 from PySide6.QtCore import QCoreApplication, QMimeData, QPoint, QRect, QSize, Qt, Signal, Slot
 from PySide6.QtGui import (
     QColor,
@@ -332,5 +335,5 @@ class Tile(QWidget):
             self.camera_dropped.emit(self.index, bytes(mime.data(CAMERA_MIME).data()).decode())
             event.acceptProposedAction()
 
-    def close_player(self) -> None:
-        self.player.close()
+    def close_player(self, wait: float | None = 5.0) -> Future[Any] | None:
+        return self.player.close(wait)

@@ -7,11 +7,14 @@ hidden behind the tiles.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QPoint, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QColor, QImage, QPalette
@@ -21,6 +24,7 @@ from desktop.video.evidence import EvidenceStore
 from desktop.video.layouts import Layout, SavedView, layout_by_name, user_data_dir
 from desktop.video.model import ActiveAlert, Camera, alerts_for_camera
 from desktop.video.player import ReconnectPolicy, TileState
+from desktop.video.qtfix import protect_booleans
 from desktop.video.tile import Tile
 
 WALL_TOUR = -1
@@ -63,6 +67,7 @@ class VideoWall(QWidget):
         evidence_dir: str | Path | None = None,
     ) -> None:
         super().__init__(parent)
+        protect_booleans()
         self.policy = policy or ReconnectPolicy()
         self.evidence = EvidenceStore(evidence_dir or user_data_dir() / "evidence" / "snapshots")
         self.setAutoFillBackground(True)
@@ -80,6 +85,10 @@ class VideoWall(QWidget):
         self._selected: int | None = None
         self._tours: dict[int, Tour] = {}
         self._tour_timers: dict[int, QTimer] = {}
+        self._retiring: list[tuple[Tile, Future[Any] | None]] = []
+        self._reaper = QTimer(self)
+        self._reaper.setInterval(200)
+        self._reaper.timeout.connect(self._reap)
         self._evidence_done.connect(self.evidence_saved)
         self._evidence_error.connect(self.evidence_failed)
         self._apply_layout()
@@ -182,9 +191,12 @@ class VideoWall(QWidget):
             tile = self._tiles.pop()
             self.stop_tour(tile.index)
             self._grid.removeWidget(tile)
-            tile.close_player()
             tile.hide()
-            tile.deleteLater()
+            # Release in the background; the window is destroyed only once libvlc has let go
+            # of it, so the UI never waits for a player stuck on a dead network.
+            future = tile.close_player(wait=None)
+            self._retiring.append((tile, future))
+            self._reaper.start()
         while len(self._tiles) < len(cells):
             tile = Tile(len(self._tiles), self.policy, self)
             tile.double_clicked.connect(self.toggle_maximized)
@@ -406,6 +418,18 @@ class VideoWall(QWidget):
             tile.set_camera(camera, self._wants_main(tile.index))
         tile.set_alerts(alerts_for_camera(camera, self._alerts) if camera else [])
 
+    @Slot()
+    def _reap(self) -> None:
+        still: list[tuple[Tile, Future[Any] | None]] = []
+        for tile, future in self._retiring:
+            if future is None or future.done():
+                tile.deleteLater()
+            else:
+                still.append((tile, future))
+        self._retiring = still
+        if not still:
+            self._reaper.stop()
+
     @Slot(int, str)
     def _on_camera_dropped(self, index: int, camera_id: str) -> None:
         if camera_id not in self._cameras:
@@ -422,8 +446,13 @@ class VideoWall(QWidget):
         """Stop every player before the windows go away (libvlc must not draw into a dead window)."""
         for key in list(self._tours):
             self.stop_tour(key)
-        for tile in self._tiles:
-            tile.close_player()
+        # Stop all players in parallel, then wait for them together (bounded).
+        futures = [tile.close_player(wait=None) for tile in self._tiles]
+        futures += [future for _, future in self._retiring]
+        for future in futures:
+            if future is not None:
+                with contextlib.suppress(Exception):
+                    future.result(timeout=5.0)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.shutdown()
