@@ -34,6 +34,23 @@ from desktop.video.wall import WALL_TOUR, VideoWall
 
 VIEW_PREFIX = "view:"
 
+# Dark chrome like the VMS clients operators know: the picture stays the brightest thing.
+DARK_STYLE = """
+QMainWindow, QDockWidget, QToolBar, QStatusBar { background: #0d1117; color: #c9d1d9; }
+QDockWidget { titlebar-close-icon: none; }
+QDockWidget::title { background: #161b22; padding: 4px 6px; }
+QToolBar { border: none; spacing: 4px; padding: 3px; }
+QToolButton { color: #c9d1d9; padding: 3px 10px; border-radius: 3px; }
+QToolButton:checked { background: #1f6feb; color: #ffffff; }
+QToolButton:hover { background: #21262d; }
+QToolBar QLabel, QStatusBar QLabel { color: #c9d1d9; }
+QLineEdit, QComboBox { background: #161b22; color: #c9d1d9; border: 1px solid #30363d; padding: 3px 6px; }
+QComboBox QAbstractItemView { background: #161b22; color: #c9d1d9; selection-background-color: #1f6feb; }
+QTableView { background: #0d1117; alternate-background-color: #11161d; color: #c9d1d9;
+             gridline-color: #21262d; selection-background-color: #1f6feb; border: none; }
+QHeaderView::section { background: #161b22; color: #8b949e; border: none; padding: 4px; }
+"""
+
 
 class WallWindow(QMainWindow):
     def __init__(
@@ -52,7 +69,7 @@ class WallWindow(QMainWindow):
         self.operator = operator
         self.tour_seconds = tour_seconds
         self.setWindowTitle(self.tr("Yingyan video wall"))
-        self.setStyleSheet("QMainWindow { background: #010409; }")
+        self.setStyleSheet(DARK_STYLE)
         self.wall = VideoWall(self, policy=policy, evidence_dir=evidence_dir)
         self.setCentralWidget(self.wall)
 
@@ -71,10 +88,14 @@ class WallWindow(QMainWindow):
         self.camera_view.setDragEnabled(True)
         self.camera_view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.camera_view.verticalHeader().hide()
-        self.camera_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.camera_view.horizontalHeader().setStretchLastSection(True)
+        self.camera_view.setAlternatingRowColors(True)
+        self.camera_view.setShowGrid(False)
+        header = self.camera_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(CameraListModel.NAME, QHeaderView.ResizeMode.Stretch)
         self.camera_view.doubleClicked.connect(self._show_from_list)
         panel = QWidget()
+        panel.setMinimumWidth(340)
         box = QVBoxLayout(panel)
         box.setContentsMargins(4, 4, 4, 4)
         box.addWidget(self.filter_edit)
