@@ -1,9 +1,11 @@
 """``yingyan demo``: everything on one machine with no setup.
 
 Starts a server on SQLite with a simulated clock in a temporary data directory, loads the
-demo catalogue (Quangang scale) and the built-in 2026 calendar, and runs simulated
-township offices that sync batches in time-lapse while the simulated clock advances. Until
-the console takes over this command, the live alert stream is printed in the terminal.
+demo catalogue (Quangang scale) and the built-in 2026 calendar, runs simulated township
+offices that sync batches in time-lapse while the simulated clock advances, serves looping
+demo video for the camera wall (when ffmpeg and cvlc are installed), and opens the
+supervision console signed in as the demo operator and live. ``--terminal`` prints the live
+alert stream instead of opening the console (headless machines, CI smoke runs).
 """
 
 from __future__ import annotations
@@ -107,13 +109,96 @@ def print_alerts(api: Api, stop: threading.Event) -> None:
                   f"{name}{node}: {a['message'][:70]}", flush=True)
 
 
+DEMO_USER = ("demo", "demo-operator-2026")
+
+
+def create_operator(api: Api) -> None:
+    api.call("POST", "/users", {"username": DEMO_USER[0], "password": DEMO_USER[1], "role": "operator",
+                                "display_name": "演示值班员"})
+
+
+def start_cameras(api: Api, offices: int, per_office: int = 2) -> Any:
+    """Looping demo streams for the wall, registered as cameras of the first offices (or None)."""
+    from desktop.video.demo_streams import StreamFarm
+
+    if StreamFarm.missing_tools():
+        print(f"no demo video: {', '.join(StreamFarm.missing_tools())} not installed", flush=True)
+        return None
+    farm = StreamFarm()
+    count = min(8, offices * per_office)
+    farm.add(count, prefix="窗口", seconds=8)
+    farm.start()
+    for cam in farm.cameras():
+        api.call("PUT", f"/cameras/{cam.id}", {"name": cam.name, "office": cam.office, "window": cam.window,
+                                               "main_url": cam.main_url, "sub_url": cam.sub_url, "enabled": True})
+    return farm
+
+
+def run_townships(api: Api, tokens: dict[str, str], sims: list[Any], start: str, hours_per_second: float,
+                  stop: threading.Event) -> None:
+    """Move the simulated clock an hour at a time and let each township sync what happened."""
+    now = parse_instant(start)
+    while not stop.is_set():
+        tick = time.monotonic()
+        later = now + HOUR
+        try:
+            api.call("PUT", "/admin/clock", {"now": format_instant(later)})
+            for sim, (code, token) in zip(sims, tokens.items(), strict=True):
+                # Some offices sync late, as real townships do.
+                if sim.rng.random() < 0.15:
+                    continue
+                records = sim.records_between(now, later)
+                api.call("POST", "/batches", {"batch_id": str(uuid.uuid4()), "office": code,
+                                              "complete_until": format_instant(later), "records": records},
+                         token=token)
+        except (OSError, urllib.error.URLError):
+            if stop.is_set():
+                return
+            time.sleep(1)
+            continue
+        now = later
+        stop.wait(max(0.0, 1.0 / hours_per_second - (time.monotonic() - tick)))
+
+
+def run_console(root: Path, port: int, ca_file: Path, duration: float = 0) -> int:
+    """The console, signed in as the demo operator, its replica and settings kept in the demo folder."""
+    import os
+
+    os.environ["YINGYAN_DATA_DIR"] = str(root / "console")
+    from desktop.app import make_app
+    from desktop.common.api import ApiClient
+    from desktop.console.session import open_session
+    from desktop.console.window import ConsoleWindow
+
+    app = make_app()
+    client = ApiClient(f"https://127.0.0.1:{port}", str(ca_file))
+    info = client.login(*DEMO_USER)
+    session = open_session(client, DEMO_USER[0], role=str(info.get("role") or "operator"),
+                           replica_file=root / "console" / "replica.sqlite3")
+    window = ConsoleWindow(session)
+    window.setWindowTitle(window.windowTitle() + " — demo")
+    window.show()
+    session.engine.start()
+    window.show_video()
+    if duration:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(int(duration * 1000), app.quit)
+    code = app.exec()
+    session.shutdown()
+    return int(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="yingyan demo", description=__doc__)
     parser.add_argument("--offices", type=int, default=8)
-    parser.add_argument("--start", default="2026-03-02T08:00:00+08:00")
+    parser.add_argument("--start", default="2026-02-09T08:00:00+08:00",
+                        help="simulated start (default: the week before the Spring Festival 2026)")
     parser.add_argument("--hours-per-second", type=float, default=2.0, help="time-lapse speed")
-    parser.add_argument("--duration", type=float, default=0, help="stop after N real seconds (0: until Ctrl-C)")
+    parser.add_argument("--duration", type=float, default=0, help="stop after N real seconds (0: until closed)")
     parser.add_argument("--data-dir", help="keep the demo data here (default: a temporary folder)")
+    parser.add_argument("--terminal", action="store_true", help="print the alert stream instead of the console")
+    parser.add_argument("--no-video", action="store_true", help="no looping demo camera streams")
     args = parser.parse_args(argv)
 
     from server.demo_data import TownshipSimulator, demo_catalogue
@@ -125,38 +210,36 @@ def main(argv: list[str] | None = None) -> int:
     proc = start_server(data_dir, port, args.start)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    farm = None
     try:
-        api = Api(f"https://127.0.0.1:{port}/api/v1", data_dir / "tls" / "ca.pem",
-                  (data_dir / "secrets" / "admin.token").read_text().strip())
+        ca_file = data_dir / "tls" / "ca.pem"
+        admin = (data_dir / "secrets" / "admin.token").read_text().strip()
+        api = Api(f"https://127.0.0.1:{port}/api/v1", ca_file, admin)
         wait_healthy(api, proc)
         tokens = seed(api, args.offices)
+        create_operator(api)
+        if not args.no_video and not args.terminal:
+            farm = start_cameras(api, args.offices)
         catalogue = demo_catalogue()
         sims = [TownshipSimulator(code, catalogue, seed=i) for i, code in enumerate(tokens)]
         print(f"loaded {len(catalogue)} power items, {len(tokens)} township offices; the clock starts at "
-              f"{args.start}. Ctrl-C stops.\n", flush=True)
-        threading.Thread(target=print_alerts, args=(api, stop), daemon=True).start()
-        now = parse_instant(args.start)
-        began = time.monotonic()
-        while not stop.is_set():
-            if args.duration and time.monotonic() - began > args.duration:
-                break
-            tick = time.monotonic()
-            later = now + HOUR
-            api.call("PUT", "/admin/clock", {"now": format_instant(later)})
-            for sim, (code, token) in zip(sims, tokens.items(), strict=True):
-                # Some offices sync late, as real townships do.
-                if sim.rng.random() < 0.15:
-                    continue
-                records = sim.records_between(now, later)
-                api.call("POST", "/batches", {"batch_id": str(uuid.uuid4()), "office": code,
-                                              "complete_until": format_instant(later), "records": records},
-                         token=token)
-            now = later
-            stop.wait(max(0.0, 1.0 / args.hours_per_second - (time.monotonic() - tick)))
+              f"{args.start}. Sign-in: {DEMO_USER[0]} / {DEMO_USER[1]}.\n", flush=True)
+        townships = threading.Thread(target=run_townships, args=(api, tokens, sims, args.start,
+                                                                 args.hours_per_second, stop), daemon=True)
+        townships.start()
+        if args.duration:
+            threading.Timer(args.duration, stop.set).start()
+        if args.terminal:
+            threading.Thread(target=print_alerts, args=(api, stop), daemon=True).start()
+            while not stop.wait(0.5):
+                pass
+            return 0
+        return run_console(root, port, ca_file, args.duration)
     except KeyboardInterrupt:
-        pass
+        return 0
     finally:
         stop.set()
+        if farm is not None:
+            farm.cleanup()
         proc.terminate()
         proc.wait(30)
-    return 0

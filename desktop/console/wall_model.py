@@ -96,8 +96,13 @@ class AlertFilter:
     statuses: frozenset[str] = field(default_factory=lambda: frozenset(ACTIVE_STATUSES))
     text: str = ""
 
-    def where(self, *, fts: bool = False) -> tuple[str, list[Any]]:
-        """The SQL condition; ``fts`` finds free text through the trigram index (for rare phrases)."""
+    def where(self, *, fts: bool = False, office_names: dict[str, str] | None = None) -> tuple[str, list[Any]]:
+        """The SQL condition.
+
+        ``fts`` finds free text through the trigram index (for rare phrases). ``office_names``
+        (code → name) lets text that names an office match by office code, which keeps the
+        condition one an index can serve; without it offices are matched by a subquery.
+        """
         parts: list[str] = []
         args: list[Any] = []
         for column, values in (("severity", self.severities), ("rule", self.rules), ("office", self.offices),
@@ -111,22 +116,34 @@ class AlertFilter:
             # instantly, instead of a scan of every alert.
             parts.append("((case_no >= ? AND case_no < ?) OR (petition_id >= ? AND petition_id < ?))")
             args.extend([text, text + "\U0010ffff"] * 2)
-        elif text and fts and len(text) >= 3:
-            like = f"%{_escape_like(text)}%"
-            # Every trigram must be present (the index), then the exact substring (LIKE) on
-            # the few candidates: detail=none indexes cannot check adjacency themselves.
-            trigrams = sorted({text[i : i + 3] for i in range(len(text) - 2)})
-            match = " AND ".join('"' + t.replace('"', '""') + '"' for t in trigrams)
-            parts.append("((id IN (SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?)"
-                         " AND search LIKE ? ESCAPE '\\')"
-                         " OR office IN (SELECT code FROM offices WHERE name LIKE ? ESCAPE '\\'))")
-            args.extend([match, like, like])
         elif text:
             like = f"%{_escape_like(text)}%"
-            parts.append("(search LIKE ? ESCAPE '\\'"
-                         " OR office IN (SELECT code FROM offices WHERE name LIKE ? ESCAPE '\\'))")
-            args.extend([like, like])
+            named = self.named_offices(office_names) if office_names is not None else None
+            if named:
+                # The text names offices: their alerts, and any alert that mentions it.
+                parts.append(f"(office IN ({','.join('?' * len(named))}) OR search LIKE ? ESCAPE '\\')")
+                args.extend([*named, like])
+            elif named is not None and fts and len(text) >= 3:
+                # Every trigram must be present (the index), then the exact substring (LIKE) on
+                # the few candidates: detail=none indexes cannot check adjacency themselves. No
+                # OR here: it would turn the index look-up back into a scan of every alert.
+                trigrams = sorted({text[i : i + 3] for i in range(len(text) - 2)})
+                match = " AND ".join('"' + t.replace('"', '""') + '"' for t in trigrams)
+                parts.append("id IN (SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?)"
+                             " AND search LIKE ? ESCAPE '\\'")
+                args.extend([match, like])
+            elif named is not None:
+                parts.append("search LIKE ? ESCAPE '\\'")
+                args.append(like)
+            else:
+                parts.append("(search LIKE ? ESCAPE '\\'"
+                             " OR office IN (SELECT code FROM offices WHERE name LIKE ? ESCAPE '\\'))")
+                args.extend([like, like])
         return (" WHERE " + " AND ".join(parts)) if parts else "", args
+
+    def named_offices(self, office_names: dict[str, str]) -> list[str]:
+        text = self.text.strip().casefold()
+        return sorted(code for code, name in office_names.items() if text and text in (name or "").casefold())
 
     def with_(self, **changes: Any) -> AlertFilter:
         return replace(self, **changes)
@@ -223,7 +240,7 @@ class AlertWallModel(QAbstractTableModel):
 
     def _page_with(self, after: Sequence[Any] | None, *, fts: bool,
                    budget: float | None = None) -> list[tuple[Any, ...]]:
-        where, args = self.filter.where(fts=fts)
+        where, args = self.filter.where(fts=fts, office_names=self._offices)
         keys, desc = self._sort_sql()
         if after is not None:
             cmp = "<" if desc else ">"
@@ -261,7 +278,7 @@ class AlertWallModel(QAbstractTableModel):
 
     def recount(self) -> None:
         text = self.filter.text.strip()
-        where, args = self.filter.where(fts=bool(text) and not ID_LIKE.match(text))
+        where, args = self.filter.where(fts=bool(text) and not ID_LIKE.match(text), office_names=self._offices)
         sql = f"SELECT COUNT(*) FROM alerts{where}"  # noqa: S608 - the filter's clauses are bound parameters
         self._count_gen += 1
         gen = self._count_gen
@@ -454,7 +471,7 @@ class AlertWallModel(QAbstractTableModel):
     def _place(self, wanted: list[int], new_red: list[int]) -> None:
         for alert_id in wanted:
             self._texts.pop(alert_id, None)
-        where, args = self.filter.where()
+        where, args = self.filter.where(office_names=self._offices)
         fresh: dict[int, tuple[Any, ...]] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
