@@ -13,7 +13,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import BigInteger, Engine, MetaData, Table, create_engine, event, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Engine,
+    MetaData,
+    Table,
+    bindparam,
+    cast,
+    column,
+    create_engine,
+    event,
+    text,
+    values,
+)
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING = {
@@ -161,3 +174,46 @@ def try_advisory_xact_lock(session: Session, key: int) -> bool:
     if session.get_bind().dialect.name == "postgresql":
         return bool(session.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": key}).scalar())
     return True
+
+
+def bulk_update(session: Session, table: Table, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
+    """Update many rows by primary key ``id`` (each row dict has ``_id`` and the columns).
+
+    PostgreSQL gets one ``UPDATE … FROM (VALUES …)`` per thousand rows; a row-by-row
+    executemany would cost one round trip each. SQLite's executemany is an in-process loop.
+    """
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(
+            table.update().where(table.c.id == bindparam("_id")).values({c: bindparam(c) for c in columns}), rows
+        )
+        return
+    names = ("id", *columns)
+    for start in range(0, len(rows), 1000):
+        chunk = rows[start : start + 1000]
+        data = values(*[column(n, table.c[n].type) for n in names], name="v").data(
+            [tuple(r["_id"] if n == "id" else r[n] for n in names) for r in chunk]
+        )
+        # A column that is NULL in every row of a chunk would be typed text: cast to the target type.
+        session.execute(
+            table.update().where(table.c.id == data.c.id).values({c: cast(data.c[c], table.c[c].type) for c in columns})
+        )
+
+
+def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows (all with the same keys): COPY on PostgreSQL (row-by-row statements
+    would cost a round trip each), executemany on SQLite."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(table.insert(), rows)
+        return
+    # COPY through the session's own connection, inside the same transaction.
+    names = list(rows[0])
+    json_columns = {n for n in names if isinstance(table.c[n].type, JSON)}
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([_json_dumps(row[n]) if n in json_columns else row[n] for n in names])

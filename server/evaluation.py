@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -21,7 +21,7 @@ from server.cases.models import ApprovalCase
 from server.catalogue.models import SweepRun
 from server.changes.service import ChangeWriter, lock_for_commit_order
 from server.context import Context
-from server.db import LOCK_SWEEP, advisory_xact_lock, table_of, try_advisory_xact_lock
+from server.db import LOCK_SWEEP, advisory_xact_lock, bulk_update, table_of, try_advisory_xact_lock
 from server.offices.models import Office
 from server.petitions import service as petitions
 from server.petitions.models import Petition
@@ -104,14 +104,7 @@ class Evaluator:
                                  data=cases.case_summary(c, code), at=self.now)
             self.alerts.apply(subject=("case", str(c.id)), subject_ref=c.case_no, office_id=c.office_id,
                               hits=result.hits, as_of=as_of)
-        if updates:
-            table = table_of(ApprovalCase)
-            self.session.execute(
-                table.update().where(table.c.id == bindparam("_id")).values(
-                    state=bindparam("state"), due=bindparam("due"), next_check=bindparam("next_check"),
-                    version=bindparam("version")),
-                updates,
-            )
+        bulk_update(self.session, table_of(ApprovalCase), updates, ("state", "due", "next_check", "version"))
 
     # ---- petitions --------------------------------------------------------------------
     def petitions(self, ids: Iterable[str], *, touched: frozenset[str] = frozenset()) -> None:

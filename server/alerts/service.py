@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from server.alerts.models import HANDLED_STATUSES, Alert
 from server.changes.service import ChangeWriter
-from server.db import table_of
+from server.db import bulk_update, table_of
 from shared.rules.common import RULES, Hit
 from shared.timeutil import format_instant
 
@@ -195,13 +195,9 @@ class AlertSync:
             )
             for a, (new_id,) in zip(self._new, result, strict=True):
                 a.id = new_id
-        if self._dirty:
-            self.session.execute(
-                table.update().where(table.c.id == bindparam("_id")).values(
-                    {name: bindparam(name) for name in _MUTABLE}
-                ),
-                [{"_id": a.id, **{name: getattr(a, name) for name in _MUTABLE}} for a in self._dirty.values()],
-            )
+        bulk_update(self.session, table,
+                    [{"_id": a.id, **{name: getattr(a, name) for name in _MUTABLE}} for a in self._dirty.values()],
+                    _MUTABLE)
         for a in [*self._new, *self._dirty.values()]:
             self.changes.add(
                 topic=topic_for(a.subject_type), entity="alert", entity_id=str(a.id),

@@ -22,7 +22,7 @@ from server.batches.models import Batch
 from server.cases.models import ApprovalCase, ApprovalEvent, Evaluation
 from server.changes.service import ChangeWriter, lock_for_commit_order
 from server.context import EARLIEST_INSTANT, FUTURE_TOLERANCE, Context, instant_in_range
-from server.db import table_of
+from server.db import bulk_insert, table_of
 from server.evaluation import Evaluator, office_json
 from server.offices.models import Office
 from server.petitions import service as petitions
@@ -331,7 +331,11 @@ def _store(
             new_cases.append({"office_id": office.id, "case_no": case_no, "power_code": accepted[0].record.power_code,
                               "state": "unknown", "version": 0})
     if new_cases:
-        result = session.execute(insert(ApprovalCase).returning(ApprovalCase.id, ApprovalCase.case_no), new_cases)
+        cases_table = table_of(ApprovalCase)
+        result = session.execute(
+            insert(cases_table).returning(cases_table.c.id, cases_table.c.case_no, sort_by_parameter_order=True),
+            new_cases,
+        )
         created = {case_no: cid for cid, case_no in result}
         for c in session.scalars(select(ApprovalCase).where(ApprovalCase.id.in_(list(created.values())))):
             cases[c.case_no] = c
@@ -358,10 +362,10 @@ def _store(
                 case.applicant_key = normalize_applicant(rec.applicant_id)
     if event_rows:
         # Core executemany: the ORM's bulk path costs several times the raw insert.
-        session.execute(table_of(ApprovalEvent).insert(), event_rows)
+        bulk_insert(session, table_of(ApprovalEvent), event_rows)
 
     if evaluations:
-        session.execute(table_of(Evaluation).insert(), [
+        bulk_insert(session, table_of(Evaluation), [
             {"id": a.id, "office_id": office.id, "case_no": a.record.case_no, "rating": a.record.rating,
              "at": to_instant(a.record.at), "comment": a.record.comment, "channel": a.record.channel,
              "digest": a.digest, "batch_id": batch_id}
@@ -393,7 +397,7 @@ def _store(
     if new_petitions:
         session.flush()
     if petition_events:
-        session.execute(table_of(PetitionEvent).insert(), [
+        bulk_insert(session, table_of(PetitionEvent), [
             {"id": a.id, "petition_id": str(a.record.petition_id), "type": a.record.type,
              "at": to_instant(a.record.at), "actor": a.record.actor, "days": a.record.days, "text": a.record.text,
              "digest": a.digest, "batch_id": batch_id}

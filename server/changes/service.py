@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.changes.models import Change
-from server.db import LOCK_CHANGES, advisory_xact_lock
+from server.db import LOCK_CHANGES, advisory_xact_lock, bulk_insert, table_of
 
 #: Which change topics each role may read (spec 01 Roles). Camera URLs carry passwords:
 #: they go only to the roles that watch video.
@@ -60,8 +60,7 @@ class ChangeWriter:
 
     def flush(self, session: Session) -> int:
         lock_for_commit_order(session)
-        if self.rows:
-            session.execute(insert(Change), self.rows)
+        bulk_insert(session, table_of(Change), self.rows)
         n = len(self.rows)
         self.rows.clear()
         self._index.clear()
