@@ -355,7 +355,24 @@ class AlertWall(QWidget):
 
     def set_filter(self, *, severities: set[str] | None = None, status: str | None = None,
                    rule: str | None = None, office: str | None = None, text: str | None = None) -> None:
-        """Set filter widgets programmatically (saved views, big screen drill-down, tests)."""
+        """Set filter widgets programmatically (saved views, big screen drill-down, tests).
+
+        The widgets change with their signals held, so the wall runs one query, not one per widget.
+        """
+        widgets = (self.red_button, self.yellow_button, self.status_combo, self.rule_combo, self.office_combo,
+                   self.search)
+        for w in widgets:
+            w.blockSignals(True)
+        try:
+            self._set_widgets(severities, status, rule, office, text)
+        finally:
+            for w in widgets:
+                w.blockSignals(False)
+        self._search_timer.stop()
+        self._filters_changed()
+
+    def _set_widgets(self, severities: set[str] | None, status: str | None, rule: str | None,
+                     office: str | None, text: str | None) -> None:
         if severities is not None:
             self.red_button.setChecked("red" in severities)
             self.yellow_button.setChecked("yellow" in severities)
@@ -368,8 +385,6 @@ class AlertWall(QWidget):
             self.office_combo.setCurrentIndex(max(0, self.office_combo.findData(office or None)))
         if text is not None:
             self.search.setText(text)
-            self._search_timer.stop()
-        self._filters_changed()
 
     def _filters_changed(self) -> None:
         self.model.set_filter(self.current_filter())
