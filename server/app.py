@@ -26,6 +26,8 @@ from server.context import Context, Settings
 from server.deps import ContextDep, ReadSession
 from server.evaluation import sweep
 from server.petitions.routes import router as petitions_router
+from server.reminders.routes import router as reminders_router
+from server.reminders.service import Gateway, deliver_due
 from shared import __version__
 from shared.timeutil import format_instant, to_datetime
 
@@ -54,19 +56,34 @@ async def _sweeper(ctx: Context) -> None:
             log.exception("sweep failed")
 
 
+async def _outbox(ctx: Context) -> None:
+    s = ctx.settings
+    gateway = Gateway(s.sms_gateway, s.sms_gateway_token, s.sms_gateway_ca) if s.sms_gateway else None
+    if gateway is None:
+        log.warning("no SMS gateway configured: risk reminders are queued but not sent (--sms-gateway)")
+        return
+    while True:
+        await asyncio.sleep(s.outbox_interval)
+        try:
+            await run_in_threadpool(deliver_due, ctx, gateway)
+        except Exception:  # the next round tries again
+            log.exception("reminder delivery failed")
+
+
 def create_app(ctx: Context) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         notifier = ChangeNotifier(ctx.db)
         await notifier.start()
         ctx.notifier = notifier
-        task = asyncio.create_task(_sweeper(ctx))
+        tasks = [asyncio.create_task(_sweeper(ctx)), asyncio.create_task(_outbox(ctx))]
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await notifier.stop()
             ctx.notifier = None
 
@@ -81,7 +98,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.state.ctx = ctx
     errors.install(app)
     for router in (health_router, batches_router, alerts_router, cases_router, changes_router, auth_router,
-                   admin_router, cameras_router, petitions_router):
+                   admin_router, cameras_router, petitions_router, reminders_router):
         app.include_router(router, prefix="/api/v1")
     return app
 
@@ -95,5 +112,9 @@ def app_from_environment() -> FastAPI:
         simulated_clock=int(sim) if sim else None,
         clock_rate=float(os.environ.get("YINGYAN_CLOCK_RATE", "0")),
         sweep_interval=float(os.environ.get("YINGYAN_SWEEP_INTERVAL", "15")),
+        sms_gateway=os.environ.get("YINGYAN_SMS_GATEWAY") or None,
+        sms_gateway_token=os.environ.get("YINGYAN_SMS_GATEWAY_TOKEN") or None,
+        sms_gateway_ca=os.environ.get("YINGYAN_SMS_GATEWAY_CA") or None,
+        outbox_interval=float(os.environ.get("YINGYAN_OUTBOX_INTERVAL", "5")),
     )
     return create_app(Context(settings))

@@ -113,8 +113,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.clock_rate and sim is None:
         print("yingyan: --clock-rate needs --simulated-clock", file=sys.stderr)
         return 2
-    settings = Settings.from_data_dir(data, simulated_clock=sim, clock_rate=args.clock_rate or 0.0,
-                                      sweep_interval=args.sweep_interval)
+    settings = Settings.from_data_dir(
+        data, simulated_clock=sim, clock_rate=args.clock_rate or 0.0, sweep_interval=args.sweep_interval,
+        sms_gateway=args.sms_gateway, sms_gateway_token=os.environ.get("YINGYAN_SMS_GATEWAY_TOKEN") or None,
+        sms_gateway_ca=args.sms_gateway_ca, outbox_interval=args.outbox_interval,
+    )
+    if args.sms_gateway and args.sms_gateway.startswith("http://") and not _loopback_url(args.sms_gateway):
+        print("yingyan: the SMS gateway must be https:// (plain http only on loopback)", file=sys.stderr)
+        return 2
     if args.plain_http and args.host not in ("127.0.0.1", "localhost", "::1"):
         print("yingyan: plain HTTP is allowed only on loopback", file=sys.stderr)
         return 2
@@ -136,11 +142,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
             os.environ["YINGYAN_SIMULATED_CLOCK"] = str(sim)
         os.environ["YINGYAN_CLOCK_RATE"] = str(args.clock_rate or 0.0)
         os.environ["YINGYAN_SWEEP_INTERVAL"] = str(args.sweep_interval)
+        os.environ["YINGYAN_OUTBOX_INTERVAL"] = str(args.outbox_interval)
+        if args.sms_gateway:
+            os.environ["YINGYAN_SMS_GATEWAY"] = args.sms_gateway
+        if args.sms_gateway_ca:
+            os.environ["YINGYAN_SMS_GATEWAY_CA"] = args.sms_gateway_ca
         ctx.db.dispose()
         uvicorn.run("server.app:app_from_environment", factory=True, workers=args.workers, **common)
     else:
         uvicorn.run(create_app(ctx), **common)
     return 0
+
+
+def _loopback_url(url: str) -> bool:
+    from urllib.parse import urlparse
+
+    return urlparse(url).hostname in ("127.0.0.1", "localhost", "::1")
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -282,6 +299,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tls-key")
     p.add_argument("--plain-http", action="store_true", help="development only, loopback only")
     p.add_argument("--sweep-interval", type=float, default=15.0, help="seconds between clock sweeps (≤ 60)")
+    p.add_argument("--sms-gateway", help="URL of the SMS/e-mail gateway for risk reminders "
+                   "(token in the environment variable YINGYAN_SMS_GATEWAY_TOKEN)")
+    p.add_argument("--sms-gateway-ca", help="CA file that signs the gateway's certificate")
+    p.add_argument("--outbox-interval", type=float, default=5.0, help="seconds between reminder deliveries")
     p.add_argument("--log-level", default="warning")
     p.add_argument("--access-log", action="store_true")
     p.set_defaults(func=cmd_serve)

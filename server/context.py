@@ -33,6 +33,11 @@ class Settings:
     clock_rate: float = 0.0
     silent_hours: int = 24
     sweep_interval: float = 15.0
+    sms_gateway: str | None = None
+    """URL the risk-reminder outbox posts to (the county's SMS/e-mail platform)."""
+    sms_gateway_token: str | None = None
+    sms_gateway_ca: str | None = None
+    outbox_interval: float = 5.0
 
     @classmethod
     def from_data_dir(cls, data_dir: Path, **overrides: Any) -> Settings:

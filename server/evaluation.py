@@ -25,6 +25,7 @@ from server.db import LOCK_SWEEP, advisory_xact_lock, bulk_update, table_of, try
 from server.offices.models import Office
 from server.petitions import service as petitions
 from server.petitions.models import Petition
+from server.reminders import service as reminders
 from shared.rules import evaluate_case, evaluate_petition, office_silent
 from shared.timeutil import format_instant
 
@@ -59,6 +60,8 @@ class Evaluator:
         self.catalogue = ctx.catalogue(session)
         self.calendar = ctx.calendar(session)
         self.evaluated = 0
+        self.reminder_candidates: list[reminders.Candidate] = []
+        self.reminders_created = 0
 
     def as_of(self, office_id: int) -> int:
         return self.offices[office_id].as_of(self.now)
@@ -88,6 +91,12 @@ class Evaluator:
             facts = cases.build_facts(c, code, item, evs, ratings.get((c.office_id, c.case_no), []), dups.get(c.id))
             result = evaluate_case(facts, self.calendar, as_of)
             self.evaluated += 1
+            current = item.node(result.current_node) if result.current_node else None
+            if current is not None and current.risk is not None:
+                office = self.offices[c.office_id]
+                self.reminder_candidates.append(
+                    reminders.Candidate(c.id, c.office_id, code, office.name, c.case_no, item, current.code)
+                )
             due = result.clock.due if result.clock else None
             changed = c.state != result.state or c.due != due or c.id in touched
             if changed or c.next_check != result.next_instant:
@@ -152,6 +161,9 @@ class Evaluator:
 
     def finish(self) -> None:
         self.alerts.flush()
+        self.reminders_created += reminders.create_reminders(self.session, self.reminder_candidates, now=self.now,
+                                                             changes=self.changes)
+        self.reminder_candidates = []
 
 
 @dataclass

@@ -11,6 +11,7 @@ from server.changes.models import Change
 from server.db import Base
 from server.offices.models import Office
 from server.petitions.models import Petition, PetitionEvent
+from server.reminders.models import RiskReminder
 
 __all__ = [
     "Alert",
@@ -31,6 +32,7 @@ __all__ = [
     "Petition",
     "PetitionEvent",
     "PowerItemVersion",
+    "RiskReminder",
     "SweepRun",
     "Token",
     "User",

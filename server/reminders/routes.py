@@ -1,0 +1,41 @@
+"""``GET /risk-reminders``: the reminder outbox, for operators and statistics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from server.deps import ReadSession, require
+from server.errors import ApiError
+from server.offices.models import Office
+from server.reminders.models import RiskReminder
+from server.reminders.service import reminder_json
+
+router = APIRouter(tags=["reminders"])
+
+
+@router.get("/risk-reminders", dependencies=[require("admin", "operator", "leader")],
+            summary="Integrity-risk reminders with their delivery state")
+def list_reminders(
+    session: ReadSession,
+    office: str | None = None,
+    status: str | None = None,
+    limit: int = Query(500, ge=1, le=5000),
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    q = select(RiskReminder, Office.code).join(Office, Office.id == RiskReminder.office_id)
+    if office:
+        q = q.where(Office.code == office)
+    if status:
+        q = q.where(RiskReminder.status == status)
+    if cursor:
+        try:
+            q = q.where(RiskReminder.id > int(cursor))
+        except ValueError:
+            raise ApiError(400, "INVALID_CURSOR", "the cursor is not one this server gave") from None
+    rows = session.execute(q.order_by(RiskReminder.id).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"reminders": [reminder_json(r, code) for r, code in rows], "next": str(rows[-1][0].id) if more else None}
