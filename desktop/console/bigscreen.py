@@ -28,12 +28,23 @@ ACTIVE = ("open", "acknowledged", "escalated", "promoted")
 TILE_COLOURS = {"red": QColor("#8e1b1b"), "yellow": QColor("#7a6306"), "clear": QColor("#0f5132")}
 
 
+#: Suffixes dropped from office names on tiles: on a wall "城关镇" reads better than the full name.
+SHORT_SUFFIXES = ("便民服务中心", "服务中心", "政务服务中心")
+
+
 @dataclass
 class OfficeTile:
     code: str
     name: str
     red: int
     yellow: int
+
+    @property
+    def short_name(self) -> str:
+        for suffix in SHORT_SUFFIXES:
+            if self.name.endswith(suffix) and len(self.name) > len(suffix):
+                return self.name[: -len(suffix)]
+        return self.name
 
     @property
     def worst(self) -> str:
@@ -155,20 +166,37 @@ class SummaryView(QWidget):
         cols = max(1, math.ceil(math.sqrt(n * grid.width() / max(1.0, grid.height()))))
         rows = math.ceil(n / cols)
         tw = grid.width() / cols
-        th = min(grid.height() / max(1, rows), unit * 9)
-        tile_font = max(0.8, min(1.6, th / unit / 4))
+        th = min(grid.height() / max(1, rows), grid.height() / 3)
+        tile_font = max(0.9, min(2.2, th / unit / 4.2, tw / unit / 6.5))
         for i, tile in enumerate(s.tiles):
             r, c = divmod(i, cols)
             box = QRectF(grid.left() + c * tw, grid.top() + r * th, tw - unit * 0.4, th - unit * 0.4)
             p.fillRect(box, TILE_COLOURS[tile.worst])
             p.setPen(QColor("#ffffff"))
             p.setFont(font(tile_font, True))
-            p.drawText(box.adjusted(unit * 0.4, unit * 0.2, -unit * 0.4, -box.height() / 2),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, tile.name)
-            p.setFont(font(tile_font * 1.2, True))
-            text = f"● {tile.red}   ● {tile.yellow}" if tile.worst != "clear" else "✓"
-            p.drawText(box.adjusted(unit * 0.4, box.height() / 2, -unit * 0.4, -unit * 0.2),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+            p.drawText(box.adjusted(unit * 0.5, unit * 0.2, -unit * 0.4, -box.height() / 2),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, tile.short_name)
+            counts_box = box.adjusted(unit * 0.5, box.height() / 2, -unit * 0.4, -unit * 0.2)
+            if tile.worst == "clear":
+                p.setFont(font(tile_font * 1.3, True))
+                p.drawText(counts_box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "✓")
+                continue
+            # Counts as badges: red on white-rimmed red, yellow on white-rimmed yellow, legible
+            # on any tile colour.
+            p.setFont(font(tile_font * 1.25, True))
+            x = counts_box.left()
+            for value, colour, text_colour in ((tile.red, "#ff4d4f", "#ffffff"), (tile.yellow, "#fadb14", "#000000")):
+                label = str(value)
+                bw = max(p.fontMetrics().horizontalAdvance(label) + unit * 1.2, unit * 2.6 * tile_font)
+                badge = QRectF(x, counts_box.center().y() - unit * 1.1 * tile_font,
+                               bw, unit * 2.2 * tile_font)
+                p.setPen(QColor("#ffffff"))
+                p.setBrush(QColor(colour))
+                p.drawRoundedRect(badge, unit * 0.5, unit * 0.5)
+                p.setPen(QColor(text_colour))
+                p.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)
+                x += bw + unit * 0.6
+            p.setBrush(Qt.BrushStyle.NoBrush)
         side = QRectF(w * 0.66 + unit * 0.5, grid_top, w * 0.34 - unit * 1.5, h - grid_top - unit)
         p.fillRect(side, QColor("#0d1117"))
         p.setPen(QColor("#ff4d4f"))

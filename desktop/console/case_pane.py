@@ -56,7 +56,7 @@ def _opinion(e: dict[str, Any]) -> str:
     if e.get("reason_code"):
         parts.insert(0, str(e["reason_code"]))
     if e.get("result"):
-        parts.insert(0, str(e["result"]))
+        parts.insert(0, labels.case_state(f"decided_{e['result']}"))
     if e.get("amount_fen"):
         parts.insert(0, f"¥{int(e['amount_fen']) / 100:.2f}")
     return "；".join(parts)

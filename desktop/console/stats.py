@@ -457,6 +457,10 @@ class StatisticsPane(QWidget):
         self.plot.getAxis("bottom").setTicks([ticks])
         self.offices.set_records(stats.offices)
         self.departments.set_records(stats.departments)
+        for i in range(self.tables.count()):
+            view = self.tables.widget(i)
+            if isinstance(view, QTableView):
+                view.resizeColumnsToContents()
 
     def chart_image(self) -> QImage:
         return self.plot.grab().toImage()

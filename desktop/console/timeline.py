@@ -11,6 +11,7 @@ and as-of instants as vertical lines, and the events as markers with their actor
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -23,7 +24,7 @@ from desktop.console import labels
 from desktop.console.labels import fmt
 from shared.calendar import WorkCalendar
 from shared.catalogue import PowerItem
-from shared.clock import Interval
+from shared.clock import Interval, counting_start
 from shared.rules import CaseEvent, CaseFacts, CaseResult, Rating, evaluate_case
 from shared.timeutil import DAY, HOUR, Instant, day_start, day_to_date, local_day, parse_instant, to_datetime
 
@@ -164,6 +165,11 @@ def build_timeline(detail: dict[str, Any], calendar: WorkCalendar, as_of: Instan
     )
 
 
+def _split(a: Instant, b: Instant, cuts: list[Instant]) -> list[tuple[Instant, Instant]]:
+    points = [a, *sorted(c for c in cuts if a < c < b), b]
+    return list(itertools.pairwise(points))
+
+
 def working_segments(start: Instant, end: Instant, kinds: dict[int, str], suspensions: list[Interval],
                      calendar_working: Any = None) -> list[tuple[Instant, Instant]]:
     """Parts of ``[start, end)`` that count as working time (working days, not suspended)."""
@@ -201,6 +207,7 @@ class TimelineWidget(QWidget):
     HEADER_H = 46
     ROW_H = 30
     EVENT_H = 64
+    LEGEND_H = 26
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -219,7 +226,7 @@ class TimelineWidget(QWidget):
         return 1 + (len(self.timeline.nodes) if self.timeline else 0)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return QSize(900, self.HEADER_H + self._rows() * self.ROW_H + self.EVENT_H + 24)
+        return QSize(900, self.HEADER_H + self._rows() * self.ROW_H + self.EVENT_H + self.LEGEND_H + 8)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
         days = (self.timeline.last_day - self.timeline.first_day + 1) if self.timeline else 10
@@ -253,7 +260,10 @@ class TimelineWidget(QWidget):
             return
         self._markers = []
         top = self.HEADER_H
-        rows_h = self._rows() * self.ROW_H
+        # Rows grow with the pane (a case has few rows; the time axis is what needs room).
+        row_h = max(float(self.ROW_H), min(64.0, (self.height() - top - self.EVENT_H - self.LEGEND_H - 8)
+                                           / max(1, self._rows())))
+        rows_h = self._rows() * row_h
         bottom = top + rows_h + self.EVENT_H
         dw = self._day_w()
         small = QFont(self.font())
@@ -302,30 +312,34 @@ class TimelineWidget(QWidget):
             rows.append((f"{n.name}{days}{risk}", n.started, n.due, end if n.started else None, n.late,
                          n.risk_level))
         for i, (label, start, due, end_at, late, _risk) in enumerate(rows):
-            y = top + i * self.ROW_H
+            y = top + i * row_h
             p.setPen(fg)
-            p.drawText(QRectF(4, y, self.LABEL_W - 8, self.ROW_H), Qt.AlignmentFlag.AlignVCenter, label)
+            p.drawText(QRectF(4, y, self.LABEL_W - 8, row_h), Qt.AlignmentFlag.AlignVCenter, label)
             if start is None:
                 continue
             bar = QRectF(self._x(start), y + 7, max(2.0, self._x(due) - self._x(start)) if due else 2.0,
-                         self.ROW_H - 14)
+                         row_h - 14)
             if due is not None:
                 p.setPen(QPen(QColor("#8b949e"), 1, Qt.PenStyle.DashLine))
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawRect(bar)
             if end_at is not None:
-                for a, b in working_segments(start, end_at, tl.day_kinds, tl.suspensions):
-                    seg = QRectF(self._x(a), y + 8, max(1.0, self._x(b) - self._x(a)), self.ROW_H - 16)
-                    if due is not None and a >= due:
-                        colour = QColor("#f85149")
-                    elif i == 0 and tl.warn_at is not None and a >= tl.warn_at:
-                        colour = QColor("#d29922")
-                    else:
-                        colour = QColor("#2ea043")
-                    p.fillRect(seg, colour)
+                # Counting starts the day after the clock starts (spec 02 §2); the filled
+                # parts are the working time used, split where the warning and the due fall.
+                cuts = [c for c in ((tl.warn_at if i == 0 else None), due) if c is not None]
+                for a, b in working_segments(counting_start(start), end_at, tl.day_kinds, tl.suspensions):
+                    for sa, sb in _split(a, b, cuts):
+                        rect = QRectF(self._x(sa), y + 8, max(1.0, self._x(sb) - self._x(sa)), row_h - 16)
+                        if due is not None and sa >= due:
+                            colour = QColor("#f85149")
+                        elif i == 0 and tl.warn_at is not None and sa >= tl.warn_at:
+                            colour = QColor("#d29922")
+                        else:
+                            colour = QColor("#2ea043")
+                        p.fillRect(rect, colour)
             if late:
                 p.setPen(QColor("#ff7b72"))
-                p.drawText(QRectF(self.LABEL_W - 22, y, 20, self.ROW_H), Qt.AlignmentFlag.AlignCenter, "!")
+                p.drawText(QRectF(self.LABEL_W - 22, y, 20, row_h), Qt.AlignmentFlag.AlignCenter, "!")
         # Warning, due and as-of lines.
         for instant, colour, text, style in (
             (tl.warn_at, QColor("#d29922"), self.tr("warning"), Qt.PenStyle.DashLine),
@@ -374,7 +388,27 @@ class TimelineWidget(QWidget):
                 if ev.get(key):
                     tip.append(f"{key}: {ev[key]}")
             self._markers.append((QRectF(x - 6, ey, 12, 16), "\n".join(tip)))
+        self._legend(p, bottom + 6, small, fg)
         p.end()
+
+    def _legend(self, p: QPainter, y: float, font: QFont, fg: QColor) -> None:
+        items = [
+            (QColor(120, 30, 40), self.tr("Hol = public holiday")),
+            (QColor(40, 90, 160), self.tr("Work = adjusted working day")),
+            (QColor(80, 80, 90), self.tr("Off = weekend")),
+            (QColor(88, 166, 255, 160), self.tr("suspended (clock stopped)")),
+            (QColor("#2ea043"), self.tr("working time used")),
+            (QColor("#d29922"), self.tr("after the warning")),
+            (QColor("#f85149"), self.tr("past the limit")),
+        ]
+        p.setFont(font)
+        x = float(self.LABEL_W)
+        fm = QFontMetrics(font)
+        for colour, text in items:
+            p.fillRect(QRectF(x, y + 4, 14, 12), colour)
+            p.setPen(fg)
+            p.drawText(QPointF(x + 18, y + 14), text)
+            x += 18 + fm.horizontalAdvance(text) + 18
 
     def event(self, e: Any) -> bool:
         if e.type() == e.Type.ToolTip:

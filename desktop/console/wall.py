@@ -47,7 +47,7 @@ from desktop.console import labels
 from desktop.console.alarm import Alarm
 from desktop.console.groups import GroupModel, group_counts
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
-from desktop.console.wall_model import COL, COLUMNS, AlertFilter, AlertWallModel, evidence_text
+from desktop.console.wall_model import COL, COLUMNS, AlertFilter, AlertWallModel, evidence_rows
 from desktop.replica.local import ACTIVE_STATUSES, INACTIVE_STATUSES
 from desktop.replica.store import Replica
 from shared.rules.common import RULES
@@ -218,7 +218,7 @@ class AlertWall(QWidget):
         bar.addWidget(self.group_combo)
         self.mute_button = QToolButton(self)
         self.mute_button.setCheckable(True)
-        self.mute_button.setText("🔔")
+        self.mute_button.setText(self.tr("Sound on"))
         self.mute_button.setToolTip(self.tr("Mute the alarm for new red signals (M)"))
         bar.addWidget(self.mute_button)
         self.total_label = QLabel(self)
@@ -251,6 +251,12 @@ class AlertWall(QWidget):
         right.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 4)
+        self.splitter.setSizes([420, 1500])
+        self.group_view.setColumnWidth(1, 56)
+        self.group_view.setColumnWidth(2, 56)
+        self.group_view.setColumnWidth(3, 56)
+        for col in (1, 2, 3):
+            self.group_view.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
         outer.addWidget(self.splitter, 1)
 
         self.red_button.toggled.connect(self._filters_changed)
@@ -482,7 +488,7 @@ class AlertWall(QWidget):
 
     def _set_muted(self, muted: bool) -> None:
         self.alarm.set_muted(muted)
-        self.mute_button.setText("🔕" if muted else "🔔")
+        self.mute_button.setText(self.tr("Muted") if muted else self.tr("Sound on"))
         QSettings().setValue("wall/muted", muted)
 
     # ------------------------------------------------------------------ selection and actions
@@ -605,8 +611,10 @@ def alert_html(row: sqlite3.Row) -> str:
     if row["conflict"]:
         label = translate("AlertWall", "Conflict with the server: see Conflicts")
         parts.append(f"<div style='color:#ff7b72'>⚠ {escape(label)}</div>")
-    ev = evidence_text(row["evidence"])
+    ev = evidence_rows(row["evidence"])
     if ev:
         label = translate("AlertWall", "Evidence")
-        parts.append(f"<div><b>{escape(label)}</b></div><pre style='margin:0'>{escape(ev)}</pre>")
+        cells = "".join(f"<tr><td style='color:#8b949e; padding-right:12px'>{escape(k)}</td>"
+                        f"<td>{escape(v)}</td></tr>" for k, v in ev)
+        parts.append(f"<div><b>{escape(label)}</b></div><table>{cells}</table>")
     return "".join(parts)

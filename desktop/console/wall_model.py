@@ -608,6 +608,24 @@ def _fmt(instant: int | None) -> str:
     return to_datetime(int(instant)).strftime("%Y-%m-%d %H:%M")
 
 
+def evidence_rows(evidence_json: str | None) -> list[tuple[str, str]]:
+    """Evidence as (key, value) lines: which events, instants and limits made the rule fire."""
+    if not evidence_json:
+        return []
+    try:
+        data = json.loads(evidence_json)
+    except ValueError:
+        return [("", evidence_json)]
+    if not isinstance(data, dict):
+        return [("", json.dumps(data, ensure_ascii=False))]
+    out = []
+    for key, value in data.items():
+        if isinstance(value, dict | list):
+            value = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+        out.append((str(key), str(value)))
+    return out
+
+
 def evidence_text(evidence_json: str | None) -> str:
     """Evidence as indented JSON for the detail pane (it names events, instants and limits)."""
     if not evidence_json:

@@ -94,6 +94,8 @@ class ConsoleWindow(QMainWindow):
         self.help_dock = self._dock("help", self.tr("Keyboard shortcuts"), self.help,
                                     Qt.DockWidgetArea.LeftDockWidgetArea)
         self.help_dock.hide()
+        # The outbox pane appears when something needs a decision (and from the View menu).
+        self.conflicts_dock.hide()
         self.tabifyDockWidget(self.case_dock, self.video_dock)
         self.case_dock.raise_()
         self._build_status_bar()

@@ -70,217 +70,228 @@
         <translation>按规则分组</translation>
     </message>
     <message>
+        <location filename="../../desktop/console/wall.py" line="221" />
+        <location filename="../../desktop/console/wall.py" line="491" />
+        <source>Sound on</source>
+        <translation>声音开</translation>
+    </message>
+    <message>
         <location filename="../../desktop/console/wall.py" line="222" />
         <source>Mute the alarm for new red signals (M)</source>
         <translation>新红色警示静音（M）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="298" />
+        <location filename="../../desktop/console/wall.py" line="304" />
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="299" />
+        <location filename="../../desktop/console/wall.py" line="305" />
         <source>Acknowledge the selected alerts (A)</source>
         <translation>确认所选预警（A）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="300" />
+        <location filename="../../desktop/console/wall.py" line="306" />
         <source>Escalate</source>
         <translation>升级</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="301" />
+        <location filename="../../desktop/console/wall.py" line="307" />
         <source>Escalate: a yellow signal becomes red (E)</source>
         <translation>升级：黄色预警转为红色警示（E）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="302" />
+        <location filename="../../desktop/console/wall.py" line="308" />
         <source>Dismiss…</source>
         <translation>排除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="303" />
+        <location filename="../../desktop/console/wall.py" line="309" />
         <source>Dismiss with a reason (D)</source>
         <translation>说明理由后排除（D）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="304" />
+        <location filename="../../desktop/console/wall.py" line="310" />
         <source>Assign…</source>
         <translation>指派…</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="305" />
+        <location filename="../../desktop/console/wall.py" line="311" />
         <source>Assign to a person (G)</source>
         <translation>指派给专人（G）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="306" />
+        <location filename="../../desktop/console/wall.py" line="312" />
         <source>Comment…</source>
         <translation>批注…</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="307" />
+        <location filename="../../desktop/console/wall.py" line="313" />
         <source>Comment on the selected alerts (C)</source>
         <translation>为所选预警添加批注（C）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="308" />
+        <location filename="../../desktop/console/wall.py" line="314" />
         <source>Promote to case</source>
         <translation>转为案件</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="309" />
+        <location filename="../../desktop/console/wall.py" line="315" />
         <source>Promote to an investigation case (P)</source>
         <translation>转为调查案件（P）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="310" />
+        <location filename="../../desktop/console/wall.py" line="316" />
         <source>Open case</source>
         <translation>查看办件</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="311" />
+        <location filename="../../desktop/console/wall.py" line="317" />
         <source>Open the case of the current alert (Enter)</source>
         <translation>查看当前预警的办件（Enter）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="333" />
+        <location filename="../../desktop/console/wall.py" line="339" />
         <source>All offices</source>
         <translation>全部单位</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="436" />
+        <location filename="../../desktop/console/wall.py" line="457" />
         <source>%1 shown, counting…</source>
         <translation>已显示 %1 条，正在统计…</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="438" />
+        <location filename="../../desktop/console/wall.py" line="459" />
         <source>%1 shown of %2</source>
         <translation>已显示 %1 / 共 %2 条</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="447" />
-        <location filename="../../desktop/console/wall_model.py" line="258" />
+        <location filename="../../desktop/console/wall.py" line="468" />
+        <location filename="../../desktop/console/wall_model.py" line="343" />
         <source>This column cannot be sorted</source>
-        <extracomment>the number of alerts matching the filter (counted in the background), or -1 while counting new red alerts arrived that match the filter (ids) the model was reloaded (filter or sort changed)</extracomment>
+        <extracomment>Text that looks like a case number or petition id: at least 6 characters, digits and separators, starting with a letter or digit (``2026-0000123``, ``XF2026…``). How long a free-text page may scan along the wall's order before the trigram index is used. the number of alerts matching the filter (counted in the background), or -1 while counting new red alerts arrived that match the filter (ids) the model was reloaded (filter or sort changed)</extracomment>
         <translation>此列不能排序</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="501" />
+        <location filename="../../desktop/console/wall.py" line="491" />
+        <source>Muted</source>
+        <translation>已静音</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="522" />
         <source>Not applied: %1</source>
         <translation>未执行：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="524" />
+        <location filename="../../desktop/console/wall.py" line="545" />
         <source>Assign</source>
         <translation>指派</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/console/wall.py" line="525" />
+        <location filename="../../desktop/console/wall.py" line="546" />
         <source>Assign %n alert(s) to (user name; empty to unassign):</source>
         <translation>
             <numerusform>将 %n 条预警指派给（用户名；留空为取消指派）：</numerusform></translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="549" />
+        <location filename="../../desktop/console/wall.py" line="570" />
         <source>This alert is about an office or a petition, not an approval case</source>
         <translation>此预警针对单位或信访件，不是审批办件</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="582" />
-        <location filename="../../desktop/console/wall_model.py" line="53" />
+        <location filename="../../desktop/console/wall.py" line="603" />
+        <location filename="../../desktop/console/wall_model.py" line="54" />
         <source>Assignee</source>
         <translation>承办人</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="585" />
+        <location filename="../../desktop/console/wall.py" line="606" />
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="588" />
+        <location filename="../../desktop/console/wall.py" line="609" />
         <source>Local change waiting to be sent</source>
         <translation>本地操作待发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="591" />
+        <location filename="../../desktop/console/wall.py" line="612" />
         <source>Conflict with the server: see Conflicts</source>
         <translation>与服务器冲突：请到“冲突”中处理</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="595" />
+        <location filename="../../desktop/console/wall.py" line="616" />
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="45" />
+        <location filename="../../desktop/console/wall_model.py" line="46" />
         <source>Severity</source>
         <extracomment>Columns: (key, header, SQL sort expression or None when the column cannot sort).</extracomment>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="46" />
+        <location filename="../../desktop/console/wall_model.py" line="47" />
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="47" />
+        <location filename="../../desktop/console/wall_model.py" line="48" />
         <source>Office</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="48" />
+        <location filename="../../desktop/console/wall_model.py" line="49" />
         <source>Case / petition</source>
         <translation>办件 / 信访</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="49" />
+        <location filename="../../desktop/console/wall_model.py" line="50" />
         <source>Node</source>
         <translation>环节</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="50" />
+        <location filename="../../desktop/console/wall_model.py" line="51" />
         <source>Raised at</source>
         <translation>产生时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="51" />
+        <location filename="../../desktop/console/wall_model.py" line="52" />
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="52" />
+        <location filename="../../desktop/console/wall_model.py" line="53" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="54" />
+        <location filename="../../desktop/console/wall_model.py" line="55" />
         <source>Message</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="316" />
+        <location filename="../../desktop/console/wall_model.py" line="406" />
         <source>(office)</source>
         <translation>（单位）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="330" />
+        <location filename="../../desktop/console/wall_model.py" line="420" />
         <source> (cleared)</source>
         <translation>（条件已消除）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="350" />
+        <location filename="../../desktop/console/wall_model.py" line="431" />
         <source>Your change is waiting to be sent to the server.</source>
         <translation>您的操作正等待发送到服务器。</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="352" />
+        <location filename="../../desktop/console/wall_model.py" line="433" />
         <source>Your change conflicts with the server's: see Conflicts.</source>
         <translation>您的操作与服务器上的变更冲突：请到“冲突”中处理。</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="355" />
+        <location filename="../../desktop/console/wall_model.py" line="436" />
         <source>The condition has cleared since a person handled this alert.</source>
         <translation>人工处理后，触发条件已消除。</translation>
     </message>
@@ -302,12 +313,12 @@
 <context>
     <name>BigScreen</name>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="208" />
+        <location filename="../../desktop/console/bigscreen.py" line="236" />
         <source>Yingyan big screen</source>
         <translation>鹰眼电子监察大屏</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="221" />
+        <location filename="../../desktop/console/bigscreen.py" line="249" />
         <source>Esc leaves · Space pauses the cycle · V shows video</source>
         <translation>Esc 退出 · 空格 暂停轮播 · V 切换视频</translation>
     </message>
@@ -655,28 +666,28 @@
     <message>
         <location filename="../../desktop/console/window.py" line="51" />
         <location filename="../../desktop/console/window.py" line="83" />
-        <location filename="../../desktop/console/window.py" line="150" />
+        <location filename="../../desktop/console/window.py" line="152" />
         <source>Alert wall</source>
         <translation>预警墙</translation>
     </message>
     <message>
         <location filename="../../desktop/console/window.py" line="52" />
-        <location filename="../../desktop/console/window.py" line="151" />
-        <location filename="../../desktop/console/window.py" line="281" />
+        <location filename="../../desktop/console/window.py" line="153" />
+        <location filename="../../desktop/console/window.py" line="283" />
         <source>Statistics</source>
         <translation>统计分析</translation>
     </message>
     <message>
         <location filename="../../desktop/console/window.py" line="53" />
         <location filename="../../desktop/console/window.py" line="86" />
-        <location filename="../../desktop/console/window.py" line="152" />
+        <location filename="../../desktop/console/window.py" line="154" />
         <source>Case review</source>
         <translation>办件审查</translation>
     </message>
     <message>
         <location filename="../../desktop/console/window.py" line="54" />
         <location filename="../../desktop/console/window.py" line="89" />
-        <location filename="../../desktop/console/window.py" line="153" />
+        <location filename="../../desktop/console/window.py" line="155" />
         <source>Video wall</source>
         <translation>视频墙</translation>
     </message>
@@ -713,108 +724,108 @@
     </message>
     <message>
         <location filename="../../desktop/console/window.py" line="94" />
-        <location filename="../../desktop/console/window.py" line="177" />
-        <location filename="../../desktop/console/window.py" line="401" />
+        <location filename="../../desktop/console/window.py" line="179" />
+        <location filename="../../desktop/console/window.py" line="403" />
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="131" />
+        <location filename="../../desktop/console/window.py" line="133" />
         <source>Triage</source>
         <translation>处置</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="137" />
+        <location filename="../../desktop/console/window.py" line="139" />
         <source>Work offline</source>
         <translation>脱机工作</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="142" />
+        <location filename="../../desktop/console/window.py" line="144" />
         <source>Big screen</source>
         <translation>监察大屏</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="148" />
+        <location filename="../../desktop/console/window.py" line="150" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="164" />
+        <location filename="../../desktop/console/window.py" line="166" />
         <source>Language (applies at next start)</source>
         <translation>语言（下次启动生效）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="171" />
+        <location filename="../../desktop/console/window.py" line="173" />
         <source>Dark theme</source>
         <translation>深色主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="176" />
+        <location filename="../../desktop/console/window.py" line="178" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="226" />
+        <location filename="../../desktop/console/window.py" line="228" />
         <source>%1 of your changes conflict with the server and %2 were rejected: decide in Conflicts</source>
         <translation>您有 %1 项操作与服务器冲突、%2 项被拒绝：请在“冲突”中处理</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="235" />
+        <location filename="../../desktop/console/window.py" line="237" />
         <source>Outbox: %1 waiting</source>
         <translation>待发送：%1 条</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="238" />
+        <location filename="../../desktop/console/window.py" line="240" />
         <source>%1 to decide</source>
         <translation>%1 条待处理</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="245" />
+        <location filename="../../desktop/console/window.py" line="247" />
         <source>Live</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="246" />
+        <location filename="../../desktop/console/window.py" line="248" />
         <source>Catching up</source>
         <translation>同步中</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="247" />
+        <location filename="../../desktop/console/window.py" line="249" />
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="248" />
+        <location filename="../../desktop/console/window.py" line="250" />
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="251" />
+        <location filename="../../desktop/console/window.py" line="253" />
         <source>since %1</source>
         <translation>自 %1 起</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="253" />
+        <location filename="../../desktop/console/window.py" line="255" />
         <source>working offline</source>
         <translation>脱机工作</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="292" />
+        <location filename="../../desktop/console/window.py" line="294" />
         <source>The video wall is not available: %1</source>
         <translation>视频墙不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="311" />
+        <location filename="../../desktop/console/window.py" line="313" />
         <source>Camera %1 is not on the wall</source>
         <translation>摄像头 %1 不在视频墙上</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="409" />
+        <location filename="../../desktop/console/window.py" line="411" />
         <source>Changes not yet sent</source>
         <translation>操作尚未发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="410" />
+        <location filename="../../desktop/console/window.py" line="412" />
         <source>%1 of your changes have not reached the server yet. They are kept and sent at the next start. Quit anyway?</source>
         <translation>您有 %1 项操作尚未到达服务器，将保存并在下次启动时发送。仍要退出吗？</translation>
     </message>
@@ -1101,185 +1112,185 @@
 <context>
     <name>StatisticsPane</name>
     <message>
-        <location filename="../../desktop/console/stats.py" line="226" />
+        <location filename="../../desktop/console/stats.py" line="223" />
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="227" />
+        <location filename="../../desktop/console/stats.py" line="224" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="228" />
-        <location filename="../../desktop/console/stats.py" line="445" />
+        <location filename="../../desktop/console/stats.py" line="225" />
+        <location filename="../../desktop/console/stats.py" line="442" />
         <source>Cases</source>
         <translation>办件数</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="229" />
+        <location filename="../../desktop/console/stats.py" line="226" />
         <source>Decided</source>
         <translation>办结数</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="230" />
+        <location filename="../../desktop/console/stats.py" line="227" />
         <source>On-time rate</source>
         <translation>按时办结率</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="232" />
+        <location filename="../../desktop/console/stats.py" line="229" />
         <source>Avg working days</source>
         <translation>平均用时（工作日）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="234" />
-        <location filename="../../desktop/console/stats.py" line="256" />
-        <location filename="../../desktop/console/stats.py" line="445" />
+        <location filename="../../desktop/console/stats.py" line="231" />
+        <location filename="../../desktop/console/stats.py" line="253" />
+        <location filename="../../desktop/console/stats.py" line="442" />
         <source>Alerts</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="235" />
-        <location filename="../../desktop/console/stats.py" line="307" />
-        <location filename="../../desktop/console/stats.py" line="445" />
-        <location filename="../../desktop/console/stats.py" line="457" />
+        <location filename="../../desktop/console/stats.py" line="232" />
+        <location filename="../../desktop/console/stats.py" line="304" />
+        <location filename="../../desktop/console/stats.py" line="442" />
+        <location filename="../../desktop/console/stats.py" line="454" />
         <source>Red</source>
         <translation>红色</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="236" />
+        <location filename="../../desktop/console/stats.py" line="233" />
         <source>Alerts / 100 cases</source>
         <translation>每百件预警数</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="238" />
-        <location filename="../../desktop/console/stats.py" line="446" />
+        <location filename="../../desktop/console/stats.py" line="235" />
+        <location filename="../../desktop/console/stats.py" line="443" />
         <source>Satisfaction</source>
         <translation>满意率</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="252" />
+        <location filename="../../desktop/console/stats.py" line="249" />
         <source>Cases supervised</source>
         <translation>监察办件数</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="253" />
+        <location filename="../../desktop/console/stats.py" line="250" />
         <source>Cases decided</source>
         <translation>办结件数</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="254" />
+        <location filename="../../desktop/console/stats.py" line="251" />
         <source>On-time (early-completion) rate</source>
         <translation>提前（按时）办结率</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="255" />
+        <location filename="../../desktop/console/stats.py" line="252" />
         <source>Average working days used</source>
         <translation>平均办理用时（工作日）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="257" />
+        <location filename="../../desktop/console/stats.py" line="254" />
         <source>Red signals</source>
         <translation>红色警示</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="258" />
+        <location filename="../../desktop/console/stats.py" line="255" />
         <source>Yellow signals</source>
         <translation>黄色预警</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="259" />
+        <location filename="../../desktop/console/stats.py" line="256" />
         <source>Satisfaction rate</source>
         <translation>群众满意率</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="270" />
+        <location filename="../../desktop/console/stats.py" line="267" />
         <source>Summary</source>
         <translation>汇总</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="273" />
+        <location filename="../../desktop/console/stats.py" line="270" />
         <source>Period</source>
         <translation>统计期间</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="289" />
-        <location filename="../../desktop/console/stats.py" line="332" />
+        <location filename="../../desktop/console/stats.py" line="286" />
+        <location filename="../../desktop/console/stats.py" line="329" />
         <source>Offices</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="290" />
-        <location filename="../../desktop/console/stats.py" line="333" />
-        <location filename="../../desktop/console/stats.py" line="402" />
+        <location filename="../../desktop/console/stats.py" line="287" />
+        <location filename="../../desktop/console/stats.py" line="330" />
+        <location filename="../../desktop/console/stats.py" line="399" />
         <source>Departments</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="306" />
-        <location filename="../../desktop/console/stats.py" line="396" />
+        <location filename="../../desktop/console/stats.py" line="303" />
+        <location filename="../../desktop/console/stats.py" line="393" />
         <source>Alerts per day</source>
         <translation>每日预警数</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="307" />
+        <location filename="../../desktop/console/stats.py" line="304" />
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="308" />
-        <location filename="../../desktop/console/stats.py" line="455" />
+        <location filename="../../desktop/console/stats.py" line="305" />
+        <location filename="../../desktop/console/stats.py" line="452" />
         <source>Yellow</source>
         <translation>黄色</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="331" />
-        <location filename="../../desktop/console/stats.py" line="348" />
+        <location filename="../../desktop/console/stats.py" line="328" />
+        <location filename="../../desktop/console/stats.py" line="345" />
         <source>Yingyan supervision statistics</source>
         <translation>鹰眼电子监察统计分析</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="375" />
+        <location filename="../../desktop/console/stats.py" line="372" />
         <source>Last %1 days</source>
         <translation>最近 %1 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="382" />
+        <location filename="../../desktop/console/stats.py" line="379" />
         <source>Export XLSX…</source>
         <translation>导出 XLSX…</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="383" />
+        <location filename="../../desktop/console/stats.py" line="380" />
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="402" />
+        <location filename="../../desktop/console/stats.py" line="399" />
         <source>Offices ranked</source>
         <translation>单位排名</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="445" />
+        <location filename="../../desktop/console/stats.py" line="442" />
         <source>On-time</source>
         <translation>按时办结</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="445" />
+        <location filename="../../desktop/console/stats.py" line="442" />
         <source>Avg days</source>
         <translation>平均用时</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="468" />
+        <location filename="../../desktop/console/stats.py" line="469" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="468" />
+        <location filename="../../desktop/console/stats.py" line="469" />
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="469" />
+        <location filename="../../desktop/console/stats.py" line="470" />
         <source>Export statistics</source>
         <translation>导出统计</translation>
     </message>
@@ -1287,52 +1298,53 @@
 <context>
     <name>SummaryView</name>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="120" />
+        <location filename="../../desktop/console/bigscreen.py" line="131" />
         <source>Yingyan electronic supervision</source>
+        <extracomment>Suffixes dropped from office names on tiles: on a wall "城关镇" reads better than the full name.</extracomment>
         <translation>鹰眼电子监察</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="123" />
+        <location filename="../../desktop/console/bigscreen.py" line="134" />
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="130" />
+        <location filename="../../desktop/console/bigscreen.py" line="141" />
         <source>As of %1</source>
         <translation>截至 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="133" />
+        <location filename="../../desktop/console/bigscreen.py" line="144" />
         <source>Alerts today</source>
         <translation>今日预警</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="134" />
+        <location filename="../../desktop/console/bigscreen.py" line="145" />
         <source>Red today</source>
         <translation>今日红色</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="135" />
+        <location filename="../../desktop/console/bigscreen.py" line="146" />
         <source>Yellow today</source>
         <translation>今日黄色</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="136" />
+        <location filename="../../desktop/console/bigscreen.py" line="147" />
         <source>Active red</source>
         <translation>未处结红色</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="137" />
+        <location filename="../../desktop/console/bigscreen.py" line="148" />
         <source>Active yellow</source>
         <translation>未处结黄色</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="138" />
+        <location filename="../../desktop/console/bigscreen.py" line="149" />
         <source>Cases received today</source>
         <translation>今日收件</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="177" />
+        <location filename="../../desktop/console/bigscreen.py" line="205" />
         <source>Latest red signals</source>
         <translation>最新红色警示</translation>
     </message>
@@ -1340,59 +1352,94 @@
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="252" />
+        <location filename="../../desktop/console/timeline.py" line="259" />
         <source>Open a case to see its timeline</source>
         <translation>打开办件查看时间轴</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="280" />
+        <location filename="../../desktop/console/timeline.py" line="290" />
         <source>Hol</source>
         <translation>休</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="280" />
+        <location filename="../../desktop/console/timeline.py" line="290" />
         <source>Work</source>
         <translation>班</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="282" />
+        <location filename="../../desktop/console/timeline.py" line="292" />
         <source>Off</source>
         <translation>休</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="296" />
+        <location filename="../../desktop/console/timeline.py" line="306" />
         <source>Case clock (%1 d)</source>
         <translation>办件时限（%1 日）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="300" />
+        <location filename="../../desktop/console/timeline.py" line="310" />
         <source> (%1 d)</source>
         <translation>（%1 日）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="331" />
+        <location filename="../../desktop/console/timeline.py" line="345" />
         <source>warning</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="332" />
+        <location filename="../../desktop/console/timeline.py" line="346" />
         <source>due</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="333" />
+        <location filename="../../desktop/console/timeline.py" line="347" />
         <source>as of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="346" />
+        <location filename="../../desktop/console/timeline.py" line="360" />
         <source>Events</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="372" />
+        <location filename="../../desktop/console/timeline.py" line="386" />
         <source>Actor: %1</source>
         <translation>经办人：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/timeline.py" line="396" />
+        <source>Hol = public holiday</source>
+        <translation>休 = 法定节假日</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/timeline.py" line="397" />
+        <source>Work = adjusted working day</source>
+        <translation>班 = 调休上班</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/timeline.py" line="398" />
+        <source>Off = weekend</source>
+        <translation>休 = 周末</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/timeline.py" line="399" />
+        <source>suspended (clock stopped)</source>
+        <translation>暂停计时</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/timeline.py" line="400" />
+        <source>working time used</source>
+        <translation>已用工作时间</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/timeline.py" line="401" />
+        <source>after the warning</source>
+        <translation>预警后</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/timeline.py" line="402" />
+        <source>past the limit</source>
+        <translation>超过时限</translation>
     </message>
 </context>
 </TS>
