@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from server.deps import ReadSession, require
+from server.deps import ReadSession, require, row_id
 from server.errors import ApiError
 from server.offices.models import Office
 from server.reminders.models import RiskReminder
@@ -31,10 +31,10 @@ def list_reminders(
     if status:
         q = q.where(RiskReminder.status == status)
     if cursor:
-        try:
-            q = q.where(RiskReminder.id > int(cursor))
-        except ValueError:
-            raise ApiError(400, "INVALID_CURSOR", "the cursor is not one this server gave") from None
+        after = row_id(cursor)
+        if after is None:
+            raise ApiError(400, "INVALID_CURSOR", "the cursor is not one this server gave")
+        q = q.where(RiskReminder.id > after)
     rows = session.execute(q.order_by(RiskReminder.id).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
