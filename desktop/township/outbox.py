@@ -177,6 +177,12 @@ class Outbox:
     def close(self) -> None:
         self.db.close()
 
+    def __enter__(self) -> Outbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     @contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:
         self.db.execute("BEGIN IMMEDIATE")
@@ -407,13 +413,13 @@ class Outbox:
             by_index = {int(e["index"]): e for e in errors}
             if by_index:
                 rows = db.execute(
-                    "SELECT r.batch_index, r.id, r.upload_id, r.row_no, r.source, u.columns FROM records r"
+                    "SELECT r.batch_index, r.id, r.upload_id, r.row_no, r.source, u.columns, u.headers FROM records r"
                     " LEFT JOIN uploads u ON u.id = r.upload_id WHERE r.batch_id = ?", (batch.batch_id,)).fetchall()
-                for bi, rid, upload_id, row_no, source, columns in rows:
+                for bi, rid, upload_id, row_no, source, columns, headers in rows:
                     e = by_index.get(bi)
                     if e is None:
                         continue
-                    column = _column_for(columns, e.get("field"))
+                    column = _column_for(columns, headers, e.get("field"))
                     db.execute("UPDATE records SET state = 'rejected' WHERE id = ?", (rid,))
                     db.execute("UPDATE rejections SET resolved_at = ? WHERE record_id = ? AND resolved_at IS NULL",
                                (at, rid))
@@ -498,9 +504,15 @@ def _instant(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def _column_for(columns_json: str | None, field: str | None) -> str | None:
+def _column_for(columns_json: str | None, headers_json: str | None, field: str | None) -> str | None:
     """The export column a server-named field came from (so the clerk knows which cell to fix)."""
     if not columns_json or not field:
         return None
     columns: dict[str, str] = json.loads(columns_json)
-    return columns.get(field) or columns.get(field.split(".")[0])
+    column = columns.get(field) or columns.get(field.split(".")[0])
+    headers: list[str] = json.loads(headers_json) if headers_json else []
+    if column and column in headers:
+        from desktop.township.readers import column_letter
+
+        return f"{column} ({column_letter(headers.index(column))})"
+    return column

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
@@ -90,3 +91,32 @@ def logged_in(sync_env: SyncEnv, server: ServerProcess, office: Office) -> tuple
                      "--ca", str(server.ca_file), stdin=office.token + "\n")
     assert r.returncode == 0, r.stderr
     return sync_env, server, office.code
+
+
+@pytest.fixture(scope="session")
+def township_display() -> Iterator[str]:
+    """A private Xvfb with Qt on xcb — the platform the video and console tests need too.
+
+    One QApplication serves the whole pytest process, so the GUI tests must agree on the
+    platform; if another test created it already, it is used as it is.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    from tests.xvfb import xvfb_display
+
+    if QApplication.instance() is not None:
+        yield os.environ.get("DISPLAY", "")
+        return
+    with xvfb_display(1600, 1000) as display:
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+        yield display
+
+
+@pytest.fixture(scope="session")
+def qapp(township_display: str, qapp_args: list[str], qapp_cls: Any) -> Any:
+    """pytest-qt's application with the sync window's Chinese translation installed."""
+    from desktop.township.i18n import install_translation
+
+    app = qapp_cls.instance() or qapp_cls(qapp_args)
+    install_translation(app, "zh_CN")
+    return app

@@ -68,7 +68,7 @@ def make_export(cases: int, *, first: int = 1, day: str = "2026-03-01", prefix: 
                   "办理意见": "", "法律依据": "", "备注": ""}
 
         def add(op: str, typ: str, minutes: int, *, node_name: str = "", node: str | None = None,
-                actor: str = "S0301", **extra: Any) -> None:
+                actor: str = "S0301", t: datetime = t, common: dict[str, Any] = common, **extra: Any) -> None:
             at = t + timedelta(minutes=minutes)
             row = {**common, "办理环节": node_name or op, "操作类型": op,
                    "操作时间": at.strftime("%Y-%m-%d %H:%M:%S"), "经办人": actor, **extra}

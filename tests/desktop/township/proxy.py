@@ -9,6 +9,7 @@ imports the batch, but the client never sees the summary).
 
 from __future__ import annotations
 
+import contextlib
 import select
 import socket
 import struct
@@ -93,10 +94,8 @@ class CuttingProxy:
         finally:
             for s in (client, upstream):
                 # An abortive close (RST), like a link that just dies.
-                try:
+                with contextlib.suppress(OSError):
                     s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                except OSError:
-                    pass
                 s.close()
 
     def _cut(self, n: int, how: str, up: int) -> None:

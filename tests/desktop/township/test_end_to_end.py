@@ -16,7 +16,8 @@ def status(env: SyncEnv) -> dict:
     return json.loads(r.stdout)
 
 
-def test_gbk_csv_and_xlsx_reach_the_server_exactly(logged_in: tuple[SyncEnv, ServerProcess, str], tmp_path: Path) -> None:
+def test_gbk_csv_and_xlsx_reach_the_server_exactly(logged_in: tuple[SyncEnv, ServerProcess, str],
+                                                   tmp_path: Path) -> None:
     env, server, office = logged_in
     day1 = make_export(40, first=1)
     day2 = make_export(30, first=1000)

@@ -49,11 +49,11 @@ def test_bad_rows_come_back_with_reasons_and_can_be_fixed(logged_in: tuple[SyncE
     header = [c.value for c in ws[1]]
     listed = {int(row[header.index("原行号")]): row for row in ws.iter_rows(min_row=2, values_only=True)}
     assert set(listed) == set(broken)
-    for n, (col, _value, code, origin) in broken.items():
+    for n, (_col, _value, code, origin) in broken.items():
         row = listed[n]
         assert (row[header.index("错误代码")], row[header.index("错误来源")]) == (code, origin), row
         assert row[header.index("原因")]
-    assert listed[14][header.index("列")] == "事项编码"
+    assert listed[14][header.index("列")] == "事项编码 (B)"
 
     # The clerk fixes the cells in the report and imports it again with the same mapping.
     for row_cells in ws.iter_rows(min_row=2):

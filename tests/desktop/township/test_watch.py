@@ -41,7 +41,8 @@ def test_a_growing_file_is_taken_only_when_it_has_settled(tmp_path: Path) -> Non
     assert watcher.scan() == []  # unchanged for only 1 s
     clock.now = 8
     [outcome] = watcher.scan()
-    assert outcome.processed and taken == [(f.name, b"part one\npart two\n")]
+    assert outcome.processed
+    assert taken == [(f.name, b"part one\npart two\n")]
 
     clock.now = 20
     assert watcher.scan() == []  # processed once

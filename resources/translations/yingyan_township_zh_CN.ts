@@ -1,0 +1,367 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+    <context>
+        <name>BatchModel</name>
+        <message>
+            <location filename="../../desktop/township/models.py" line="121" />
+            <source>Answered</source>
+            <translation>应答时间</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="121" />
+            <source>Batch</source>
+            <translation>批次</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="121" />
+            <source>Result</source>
+            <translation>结果</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="121" />
+            <source>Records</source>
+            <translation>记录数</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="121" />
+            <source>Imported</source>
+            <translation>导入</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="122" />
+            <source>Duplicates</source>
+            <translation>重复</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="122" />
+            <source>Rejected</source>
+            <translation>被拒</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="122" />
+            <source>Watermark</source>
+            <translation>水位线</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="126" />
+            <source>all accepted</source>
+            <translation>全部接收</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="126" />
+            <source>partly rejected</source>
+            <translation>部分被拒</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="127" />
+            <source>all rejected</source>
+            <translation>全部被拒</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="127" />
+            <source>awaiting answer</source>
+            <translation>等待应答</translation>
+        </message>
+    </context>
+    <context>
+        <name>QueueModel</name>
+        <message>
+            <location filename="../../desktop/township/models.py" line="79" />
+            <source>File</source>
+            <translation>文件</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="79" />
+            <source>Row</source>
+            <translation>行号</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="79" />
+            <source>Case no.</source>
+            <translation>办件编号</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="79" />
+            <source>Event</source>
+            <translation>环节</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="79" />
+            <source>Time</source>
+            <translation>时间</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="80" />
+            <source>State</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="84" />
+            <source>received</source>
+            <translation>收件</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="84" />
+            <source>accepted</source>
+            <translation>受理</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="85" />
+            <source>not accepted</source>
+            <translation>不予受理</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="85" />
+            <source>node completed</source>
+            <translation>环节办结</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="86" />
+            <source>suspended</source>
+            <translation>挂起</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="86" />
+            <source>resumed</source>
+            <translation>恢复</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="86" />
+            <source>fee charged</source>
+            <translation>收费</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="87" />
+            <source>decided</source>
+            <translation>办结</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="87" />
+            <source>delivered</source>
+            <translation>送达</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="87" />
+            <source>withdrawn</source>
+            <translation>撤件</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="90" />
+            <source>rating</source>
+            <translation>评价</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="92" />
+            <source>petition</source>
+            <translation>信访</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="102" />
+            <source>waiting</source>
+            <translation>等待发送</translation>
+        </message>
+        <message numerus="yes">
+            <location filename="../../desktop/township/models.py" line="105" />
+            <source>sending (attempt %n)</source>
+            <translation>
+                <numerusform>发送中（第 %n 次尝试）</numerusform>
+            </translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="106" />
+            <source>sending</source>
+            <translation>发送中</translation>
+        </message>
+    </context>
+    <context>
+        <name>RejectionModel</name>
+        <message>
+            <location filename="../../desktop/township/models.py" line="145" />
+            <source>File</source>
+            <translation>文件</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="145" />
+            <source>Row</source>
+            <translation>行号</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="145" />
+            <source>Column</source>
+            <translation>列</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="145" />
+            <source>Code</source>
+            <translation>错误代码</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="145" />
+            <source>Found by</source>
+            <translation>发现方</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="146" />
+            <source>Reason</source>
+            <translation>原因</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="150" />
+            <source>server</source>
+            <translation>服务器</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/models.py" line="150" />
+            <source>local check</source>
+            <translation>本机校验</translation>
+        </message>
+    </context>
+    <context>
+        <name>SyncWindow</name>
+        <message>
+            <location filename="../../desktop/township/window.py" line="153" />
+            <source>Yingyan — township sync</source>
+            <translation>鹰眼 · 乡镇数据同步</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="178" />
+            <source>Add files and push…</source>
+            <translation>添加文件并推送…</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="179" />
+            <source>Push queue</source>
+            <translation>推送队列</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="180" />
+            <source>Stop</source>
+            <translation>停止</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="181" />
+            <source>Export rejected…</source>
+            <translation>导出被拒记录…</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="191" />
+            <location filename="../../desktop/township/window.py" line="277" />
+            <source>Idle</source>
+            <translation>空闲</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="199" />
+            <source>Filter by file, case number, event…</source>
+            <translation>按文件、办件编号、环节筛选…</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="213" />
+            <source>Ready</source>
+            <translation>就绪</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="252" />
+            <source>Reading and sending…</source>
+            <translation>正在读取并发送…</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="256" />
+            <source>Export files to push</source>
+            <translation>选择要推送的导出文件</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="257" />
+            <source>Exports (*.csv *.xlsx *.jsonl *.txt)</source>
+            <translation>导出文件 (*.csv *.xlsx *.jsonl *.txt)</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="262" />
+            <source>Save rejected records</source>
+            <translation>保存被拒记录</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="263" />
+            <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
+            <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="277" />
+            <source>Done: %1 records</source>
+            <translation>完成：%1 条记录</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="285" />
+            <source>Sent %1 of %2 records</source>
+            <translation>已发送 %1 / %2 条记录</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="292" />
+            <source>Office %1 · %2</source>
+            <translation>办公室 %1 · %2</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="295" />
+            <source>Not logged in: run 'yingyan sync login' first</source>
+            <translation>尚未登录：请先运行 “yingyan sync login”</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="298" />
+            <source>Queued %1 · Sent %2 · Rejected %3 · Complete until %4</source>
+            <translation>待发送 %1 · 已发送 %2 · 被拒 %3 · 已完整至 %4</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="304" />
+            <source>Queue (%1)</source>
+            <translation>队列 (%1)</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="305" />
+            <source>Batches (%1)</source>
+            <translation>批次 (%1)</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="306" />
+            <source>Rejected (%1)</source>
+            <translation>被拒记录 (%1)</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="316" />
+            <source>Stopping after the current batch…</source>
+            <translation>当前批次结束后停止…</translation>
+        </message>
+    </context>
+    <context>
+        <name>SyncWorker</name>
+        <message>
+            <location filename="../../desktop/township/window.py" line="100" />
+            <source>Read %1: %2 rows, %3 queued, %4 rejected here</source>
+            <translation>已读取 %1：%2 行，%3 条入队，本机拒收 %4 条</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="112" />
+            <source>Link trouble, retrying in %1 s: %2</source>
+            <translation>网络异常，%1 秒后重试：%2</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="123" />
+            <source>Push finished: %1 records in %2 batches; rejected by the server %3, here %4</source>
+            <translation>推送完成：%2 个批次共 %1 条记录；服务器拒收 %3 条，本机拒收 %4 条</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="127" />
+            <source>Stopped; the queue is kept and the next push resumes</source>
+            <translation>已停止；队列已保留，下次推送将从中断处继续</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="129" />
+            <source>Push failed: %1</source>
+            <translation>推送失败：%1</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/township/window.py" line="141" />
+            <source>Wrote %1</source>
+            <translation>已写入 %1</translation>
+        </message>
+    </context>
+</TS>

@@ -1,0 +1,107 @@
+"""The sync window: models checked by qtmodeltester, pushes on a worker thread, Chinese UI, screenshots.
+
+Set ``YINGYAN_SCREENSHOTS=docs/screenshots`` to write the screenshots the docs use
+(``township-pushing.png``, ``township-rejections.png``); otherwise they go to the test's tmp dir.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QElapsedTimer, QSortFilterProxyModel, QThread, QTimer
+
+from desktop.township.models import BatchModel, QueueModel, RejectionModel
+from desktop.township.window import SyncWindow
+from tests.desktop.township.conftest import SyncEnv
+from tests.desktop.township.data import Export, assert_server_holds, make_export, write_csv
+from tests.harness import ROOT, ServerProcess
+
+
+def shots_dir(tmp_path: Path) -> Path:
+    target = os.environ.get("YINGYAN_SCREENSHOTS")
+    path = (ROOT / target) if target else tmp_path
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def test_models_pass_qtmodeltester(qtmodeltester: Any, qapp: Any) -> None:
+    queue = QueueModel()
+    queue.set_rows([
+        {"file": "办件流水.csv", "row_no": 2, "kind": "approval_event", "case_no": "2026001", "type": "received",
+         "at": "2026-03-01T09:00:00+08:00", "batch_id": None},
+        {"file": "办件流水.csv", "row_no": 3, "kind": "evaluation", "case_no": "2026001", "type": None,
+         "at": "2026-03-01T10:00:00+08:00", "batch_id": "b1", "attempts": 2, "last_error": "connection reset"},
+    ])
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(queue)
+    batches = BatchModel()
+    batches.set_rows([{"batch_id": "5f0c2a4e-5d2b", "status": "partial", "count": 3, "imported": 1,
+                       "duplicates": 1, "rejected": 1, "watermark": "2026-03-02T00:00:00+08:00", "done_at": None}])
+    rejections = RejectionModel()
+    rejections.set_rows([{"file": "a.csv", "row_no": 9, "column_name": "事项编码", "code": "UNKNOWN_POWER",
+                          "origin": "server", "message": "power code 'X' is not in the catalogue"}])
+    for model in (queue, proxy, batches, rejections):
+        qtmodeltester.check(model)
+    assert queue.data(queue.index(0, 3)) == "收件"  # event names in Chinese
+    assert queue.data(queue.index(1, 5)) == "发送中（第 3 次尝试）"
+
+
+def test_window_pushes_in_the_background_and_lists_rejections(
+        qtbot: Any, logged_in: tuple[SyncEnv, ServerProcess, str], tmp_path: Path) -> None:
+    env, server, office = logged_in
+    export = make_export(120)
+    rows = [dict(r) for r in export.rows()]
+    rows[4]["操作时间"] = "2026-03-01 25:00"   # rejected here
+    rows[40]["事项编码"] = "QG-D99-001"        # rejected by the server
+    bad_cases = {rows[4]["办件编号"], rows[40]["办件编号"]}
+    f = write_csv(tmp_path / "办件流水_2026-03-01.csv", rows)
+
+    window = SyncWindow(env.home, batch_size=60)
+    qtbot.addWidget(window)
+    window.resize(1100, 640)
+    window.show()
+    qtbot.waitUntil(lambda: office in window.office_label.text(), timeout=10_000)
+    assert window.push_button.text() == "推送队列"
+    assert window.worker.thread() is not QThread.currentThread()
+
+    # The UI thread keeps ticking while the worker reads, validates and sends.
+    ticks = QElapsedTimer()
+    ticks.start()
+    longest = [0]
+
+    def tick() -> None:
+        longest[0] = max(longest[0], ticks.restart())
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(10)
+
+    window.push([str(f)])
+    qtbot.waitUntil(lambda: 0 < window.progress.value() < window.progress.maximum() - 100
+                    and window.last.counts.batches_done > 0 and window.queue_model.rowCount() > 0, timeout=60_000)
+    # The bar counts this push's records: sent so far of all the file's queued ones.
+    assert window.progress.maximum() == len(export.steps) - 1
+    window.tabs.setCurrentIndex(0)
+    shots = shots_dir(tmp_path)
+    assert window.grab().save(str(shots / "township-pushing.png"))
+    qtbot.waitUntil(lambda: window.push_button.isEnabled() and window.last.counts.queued == 0
+                    and window.last.counts.batches_done > 0, timeout=60_000)
+    timer.stop()
+    assert longest[0] < 1000, f"the UI thread was blocked for {longest[0]} ms"
+
+    assert window.rejection_model.rowCount() == 2
+    listed = {window.rejection_model.row_data(i)["row_no"]: window.rejection_model.row_data(i)
+              for i in range(2)}
+    assert set(listed) == {6, 42}
+    assert listed[6]["origin"] == "local"
+    assert listed[42]["code"] == "UNKNOWN_POWER"
+    assert window.tabs.tabText(2) == "被拒记录 (2)"
+    window.tabs.setCurrentIndex(2)
+    assert window.grab().save(str(shots / "township-rejections.png"))
+    window.tabs.setCurrentIndex(1)
+    assert window.grab().save(str(shots / "township-batches.png"))
+
+    assert_server_holds(server, office, Export([s for s in export.steps if s.row["办件编号"] not in bad_cases]))
+    window.close()
