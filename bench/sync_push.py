@@ -79,7 +79,8 @@ def post_direct(server: ServerProcess, token: str, bodies: list[bytes]) -> float
         conn.request("POST", "/api/v1/batches", body=body, headers=headers)
         r = conn.getresponse()
         summary = json.loads(r.read())
-        assert r.status == 200 and summary["rejected"] == 0, summary
+        if r.status != 200 or summary["rejected"]:
+            raise SystemExit(f"direct post failed: {summary}")
     elapsed = time.perf_counter() - start
     conn.close()
     return elapsed
@@ -126,7 +127,8 @@ def main() -> int:
             agent, status = run_agent(agent_server, agent_token, path, base, args.batch_size)
         finally:
             agent_server.stop()
-        assert status["queued"] == 0 and status["sent"] == n and status["imported"] == n, status
+        if (status["queued"], status["sent"], status["imported"]) != (0, n, n):
+            raise SystemExit(f"the agent did not deliver every record exactly once: {status}")
 
     result = {
         "records": n, "batches": len(bodies), "batch_size": args.batch_size,
