@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -117,3 +118,60 @@ def test_broken_mapping_files_say_what_is_wrong() -> None:
                            "fields": {"type": {"column": "T", "values": "nope"}}})
     with pytest.raises(MappingError, match="parse"):
         mapping_from_dict({"mapping": {"name": "x", "system": "s"}, "fields": {"at": {"column": "T", "parse": "date"}}})
+
+
+def test_ratings_export_and_protocol_jsonl(tmp_path: Path) -> None:
+    from desktop.township.mapping import guess_mapping
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["办件编号", "评价结果", "评价时间", "评价内容"])
+    ws.append(["2026000001", "很差", datetime(2026, 3, 1, 15, 0), "等了很久"])
+    ws.append(["2026000002", "满意", "2026/03/01 16:05", None])
+    book.save(tmp_path / "评价_2026-03-01.xlsx")
+    table = read_table(tmp_path / "评价_2026-03-01.xlsx", set())
+    mapping = guess_mapping(table.headers, table.format)
+    assert mapping is not None
+    assert mapping.name == "pingjia"
+    got = [mapping.map_row(r, "T03", table.headers) for r in table.rows]
+    assert [(r["kind"], r["rating"], r["at"]) for r in got] == [
+        ("evaluation", "very_poor", "2026-03-01T15:00:00+08:00"),
+        ("evaluation", "satisfied", "2026-03-01T16:05:00+08:00"),
+    ]
+    assert mapping.period_end_from_name("评价_2026-03-01.xlsx").isoformat() == "2026-03-02T00:00:00+08:00"
+
+    petition = {"kind": "petition", "channel": "letter", "received_at": "2026-03-01T09:30:00+08:00",
+                "petitioner": {"name": "李某", "id_number": "350505198001011234"}, "anonymous": False,
+                "subject": {"name": "张某", "unit": "某镇国土所"}, "category": "land", "content": "…",
+                "receipt_code": "4821937561028374", "query_password": "secret-123"}
+    (tmp_path / "x.jsonl").write_text(json.dumps(petition, ensure_ascii=False) + "\n{not json\n", encoding="utf-8")
+    table = read_table(tmp_path / "x.jsonl")
+    records_mapping = guess_mapping([], "jsonl")
+    assert records_mapping is not None
+    rows = list(table.rows)
+    first = records_mapping.map_row(rows[0], "T03")
+    assert first["petitioner"]["name"] == "李某"
+    assert first["id"] == records_mapping.map_row(rows[0], "T03")["id"]  # stable without an id in the file
+    with pytest.raises(RowError, match="line 2 is not valid JSON"):
+        records_mapping.map_row(rows[1], "T03")
+
+
+def test_terminal_progress_bar() -> None:
+    import io
+
+    from desktop.township.agent import PushEvent
+    from desktop.township.outbox import Batch
+    from desktop.township.progress import Progress
+
+    out = io.StringIO()
+    p = Progress(out, bar=True)
+    b = Batch(1, "b-1", 50, None, 0)
+    p(PushEvent("batch", batch=b, remaining=100))
+    p(PushEvent("summary", batch=b, remaining=50, summary={
+        "batch_id": "b-1", "status": "ok", "received": 50, "imported": 50, "duplicates": 0, "rejected": 0,
+        "watermark": None}))
+    p.finish()
+    text = out.getvalue()
+    assert "[" + "." * 30 + "] 0/100 records" in text
+    assert "#" * 15 + "." * 15 + "] 50/100 records" in text
+    assert "batch b-1: ok" in text
