@@ -406,7 +406,7 @@ class StatisticsPane(QWidget):
             view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
             view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
             view.verticalHeader().setVisible(False)
-            view.horizontalHeader().setStretchLastSection(True)
+            view.horizontalHeader().setStretchLastSection(False)
             self.tables.addTab(view, title)
         split.addWidget(self.tables)
         split.setStretchFactor(0, 2)
