@@ -257,3 +257,15 @@ def send_in_background(server: ServerProcess, method: str, path: str, body: Any 
     flight.thread = threading.Thread(target=run, daemon=True)
     flight.thread.start()
     return flight
+
+
+def server_from_template(template: Path, data_dir: Path, **kwargs: Any) -> ServerProcess:
+    """A server on a copy of a data directory made once by ``yingyan server init`` (see conftest).
+
+    ``init`` (a CA, keys and the schema migrations) costs seconds; most tests only need a fresh
+    SQLite server, so they share one initialised directory, copied.
+    """
+    import shutil
+
+    shutil.copytree(template, data_dir)
+    return ServerProcess(data_dir, **kwargs)

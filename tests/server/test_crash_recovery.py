@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.harness import ServerProcess, event
-from tests.server.support import list_all, ok_batch, run_cli, send_in_background, wait_for
+from tests.server.support import list_all, ok_batch, run_cli, send_in_background, server_from_template, wait_for
 
 CASES = 2500  # x 4 events = 10,000 records, the protocol's maximum
 
@@ -118,9 +118,8 @@ def run_crash_scenario(server: ServerProcess, busy: Callable[[], bool]) -> None:
     assert server.call("GET", "/admin/stats").json() == after
 
 
-def test_sigkill_mid_batch_on_sqlite(tmp_path: Path) -> None:
-    server = ServerProcess(tmp_path / "data")
-    server.init()
+def test_sigkill_mid_batch_on_sqlite(tmp_path: Path, server_template: Path) -> None:
+    server = server_from_template(server_template, tmp_path / "data")
     server.start()
     db = server.data_dir / "yingyan.db"
     wal = server.data_dir / "yingyan.db-wal"

@@ -36,6 +36,7 @@ from tests.server.support import (
     ok_batch,
     petition,
     petition_event,
+    server_from_template,
     sqlite_connect,
 )
 
@@ -89,6 +90,7 @@ ENDPOINTS = [
     Endpoint("DELETE", "/cameras/{camera_id}", frozenset({"admin"})),
     Endpoint("GET", "/petitions", frozenset({"admin", "leader", "petition_officer"})),
     Endpoint("GET", "/petitions/{petition_id}", frozenset({"admin", "leader", "petition_officer"})),
+    Endpoint("GET", "/risk-reminders", frozenset({"admin", "operator", "leader"})),
 ]
 BODY_ENDPOINTS = [e for e in ENDPOINTS if e.body]
 PROTECTED = [e for e in ENDPOINTS if e.roles is not None]
@@ -133,9 +135,8 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    server = ServerProcess(tmp_path_factory.mktemp("hostile") / "data")
-    server.init()
+def world(tmp_path_factory: pytest.TempPathFactory, server_template: Path) -> Iterator[World]:
+    server = server_from_template(server_template, tmp_path_factory.mktemp("hostile") / "data")
     server.start()
     try:
         w = World(server)
@@ -394,6 +395,8 @@ QUERIES = {
                  "since=%00"],
     "/petitions": ["cursor=%00", "cursor=%27%20OR%201%3D1--", "limit=-3"],
     "/batches": ["dry_run=perhaps"],
+    "/risk-reminders": ["cursor=99999999999999999999999", "cursor=-1", "cursor=x", "limit=0", "status=%00",
+                        "office=%27%20OR%201%3D1--"],
 }
 
 

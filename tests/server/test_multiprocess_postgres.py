@@ -11,17 +11,18 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 
 from shared.timeutil import parse_instant
+from tests.conftest import require_postgres
 from tests.harness import ServerProcess, event
-from tests.server.support import alert_key, list_all, ok_batch, read_feed, send_in_background, wait_for
+from tests.server.support import alert_key, full_case, list_all, ok_batch, read_feed, send_in_background, wait_for
 
 START = "2026-03-02T08:00:00+08:00"
 LATER = "2026-04-01T08:00:00+08:00"  # past every case's deadline, and > 24 h after office creation
@@ -29,19 +30,39 @@ CASES = 40
 SILENT_OFFICES = ("S01", "S02", "S03")
 
 
-@pytest.fixture
-def pair(tmp_path: Path, pg_database: str) -> Iterator[tuple[ServerProcess, ServerProcess, str]]:
-    data = tmp_path / "data"
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, ServerProcess, str]]:
+    """Processes A and B serving one data directory and one fresh PostgreSQL database."""
+    base = require_postgres()
+    name = f"yytest_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    data = tmp_path_factory.mktemp("pg-pair") / "data"
     a = ServerProcess(data, simulated_clock=START, extra_args=["--sweep-interval", "1"])
-    a.init(pg_database)
     b = ServerProcess(data, simulated_clock=START, extra_args=["--sweep-interval", "1"])
-    a.start()
-    b.start()
     try:
-        yield a, b, pg_database.replace("postgresql+psycopg://", "postgresql://")
+        a.init(url)
+        a.start()
+        b.start()
+        yield a, b, url.replace("postgresql+psycopg://", "postgresql://")
     finally:
         a.stop()
         b.stop()
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def setup(server: ServerProcess, offices: tuple[str, ...]) -> dict[str, str]:
+    """Catalogue (once) and offices; returns the office tokens."""
+    if not server.call("GET", "/catalogue").json()["items"]:
+        return server.setup_basic(offices)
+    tokens = {}
+    for code in offices:
+        r = server.call("POST", "/offices", {"code": code, "name": f"{code} 便民服务中心", "kind": "township"})
+        assert r.status == 201, r.body
+        tokens[code] = r.json()["token"]
+    return tokens
 
 
 def sql(url: str, query: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -60,7 +81,7 @@ def test_long_poll_on_one_process_wakes_on_commit_through_the_other(
     pair: tuple[ServerProcess, ServerProcess, str],
 ) -> None:
     a, b, _url = pair
-    token = a.setup_basic()["T01"]
+    token = setup(a, ("LP",))["LP"]
     _, cursor = read_feed(a)
     for round_ in range(3):
         poll = send_in_background(a, "GET", f"/changes?since={cursor}&wait=10")
@@ -68,7 +89,9 @@ def test_long_poll_on_one_process_wakes_on_commit_through_the_other(
         # The poll is parked on process A: it has not answered for a while although it was sent.
         assert not poll.done.wait(0.5), f"the long-poll answered at once: {poll.response}"
         case_no = f"LP-{round_}"
-        ok_batch(b, "T01", token, [event(case_no, "received", "2026-03-01T09:00:00+08:00")])
+        # A case decided at once: nothing of it is left for the sweep test's clock.
+        ok_batch(b, "LP", token, [*full_case(case_no, day="2026-03-01"),
+                                  event(case_no, "decided", "2026-03-01T12:00:00+08:00", seq=5, result="approved")])
         committed = time.monotonic()
         poll.join(15)
         assert poll.response is not None, poll.error
@@ -76,7 +99,7 @@ def test_long_poll_on_one_process_wakes_on_commit_through_the_other(
         latency = poll.done_at - committed
         assert latency < 1.0, f"long-poll on A woke {latency:.2f} s after B committed"
         body = poll.response.json()
-        assert any(c["entity"] == "case" and c["id"] == f"T01/{case_no}" for c in body["changes"]), body
+        assert any(c["entity"] == "case" and c["id"] == f"LP/{case_no}" for c in body["changes"]), body
         cursor = body["cursor"]
         # Read whatever else this commit wrote, so the next round waits on an empty feed.
         _, cursor = read_feed(a, cursor)
@@ -91,7 +114,7 @@ def test_long_poll_on_one_process_wakes_on_commit_through_the_other(
 
 def test_sweeps_on_two_processes_raise_each_alert_once(pair: tuple[ServerProcess, ServerProcess, str]) -> None:
     a, b, url = pair
-    tokens = a.setup_basic(("T01", *SILENT_OFFICES))
+    tokens = setup(a, ("T01", *SILENT_OFFICES))
     records = []
     for i in range(CASES):
         no = f"SW-{i:03d}"
@@ -100,7 +123,8 @@ def test_sweeps_on_two_processes_raise_each_alert_once(pair: tuple[ServerProcess
     # T01 declares its records complete until LATER, so as_of follows the server clock up to there.
     ok_batch(b, "T01", tokens["T01"], records, complete_until=LATER)
     _, cursor = read_feed(a)
-    assert list_all(a, "/alerts", "alerts") == []
+    before = {x["id"] for x in list_all(a, "/alerts", "alerts")}
+    offices = {o["code"] for o in a.call("GET", "/offices").json()["offices"]}
 
     target = parse_instant(LATER)
     moved = a.call("PUT", "/admin/clock", {"now": LATER})
@@ -118,13 +142,15 @@ def test_sweeps_on_two_processes_raise_each_alert_once(pair: tuple[ServerProcess
 
     wait_for(swept_twice_each, timeout=30, interval=0.2, what="two sweeps by each process at the new instant")
 
-    alerts = list_all(a, "/alerts", "alerts")
-    assert alerts == list_all(b, "/alerts", "alerts")
-    keys = Counter(alert_key(x) for x in alerts)
+    every = list_all(a, "/alerts", "alerts")
+    assert every == list_all(b, "/alerts", "alerts")
+    keys = Counter(alert_key(x) for x in every)
     assert [k for k, n in keys.items() if n > 1] == [], "duplicate alerts"
+    alerts = [x for x in every if x["id"] not in before]
     rules = Counter(x["rule"] for x in alerts)
     assert rules["OVERDUE"] == CASES
-    assert rules["OFFICE_SILENT"] == len(SILENT_OFFICES)
+    # Every office but T01 (complete until LATER) has been silent for more than 24 h.
+    assert sorted(x["subject"]["office"] for x in alerts if x["rule"] == "OFFICE_SILENT") == sorted(offices - {"T01"})
     assert {x["status"] for x in alerts} == {"open"}
     # Nothing else in the database either: one row per (subject, rule, node).
     dup_rows = sql(url, "SELECT subject_type, subject_id, rule, node FROM alerts "
@@ -135,6 +161,7 @@ def test_sweeps_on_two_processes_raise_each_alert_once(pair: tuple[ServerProcess
     changes, _ = read_feed(a, cursor)
     per_alert = Counter(c["id"] for c in changes if c["entity"] == "alert")
     assert per_alert == Counter({str(x["id"]): 1 for x in alerts})
+    assert not before & {int(i) for i in per_alert}
 
     # The sweep work was done once: every due case evaluated once over all sweeps at this instant.
     runs = sql(url, "SELECT process, evaluated FROM sweep_runs WHERE now = %s", target)
