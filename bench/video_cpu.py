@@ -123,18 +123,17 @@ def free_port() -> int:
 
 
 def bare_vlc(urls: list[str], picture: tuple[int, int], warmup: float, seconds: float) -> dict[str, float]:
-    from desktop.video.engine import INSTANCE_OPTIONS, vout_option
+    from desktop.video.demo_streams import spawn_server
+    from desktop.video.engine import INSTANCE_OPTIONS, SUB_STREAM_OPTIONS, vout_option
 
     zoom = min(picture[0] / 640, picture[1] / 360)
     procs, ports = [], []
     for url in urls:
         port = free_port()
         cmd = ["vlc", "-I", "dummy", "--extraintf", "oldrc", "--rc-host", f"127.0.0.1:{port}", "--rc-fake-tty",
-               *INSTANCE_OPTIONS, *vout_option(), f"--zoom={zoom:.3f}", "--no-video-deco", url]
-        if os.geteuid() == 0:
-            cmd = ["runuser", "-u", "nobody", "--", *cmd]
-        procs.append(subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                      start_new_session=True))
+               *INSTANCE_OPTIONS, *vout_option(), *("-" + o.lstrip(":") for o in SUB_STREAM_OPTIONS),
+               f"--zoom={zoom:.3f}", "--no-video-deco", url]
+        procs.append(spawn_server(cmd))
         ports.append(port)
     try:
         time.sleep(warmup)
@@ -191,8 +190,8 @@ def main(argv: list[str] | None = None) -> int:
         return child_wall(args)
 
     from desktop.video.demo_streams import StreamFarm
+    from desktop.video.demo_streams import private_xvfb as xvfb_display
     from desktop.video.model import cameras_to_json
-    from tests.xvfb import xvfb_display
 
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     args = p.parse_args(argv)
-    from tests.xvfb import xvfb_display
+    from desktop.video.demo_streams import private_xvfb as xvfb_display
 
     with xvfb_display(1600, 900):
         os.environ["QT_QPA_PLATFORM"] = "xcb"

@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with contextlib.ExitStack() as stack:
         if args.xvfb or not os.environ.get("DISPLAY"):
-            from tests.xvfb import xvfb_display
+            from desktop.video.demo_streams import private_xvfb as xvfb_display
 
             stack.enter_context(xvfb_display(1920, 1080))
         os.environ["QT_QPA_PLATFORM"] = "xcb"

@@ -8,6 +8,7 @@ a world-readable folder. Servers die with the process that started them. Clips a
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import shutil
@@ -17,12 +18,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from desktop.video.model import Camera
+
+# Where every X server puts its socket and lock: fixed by X11, not chosen by us.
+X11_SOCKETS = Path("/tmp/.X11-unix")  # noqa: S108
+X11_LOCKS = Path("/tmp")  # noqa: S108
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
@@ -72,10 +77,10 @@ def _die_with_parent() -> Callable[[], None] | None:
     return hook
 
 
-def spawn_server(cmd: list[str]) -> subprocess.Popen[bytes]:
-    """Start a stream server; as root it runs as ``nobody`` (cvlc refuses root)."""
+def spawn_server(cmd: list[str], as_nobody: bool = True) -> subprocess.Popen[bytes]:
+    """Start a helper server that dies with this process; as root, cvlc runs as ``nobody``."""
     kwargs: dict[str, Any] = {}
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
+    if as_nobody and hasattr(os, "geteuid") and os.geteuid() == 0:
         kwargs.update(user="nobody", group="nogroup", extra_groups=[])
     # The hook runs after the switch to nobody, so the death signal survives it.
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
@@ -186,3 +191,33 @@ class StreamFarm:
 
     def __exit__(self, *exc: object) -> None:
         self.cleanup()
+
+
+@contextlib.contextmanager
+def private_xvfb(width: int = 1920, height: int = 1080) -> Iterator[str]:
+    """A private Xvfb for benches and demos (dies with this process); sets ``DISPLAY``."""
+    for number in range(120, 400):
+        if not (X11_SOCKETS / f"X{number}").exists() and not (X11_LOCKS / f".X{number}-lock").exists():
+            break
+    else:
+        raise RuntimeError("no free X display number")
+    display = f":{number}"
+    proc = spawn_server(["Xvfb", display, "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+                        as_nobody=False)
+    deadline = time.monotonic() + 15
+    while not (X11_SOCKETS / f"X{number}").exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError("Xvfb did not start")
+        time.sleep(0.05)
+    old = os.environ.get("DISPLAY")
+    os.environ["DISPLAY"] = display
+    try:
+        yield display
+    finally:
+        if old is None:
+            os.environ.pop("DISPLAY", None)
+        else:
+            os.environ["DISPLAY"] = old
+        proc.terminate()
+        proc.wait(10)

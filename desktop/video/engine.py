@@ -28,7 +28,15 @@ INSTANCE_OPTIONS = (
     "--no-xlib",
     "--network-caching=500",
     "--live-caching=300",
+    # Debian's libvlc reads 16 MiB ahead per HTTP stream and keeps the ring buffer touched:
+    # 16 tiles would hold 256 MiB of video nobody will ever seek back into.
+    "--prefetch-buffer-size=2048",
+    "--prefetch-read-size=65536",
 )
+
+# Per-media options for small tiles: one decoder thread is plenty for a sub stream, and
+#: frame threading would add threads and buffered frames for every tile on the wall.
+SUB_STREAM_OPTIONS = (":avcodec-threads=1",)
 
 _lock = threading.Lock()
 _instance: Any = None

@@ -102,6 +102,7 @@ class StreamPlayer(QObject):
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vlc-tile")
         self._closed = False
         self._url: str | None = None
+        self._media_options: tuple[str, ...] = ()
         self._state = TileState.IDLE
         self.reason = ""
         self._media: Any = None
@@ -155,11 +156,12 @@ class StreamPlayer(QObject):
         else:
             self._player.set_xwindow(handle)
 
-    def play(self, url: str | None) -> None:
+    def play(self, url: str | None, options: tuple[str, ...] = ()) -> None:
         """Start playing ``url`` (None: stop and show nothing). Same URL again is a no-op."""
         if self._closed or url == self._url:
             return
         self._url = url
+        self._media_options = options
         self._last_frame = None
         self._outage_since = None
         self._attempt = 0
@@ -239,7 +241,7 @@ class StreamPlayer(QObject):
         assert self._url is not None
         self._generation += 1
         generation = self._generation
-        media = self._instance.media_new(self._url)
+        media = self._instance.media_new(self._url, *self._media_options)
         emit = self._vlc_state.emit
 
         def on_state(event: Any) -> None:

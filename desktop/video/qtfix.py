@@ -1,12 +1,13 @@
-"""Works around PySide6 6.12.0 dropping a reference to ``True`` on every ``Signal.emit()``.
+"""Works around PySide6 6.12.0 dropping references to ``True`` and ``None`` (``Signal.emit()``, slots).
 
 On Python 3.11 ``True`` and ``False`` are ordinary reference-counted objects; PySide6
 6.12.0's ``SignalInstance.emit`` returns ``True`` without taking a reference, so every emit
 costs one. A wall of 16 tiles emits dozens of signals a second, and after a minute or two the
-count reaches zero and the interpreter aborts ("Fatal Python error: bool_dealloc"). The real
-fix is a PySide6 without the bug; until then this gives both booleans a reference count so
-large it cannot run out (what Python 3.12 does by making them immortal). It does nothing when
-the bug is absent.
+count reaches zero and the interpreter aborts ("Fatal Python error: bool_dealloc"); ``None``
+goes the same way more slowly (the soak died with "none_dealloc" after 8 minutes). The real
+fix is a PySide6 without the bug (6.11.3 has none); until then this gives ``True``, ``False``
+and ``None`` a reference count so large it cannot run out (what Python 3.12 does by making
+them immortal). It does nothing when the bug is absent.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def protect_booleans() -> bool:
         return False
     if not emit_leaks_true():
         return False
-    _add_refs(True, _HEADROOM)
-    _add_refs(False, _HEADROOM)
+    for singleton in (True, False, None, NotImplemented, Ellipsis):
+        _add_refs(singleton, _HEADROOM)
     _applied = True
     return True

@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from desktop.video import engine
 from desktop.video.model import ActiveAlert, Camera
 from desktop.video.player import ReconnectPolicy, StreamPlayer, TileState
 
@@ -186,7 +187,8 @@ class Tile(QWidget):
         if camera is None or not camera.enabled:
             self.player.play(None)
         else:
-            self.player.play(camera.stream_url(self.main_stream))
+            options = () if self.main_stream else engine.SUB_STREAM_OPTIONS
+            self.player.play(camera.stream_url(self.main_stream), options)
         self.refresh()
 
     def set_main_stream(self, main: bool) -> None:
