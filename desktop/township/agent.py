@@ -308,7 +308,8 @@ class Pusher:
         self.clock = clock or _time.monotonic
         #: Waits between retries; True means "stop now". Tests pass one that records the delays.
         self.sleep = sleep or (lambda seconds: sleep_or_stop(seconds, self.stop))
-        self._last_ord = 0
+        #: Batches handed to the sending thread and not yet accounted for (at most two).
+        self._out: set[str] = set()
         self._local = threading.local()
 
     # -- batches to send ---------------------------------------------------------------------
@@ -321,11 +322,11 @@ class Pusher:
             # One look at the import's state per round: if it finished after this look, the
             # next round forms the partial batch (deciding on a later look could skip it).
             busy = importing is not None and importing.is_set()
-            batch = self.box.next_formed(self._last_ord)
+            batch = self.box.next_formed(self._out)
             if batch is None:
                 batch = self.box.form_batch(self.batch_size, partial=not busy, clamp=ob.now_iso())
             if batch is not None:
-                self._last_ord = batch.ord
+                self._out.add(batch.batch_id)
                 return batch, build_body(batch, self.office, self.box.batch_payloads(batch.batch_id))
             if not block or not busy:
                 return None
@@ -388,6 +389,8 @@ class Pusher:
     # -- the loop ----------------------------------------------------------------------------
     def drain(self, importing: threading.Event | None = None, wake: threading.Event | None = None) -> PushResult:
         result = PushResult()
+        # Whatever an earlier drain left unanswered (a give-up in `watch`) goes first again.
+        self._out.clear()
         pool = ThreadPoolExecutor(1, thread_name_prefix="yingyan-sync-send")
         try:
             current = self._take(importing, wake, block=True)
@@ -399,9 +402,11 @@ class Pusher:
                 if upcoming is None:
                     upcoming = self._take(importing, wake, block=False)  # prepared while on the wire
                 outcome = fut.result()
+                self._out.discard(outcome.batch.batch_id)
                 if outcome.split:
+                    # Its records are formed again, in smaller batches (after the one already
+                    # prepared: only after a 413, which our size limits should never cause).
                     self.batch_size = max(1, outcome.batch.count // 2)
-                    self._last_ord = 0  # its records are formed again (after any prepared batch)
                 fut = None
                 if upcoming is not None:
                     fut = self._submit(pool, upcoming)

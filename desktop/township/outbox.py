@@ -301,10 +301,16 @@ class Outbox:
         return int(self.db.execute("SELECT COUNT(*) FROM records INDEXED BY records_queued"
                                    " WHERE state = 'queued'").fetchone()[0])
 
-    def next_formed(self, after_ord: int = 0) -> Batch | None:
-        """The oldest batch formed but not yet answered (a crash may have left one)."""
-        r = self.db.execute("SELECT ord, batch_id, count, complete_until, attempts FROM batches"
-                            " WHERE state = 'formed' AND ord > ? ORDER BY ord LIMIT 1", (after_ord,)).fetchone()
+    def next_formed(self, exclude: Iterable[str] = ()) -> Batch | None:
+        """The oldest batch formed but not yet answered (a crash may have left one).
+
+        ``exclude``: batches already on their way in this process.
+        """
+        skip = list(exclude)
+        marks = ",".join("?" * len(skip))
+        where = f" AND batch_id NOT IN ({marks})" if skip else ""
+        r = self.db.execute("SELECT ord, batch_id, count, complete_until, attempts FROM batches"  # noqa: S608
+                            f" WHERE state = 'formed'{where} ORDER BY ord LIMIT 1", skip).fetchone()
         return Batch(r[0], r[1], r[2], r[3], r[4]) if r else None
 
     def form_batch(self, max_records: int = DEFAULT_BATCH_RECORDS, *, partial: bool = True,

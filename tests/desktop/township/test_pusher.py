@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 from pathlib import Path
@@ -136,3 +137,26 @@ def test_retry_after_header_forms() -> None:
     assert parse_retry_after("120") == 120
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480.0) == 10
     assert parse_retry_after("soon") is None
+
+
+def test_after_giving_up_the_next_round_resends_that_batch_first(box: ob.Outbox, tmp_path: Path) -> None:
+    export = make_export(10)
+    import_file(box, write_csv(tmp_path / "a.csv", export.rows()), "T03")
+    server = FakeServer()
+    server.faults = [RetryableError("down")] * 3
+    now = [0.0]
+
+    def clock() -> float:
+        now[0] += 10
+        return now[0]
+
+    # `watch` keeps one pusher and drains it every round.
+    p = pusher(box, server, batch_size=20, give_up_after=15, clock=clock)
+    with pytest.raises(GaveUp):
+        p.drain()
+    first_try = json.loads(server.raw_bodies[0])["batch_id"]
+    p.drain()
+    assert server.bodies[0]["batch_id"] == first_try
+    sent = [r["id"] for b in server.bodies for r in b["records"]]
+    assert len(sent) == len(set(sent)) == len(export.steps)
+    assert box.counts().queued == 0
