@@ -133,8 +133,36 @@ def _size(n: int) -> str:
 DRAIN_LIMIT = 128 * 1024 * 1024
 
 
-async def read_json(request: Request, *, max_bytes: int = MAX_BODY, too_large_code: str = "TOO_LARGE") -> Any:
-    """The request body as JSON: gunzipped if sent so, within ``max_bytes`` uncompressed."""
+def nul_path(value: Any, path: str = "") -> str | None:
+    """Where the first U+0000 is in a JSON value (a dotted path, "" for the value itself), or None.
+
+    PostgreSQL text cannot hold U+0000 at all, so the server refuses it everywhere (SQLite would
+    store it): the same input gets the same answer on both databases.
+    """
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if "\x00" in key:
+                return where
+            found = nul_path(item, where)
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found = nul_path(item, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
+
+
+async def read_json(request: Request, *, max_bytes: int = MAX_BODY, too_large_code: str = "TOO_LARGE",
+                    nul_ok: bool = False) -> Any:
+    """The request body as JSON: gunzipped if sent so, within ``max_bytes`` uncompressed.
+
+    A string containing U+0000 is refused (400) unless ``nul_ok`` (batches reject such records
+    one by one instead)."""
     ctype = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
     if ctype and ctype != "application/json" and not ctype.endswith("+json"):
         raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE", f"send JSON (Content-Type: application/json), not {ctype}")
@@ -169,9 +197,15 @@ async def read_json(request: Request, *, max_bytes: int = MAX_BODY, too_large_co
     if not body:
         raise ApiError(400, "INVALID_JSON", "the request body is empty; send a JSON document")
     try:
-        return orjson.loads(body)
+        data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise ApiError(400, "INVALID_JSON", f"the body is not valid JSON: {str(exc)[:200]}") from None
+    # JSON can only carry U+0000 as the escape \u0000: look closer only when that is in the body.
+    if not nul_ok and b"\\u0000" in body:
+        where = nul_path(data)
+        if where is not None:
+            raise ApiError(400, "INVALID_REQUEST", f"{where[:100] or 'the body'} contains a NUL character (U+0000)")
+    return data
 
 
 def parse_model(model: type[M], data: Any) -> M:

@@ -54,7 +54,25 @@ def _validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     return out
 
 
+class RefuseNul:
+    """ASGI middleware: a path or query string with U+0000 (%00) is 400, on every endpoint.
+
+    PostgreSQL cannot compare text with U+0000, so such a value would fail deep inside a query."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and ("\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b"")):
+            response = error_response(400, "INVALID_REQUEST", "the address contains a NUL character (%00)")
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def install(app: FastAPI) -> None:
+    app.add_middleware(RefuseNul)
+
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
         return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)

@@ -22,14 +22,14 @@ router = APIRouter(tags=["batches"])
 async def post_batch(request: Request, ctx: ContextDep, caller: CallerDep, dry_run: bool = False) -> Response:
     if not caller.is_office and caller.role != "admin":
         raise ApiError(403, "FORBIDDEN", "only an office token may send batches")
-    body: Any = await read_json(request, max_bytes=MAX_BATCH_BYTES, too_large_code="BATCH_TOO_LARGE")
+    body: Any = await read_json(request, max_bytes=MAX_BATCH_BYTES, too_large_code="BATCH_TOO_LARGE", nul_ok=True)
     if not isinstance(body, dict):
         raise ApiError(400, "INVALID_REQUEST", "a batch is a JSON object with batch_id, office and records")
     batch_id = body.get("batch_id")
-    if not isinstance(batch_id, str) or not (1 <= len(batch_id) <= 64):
+    if not isinstance(batch_id, str) or not (1 <= len(batch_id) <= 64) or "\x00" in batch_id:
         raise ApiError(400, "INVALID_REQUEST", "batch_id must be a string of 1 to 64 characters (a UUID)")
     office_code = body.get("office")
-    if not isinstance(office_code, str):
+    if not isinstance(office_code, str) or "\x00" in office_code:
         raise ApiError(400, "INVALID_REQUEST", "office must be the office code, e.g. \"T03\"")
     if caller.is_office and office_code != caller.office_code:
         raise ApiError(403, "FOREIGN_OFFICE", f"this token belongs to office {caller.office_code}, not "
@@ -41,7 +41,7 @@ async def post_batch(request: Request, ctx: ContextDep, caller: CallerDep, dry_r
         raise ApiError(413, "BATCH_TOO_LARGE",
                        f"a batch holds at most {MAX_BATCH_RECORDS} records; this one has {len(records)}")
     complete_until = body.get("complete_until")
-    if complete_until is not None and not isinstance(complete_until, str):
+    if complete_until is not None and (not isinstance(complete_until, str) or "\x00" in complete_until):
         raise ApiError(400, "INVALID_REQUEST", "complete_until must be an ISO 8601 timestamp with an offset")
 
     def run() -> bytes:

@@ -23,6 +23,7 @@ from server.cases.models import ApprovalCase, ApprovalEvent, Evaluation
 from server.changes.service import ChangeWriter, lock_for_commit_order
 from server.context import EARLIEST_INSTANT, FUTURE_TOLERANCE, Context, instant_in_range
 from server.db import bulk_insert, table_of
+from server.deps import nul_path
 from server.evaluation import Evaluator, office_json
 from server.offices.models import Office
 from server.petitions import service as petitions
@@ -155,6 +156,10 @@ def _import(
             if isinstance(raw, dict) and isinstance(raw.get("kind"), str) and raw["kind"] not in p.RECORD_KINDS:
                 raise p.Rejection("UNKNOWN_KIND", f"record kind {raw['kind'][:40]!r} is not one the server knows",
                                   "kind")
+            where = nul_path(raw)
+            if where is not None:
+                raise p.Rejection("INVALID_FIELD", f"{where or 'the record'} contains a NUL character (U+0000)",
+                                  where or None)
             cid = _canonical_id(raw)
             if cid is not None and cid in seen_ids:
                 raise p.Rejection("DUPLICATE_IN_BATCH", f"id {cid} appeared earlier in this batch", "id")
