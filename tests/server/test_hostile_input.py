@@ -496,6 +496,62 @@ def test_hostile_text_is_stored_verbatim_and_never_executed(world: World) -> Non
     assert stats["events"] >= 8 * len(HOSTILE_TEXTS)
 
 
+def check_nul_refused(server: ServerProcess, office_token: str) -> None:
+    """U+0000 anywhere: the record is rejected naming the field (others are kept); elsewhere 400."""
+    ok = event("NUL-OK", "received", "2026-02-26T09:00:00+08:00", note="fine")
+    pet = petition(receipt_code="5300000000000001")
+    pet["petitioner"] = pet["petitioner"] | {"name": "李\u0000某"}
+    bad = [
+        event("NUL-1", "received", "2026-02-26T09:00:00+08:00", actor="a\u0000b"),
+        event("NUL-\u00002", "received", "2026-02-26T09:00:00+08:00"),
+        event("NUL-3", "received", "2026-02-26T09:00:00+08:00", note="\u0000"),
+        evaluation("NUL-OK", "satisfied", "2026-02-26T10:00:00+08:00", comment="x\u0000"),
+        pet,
+        event("NUL-4", "received", "2026-02-26T09:00:00+08:00") | {"extra\u0000key": 1},
+    ]
+    r = server.post_batch("T01", office_token, [ok, *bad])
+    assert r.status == 200, r.body
+    summary = r.json()
+    assert (summary["imported"], summary["rejected"]) == (1, len(bad))
+    assert [(e["index"], e["code"], e["field"]) for e in summary["errors"]] == [
+        (1, "INVALID_FIELD", "actor"), (2, "INVALID_FIELD", "case_no"), (3, "INVALID_FIELD", "note"),
+        (4, "INVALID_FIELD", "comment"), (5, "INVALID_FIELD", "petitioner.name"),
+        (6, "INVALID_FIELD", "extra\u0000key")]
+    assert "李" not in r.body.decode()
+    assert server.call("GET", "/approval-cases/T01/NUL-OK").json()["events"][0]["note"] == "fine"
+    token_body = {"batch_id": "a\u0000b", "office": "T01", "records": []}
+    assert_error(server.call("POST", "/batches", token_body, token=office_token), 400, "INVALID_REQUEST")
+    for method, path, body in (
+        ("GET", "/approval-cases/T01/NUL%00", None), ("GET", "/batches/%00", None), ("GET", "/petitions/%00", None),
+        ("GET", "/alerts?status=%00", None), ("GET", "/petitions?cursor=a%00", None),
+        ("GET", "/approval-cases?office=%00", None), ("DELETE", "/cameras/x%00", None),
+        ("POST", "/users", {"username": "nul-user", "password": "12345678\u0000", "role": "leader"}),
+        ("PUT", "/cameras/cam-nul", {"name": "x\u0000", "main_url": "rtsp://10.0.0.1/a"}),
+        ("POST", "/offices", {"code": "NUL", "name": "\u0000"}),
+        ("PUT", "/catalogue", {"items": [CATALOGUE[0] | {"name": "许可\u0000"}]}),
+    ):
+        assert_error(server.call(method, path, body), 400, "INVALID_REQUEST")
+    for path, body in (("/auth/token", {"username": "a\u0000", "password": "b"}),
+                       ("/public/petition-status", {"receipt_code": "1\u0000", "password": "b"})):
+        assert_error(server.call("POST", path, body, token=None), 400, "INVALID_REQUEST")
+
+
+def test_nul_characters_are_refused_not_stored(world: World) -> None:
+    check_nul_refused(world.server, world.tokens["T01"])
+
+
+def test_nul_characters_are_refused_on_postgres_too(tmp_path: Path, pg_database: str) -> None:
+    """PostgreSQL text cannot hold U+0000: the same answers there, and no 500."""
+    server = ServerProcess(tmp_path / "data")
+    server.init(pg_database)
+    server.start()
+    try:
+        check_nul_refused(server, server.setup_basic(("T01",))["T01"])
+        assert "Traceback" not in (server.log_path.read_text() if server.log_path else "")
+    finally:
+        server.stop()
+
+
 def test_one_megabyte_strings_in_records_are_rejected_per_record(world: World) -> None:
     big = "x" * 1_000_000
     good = event("BIG-OK", "received", "2026-02-26T09:00:00+08:00")
