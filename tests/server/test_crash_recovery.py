@@ -1,4 +1,5 @@
-"""A server killed (SIGKILL) in the middle of a 10,000-record batch loses the batch cleanly.
+"""A server killed (SIGKILL) in the middle of a 10,000-record batch loses the batch cleanly;
+one stopped with SIGTERM finishes it or rolls it back.
 
 Spec 03 §1: a batch is atomic and idempotent. The test sends a full-size batch from a
 thread, waits until the server has demonstrably written part of it without committing
@@ -12,6 +13,7 @@ yet again returns the stored summary byte for byte.
 
 from __future__ import annotations
 
+import signal
 import sqlite3
 import uuid
 from collections.abc import Callable
@@ -154,5 +156,38 @@ def test_sigkill_mid_batch_on_postgres(tmp_path: Path, pg_database: str) -> None
     server.start()
     try:
         run_crash_scenario(server, lambda: pg_rows_inserted_uncommitted(pg_database))
+    finally:
+        server.stop()
+
+
+def test_sigterm_mid_batch_finishes_or_rolls_back_the_batch(tmp_path: Path, server_template: Path) -> None:
+    """Spec 05: ``serve`` stops cleanly on SIGTERM; the batch in flight is whole or absent."""
+    server = server_from_template(server_template, tmp_path / "data")
+    server.start()
+    try:
+        token = server.setup_basic()["T01"]
+        before = server.call("GET", "/admin/stats").json()
+        body = {"batch_id": str(uuid.uuid4()), "office": "T01", "records": big_batch()}
+        flight = send_in_background(server, "POST", "/batches", body, token=token)
+        assert flight.sent.wait(60)
+        db = server.data_dir / "yingyan.db"
+        wait_for(lambda: flight.done.is_set() or sqlite_writer_busy(db), timeout=60, interval=0.005,
+                 what="the server to start on the batch")
+        assert server.proc is not None
+        server.proc.terminate()
+        # uvicorn shuts down gracefully, then re-raises the signal: -SIGTERM is a clean exit.
+        assert server.proc.wait(60) in (0, -signal.SIGTERM), server.log_tail()
+        flight.join()
+        server.start()
+        stored = server.call("GET", f"/batches/{body['batch_id']}")
+        after = server.call("GET", "/admin/stats").json()
+        if flight.response is not None and flight.response.status == 200:
+            # It finished before the server stopped: the answer the office got is what is stored.
+            assert stored.body == flight.response.body
+            assert after["events"] == before["events"] + 10_000
+        else:
+            assert stored.status == 404
+            assert after == before
+        assert run_cli("verify-audit", "--data-dir", str(server.data_dir)).returncode == 0
     finally:
         server.stop()
