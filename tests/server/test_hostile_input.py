@@ -186,6 +186,17 @@ def test_endpoint_list_matches_openapi(world: World) -> None:
     assert served == {(e.method, e.path) for e in ENDPOINTS}
 
 
+def test_other_methods_and_unknown_paths(world: World) -> None:
+    served: dict[str, set[str]] = {}
+    for ep in ENDPOINTS:
+        served.setdefault(world.path(ep), set()).add(ep.method)
+    for path, methods in served.items():
+        for method in {"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"} - methods:
+            assert_error(world.call(method, path, raw=b"{}"), 405, "METHOD_NOT_ALLOWED")
+    for path in ("/nope", "/alerts/1/2/3", "/../v2/alerts", "/cameras/x/y"):
+        assert_error(world.call("GET", path), 404, "NOT_FOUND")
+
+
 # -- tokens and roles ---------------------------------------------------------------------
 
 BAD_AUTH = [
