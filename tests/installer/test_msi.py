@@ -150,7 +150,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 def table(msi: Path, name: str) -> list[dict[str, str]]:
     """Rows of one MSI table via ``msiinfo export`` (.idt: names, types, key line, rows)."""
-    proc = subprocess.run(["msiinfo", "export", str(msi), name], capture_output=True, check=True)
+    # Tables with binary columns (Icon) are exported with their streams as files in the
+    # working directory: keep those next to the MSI, not in the checkout.
+    proc = subprocess.run(["msiinfo", "export", str(msi), name], capture_output=True, check=True, cwd=msi.parent)
     lines = proc.stdout.decode("cp1252").split("\r\n")
     columns = lines[0].split("\t")
     return [dict(zip(columns, line.split("\t"), strict=False)) for line in lines[3:] if line]
