@@ -154,7 +154,7 @@ def import_file(box: ob.Outbox, path: Path, office: str, *, mapping: Mapping | s
         refs: list[int] = []
         skipped = 0
         for row, m in mapped:
-            source = _source_json(row, table.headers)
+            source = _source_json(row, table.headers, table.format == "csv")
             if isinstance(m, RowError):
                 rejections.append(ob.LocalRejection(None, row.row, m.code, m.field, m.column, m.message, source))
                 continue
@@ -219,14 +219,13 @@ def import_file(box: ob.Outbox, path: Path, office: str, *, mapping: Mapping | s
     return result
 
 
-def _source_json(row: SourceRow, headers: list[str]) -> str:
+def _source_json(row: SourceRow, headers: list[str], text_cells: bool) -> str:
     """The row as the clerk exported it (for the rejected-records report)."""
     if headers:
         cells = row.cells
-        values = [cells.get(h) for h in headers]
-        if all(v.__class__ is str for v in values):  # CSV: already text
-            return orjson.dumps(values).decode()
-        return orjson.dumps([_cell_text(v) for v in values]).decode()
+        if text_cells:  # CSV: every cell is already text
+            return orjson.dumps([cells.get(h, "") for h in headers]).decode()
+        return orjson.dumps([_cell_text(cells.get(h)) for h in headers]).decode()
     return json.dumps(row.cells, ensure_ascii=False, default=str)
 
 

@@ -59,7 +59,6 @@ CREATE INDEX IF NOT EXISTS records_unbatched ON records(seq) WHERE state = 'queu
 CREATE INDEX IF NOT EXISTS records_unbatched_upload ON records(upload_id) WHERE state = 'queued' AND batch_id IS NULL;
 CREATE INDEX IF NOT EXISTS records_queued ON records(seq) WHERE state = 'queued';
 CREATE INDEX IF NOT EXISTS records_batch ON records(batch_id, batch_index);
-CREATE INDEX IF NOT EXISTS records_upload ON records(upload_id, state);
 CREATE TABLE IF NOT EXISTS batches (
     ord INTEGER PRIMARY KEY AUTOINCREMENT,
     batch_id TEXT NOT NULL UNIQUE,
@@ -252,7 +251,9 @@ class Outbox:
                     [(upload_id, r.row_no, r.kind, r.case_no, r.type, r.at, r.payload, r.digest, r.source, r.id)
                      for r in requeue],
                 )
-            fixed = [r.id for r in new] + [r.id for r in requeue]
+            # Records queued now close their open rejections (a fixed row imported again).
+            open_ones = db.execute("SELECT 1 FROM rejections WHERE resolved_at IS NULL LIMIT 1").fetchone()
+            fixed = [r.id for r in new] + [r.id for r in requeue] if open_ones else []
             for start in range(0, len(fixed), 900):
                 chunk = fixed[start : start + 900]
                 marks = ",".join("?" * len(chunk))

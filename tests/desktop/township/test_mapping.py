@@ -175,3 +175,12 @@ def test_terminal_progress_bar() -> None:
     assert "[" + "." * 30 + "] 0/100 records" in text
     assert "#" * 15 + "." * 15 + "] 50/100 records" in text
     assert "batch b-1: ok" in text
+
+
+def test_record_ids_are_rfc4122_uuid5() -> None:
+    import uuid
+
+    from desktop.township.mapping import NAMESPACE, _uuid5
+
+    for name in ("T03\x1fsys\x1f2026001\x1freceived\x1f\x1f2026-03-01T09:00:00+08:00", "", "办件"):
+        assert _uuid5(NAMESPACE.bytes, name) == str(uuid.uuid5(NAMESPACE, name))
