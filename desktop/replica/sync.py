@@ -71,6 +71,10 @@ class SyncEngine(QObject):
         self._flush_again = False
         self._failures = 0
         self._analyzed = False
+        # Whether the outbox may hold unsent mutations: set by every enqueue and failed replay,
+        # cleared by a replay that left nothing pending. Each successful poll replays while set,
+        # so a replay that failed on a stale connection is retried as soon as the server answers.
+        self._outbox_dirty = True
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
         self._retry.timeout.connect(self._poll)
@@ -135,8 +139,8 @@ class SyncEngine(QObject):
         self._set_state(CATCHING_UP if result.more else LIVE, "")
         if result.count or result.snapshot_finished:
             self.applied.emit(result)
-        if was_offline:
-            # The server is back: replay what the operator did meanwhile.
+        if was_offline or self._outbox_dirty:
+            # The server answers: replay what the operator did meanwhile.
             self.flush()
         self._poll()
 
@@ -177,6 +181,7 @@ class SyncEngine(QObject):
         def done(result: tuple[list[int], list[str]]) -> None:
             changed, refused = result
             if changed:
+                self._outbox_dirty = True
                 self.local_changed.emit(changed)
                 self.outbox_changed.emit()
                 self.flush()
@@ -189,6 +194,7 @@ class SyncEngine(QObject):
         """Close a conflict or rejection: keep the server's state, or apply mine again."""
 
         def done(alert_id: int | None) -> None:
+            self._outbox_dirty = True
             if alert_id is not None:
                 self.local_changed.emit([alert_id])
             self.outbox_changed.emit()
@@ -223,6 +229,7 @@ class SyncEngine(QObject):
 
     def _on_flushed(self, result: OutboxResult | None) -> None:
         self._flushing = False
+        self._outbox_dirty = result is not None and result.more
         if result is not None:
             self.replayed.emit(result)
             self.outbox_changed.emit()
@@ -235,6 +242,7 @@ class SyncEngine(QObject):
 
     def _on_flush_error(self, exc: BaseException) -> None:
         self._flushing = False
+        self._outbox_dirty = True
         if isinstance(exc, ApiError) and exc.status == 401:
             self._set_state(SIGNED_OUT, exc.message)
             self.auth_failed.emit(exc.message)

@@ -26,6 +26,7 @@ def test_token_in_keyring_opens_the_console_live(qapp: Any, qtbot: Any, live_ser
     client = ApiClient(url, str(live_server.ca_file))
     controller = Controller(qapp, client, BackgroundTasks())
     assert controller.start()  # no sign-in dialog: the keyring had the token
+    controller.session.engine.wait = 2.0  # short long-polls, so the test server stops quickly
     window = controller.window
     qtbot.addWidget(window)
     assert window.isVisible()

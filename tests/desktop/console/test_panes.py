@@ -180,6 +180,7 @@ def test_sign_in_keeps_the_token_in_the_keyring(qtbot: Any, live_server: Any, ke
     assert any(token == v for v in stored.values())  # in the (mock) OS keyring, not in QSettings
     QSettings().sync()
     assert all(token not in p.read_text(errors="ignore") for p in settings_dir.rglob("*") if p.is_file())
+    client.close()
 
 
 def test_xlsx_is_a_real_workbook(replica: Replica, tmp_path: Path) -> None:
