@@ -379,7 +379,13 @@ class ConsoleWindow(QMainWindow):
             self.restoreState(state)
         header = s.value("wall/header")
         if isinstance(header, QByteArray):
-            self.wall.table.horizontalHeader().restoreState(header)
+            hv = self.wall.table.horizontalHeader()
+            hv.restoreState(header)
+            # The header menu's ticks follow the restored columns.
+            for col, act in enumerate(hv.actions()):
+                act.blockSignals(True)
+                act.setChecked(not hv.isSectionHidden(col))
+                act.blockSignals(False)
         if s.value("wall/muted", False, type=bool):
             self.wall.mute_button.setChecked(True)
 

@@ -188,3 +188,29 @@ def test_xlsx_is_a_real_workbook(replica: Replica, tmp_path: Path) -> None:
 
     path = export_xlsx(compute(replica.connect(readonly=True)), tmp_path / "s.xlsx")
     assert zipfile.is_zipfile(path)
+
+
+def test_layout_columns_and_mute_are_remembered(qtbot: Any, replica: Replica, settings_dir: Path) -> None:
+    from desktop.console.session import open_session
+    from desktop.console.wall_model import COL
+    from desktop.console.window import ConsoleWindow
+
+    def window() -> ConsoleWindow:
+        client = ApiClient("https://127.0.0.1:9", None)
+        w = ConsoleWindow(open_session(client, "op", replica_file=replica.path))
+        qtbot.addWidget(w)
+        w.show()
+        return w
+
+    first = window()
+    header = first.wall.table.horizontalHeader()
+    header.actions()[COL["as_of"]].trigger()  # the operator hides "As of" from the header's menu
+    assert first.wall.table.isColumnHidden(COL["as_of"])
+    first.wall.mute_button.click()
+    first.close()
+    second = window()
+    assert second.wall.table.isColumnHidden(COL["as_of"])
+    assert not second.wall.table.horizontalHeader().actions()[COL["as_of"]].isChecked()
+    assert second.wall.mute_button.isChecked()
+    assert second.alarm.muted
+    second.close()
