@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from server.alerts.service import AlertSync
 from server.cases import service as cases
@@ -75,7 +74,7 @@ class Evaluator:
     def _cases_chunk(self, ids: list[int], touched: frozenset[int]) -> None:
         # Write pending ORM changes (received_at of new cases) before reading with Core below.
         self.session.flush()
-        rows = list(self.session.scalars(select(ApprovalCase).where(ApprovalCase.id.in_(ids))))
+        rows = cases.load_cases(self.session, ids)
         events = cases.load_case_events(self.session, ids)
         ratings = cases.load_ratings(self.session, rows)
         dups = cases.load_duplicates(self.session, rows, self.codes)
@@ -103,11 +102,7 @@ class Evaluator:
                 version = c.version + 1 if changed else c.version
                 updates.append({"_id": c.id, "state": result.state, "due": due, "next_check": result.next_instant,
                                 "version": version})
-                # The rows are written below in one executemany; keep the objects in step without
-                # marking them dirty (which would cost one UPDATE statement per case).
-                for key, value in (("state", result.state), ("due", due), ("next_check", result.next_instant),
-                                   ("version", version)):
-                    set_committed_value(c, key, value)
+                c.state, c.due, c.next_check, c.version = result.state, due, result.next_instant, version
             if changed:
                 self.changes.add(topic="case", entity="case", entity_id=f"{code}/{c.case_no}",
                                  data=cases.case_summary(c, code), at=self.now)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +17,47 @@ from shared.rules.approval import CaseEvent, CaseFacts, DuplicateRef, Rating, fi
 from shared.timeutil import format_instant
 
 CHUNK = 500
+
+
+class CaseLike(Protocol):
+    """What evaluation reads of a case: an ``ApprovalCase`` or a ``CaseRow``."""
+
+    id: int
+    office_id: int
+    case_no: str
+    power_code: str
+    applicant_key: str | None
+    received_at: int | None
+    state: str
+    due: int | None
+    next_check: int | None
+    version: int
+
+
+@dataclass(slots=True)
+class CaseRow:
+    """A case read with Core for evaluation (no ORM identity map or change tracking)."""
+
+    id: int
+    office_id: int
+    case_no: str
+    power_code: str
+    applicant_key: str | None
+    received_at: int | None
+    state: str
+    due: int | None
+    next_check: int | None
+    version: int
+
+
+_CASE_COLUMNS = [getattr(ApprovalCase, name) for name in CaseRow.__slots__]
+
+
+def load_cases(session: Session, ids: Sequence[int]) -> list[CaseRow]:
+    out: list[CaseRow] = []
+    for chunk in _chunks(list(ids)):
+        out.extend(CaseRow(*row) for row in session.execute(select(*_CASE_COLUMNS).where(ApprovalCase.id.in_(chunk))))
+    return out
 
 
 def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -74,7 +116,7 @@ def load_events(session: Session, case_ids: Sequence[int]) -> dict[int, list[App
     return out
 
 
-def load_ratings(session: Session, cases: Sequence[ApprovalCase]) -> dict[tuple[int, str], list[Evaluation]]:
+def load_ratings(session: Session, cases: Sequence[CaseLike]) -> dict[tuple[int, str], list[Evaluation]]:
     out: dict[tuple[int, str], list[Evaluation]] = defaultdict(list)
     by_office: dict[int, list[str]] = defaultdict(list)
     for c in cases:
@@ -90,7 +132,7 @@ def load_ratings(session: Session, cases: Sequence[ApprovalCase]) -> dict[tuple[
 
 
 def load_duplicates(
-    session: Session, cases: Sequence[ApprovalCase], office_codes: dict[int, str]
+    session: Session, cases: Sequence[CaseLike], office_codes: dict[int, str]
 ) -> dict[int, DuplicateRef]:
     """For each case with an applicant, the earlier case that makes it a duplicate."""
     keyed = [c for c in cases if c.applicant_key and c.received_at is not None]
@@ -131,7 +173,7 @@ def item_for_case(
 
 
 def build_facts(
-    case: ApprovalCase,
+    case: CaseLike,
     office_code: str,
     item: PowerItem,
     events: Sequence[ApprovalEvent] | Sequence[CaseEvent],
@@ -148,7 +190,7 @@ def build_facts(
     )
 
 
-def case_summary(case: ApprovalCase, office_code: str) -> dict[str, Any]:
+def case_summary(case: CaseLike, office_code: str) -> dict[str, Any]:
     """What the change feed carries for a case (the console's replica row)."""
     return {
         "office": office_code,
