@@ -56,7 +56,8 @@ def entities(changes: list[dict[str, Any]]) -> set[str]:
                                     "%00", "c1.5%00"])
 def test_a_cursor_the_server_did_not_give_is_400(feed: dict[str, Any], cursor: str) -> None:
     r = feed["server"].call("GET", f"/changes?since={cursor}")
-    assert_error(r, 400, "INVALID_CURSOR")
+    # U+0000 is refused in any query string before the cursor is even looked at.
+    assert_error(r, 400, "INVALID_REQUEST" if "%00" in cursor else "INVALID_CURSOR")
 
 
 def test_a_cursor_from_the_future_is_410_at_once(feed: dict[str, Any]) -> None:

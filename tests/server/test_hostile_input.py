@@ -428,7 +428,7 @@ def test_hostile_query_parameters(world: World, path: str) -> None:
 def test_hostile_text_is_stored_verbatim_and_never_executed(world: World) -> None:
     server = world.server
     token = world.tokens["T01"]
-    expected_cases: dict[str, list[dict[str, Any]]] = {}
+    expected_cases: dict[str, tuple[list[dict[str, Any]], dict[str, Any] | None]] = {}
     expected_petitions: dict[str, dict[str, Any]] = {}
     records: list[dict[str, Any]] = []
     for n, text in enumerate(HOSTILE_TEXTS):
@@ -452,21 +452,33 @@ def test_hostile_text_is_stored_verbatim_and_never_executed(world: World) -> Non
         pet = petition(receipt_code=f"{7000000000000000 + n}", password=f"pw-{text}", name=text, id_number=text,
                        phone=text, address=text, subject=text, content=text)
         pet["subject"] = {"name": text, "unit": text, "title": text}
+        assigned = petition_event(pet["id"], "assigned", "2026-02-27T08:00:00+08:00", actor=text, text=text)
         reply = petition_event(pet["id"], "replied", "2026-02-27T09:00:00+08:00", actor=text, text=text)
-        records += [*events, rating, pet, reply]
-        expected_cases[case_no] = [*events, rating]
-        expected_petitions[pet["id"]] = {"petition": pet, "reply": reply}
+        # The other closings, with their own text fields.
+        refused, dropped = f"{text[:40]}#{n}-na", f"{text[:40]}#{n}-w"
+        refusal = [event(refused, "received", "2026-02-26T09:00:00+08:00", seq=1),
+                   event(refused, "not_accepted", "2026-02-26T09:30:00+08:00", seq=2, reason=text, legal_basis=text,
+                         actor=text, note=text)]
+        withdrawal = [event(dropped, "received", "2026-02-26T09:00:00+08:00", seq=1),
+                      event(dropped, "fee_charged", "2026-02-26T09:20:00+08:00", seq=2, amount_fen=1, note=text),
+                      event(dropped, "withdrawn", "2026-02-26T09:40:00+08:00", seq=3, reason=text, actor=text)]
+        records += [*events, rating, *refusal, *withdrawal, pet, assigned, reply]
+        expected_cases[case_no] = (events, rating)
+        expected_cases[refused] = (refusal, None)
+        expected_cases[dropped] = (withdrawal, None)
+        expected_petitions[pet["id"]] = {"petition": pet, "events": [assigned, reply]}
     summary = ok_batch(server, "T01", token, records)
     assert summary["rejected"] == 0, summary["errors"]
     assert summary["imported"] == len(records)
 
-    for case_no, sent in expected_cases.items():
+    for case_no, (sent, rating) in expected_cases.items():
         r = server.call("GET", "/approval-cases/T01/" + urllib.parse.quote(case_no, safe=""))
         assert r.status == 200, (case_no, r.body[:300])
         case = r.json()
         assert case["case_no"] == case_no
         stored = {e["id"]: e for e in case["events"]}
-        for rec in sent[:-1]:
+        assert set(stored) == {e["id"] for e in sent}
+        for rec in sent:
             got = stored[rec["id"]]
             for key, value in rec.items():
                 if key in ("kind", "case_no", "power_code", "id"):
@@ -474,7 +486,9 @@ def test_hostile_text_is_stored_verbatim_and_never_executed(world: World) -> Non
                 if key == "at":
                     continue
                 assert got[key] == value, (case_no, key)
-        assert case["evaluations"][0]["comment"] == sent[-1]["comment"]
+        if rating is None:
+            continue
+        assert case["evaluations"][0]["comment"] == rating["comment"]
         # Alerts about the case carry the hostile values as data, not markup or SQL.
         rules = {a["rule"] for a in case["alerts"]}
         assert {"POOR_RATING", "SEGREGATION", "SUSPENSION_ABUSE"} <= rules, rules
@@ -482,7 +496,10 @@ def test_hostile_text_is_stored_verbatim_and_never_executed(world: World) -> Non
         assert sent[0]["actor"] in strings_in(seg["evidence"]), seg
 
     alerts = world.call("GET", "/alerts?rule=POOR_RATING").json()["alerts"]
-    assert set(expected_cases) <= {a["subject"]["case_no"] for a in alerts}
+    rated = {no for no, (_, rating) in expected_cases.items() if rating is not None}
+    assert rated <= {a["subject"]["case_no"] for a in alerts}
+    fees = world.call("GET", "/alerts?rule=FEE_EXCESS").json()["alerts"]
+    assert {no for no in expected_cases if no.endswith("-w")} <= {a["subject"]["case_no"] for a in fees}
 
     for pid, sent in expected_petitions.items():
         as_officer = world.call("GET", f"/petitions/{pid}", role="petition_officer").json()
@@ -490,12 +507,12 @@ def test_hostile_text_is_stored_verbatim_and_never_executed(world: World) -> Non
         assert as_officer["petitioner"] == pet["petitioner"]
         assert as_officer["subject"] == pet["subject"]
         assert as_officer["content"] == pet["content"]
-        assert [e["text"] for e in as_officer["events"]] == [sent["reply"]["text"]]
-        assert as_officer["events"][0]["actor"] == sent["reply"]["actor"]
+        assert [(e["type"], e["actor"], e["text"]) for e in as_officer["events"]] == \
+            [(e["type"], e["actor"], e["text"]) for e in sent["events"]]
         public = world.call("POST", "/public/petition-status",
                             {"receipt_code": pet["receipt_code"], "password": pet["query_password"]}, role=None)
         assert public.status == 200, public.body
-        assert public.json()["reply"] == sent["reply"]["text"]
+        assert public.json()["reply"] == sent["events"][-1]["text"]
 
     # Nothing was executed: every table is still there and counts add up.
     with sqlite_connect(server) as conn:
