@@ -8,6 +8,7 @@ engine. Filters and grouping are SQL over the replica; counting runs in the back
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from typing import Any
@@ -158,9 +159,17 @@ class AlertWall(QWidget):
     message = Signal(str)
 
     def __init__(self, replica: Replica, tasks: BackgroundTasks, enqueue: Enqueue | None, *,
-                 alarm: Alarm | None = None, user: str = "", parent: QWidget | None = None) -> None:
+                 alarm: Alarm | None = None, user: str = "", history: Callable[[int], dict[str, Any]] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("AlertWall")
+        #: reads an alert's history (actions, comments) from the server: ``ApiClient.alert``
+        self.history = history
+        self._history: dict[int, list[dict[str, Any]]] = {}
+        self._history_timer = QTimer(self)
+        self._history_timer.setSingleShot(True)
+        self._history_timer.setInterval(300)
+        self._history_timer.timeout.connect(self._fetch_history)
         self.replica = replica
         self.tasks = tasks
         self.enqueue = enqueue
@@ -469,6 +478,9 @@ class AlertWall(QWidget):
 
     # ------------------------------------------------------------------ live updates
     def alerts_changed(self, ids: list[int], new_red: list[int] | None = None) -> None:
+        for i in ids:
+            # The alert changed: its history has a new line.
+            self._history.pop(int(i), None)
         self.model.alerts_changed(ids, new_red or [])
         if self.group_combo.currentData() is not None:
             self._refresh_groups_later()
@@ -585,7 +597,48 @@ class AlertWall(QWidget):
         if row is None:
             self.detail.clear()
             return
-        self.detail.setHtml(alert_html(row))
+        pending = [json.loads(r[0]).get("text", "") for r in self.conn.execute(
+            "SELECT data FROM outbox WHERE entity_id = ? AND action = 'comment' AND state = 'pending' ORDER BY seq",
+            (str(alert_id),))]
+        self.detail.setHtml(alert_html(row) + history_html(self._history.get(alert_id), pending))
+        if self.history is not None and alert_id not in self._history:
+            self._history_timer.start()
+
+    def _fetch_history(self) -> None:
+        index = self.table.currentIndex()
+        alert_id = self.model.alert_id(index.row()) if index.isValid() else None
+        if alert_id is None or self.history is None:
+            return
+        fetch = self.history
+
+        def done(data: dict[str, Any]) -> None:
+            self._history[alert_id] = list(data.get("history") or [])
+            self._update_detail()
+
+        # Offline, or the alert is gone: the detail keeps what the replica knows.
+        self.tasks.run(lambda: fetch(alert_id), done, lambda _exc: None, label="alert history", owner=self)
+
+
+def history_html(history: list[dict[str, Any]] | None, pending_comments: list[str]) -> str:
+    """Who did what to the alert (from the server), and my comments not yet sent."""
+    from html import escape
+
+    lines = []
+    for h in history or []:
+        data = h.get("data") or {}
+        detail = data.get("text") or data.get("reason") or data.get("assignee") or ""
+        when = str(h.get("at") or "")[:16].replace("T", " ")
+        lines.append(f"<tr><td style='color:#8b949e; padding-right:10px'>{escape(when)}</td>"
+                     f"<td style='padding-right:10px'>{escape(str(h.get('actor') or ''))}</td>"
+                     f"<td style='padding-right:10px'>{escape(labels.action(str(h.get('action'))))}</td>"
+                     f"<td>{escape(str(detail))}</td></tr>")
+    for text in pending_comments:
+        lines.append(f"<tr><td style='color:#58a6ff'>⟳</td><td></td><td>{escape(labels.action('comment'))}</td>"
+                     f"<td>{escape(text)}</td></tr>")
+    if not lines:
+        return ""
+    title = translate("AlertWall", "History")
+    return f"<div><b>{escape(title)}</b></div><table>{''.join(lines)}</table>"
 
 
 def alert_html(row: sqlite3.Row) -> str:

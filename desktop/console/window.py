@@ -72,7 +72,7 @@ class ConsoleWindow(QMainWindow):
         self.setDockNestingEnabled(True)
         self.alarm = Alarm(self)
         self.wall = AlertWall(session.replica, session.tasks, session.engine.enqueue, alarm=self.alarm,
-                              user=session.username, parent=self)
+                              user=session.username, history=session.client.alert, parent=self)
         self.case_pane = CasePane(session.replica, session.tasks, session.client, self)
         self.conflicts = ConflictsPane(session.replica, self)
         self.video: Any = None

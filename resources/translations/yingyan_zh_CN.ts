@@ -4,223 +4,228 @@
 <context>
     <name>AlertWall</name>
     <message>
-        <location filename="../../desktop/console/wall.py" line="59" />
+        <location filename="../../desktop/console/wall.py" line="60" />
         <source>Active</source>
         <translation>活动预警</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="60" />
+        <location filename="../../desktop/console/wall.py" line="61" />
         <source>Open (not yet handled)</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="61" />
+        <location filename="../../desktop/console/wall.py" line="62" />
         <source>Handled</source>
         <translation>已处理</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="62" />
+        <location filename="../../desktop/console/wall.py" line="63" />
         <source>Closed</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="63" />
+        <location filename="../../desktop/console/wall.py" line="64" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="192" />
+        <location filename="../../desktop/console/wall.py" line="201" />
         <source>Red</source>
-        <extracomment>(office, case_no, alert id) — Enter on a case alert alert id of the current row (for the detail and case panes) a message for the status bar (refused actions and the like)</extracomment>
+        <extracomment>(office, case_no, alert id) — Enter on a case alert alert id of the current row (for the detail and case panes) a message for the status bar (refused actions and the like) reads an alert's history (actions, comments) from the server: ``ApiClient.alert``</extracomment>
         <translation>红色</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="193" />
+        <location filename="../../desktop/console/wall.py" line="202" />
         <source>Yellow</source>
         <translation>黄色</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="199" />
+        <location filename="../../desktop/console/wall.py" line="208" />
         <source>Which alerts: active ones by default</source>
         <translation>显示哪些预警：默认为活动预警</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="202" />
+        <location filename="../../desktop/console/wall.py" line="211" />
         <source>All rules</source>
         <translation>全部规则</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="211" />
+        <location filename="../../desktop/console/wall.py" line="220" />
         <source>Search case, office, rule, message… (Ctrl+F)</source>
         <translation>搜索办件、单位、规则、内容…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="215" />
+        <location filename="../../desktop/console/wall.py" line="224" />
         <source>No grouping</source>
         <translation>不分组</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="216" />
+        <location filename="../../desktop/console/wall.py" line="225" />
         <source>Group by office</source>
         <translation>按单位分组</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="217" />
+        <location filename="../../desktop/console/wall.py" line="226" />
         <source>Group by rule</source>
         <translation>按规则分组</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="221" />
-        <location filename="../../desktop/console/wall.py" line="491" />
+        <location filename="../../desktop/console/wall.py" line="230" />
+        <location filename="../../desktop/console/wall.py" line="503" />
         <source>Sound on</source>
         <translation>声音开</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="222" />
+        <location filename="../../desktop/console/wall.py" line="231" />
         <source>Mute the alarm for new red signals (M)</source>
         <translation>新红色警示静音（M）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="304" />
+        <location filename="../../desktop/console/wall.py" line="313" />
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="305" />
+        <location filename="../../desktop/console/wall.py" line="314" />
         <source>Acknowledge the selected alerts (A)</source>
         <translation>确认所选预警（A）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="306" />
+        <location filename="../../desktop/console/wall.py" line="315" />
         <source>Escalate</source>
         <translation>升级</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="307" />
+        <location filename="../../desktop/console/wall.py" line="316" />
         <source>Escalate: a yellow signal becomes red (E)</source>
         <translation>升级：黄色预警转为红色警示（E）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="308" />
+        <location filename="../../desktop/console/wall.py" line="317" />
         <source>Dismiss…</source>
         <translation>排除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="309" />
+        <location filename="../../desktop/console/wall.py" line="318" />
         <source>Dismiss with a reason (D)</source>
         <translation>说明理由后排除（D）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="310" />
+        <location filename="../../desktop/console/wall.py" line="319" />
         <source>Assign…</source>
         <translation>指派…</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="311" />
+        <location filename="../../desktop/console/wall.py" line="320" />
         <source>Assign to a person (G)</source>
         <translation>指派给专人（G）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="312" />
+        <location filename="../../desktop/console/wall.py" line="321" />
         <source>Comment…</source>
         <translation>批注…</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="313" />
+        <location filename="../../desktop/console/wall.py" line="322" />
         <source>Comment on the selected alerts (C)</source>
         <translation>为所选预警添加批注（C）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="314" />
+        <location filename="../../desktop/console/wall.py" line="323" />
         <source>Promote to case</source>
         <translation>转为案件</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="315" />
+        <location filename="../../desktop/console/wall.py" line="324" />
         <source>Promote to an investigation case (P)</source>
         <translation>转为调查案件（P）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="316" />
+        <location filename="../../desktop/console/wall.py" line="325" />
         <source>Open case</source>
         <translation>查看办件</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="317" />
+        <location filename="../../desktop/console/wall.py" line="326" />
         <source>Open the case of the current alert (Enter)</source>
         <translation>查看当前预警的办件（Enter）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="339" />
+        <location filename="../../desktop/console/wall.py" line="348" />
         <source>All offices</source>
         <translation>全部单位</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="457" />
+        <location filename="../../desktop/console/wall.py" line="466" />
         <source>%1 shown, counting…</source>
         <translation>已显示 %1 条，正在统计…</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="459" />
+        <location filename="../../desktop/console/wall.py" line="468" />
         <source>%1 shown of %2</source>
         <translation>已显示 %1 / 共 %2 条</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="468" />
+        <location filename="../../desktop/console/wall.py" line="477" />
         <location filename="../../desktop/console/wall_model.py" line="343" />
         <source>This column cannot be sorted</source>
         <extracomment>Text that looks like a case number or petition id: at least 6 characters, digits and separators, starting with a letter or digit (``2026-0000123``, ``XF2026…``). How long a free-text page may scan along the wall's order before the trigram index is used. the number of alerts matching the filter (counted in the background), or -1 while counting new red alerts arrived that match the filter (ids) the model was reloaded (filter or sort changed)</extracomment>
         <translation>此列不能排序</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="491" />
+        <location filename="../../desktop/console/wall.py" line="503" />
         <source>Muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="522" />
+        <location filename="../../desktop/console/wall.py" line="534" />
         <source>Not applied: %1</source>
         <translation>未执行：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="545" />
+        <location filename="../../desktop/console/wall.py" line="557" />
         <source>Assign</source>
         <translation>指派</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/console/wall.py" line="546" />
+        <location filename="../../desktop/console/wall.py" line="558" />
         <source>Assign %n alert(s) to (user name; empty to unassign):</source>
         <translation>
             <numerusform>将 %n 条预警指派给（用户名；留空为取消指派）：</numerusform></translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="570" />
+        <location filename="../../desktop/console/wall.py" line="582" />
         <source>This alert is about an office or a petition, not an approval case</source>
         <translation>此预警针对单位或信访件，不是审批办件</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="603" />
+        <location filename="../../desktop/console/wall.py" line="640" />
+        <source>History</source>
+        <translation>处理记录</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/wall.py" line="656" />
         <location filename="../../desktop/console/wall_model.py" line="54" />
         <source>Assignee</source>
         <translation>承办人</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="606" />
+        <location filename="../../desktop/console/wall.py" line="659" />
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="609" />
+        <location filename="../../desktop/console/wall.py" line="662" />
         <source>Local change waiting to be sent</source>
         <translation>本地操作待发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="612" />
+        <location filename="../../desktop/console/wall.py" line="665" />
         <source>Conflict with the server: see Conflicts</source>
         <translation>与服务器冲突：请到“冲突”中处理</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="616" />
+        <location filename="../../desktop/console/wall.py" line="669" />
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
@@ -497,12 +502,12 @@
 <context>
     <name>CommentDialog</name>
     <message>
-        <location filename="../../desktop/console/wall.py" line="100" />
+        <location filename="../../desktop/console/wall.py" line="101" />
         <source>Comment</source>
         <translation>批注</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/console/wall.py" line="102" />
+        <location filename="../../desktop/console/wall.py" line="103" />
         <source>Comment on %n alert(s):</source>
         <translation>
             <numerusform>为 %n 条预警添加批注：</numerusform></translation>
@@ -725,7 +730,7 @@
     <message>
         <location filename="../../desktop/console/window.py" line="94" />
         <location filename="../../desktop/console/window.py" line="179" />
-        <location filename="../../desktop/console/window.py" line="403" />
+        <location filename="../../desktop/console/window.py" line="409" />
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
@@ -820,12 +825,12 @@
         <translation>摄像头 %1 不在视频墙上</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="411" />
+        <location filename="../../desktop/console/window.py" line="417" />
         <source>Changes not yet sent</source>
         <translation>操作尚未发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="412" />
+        <location filename="../../desktop/console/window.py" line="418" />
         <source>%1 of your changes have not reached the server yet. They are kept and sent at the next start. Quit anyway?</source>
         <translation>您有 %1 项操作尚未到达服务器，将保存并在下次启动时发送。仍要退出吗？</translation>
     </message>
@@ -833,33 +838,33 @@
 <context>
     <name>DismissDialog</name>
     <message>
-        <location filename="../../desktop/console/wall.py" line="72" />
+        <location filename="../../desktop/console/wall.py" line="73" />
         <source>Dismiss alerts</source>
         <translation>排除预警</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/console/wall.py" line="74" />
+        <location filename="../../desktop/console/wall.py" line="75" />
         <source>Dismiss %n alert(s). The reason is kept in the audit log.</source>
         <translation>
             <numerusform>排除 %n 条预警。理由将记入审计日志。</numerusform></translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="77" />
+        <location filename="../../desktop/console/wall.py" line="78" />
         <source>False positive: the records were correct</source>
         <translation>误报：数据无误</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="78" />
+        <location filename="../../desktop/console/wall.py" line="79" />
         <source>Handled offline with the office</source>
         <translation>已与单位线下处理</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="79" />
+        <location filename="../../desktop/console/wall.py" line="80" />
         <source>Records back-filled by the office</source>
         <translation>单位已补录数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="81" />
+        <location filename="../../desktop/console/wall.py" line="82" />
         <source>Reason</source>
         <translation>理由</translation>
     </message>

@@ -63,3 +63,7 @@ def test_keyboard_triage_reaches_the_server(console: Any, live_server: Any, qtbo
         return [h["action"] for h in live_server.call("GET", f"/alerts/{first}").json()["history"]]
     qtbot.waitUntil(lambda: server_history() == ["ack"], timeout=5000)
     qtbot.waitUntil(lambda: window.conflicts.counts.get("pending", 0) == 0, timeout=5000)
+    # The detail pane shows who did it, from the server's history of the alert.
+    window.wall.select_alert(first)
+    qtbot.waitUntil(lambda: "处理记录" in window.wall.detail.toPlainText() and "op" in window.wall.detail.toPlainText(),
+                    timeout=5000)
