@@ -236,6 +236,7 @@ class SyncWindow(QMainWindow):
         self.stop_button.clicked.connect(self.worker.stop_event.set)  # thread-safe: an Event
         self.export_button.clicked.connect(self.choose_export)
         self.thread_.start()
+        self._busy = False
         self.last: Snapshot = Snapshot()
         self.show_snapshot(Snapshot())
         self.request_refresh.emit()
@@ -273,10 +274,16 @@ class SyncWindow(QMainWindow):
             self.request_export.emit(target)
 
     # -- showing ---------------------------------------------------------------------------
+    def _update_buttons(self) -> None:
+        # Pushing needs a login (server, office, token); the window says so instead.
+        can_push = not self._busy and bool(self.last.office)
+        for b in (self.add_button, self.push_button):
+            b.setEnabled(can_push)
+
     @Slot(bool)
     def set_busy(self, busy: bool) -> None:
-        for b in (self.add_button, self.push_button):
-            b.setEnabled(not busy)
+        self._busy = busy
+        self._update_buttons()
         self.stop_button.setEnabled(busy)
         if not busy:
             self.progress.setRange(0, 100)
@@ -296,6 +303,7 @@ class SyncWindow(QMainWindow):
     @Slot(object)
     def show_snapshot(self, snap: Snapshot) -> None:
         self.last = snap
+        self._update_buttons()
         if snap.office:
             self.office_label.setText(self.tr("Office %1 · %2").replace("%1", snap.office)
                                       .replace("%2", snap.server or ""))

@@ -105,3 +105,14 @@ def test_window_pushes_in_the_background_and_lists_rejections(
 
     assert_server_holds(server, office, Export([s for s in export.steps if s.row["办件编号"] not in bad_cases]))
     window.close()
+
+
+def test_window_without_login_says_so_and_cannot_push(qtbot: Any, sync_env: SyncEnv) -> None:
+    window = SyncWindow(sync_env.home)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: "尚未登录" in window.office_label.text(), timeout=10_000)
+    assert not window.push_button.isEnabled()
+    assert not window.add_button.isEnabled()
+    assert window.windowTitle() == "鹰眼 · 乡镇数据同步"
+    window.close()
