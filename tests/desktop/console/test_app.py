@@ -36,3 +36,44 @@ def test_token_in_keyring_opens_the_console_live(qapp: Any, qtbot: Any, live_ser
     assert str(controller.session.replica.path).startswith(str(settings_dir.parent / "userdata"))
     window.close()
     controller.shutdown()
+
+
+def test_yingyan_console_process_signs_in_from_keyring_and_syncs(qtbot: Any, live_server: Any, tmp_path: Path,
+                                                                 keyring_file: Path) -> None:
+    """``python -m desktop --server … --ca …`` as an administrator's shortcut starts it: a real process."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    from tests.desktop.console.test_console_live import _red_batch
+
+    url = f"https://127.0.0.1:{live_server.port}"
+    token = ApiClient(url, str(live_server.ca_file)).login(*OPERATOR)["token"]
+    credentials.save_token(url, OPERATOR[0], token)  # the mock OS keyring file, shared with the child
+    config = tmp_path / "xdg-config"
+    (config / "Yingyan").mkdir(parents=True)
+    (config / "Yingyan" / "console.conf").write_text(f"[session]\nuser={OPERATOR[0]}\nrole=operator\n")
+    data = tmp_path / "console-data"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(config),
+           "YINGYAN_DATA_DIR": str(data), "YINGYAN_CONFIG_DIR": str(tmp_path / "yy-config")}
+    live_server.post_batch("T01", live_server.tokens["T01"], _red_batch("2026-0000901"))
+    proc = subprocess.Popen([sys.executable, "-m", "desktop", "--server", url, "--ca", str(live_server.ca_file)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        def synced() -> bool:
+            files = list((data / "replica").glob("*.sqlite3")) if (data / "replica").exists() else []
+            if not files:
+                return False
+            try:
+                with sqlite3.connect(files[0]) as conn:
+                    return conn.execute("SELECT COUNT(*) FROM alerts WHERE case_no = '2026-0000901'").fetchone()[0] > 0
+            except sqlite3.Error:
+                return False
+
+        qtbot.waitUntil(synced, timeout=30000)
+        assert proc.poll() is None  # still running: the window is up
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=30)[0].decode(errors="replace")
+    assert "Traceback" not in out, out
