@@ -153,6 +153,7 @@ class CasePane(QWidget):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         split = QSplitter(Qt.Orientation.Vertical, self)
+        self.split = split
         self.timeline_view = TimelineWidget()
         scroll = QScrollArea(split)
         scroll.setWidgetResizable(True)
@@ -275,6 +276,12 @@ class CasePane(QWidget):
             parts.append(f"<span style='color:#d29922'>⚠ {escape(w)}</span>")
         self.summary.setText(" &nbsp;·&nbsp; ".join(parts))
         self.timeline_view.set_timeline(tl)
+        # The timeline gets the room its rows need; the lists below get the rest.
+        wanted = TimelineWidget.HEADER_H + (1 + len(tl.nodes)) * 56 + TimelineWidget.EVENT_H \
+            + TimelineWidget.LEGEND_H + 24
+        total = sum(self.split.sizes())
+        if total > 0:
+            self.split.setSizes([min(wanted, int(total * 0.7)), max(120, total - wanted)])
         self.events.set_records(detail.get("events") or [])
         self.alerts.set_records(self._alerts(detail))
         self.ratings.set_records(detail.get("evaluations") or [])
