@@ -66,6 +66,15 @@ ID, SEV, RULE, RULE_ZH, RULE_EN, OFFICE, STYPE, CASE_NO, PET, NODE, RAISED, AS_O
 _KEY_INDEX = {"severity": SEV, "rule": RULE, "office": OFFICE, "status": STATUS, "raised_at": RAISED, "id": ID}
 ALERT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 2
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALERT_ID = int(ALERT_ID_ROLE)
+_SEVERITY = int(SEVERITY_ROLE)
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 FLASH_SECONDS = 6.0
 
 
@@ -344,9 +353,7 @@ class AlertWallModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS) or COLUMNS[column][2] is None:
@@ -357,30 +364,33 @@ class AlertWallModel(QAbstractTableModel):
             self.reload()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # Called a few thousand times per repaint: roles are compared as plain ints (enum
+        # comparisons cost more than the rest of this method).
         r = index.row()
         if not 0 <= r < len(self._rows):
             return None
         row = self._rows[r]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.AccessibleTextRole:
-            return self.texts(row)[col]
-        if role == Qt.ItemDataRole.BackgroundRole:
+        role = int(role)
+        if role in (_DISPLAY, _ACCESSIBLE):
+            return self.texts(row)[index.column()]
+        if role == _BACKGROUND:
             if self._flash and int(row[ID]) in self._flash and self._flash_on:
                 return self._flash_brush
             if row[STATUS] not in ACTIVE_STATUSES:
                 return None
             return self._brushes.get(row[SEV])
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _FOREGROUND:
             if row[STATUS] not in ACTIVE_STATUSES:
                 return self._muted
-            return self._accents.get(row[SEV]) if col == 0 else None
-        if role == Qt.ItemDataRole.FontRole:
+            return self._accents.get(row[SEV]) if index.column() == 0 else None
+        if role == _FONT:
+            col = index.column()
             return self._bold if (col == 0 or col == _STATUS_COL) and row[STATUS] == "open" else None
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return self._tooltip(row)
-        if role == ALERT_ID_ROLE:
+        if role == _ALERT_ID:
             return int(row[ID])
-        if role == SEVERITY_ROLE:
+        if role == _SEVERITY:
             return row[SEV]
         return None
 
