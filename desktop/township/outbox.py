@@ -53,12 +53,12 @@ CREATE TABLE IF NOT EXISTS records (
     kind TEXT, case_no TEXT, type TEXT, at TEXT,
     payload TEXT NOT NULL, digest TEXT NOT NULL, source TEXT,
     state TEXT NOT NULL,               -- queued | sent | rejected
-    batch_id TEXT, batch_index INTEGER
+    batch_id TEXT                      -- fixed when its batch is formed; order in the batch = seq order
 );
 CREATE INDEX IF NOT EXISTS records_unbatched ON records(seq) WHERE state = 'queued' AND batch_id IS NULL;
 CREATE INDEX IF NOT EXISTS records_unbatched_upload ON records(upload_id) WHERE state = 'queued' AND batch_id IS NULL;
 CREATE INDEX IF NOT EXISTS records_queued ON records(seq) WHERE state = 'queued';
-CREATE INDEX IF NOT EXISTS records_batch ON records(batch_id, batch_index);
+CREATE INDEX IF NOT EXISTS records_in_batch ON records(batch_id);
 CREATE TABLE IF NOT EXISTS batches (
     ord INTEGER PRIMARY KEY AUTOINCREMENT,
     batch_id TEXT NOT NULL UNIQUE,
@@ -167,9 +167,11 @@ class Outbox:
         self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
-        # FULL: a summary we acknowledged must survive a power cut, or we would resend
-        # (harmless) — but a formed batch must never be lost once its id may have gone out.
-        self.db.execute("PRAGMA synchronous=FULL")
+        # NORMAL: in WAL mode a committed transaction survives a crash or kill of the
+        # process; only a power cut can lose the last commits. Even then nothing is sent
+        # twice: a lost batch formation means the same records go out again under their
+        # stable ids, and the server counts them as duplicates.
+        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(SCHEMA)
 
@@ -246,7 +248,7 @@ class Outbox:
             if requeue:
                 db.executemany(
                     "UPDATE records SET upload_id = ?, row_no = ?, kind = ?, case_no = ?, type = ?, at = ?,"
-                    " payload = ?, digest = ?, source = ?, state = 'queued', batch_id = NULL, batch_index = NULL"
+                    " payload = ?, digest = ?, source = ?, state = 'queued', batch_id = NULL"
                     " WHERE id = ? AND (state = 'rejected' OR (state = 'queued' AND batch_id IS NULL))",
                     [(upload_id, r.row_no, r.kind, r.case_no, r.type, r.at, r.payload, r.digest, r.source, r.id)
                      for r in requeue],
@@ -336,10 +338,11 @@ class Outbox:
                 chosen.append(seq)
                 size += nbytes + 1
             batch_id = str(uuid.uuid4())
-            for start in range(0, len(chosen), 900):
-                chunk = chosen[start : start + 900]
-                db.executemany("UPDATE records SET batch_id = ?, batch_index = ? WHERE seq = ?",
-                               [(batch_id, start + i, seq) for i, seq in enumerate(chunk)])
+            if chosen:
+                # The chosen records are exactly the unbatched ones up to the last chosen seq
+                # (a prefix in seq order; the write lock keeps the import out meanwhile).
+                db.execute("UPDATE records SET batch_id = ? WHERE state = 'queued' AND batch_id IS NULL AND seq <= ?",
+                           (batch_id, chosen[-1]))
             until = self._complete_until(db, clamp)
             if not chosen:
                 sent_until = self._get(db, "sent_until")
@@ -390,7 +393,7 @@ class Outbox:
 
     def batch_payloads(self, batch_id: str) -> list[str]:
         return [r[0] for r in self.db.execute(
-            "SELECT payload FROM records WHERE batch_id = ? ORDER BY batch_index", (batch_id,))]
+            "SELECT payload FROM records WHERE batch_id = ? ORDER BY seq", (batch_id,))]
 
     def note_attempt(self, batch_id: str, error: str | None) -> None:
         with self.tx() as db:
@@ -408,7 +411,7 @@ class Outbox:
     def split(self, old: Batch) -> None:
         """Undo a batch the server found too large; its records are formed again, in halves."""
         with self.tx() as db:
-            db.execute("UPDATE records SET batch_id = NULL, batch_index = NULL WHERE batch_id = ?", (old.batch_id,))
+            db.execute("UPDATE records SET batch_id = NULL WHERE batch_id = ?", (old.batch_id,))
             db.execute("DELETE FROM batches WHERE batch_id = ?", (old.batch_id,))
 
     def apply_summary(self, batch: Batch, summary: dict[str, Any], raw: str) -> list[dict[str, Any]]:
@@ -420,9 +423,10 @@ class Outbox:
             by_index = {int(e["index"]): e for e in errors}
             if by_index:
                 rows = db.execute(
-                    "SELECT r.batch_index, r.id, r.upload_id, r.row_no, r.source, u.columns, u.headers FROM records r"
-                    " LEFT JOIN uploads u ON u.id = r.upload_id WHERE r.batch_id = ?", (batch.batch_id,)).fetchall()
-                for bi, rid, upload_id, row_no, source, columns, headers in rows:
+                    "SELECT r.id, r.upload_id, r.row_no, r.source, u.columns, u.headers FROM records r"
+                    " LEFT JOIN uploads u ON u.id = r.upload_id WHERE r.batch_id = ? ORDER BY r.seq",
+                    (batch.batch_id,)).fetchall()
+                for bi, (rid, upload_id, row_no, source, columns, headers) in enumerate(rows):
                     e = by_index.get(bi)
                     if e is None:
                         continue
