@@ -71,6 +71,7 @@ def run(config: ConsoleConfig) -> int:
         return 1
     code = app.exec()
     controller.shutdown()
+    BackgroundTasks.shutdown_all(5000)
     return int(code)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import logging
 import traceback
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
+_ALL: weakref.WeakSet[BackgroundTasks] = weakref.WeakSet()
 
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
@@ -72,6 +74,7 @@ class BackgroundTasks(QObject):
         self._ids = itertools.count(1)
         self._pending: dict[int, _Pending] = {}
         self._finished.connect(self._deliver)
+        _ALL.add(self)
 
     def run(
         self,
@@ -105,6 +108,13 @@ class BackgroundTasks(QObject):
     def wait_idle(self, msecs: int = 30_000) -> bool:
         """Block until the workers are idle (shutdown and tests only, never from a UI action)."""
         return bool(self.pool.waitForDone(msecs))
+
+    @staticmethod
+    def shutdown_all(msecs: int = 30_000) -> None:
+        """Drop every pending callback and wait for the workers (at exit: no task may outlive Qt)."""
+        for tasks in list(_ALL):
+            tasks.discard_pending()
+            tasks.wait_idle(msecs)
 
     @Slot(int, bool, object)
     def _deliver(self, task_id: int, ok: bool, payload: object) -> None:

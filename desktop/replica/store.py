@@ -330,6 +330,9 @@ class Replica:
         out = ApplyResult(cursor=page.get("cursor"), more=bool(page.get("more")))
         changes: Sequence[dict[str, Any]] = page.get("changes") or []
         out.count = len(changes)
+        if not changes and not out.more and out.cursor == self.cursor() and self.meta("resnapshot") != "1":
+            # An empty long-poll answer changes nothing: no write transaction for it.
+            return out
         with self.writing() as conn:
             gen = int(self._meta(conn, "gen") or "0")
             alert_changes: dict[int, dict[str, Any] | None] = {}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -27,6 +28,7 @@ from desktop.common.tasks import BackgroundTasks
 from desktop.replica.store import ApplyResult, OutboxResult, Replica
 
 log = logging.getLogger(__name__)
+_ENGINES: weakref.WeakSet[SyncEngine] = weakref.WeakSet()
 
 LIVE = "live"
 CATCHING_UP = "catching_up"
@@ -75,9 +77,16 @@ class SyncEngine(QObject):
         # cleared by a replay that left nothing pending. Each successful poll replays while set,
         # so a replay that failed on a stale connection is retried as soon as the server answers.
         self._outbox_dirty = True
+        self._actions: list[tuple[list[int], str, dict[str, Any], Callable[[list[str]], None] | None]] = []
+        self._writing_action = False
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
         self._retry.timeout.connect(self._poll)
+        _ENGINES.add(self)
+
+    @staticmethod
+    def instances() -> list[SyncEngine]:
+        return list(_ENGINES)
 
     # ------------------------------------------------------------------ control
     def start(self) -> None:
@@ -175,8 +184,22 @@ class SyncEngine(QObject):
     # ------------------------------------------------------------------ outbox
     def enqueue(self, alert_ids: Sequence[int], action: str, data: dict[str, Any],
                 on_done: Callable[[list[str]], None] | None = None) -> None:
-        """Queue an action on alerts: applied to the replica at once, replayed to the server."""
-        ids = list(alert_ids)
+        """Queue an action on alerts: applied to the replica at once, replayed to the server.
+
+        Actions are written one after another in the order the operator took them (A then E
+        must be an acknowledgement then an escalation, never the reverse), so each waits for
+        the previous one's write.
+        """
+        self._actions.append((list(alert_ids), action, dict(data), on_done))
+        if not self._writing_action:
+            self._next_action()
+
+    def _next_action(self) -> None:
+        if not self._actions:
+            self._writing_action = False
+            return
+        self._writing_action = True
+        ids, action, data, on_done = self._actions.pop(0)
 
         def done(result: tuple[list[int], list[str]]) -> None:
             changed, refused = result
@@ -187,8 +210,14 @@ class SyncEngine(QObject):
                 self.flush()
             if on_done is not None:
                 on_done(refused)
+            self._next_action()
 
-        self.tasks.run(lambda: self.replica.enqueue(ids, action, data), done, label=f"enqueue {action}", owner=self)
+        def failed(exc: BaseException) -> None:
+            log.error("could not queue %s: %r", action, exc)
+            self._next_action()
+
+        self.tasks.run(lambda: self.replica.enqueue(ids, action, data), done, failed, label=f"enqueue {action}",
+                       owner=self)
 
     def resolve(self, mutation_id: str, *, retry: bool) -> None:
         """Close a conflict or rejection: keep the server's state, or apply mine again."""

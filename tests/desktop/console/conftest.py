@@ -46,6 +46,18 @@ def qapp(console_display: str, qapp_args: list[str], qapp_cls: Any) -> Iterator[
     return app
 
 
+@pytest.fixture(autouse=True)
+def _no_task_outlives_a_test() -> Iterator[None]:
+    """Stop every sync engine and background worker a test started, even when it failed."""
+    yield
+    from desktop.common.tasks import BackgroundTasks
+    from desktop.replica.sync import SyncEngine
+
+    for obj in list(SyncEngine.instances()):
+        obj.stop()
+    BackgroundTasks.shutdown_all(15000)
+
+
 @pytest.fixture
 def keyring_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "keyring.json"

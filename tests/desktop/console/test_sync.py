@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,9 @@ class ScriptedServer:
 
     def changes(self, since: str | None, *, wait: float = 0, limit: int = 1000) -> dict[str, Any]:
         self.since.append(since)
+        if not self.script:
+            # Nothing new: a real server would hold the long-poll; answer after a moment.
+            time.sleep(0.02)
         step = self.script.pop(0) if self.script else {"changes": [], "cursor": since, "more": False}
         if isinstance(step, BaseException):
             raise step
@@ -40,7 +44,10 @@ class ScriptedServer:
         self.mutations_seen.append(batch)
         if self.results is None:
             raise Unreachable("down")
-        return [r | {"id": m["id"]} for m, r in zip(batch, self.results, strict=False)]
+        # Each answer once, in order, as the server applies them.
+        answers = self.results[: len(batch)]
+        del self.results[: len(batch)]
+        return [r | {"id": m["id"]} for m, r in zip(batch, answers, strict=False)]
 
     def close(self) -> None:
         pass
