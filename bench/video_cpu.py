@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -131,9 +132,11 @@ def bare_vlc(urls: list[str], picture: tuple[int, int], warmup: float, seconds: 
     for url in urls:
         port = free_port()
         cmd = ["vlc", "-I", "dummy", "--extraintf", "oldrc", "--rc-host", f"127.0.0.1:{port}", "--rc-fake-tty",
-               *INSTANCE_OPTIONS, *vout_option(), *("-" + o.lstrip(":") for o in SUB_STREAM_OPTIONS),
+               *INSTANCE_OPTIONS, *vout_option(), *("--" + o.lstrip(":") for o in SUB_STREAM_OPTIONS),
                f"--zoom={zoom:.3f}", "--no-video-deco", url]
-        procs.append(spawn_server(cmd))
+        # All bare players share one session (one scheduler autogroup), as the wall's players
+        # share its one process: on a busy machine, 16 sessions would get 16 fair shares.
+        procs.append(spawn_server(cmd, new_session=False))
         ports.append(port)
     try:
         time.sleep(warmup)
@@ -146,7 +149,7 @@ def bare_vlc(urls: list[str], picture: tuple[int, int], warmup: float, seconds: 
     finally:
         for p in procs:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(p.pid, 9)
+                p.kill()
             p.wait(10)
     return {
         "cpu_percent": round(100 * (c1 - c0) / (t1 - t0), 1),
@@ -160,7 +163,7 @@ def wall_run(cameras_file: Path, warmup: float, seconds: float, out: Path) -> di
     result = out.with_suffix(".child.json")
     proc = subprocess.Popen([sys.executable, __file__, "--child-wall", "--cameras", str(cameras_file),
                              "--warmup", str(warmup), "--seconds", str(seconds), "--result", str(result)],
-                            cwd=ROOT)
+                            cwd=ROOT, start_new_session=True)
     time.sleep(warmup + 0.5)
     c0, t0 = tree_cpu([proc.pid]), time.monotonic()
     time.sleep(seconds - 1.0)
@@ -181,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--tiles", type=int, nargs="+", default=[9, 16])
     p.add_argument("--seconds", type=float, default=60.0)
     p.add_argument("--warmup", type=float, default=20.0)
+    p.add_argument("--rounds", type=int, choices=(1, 2), default=2, help="2: wall, bare, bare, wall")
     p.add_argument("--out", default=str(ROOT / "bench" / "out" / "video_cpu.json"))
     p.add_argument("--child-wall", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--cameras", help=argparse.SUPPRESS)
@@ -195,23 +199,36 @@ def main(argv: list[str] | None = None) -> int:
 
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    results = []
+    results: list[dict[str, Any]] = []
     with xvfb_display(1920, 1080), StreamFarm() as farm:
         farm.add(max(args.tiles), seconds=10)
         farm.start()
         for n in args.tiles:
             cams = out.parent / f"video_cpu_cameras_{n}.json"
             cams.write_text(json.dumps(cameras_to_json(farm.cameras()[:n])))
-            print(f"{n} tiles: wall…", flush=True)
-            wall = wall_run(cams, args.warmup, args.seconds, out)
-            print(f"{n} tiles: bare vlc…", flush=True)
-            surface = wall["surface"]
-            assert isinstance(surface, list)
-            picture = (min(surface[0], surface[1] * 16 // 9), min(surface[1], surface[0] * 9 // 16))
-            bare = bare_vlc([s.url for s in farm.streams[:n]], picture, args.warmup, args.seconds)
+            # Rounds in A-B-B-A order, so that load from other work on the machine drifting
+            # during the run weighs on both sides alike.
+            walls: list[dict[str, object]] = []
+            bares: list[dict[str, float]] = []
+            picture = (0, 0)
+            for side in ("wall", "bare", "bare", "wall")[: 4 if args.rounds == 2 else 2]:
+                print(f"{n} tiles: {side}…", flush=True)
+                if side == "wall":
+                    walls.append(wall_run(cams, args.warmup, args.seconds, out))
+                    surface = walls[-1]["surface"]
+                    assert isinstance(surface, list)
+                    picture = (min(surface[0], surface[1] * 16 // 9), min(surface[1], surface[0] * 9 // 16))
+                else:
+                    bares.append(bare_vlc([s.url for s in farm.streams[:n]], picture, args.warmup, args.seconds))
+            wall = {k: round(sum(float(w[k]) for w in walls) / len(walls), 1)  # type: ignore[arg-type,misc]
+                    for k in ("cpu_percent", "displayed", "lost")}
+            bare = {k: round(sum(b[k] for b in bares) / len(bares), 1) for k in ("cpu_percent", "displayed", "lost")}
             row = {"tiles": n, "seconds": args.seconds, "picture": list(picture), "wall": wall, "bare_vlc": bare,
-                   "cpu_ratio": round(float(wall["cpu_percent"]) / bare["cpu_percent"], 3)  # type: ignore[arg-type]
-                   if bare["cpu_percent"] else None}
+                   "rounds": {"wall": walls, "bare_vlc": bares},
+                   "cpu_ratio": round(wall["cpu_percent"] / bare["cpu_percent"], 3) if bare["cpu_percent"] else None,
+                   "cpu_ms_per_frame": {
+                       "wall": round(10 * wall["cpu_percent"] * args.seconds / max(1.0, wall["displayed"]), 2),
+                       "bare_vlc": round(10 * bare["cpu_percent"] * args.seconds / max(1.0, bare["displayed"]), 2)}}
             results.append(row)
             print(json.dumps(row), flush=True)
     out.write_text(json.dumps({"results": results}, indent=2))
@@ -219,8 +236,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{'wall lost/shown':>16} {'bare lost/shown':>16}")
     for r in results:
         w, b = r["wall"], r["bare_vlc"]
-        print(f"{r['tiles']:>5} {w['cpu_percent']:>10} {b['cpu_percent']:>10} {r['cpu_ratio']:>6} "  # type: ignore[index]
-              f"{w['lost']:>7}/{w['displayed']:<8} {b['lost']:>7}/{b['displayed']:<8}")  # type: ignore[index]
+        print(f"{r['tiles']:>5} {w['cpu_percent']:>10} {b['cpu_percent']:>10} {r['cpu_ratio']:>6} "
+              f"{w['lost']:>7}/{w['displayed']:<8} {b['lost']:>7}/{b['displayed']:<8}")
     print(f"details: {out}")
     return 0
 

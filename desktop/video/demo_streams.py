@@ -77,13 +77,13 @@ def _die_with_parent() -> Callable[[], None] | None:
     return hook
 
 
-def spawn_server(cmd: list[str], as_nobody: bool = True) -> subprocess.Popen[bytes]:
+def spawn_server(cmd: list[str], as_nobody: bool = True, new_session: bool = True) -> subprocess.Popen[bytes]:
     """Start a helper server that dies with this process; as root, cvlc runs as ``nobody``."""
     kwargs: dict[str, Any] = {}
     if as_nobody and hasattr(os, "geteuid") and os.geteuid() == 0:
         kwargs.update(user="nobody", group="nogroup", extra_groups=[])
     # The hook runs after the switch to nobody, so the death signal survives it.
-    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=new_session,
                             preexec_fn=_die_with_parent(), env={**os.environ, "HOME": tempfile.gettempdir()}, **kwargs)
 
 

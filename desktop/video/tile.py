@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QMimeData, QPoint, QRect, QSize, Qt, Signal, Slot
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QDrag,
     QDragEnterEvent,
     QDragMoveEvent,
@@ -106,6 +107,8 @@ class Tile(QWidget):
     # (source tile, target tile) — a tile dragged onto another
     tile_dropped = Signal(int, int)
     state_changed = Signal(int, str)
+    # (tile, global position) — the operator asked for the tile's menu
+    menu_requested = Signal(int, QPoint)
 
     def __init__(
         self, index: int, policy: ReconnectPolicy | None = None, parent: QWidget | None = None
@@ -260,12 +263,16 @@ class Tile(QWidget):
         state = self.player.state
         age = self.player.seconds_since_frame()
         if self.camera is None or state in (TileState.IDLE, TileState.UNSUPPORTED):
-            self.metrics_label.setText("")
-            return
-        parts = [self.tr("{fps:.1f} fps").format(fps=self.player.fps)]
-        parts.append(self.tr("last frame {age:.1f} s ago").format(age=age) if age is not None
-                     else self.tr("no frame yet"))
-        self.metrics_label.setText("  ".join(parts))
+            text = ""
+        else:
+            # Whole numbers: the strip then changes only when something changed, and the X
+            # server, shared with every video output, is not asked to repaint 32 strips a second.
+            parts = [self.tr("{fps:.0f} fps").format(fps=self.player.fps)]
+            parts.append(self.tr("last frame {age:.0f} s ago").format(age=age) if age is not None
+                         else self.tr("no frame yet"))
+            text = "  ".join(parts)
+        if text != self.metrics_label.text():
+            self.metrics_label.setText(text)
 
     @Slot(str)
     def _on_state(self, state: str) -> None:
@@ -317,6 +324,10 @@ class Tile(QWidget):
             event.accept()
             return
         super().mouseDoubleClickEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt override
+        self.menu_requested.emit(self.index, event.globalPos())
+        event.accept()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
         if event.mimeData().hasFormat(CAMERA_MIME):

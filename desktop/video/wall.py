@@ -8,6 +8,7 @@ hidden behind the tiles.
 from __future__ import annotations
 
 import contextlib
+import getpass
 import os
 import tempfile
 from collections.abc import Sequence
@@ -16,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QColor, QImage, QPalette
-from PySide6.QtWidgets import QGridLayout, QWidget
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QColor, QImage, QKeyEvent, QPalette
+from PySide6.QtWidgets import QGridLayout, QMenu, QWidget
 
 from desktop.video.evidence import EvidenceStore
 from desktop.video.layouts import Layout, SavedView, layout_by_name, user_data_dir
@@ -70,6 +71,10 @@ class VideoWall(QWidget):
         protect_booleans()
         self.policy = policy or ReconnectPolicy()
         self.evidence = EvidenceStore(evidence_dir or user_data_dir() / "evidence" / "snapshots")
+        # Written on evidence snapshots taken from the tile menu; the console sets the signed-in user.
+        self.operator = getpass.getuser()
+        self.last_menu: QMenu | None = None
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAutoFillBackground(True)
         palette = self.palette()
         palette.setColor(QPalette.ColorRole.Window, QColor("#010409"))
@@ -204,6 +209,7 @@ class VideoWall(QWidget):
             tile.camera_dropped.connect(self._on_camera_dropped)
             tile.tile_dropped.connect(self.swap)
             tile.state_changed.connect(self.tile_state_changed)
+            tile.menu_requested.connect(self._tile_menu)
             self._tiles.append(tile)
         for tile in self._tiles:
             self._grid.removeWidget(tile)
@@ -417,6 +423,37 @@ class VideoWall(QWidget):
         else:
             tile.set_camera(camera, self._wants_main(tile.index))
         tile.set_alerts(alerts_for_camera(camera, self._alerts) if camera else [])
+
+    @Slot(int, QPoint)
+    def _tile_menu(self, index: int, where: QPoint) -> None:
+        tile = self._tiles[index]
+        self.select(index)
+        menu = QMenu(self)
+        full = menu.addAction(self.tr("Back to layout") if self._maximized is not None else self.tr("Fill the wall"))
+        full.triggered.connect(lambda: self.toggle_maximized(index))
+        if tile.camera is not None:
+            menu.addAction(self.tr("Reconnect now")).triggered.connect(tile.player.restart)
+            snap = menu.addAction(self.tr("Snapshot as evidence"))
+            snap.setEnabled(tile.state == TileState.PLAYING)
+            snap.triggered.connect(lambda: self.snapshot_tile(index, operator=self.operator))
+            menu.addAction(self.tr("Clear tile")).triggered.connect(lambda: self.assign(index, None))
+        menu.addSeparator()
+        if index in self._tours:
+            menu.addAction(self.tr("Stop this tile's tour")).triggered.connect(lambda: self.stop_tour(index))
+        else:
+            ids = [c.id for c in self._cameras.values() if c.enabled]
+            tour = menu.addAction(self.tr("Tour all cameras in this tile"))
+            tour.setEnabled(bool(ids))
+            tour.triggered.connect(lambda: self.start_tour(ids, 10.0, tile=index))
+        self.last_menu = menu  # kept for tests and for screen readers to find
+        menu.popup(where)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() == Qt.Key.Key_Escape and self._maximized is not None:
+            self.restore()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     @Slot()
     def _reap(self) -> None:

@@ -231,3 +231,30 @@ def _drop(wall: VideoWall, index: int, camera_id: str) -> None:
     # and a mouse; the tile's drop handler gets the same event a real drop would bring.
     tile.dropEvent(event)
     assert event.isAccepted()
+
+
+def test_tile_menu_and_escape(qtbot: Any, wall: VideoWall, farm: Any) -> None:
+    wall.set_wall_layout("2x2")
+    wall.set_cameras(farm.cameras()[:4])
+    qtbot.waitUntil(lambda: all_playing(wall), timeout=PLAY_TIMEOUT_MS)
+    tile = wall.tile(2)
+    tile.menu_requested.emit(2, tile.mapToGlobal(QPoint(20, 20)))
+    menu = wall.last_menu
+    assert menu is not None
+    actions = {a.text(): a for a in menu.actions() if a.text()}
+    assert {"Fill the wall", "Reconnect now", "Snapshot as evidence", "Clear tile",
+            "Tour all cameras in this tile"} <= set(actions)
+    assert wall.selected == 2
+    actions["Fill the wall"].trigger()
+    menu.close()
+    assert wall.maximized == 2
+    wall.setFocus()
+    qtbot.keyClick(wall, Qt.Key.Key_Escape)
+    assert wall.maximized is None
+    tile.menu_requested.emit(2, tile.mapToGlobal(QPoint(20, 20)))
+    menu = wall.last_menu
+    assert menu is not None
+    next(a for a in menu.actions() if a.text() == "Clear tile").trigger()
+    menu.close()
+    assert wall.assignments()[2] is None
+    assert wall.tile(2).state == TileState.IDLE
