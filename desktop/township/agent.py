@@ -469,6 +469,8 @@ def push_files(home: Path, client: Client, office: str, paths: Iterable[Path], *
             importing.clear()
             wake.set()
 
+    guard = ob.push_lock(home)
+    guard.__enter__()  # raises Busy before anything is read or sent
     box = ob.Outbox(home)
     thread = None
     try:
@@ -487,3 +489,4 @@ def push_files(home: Path, client: Client, office: str, paths: Iterable[Path], *
             # Only when the push failed: let the import finish queueing; the next run sends it.
             thread.join()
         box.close()
+        guard.__exit__(None, None, None)

@@ -206,6 +206,9 @@ def cmd_push(args: argparse.Namespace, box: ob.Outbox) -> int:
         progress.finish()
         _err(f"{exc}; {box.counts().queued} records stay queued — the next push resumes")
         return EXIT_QUEUED
+    except ob.Busy as exc:
+        _err(str(exc))
+        return EXIT_QUEUED
     except FatalError as exc:
         progress.finish()
         _err(f"{exc}; {box.counts().queued} records stay queued")
@@ -302,6 +305,12 @@ def cmd_watch(args: argparse.Namespace, box: ob.Outbox) -> int:
     print(f"watching {args.directory.resolve()} every {args.interval:g} s (Ctrl-C stops)", flush=True)
     scans = 0
     try:
+        lock = ob.push_lock(box.home)
+        lock.__enter__()
+    except ob.Busy as exc:
+        _err(str(exc))
+        return EXIT_QUEUED
+    try:
         while True:
             for outcome in watcher.scan():
                 if not outcome.processed:
@@ -322,6 +331,8 @@ def cmd_watch(args: argparse.Namespace, box: ob.Outbox) -> int:
     except KeyboardInterrupt:
         progress.finish()
         return EXIT_OK
+    finally:
+        lock.__exit__(None, None, None)
 
 
 def cmd_mappings(box: ob.Outbox) -> int:

@@ -16,7 +16,7 @@ import re
 import tomllib
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -202,12 +202,26 @@ class Mapping:
         if not record.get("id"):
             record = {"id": self.record_id(office, record), **record}
         try:
-            protocol.parse_record(record)
+            parsed = protocol.parse_record(record)
+            self._check_not_future(parsed)
         except protocol.Rejection as r:
             root = (r.field or "").split(".")[0]
             column = used.get(r.field or "") or used.get(root) or self._column_of(root, cells)
             raise RowError(r.code, r.message, r.field, self._where(column, headers)) from None
         return record
+
+    def _check_not_future(self, parsed: Any) -> None:
+        """The server's FUTURE_TIMESTAMP, checked against this machine's clock (a typed 2062 for 2026)."""
+        name = "received_at" if isinstance(parsed, protocol.Petition) else "at"
+        at = getattr(parsed, name, None)
+        if at is None:
+            return
+        limit = datetime.now(UTC) + timedelta(seconds=protocol.FUTURE_TOLERANCE_SECONDS)
+        if at > limit:
+            raise protocol.Rejection(
+                "FUTURE_TIMESTAMP",
+                f"{name} {at.isoformat()} is more than 10 minutes after this computer's time "
+                f"{datetime.now(self.tz).isoformat(timespec='seconds')}", name)
 
     def _column_of(self, field_name: str, cells: dict[str, Any]) -> str | None:
         for rule in self.rules:

@@ -99,6 +99,39 @@ def sync_home() -> Path:
     return base / "sync"
 
 
+class Busy(Exception):
+    """Another process is pushing from this outbox right now."""
+
+
+@contextmanager
+def push_lock(home: Path) -> Iterator[None]:
+    """Only one push per outbox at a time (a scheduled task and the window may overlap).
+
+    Two pushers would each send the same formed batch; the server would answer both with
+    the same summary, but the outbox would record its rejections twice. The lock is an OS
+    file lock on ``push.lock``: it goes away with the process, even when it is killed.
+    """
+    home.mkdir(parents=True, exist_ok=True)
+    f = (home / "push.lock").open("a+b")
+    try:
+        try:
+            if sys.platform == "win32":
+                import msvcrt
+
+                f.seek(0)
+                msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise Busy("another push from this outbox is running (a scheduled task or the window); "
+                       "it sends everything queued — try again when it has finished") from None
+        yield
+    finally:
+        f.close()  # closing releases the lock
+
+
 def now_iso() -> str:
     return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
 

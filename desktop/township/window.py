@@ -133,7 +133,7 @@ class SyncWorker(QObject):
                               .replace("%3", str(result.rejected)).replace("%4", str(local)))
         except Stopped:
             self.message.emit(self.tr("Stopped; the queue is kept and the next push resumes"))
-        except (GaveUp, FatalError, SetupError, OSError, ValueError) as exc:
+        except (GaveUp, FatalError, SetupError, ob.Busy, OSError, ValueError) as exc:
             self.message.emit(self.tr("Push failed: %1").replace("%1", str(exc)))
         finally:
             self.snapshot.emit(read_snapshot(box))

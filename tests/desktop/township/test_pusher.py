@@ -160,3 +160,21 @@ def test_after_giving_up_the_next_round_resends_that_batch_first(box: ob.Outbox,
     sent = [r["id"] for b in server.bodies for r in b["records"]]
     assert len(sent) == len(set(sent)) == len(export.steps)
     assert box.counts().queued == 0
+
+
+def test_one_push_at_a_time_per_outbox(box: ob.Outbox, tmp_path: Path) -> None:
+    from desktop.township.agent import push_files
+
+    with ob.push_lock(box.home), pytest.raises(ob.Busy, match="another push"):
+        push_files(box.home, FakeServer(), "T03", [])  # type: ignore[arg-type]
+    # Released with its holder: the next push goes ahead.
+    result, _, _ = push_files(box.home, FakeServer(), "T03", [])  # type: ignore[arg-type]
+    assert result.batches == 0
+
+
+def test_a_time_in_the_future_is_rejected_here(box: ob.Outbox, tmp_path: Path) -> None:
+    rows = make_export(1).rows()
+    rows[0]["操作时间"] = "2062-03-01 09:00:00"  # 2026 mistyped
+    res = import_file(box, write_csv(tmp_path / "a.csv", rows), "T03")
+    [rej] = res.rejections
+    assert (rej.row_no, rej.code, rej.column) == (2, "FUTURE_TIMESTAMP", "操作时间 (F)")
