@@ -119,11 +119,11 @@ def test_verify_audit_names_a_removed_entry(audited: ServerProcess) -> None:
 def batch_records(n: int) -> list[dict[str, Any]]:
     """Records of one loader batch: new cases (some raising alerts), a rating and a petition."""
     recs = []
-    for i in range(20):
+    for i in range(6):
         no = f"BK-{n:03d}-{i:02d}"
         recs += [event(no, "received", "2026-02-26T09:00:00+08:00", seq=1, actor="S01"),
                  event(no, "accepted", "2026-02-26T09:10:00+08:00", seq=2, actor="S01")]
-        if i % 5 == 0:
+        if i % 3 == 0:
             recs.append(event(no, "node_completed", "2026-02-26T10:00:00+08:00", seq=3, node="approve",
                               actor="S01"))  # SKIPPED_NODE
     recs.append(evaluation(f"BK-{n:03d}-00", "very_poor", "2026-02-26T12:00:00+08:00"))
@@ -145,9 +145,9 @@ def test_backup_while_ingesting_restores_into_a_new_directory(tmp_path: Path, se
 
         def load() -> None:
             # Keep ingesting until the backup is over, and three batches beyond.
-            stop_at = 300
+            stop_at = 500
             try:
-                for n in range(300):
+                for n in range(500):
                     if backup_done.is_set():
                         stop_at = min(stop_at, n + 3)
                     if n >= stop_at:
