@@ -75,7 +75,7 @@ def build(path: Path, n: int) -> None:
         office = rng.choice(OFFICES)
         case_no = f"2025-{i:07d}"
         row = (i, rule.code, severity, status, 0, "case", office, case_no, None, None, raised, raised, raised,
-               f"{case_no} {rule.name_zh}: 办件 {case_no} 在 {office} 触发 {rule.name_en}",
+               f"{case_no} {rule.name_zh}: 办件 {case_no} 在 {office} 触发 {rule.name_en}", None,
                json.dumps({"due": format_instant(raised)}), None, None, 1, rule.name_zh, rule.name_en)
         batch.append((*row, search_text(dict(zip(INSERT_COLUMNS, row, strict=False)))))
         if len(batch) == 20000:

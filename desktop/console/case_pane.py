@@ -37,7 +37,7 @@ from desktop.console import labels
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
 from desktop.console.records import SORT_ROLE, Column, RecordTableModel
 from desktop.console.timeline import Timeline, TimelineWidget, build_timeline
-from desktop.console.wall_model import evidence_text
+from desktop.console.wall_model import evidence_text, message_text
 from desktop.replica.store import Replica
 from shared.timeutil import parse_instant, to_datetime
 
@@ -81,7 +81,7 @@ ALERT_COLUMNS = (
     Column(QT_TRANSLATE_NOOP("CasePane", "Status"), lambda a: labels.status(str(a.get("status")))),
     Column(QT_TRANSLATE_NOOP("CasePane", "Raised at"), lambda a: _fmt(a.get("raised_at")),
            key=lambda a: a.get("raised_at") or ""),
-    Column(QT_TRANSLATE_NOOP("CasePane", "Why"), lambda a: a.get("message") or ""),
+    Column(QT_TRANSLATE_NOOP("CasePane", "Why"), lambda a: message_text(a.get("message"), a.get("message_en"))),
 )
 RATING_COLUMNS = (
     Column(QT_TRANSLATE_NOOP("CasePane", "At"), lambda r: _fmt(r.get("at")), key=lambda r: r.get("at") or ""),
@@ -297,7 +297,8 @@ class CasePane(QWidget):
         for r in rows:
             rec = by_id.setdefault(int(r["id"]), {"id": int(r["id"])})
             rec.update({"rule": r["rule"], "severity": r["severity"], "status": r["status"], "node": r["node"],
-                        "message": r["message"], "rule_name": {"zh_CN": r["rule_zh"], "en": r["rule_en"]},
+                        "message": r["message"], "message_en": r["message_en"],
+                        "rule_name": {"zh_CN": r["rule_zh"], "en": r["rule_en"]},
                         "evidence": json.loads(r["evidence"]) if r["evidence"] else rec.get("evidence")})
             rec.setdefault("raised_at", to_datetime(r["raised_at"]).isoformat())
         return sorted(by_id.values(), key=lambda a: str(a.get("raised_at") or ""))
@@ -311,7 +312,8 @@ class CasePane(QWidget):
             return
         ev = rec.get("evidence")
         text = evidence_text(json.dumps(ev, ensure_ascii=False)) if ev is not None else ""
-        self.evidence.setHtml(f"<b>{escape(str(rec.get('message') or ''))}</b><pre>{escape(text)}</pre>")
+        why = message_text(rec.get("message"), rec.get("message_en"))
+        self.evidence.setHtml(f"<b>{escape(why)}</b><pre>{escape(text)}</pre>")
 
     # ------------------------------------------------------------------ camera
     def _camera_for(self, office: str) -> str | None:

@@ -48,7 +48,7 @@ from desktop.console import labels
 from desktop.console.alarm import Alarm
 from desktop.console.groups import GroupModel, group_counts
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
-from desktop.console.wall_model import COL, COLUMNS, AlertFilter, AlertWallModel, evidence_rows
+from desktop.console.wall_model import COL, COLUMNS, AlertFilter, AlertWallModel, evidence_rows, message_text
 from desktop.replica.local import ACTIVE_STATUSES, INACTIVE_STATUSES
 from desktop.replica.store import Replica
 from shared.rules.common import RULES
@@ -650,7 +650,7 @@ def alert_html(row: sqlite3.Row) -> str:
     parts = [
         f"<b style='color:{color.name() if color else '#fff'}'>● {escape(labels.severity(row['severity']))}</b> "
         f"<b>{escape(name)}</b> — {escape(labels.status(row['status']))}",
-        f"<div>{escape(row['message'] or '')}</div>",
+        f"<div>{escape(message_text(row['message'], row['message_en']))}</div>",
     ]
     if row["assignee"]:
         label = translate("AlertWall", "Assignee")

@@ -34,6 +34,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QFont
 
+from desktop import i18n
 from desktop.console import labels
 from desktop.console.labels import QT_TRANSLATE_NOOP
 from desktop.replica.local import ACTIVE_STATUSES
@@ -58,10 +59,10 @@ COL = {key: i for i, (key, _, _) in enumerate(COLUMNS)}
 _STATUS_COL = COL["status"]
 SELECT = (
     "SELECT id, severity, rule, rule_zh, rule_en, office, subject_type, case_no, petition_id, node, raised_at,"
-    " as_of, status, assignee, message, pending, conflict, condition_cleared, version FROM alerts"
+    " as_of, status, assignee, message, pending, conflict, condition_cleared, version, message_en FROM alerts"
 )
 ID, SEV, RULE, RULE_ZH, RULE_EN, OFFICE, STYPE, CASE_NO, PET, NODE, RAISED, AS_OF, STATUS, ASSIGNEE, MSG, \
-    PENDING, CONFLICT, CLEARED, VERSION = range(19)
+    PENDING, CONFLICT, CLEARED, VERSION, MSG_EN = range(20)
 
 _KEY_INDEX = {"severity": SEV, "rule": RULE, "office": OFFICE, "status": STATUS, "raised_at": RAISED, "id": ID}
 ALERT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -432,11 +433,11 @@ class AlertWallModel(QAbstractTableModel):
         if key == "assignee":
             return str(row[ASSIGNEE] or "")
         if key == "message":
-            return str(row[MSG] or "")
+            return message_text(row[MSG], row[MSG_EN])
         return ""
 
     def _tooltip(self, row: Sequence[Any]) -> str:
-        lines = [str(row[MSG] or "")]
+        lines = [message_text(row[MSG], row[MSG_EN])]
         if row[PENDING]:
             lines.append(QCoreApplication.translate("AlertWall", "Your change is waiting to be sent to the server."))
         if row[CONFLICT]:
@@ -610,6 +611,13 @@ class AlertWallModel(QAbstractTableModel):
         if not self._flash:
             self._flash_on = True
             self._flash_timer.stop()
+
+
+def message_text(message: str | None, message_en: str | None) -> str:
+    """The alert's message in the console's language (the server's Chinese text by default)."""
+    if message_en and not i18n.is_chinese():
+        return str(message_en)
+    return str(message or "")
 
 
 def _fmt(instant: int | None) -> str:

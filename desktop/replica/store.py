@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS alerts (
     as_of INTEGER,
     updated_at INTEGER,
     message TEXT NOT NULL DEFAULT '',
+    message_en TEXT,
     evidence TEXT,
     assignee TEXT,
     resolution TEXT,
@@ -137,7 +138,7 @@ CREATE INDEX IF NOT EXISTS outbox_entity ON outbox (entity_id, state);
 
 ALERT_COLUMNS = (
     "id", "rule", "severity", "status", "condition_cleared", "subject_type", "office", "case_no",
-    "petition_id", "node", "raised_at", "as_of", "updated_at", "message", "evidence", "assignee",
+    "petition_id", "node", "raised_at", "as_of", "updated_at", "message", "message_en", "evidence", "assignee",
     "resolution", "version", "rule_zh", "rule_en",
 )
 #: Outbox states: waiting to be sent; confirmed; waiting for the operator's decision; closed.
@@ -162,7 +163,8 @@ def _ts(text: Any) -> int | None:
         return None
 
 
-SEARCH_FIELDS = ("case_no", "petition_id", "office", "rule", "rule_zh", "rule_en", "node", "assignee", "message")
+SEARCH_FIELDS = ("case_no", "petition_id", "office", "rule", "rule_zh", "rule_en", "node", "assignee", "message",
+                 "message_en")
 
 
 def search_text(row: dict[str, Any] | sqlite3.Row) -> str:
@@ -190,6 +192,8 @@ def alert_row(data: dict[str, Any]) -> dict[str, Any]:
         "as_of": _ts(data.get("as_of")),
         "updated_at": _ts(data.get("updated_at")),
         "message": str(data.get("message") or ""),
+        # Servers from before bilingual messages send one message only.
+        "message_en": data.get("message_en") or None,
         "evidence": json.dumps(evidence, ensure_ascii=False) if evidence is not None else None,
         "assignee": data.get("assignee"),
         "resolution": data.get("resolution"),
@@ -248,6 +252,8 @@ class Replica:
         try:
             had_fts = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'alerts_fts'").fetchone() is not None
             columns = {r[1] for r in conn.execute("PRAGMA table_info(alerts)")}
+            if columns and "message_en" not in columns:
+                conn.execute("ALTER TABLE alerts ADD COLUMN message_en TEXT")
             if columns and "search" not in columns:
                 # A replica from before the search column: add it (CREATE INDEX below needs nothing else).
                 conn.execute("ALTER TABLE alerts ADD COLUMN search TEXT")

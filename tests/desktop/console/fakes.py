@@ -14,7 +14,7 @@ _seq = itertools.count(1)
 
 def alert(alert_id: int, *, severity: str = "yellow", rule: str | None = None, office: str = "T01",
           case_no: str | None = None, status: str = "open", minutes: int | None = None, version: int = 1,
-          message: str | None = None, assignee: str | None = None) -> dict[str, Any]:
+          message: str | None = None, assignee: str | None = None, message_en: str | None = None) -> dict[str, Any]:
     rule = rule or ("OVERDUE" if severity == "red" else "DEADLINE_NEAR")
     info = RULES[rule]
     raised = BASE + 60_000_000 * (alert_id if minutes is None else minutes)
@@ -24,6 +24,7 @@ def alert(alert_id: int, *, severity: str = "yellow", rule: str | None = None, o
         "subject": {"type": "case", "office": office, "case_no": case_no or f"2026-{alert_id:07d}"},
         "node": None, "raised_at": format_instant(raised), "as_of": format_instant(raised),
         "updated_at": format_instant(raised), "message": message or f"case {alert_id} {rule}",
+        "message_en": message_en,
         "evidence": {"due": format_instant(raised)}, "assignee": assignee, "resolution": None, "version": version,
     }
 

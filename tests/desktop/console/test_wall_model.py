@@ -103,3 +103,19 @@ def test_rare_phrase_found_through_the_trigram_index(qapp, replica: Replica, mon
                            "cursor": "c1.9", "more": False})
     model.reload()
     assert shown_ids(model) == []
+
+
+def test_message_in_the_consoles_language(qapp, replica: Replica) -> None:
+    from desktop import i18n
+    from desktop.console.wall_model import COL
+
+    replica.apply_changes(fakes.page(fakes.alert(9000, minutes=99_999, message="办结时间晚于到期时间",
+                                                 message_en="closed after its due time")))
+    model = AlertWallModel(replica.connect(readonly=True), page_size=10)
+    assert model.index(0, COL["message"]).data() == "办结时间晚于到期时间"
+    try:
+        i18n.install(qapp, "en")
+        english = AlertWallModel(replica.connect(readonly=True), page_size=10)
+        assert english.index(0, COL["message"]).data() == "closed after its due time"
+    finally:
+        i18n.install(qapp, "zh_CN")
