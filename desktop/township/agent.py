@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,19 @@ import orjson
 
 from desktop.township import outbox as ob
 from desktop.township.client import Backoff, Client, FatalError, RetryableError, sleep_or_stop
-from desktop.township.mapping import Mapping, MappingError, RowError, find_mapping, guess_mapping
+from desktop.township.mapping import (
+    Mapping,
+    MappingError,
+    RowError,
+    available_mappings,
+    find_mapping,
+    guess_mapping,
+)
 from desktop.township.readers import ReadError, SourceRow, read_table
 
 IMPORT_CHUNK = 5000
+#: ``--until`` without an offset, and no mapping to say otherwise: China Standard Time.
+BEIJING = timezone(timedelta(hours=8))
 #: Column the rejected-records export adds: re-importing a fixed row resolves that rejection.
 REJECTION_REF_COLUMN = "拒收编号"
 
@@ -65,7 +74,7 @@ def file_sha256(path: Path) -> str:
 
 def parse_until(text: str, mapping: Mapping | None = None) -> str:
     """``--until``: a date means the end of that day; a time without offset is the mapping's zone."""
-    tz = mapping.tz if mapping else ob_tz()
+    tz = mapping.tz if mapping else BEIJING
     text = text.strip()
     try:
         day = date.fromisoformat(text)
@@ -81,12 +90,6 @@ def parse_until(text: str, mapping: Mapping | None = None) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
     return value.isoformat()
-
-
-def ob_tz() -> Any:
-    from datetime import timezone
-
-    return timezone(timedelta(hours=8))
 
 
 def _cell_text(value: Any) -> str:
@@ -107,8 +110,6 @@ def import_file(box: ob.Outbox, path: Path, office: str, *, mapping: Mapping | s
     path = Path(path)
     chosen: Mapping | None = find_mapping(mapping, box.home) if isinstance(mapping, str) else mapping
     try:
-        from desktop.township.mapping import available_mappings
-
         wanted = chosen.wanted_columns() if chosen else {c for m in available_mappings(box.home).values()
                                                          for c in m.wanted_columns()}
         table = read_table(path, wanted, chosen.sheet if chosen else None)
