@@ -31,6 +31,7 @@ class Alert(Base):
     as_of: Mapped[int] = mapped_column(InstantColumn)
     updated_at: Mapped[int] = mapped_column(InstantColumn)
     message: Mapped[str] = mapped_column(String(2000))
+    message_en: Mapped[str] = mapped_column(String(2000), default="")
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
     assignee: Mapped[str | None] = mapped_column(String(100))
     resolution: Mapped[str | None] = mapped_column(String(2000))

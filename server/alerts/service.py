@@ -25,8 +25,8 @@ from shared.timeutil import format_instant
 SubjectKey = tuple[str, str]
 """(subject_type, subject_id)"""
 
-_MUTABLE = ("severity", "status", "condition_cleared", "raised_at", "as_of", "updated_at", "message", "evidence",
-            "resolution", "version")
+_MUTABLE = ("severity", "status", "condition_cleared", "raised_at", "as_of", "updated_at", "message", "message_en",
+            "evidence", "resolution", "version")
 
 
 @dataclass(slots=True)
@@ -47,6 +47,7 @@ class AlertRow:
     as_of: int
     updated_at: int
     message: str
+    message_en: str = ""
     evidence: dict[str, Any] = field(default_factory=dict)
     assignee: str | None = None
     resolution: str | None = None
@@ -76,6 +77,7 @@ def alert_json(a: Alert | AlertRow, office_code: str) -> dict[str, Any]:
         "as_of": format_instant(a.as_of),
         "updated_at": format_instant(a.updated_at),
         "message": a.message,
+        "message_en": a.message_en,
         "evidence": a.evidence,
         "assignee": a.assignee,
         "resolution": a.resolution,
@@ -140,7 +142,7 @@ class AlertSync:
                     id=None, subject_type=subject[0], subject_id=subject[1], subject_ref=subject_ref,
                     office_id=office_id, rule=h.rule, node=key[1], severity=h.severity, status="open",
                     condition_cleared=False, raised_at=self.now, as_of=as_of, updated_at=self.now, message=h.message,
-                    evidence=h.evidence,
+                    message_en=h.message_en, evidence=h.evidence,
                 )
                 current[key] = a
                 self._new.append(a)
@@ -174,6 +176,7 @@ class AlertSync:
 
     def _refresh(self, a: AlertRow, h: Hit, as_of: int) -> None:
         a.message = h.message
+        a.message_en = h.message_en
         a.evidence = h.evidence
         a.as_of = as_of
 

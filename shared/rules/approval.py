@@ -23,7 +23,7 @@ from shared.clock import (
     working_time,
 )
 from shared.protocol import SUSPENSION_REASONS
-from shared.rules.common import Hit, earliest_after
+from shared.rules.common import EVENT_NAMES_ZH, RATING_NAMES_ZH, Hit, Text, earliest_after, short
 from shared.timeutil import DAY, HOUR, Instant, format_instant
 
 CLOSING_TYPES = frozenset({"decided", "not_accepted", "withdrawn"})
@@ -152,8 +152,8 @@ def evaluate_case(facts: CaseFacts, calendar: WorkCalendar, as_of: Instant) -> C
     events = facts.events
     hits: dict[tuple[str, str | None], Hit] = {}
 
-    def hit(rule: str, node: str | None, message: str, **evidence: Any) -> None:
-        hits.setdefault((rule, node), Hit(rule, node, message, evidence))
+    def hit(rule: str, node: str | None, text: Text, **evidence: Any) -> None:
+        hits.setdefault((rule, node), Hit(rule, node, text[0], evidence, text[1]))
 
     # ---- clock rules: the case as it stood at as_of ------------------------------------
     view = [e for e in events if e.at <= as_of]
@@ -189,19 +189,22 @@ def evaluate_case(facts: CaseFacts, calendar: WorkCalendar, as_of: Instant) -> C
                 hit(
                     "DEADLINE_NEAR",
                     None,
-                    f"due {format_instant(clock.due)} ({limit} working days from acceptance)",
+                    (f"将于 {short(clock.due)} 到期（承诺时限 {limit} 个工作日）",
+                     f"due {short(clock.due)} ({limit} working days from acceptance)"),
                     warn_at=format_instant(clock.warn_at),
                     **limit_ev,
                 )
             elif as_of >= clock.due:
-                hit("OVERDUE", None, f"open past its due time {format_instant(clock.due)}", **limit_ev)
+                hit("OVERDUE", None, (f"已于 {short(clock.due)} 到期仍未办结（时限 {limit} 个工作日）",
+                                      f"open past its due time {short(clock.due)}"), **limit_ev)
             if not suspended_now:
                 candidates += [clock.warn_at, clock.due]
         elif closing is not None and closing.at >= clock.due:
             hit(
                 "OVERDUE",
                 None,
-                f"closed at {format_instant(closing.at)}, after its due time {format_instant(clock.due)}",
+                (f"{short(closing.at)} 才办结，超过到期时间 {short(clock.due)}",
+                 f"closed at {short(closing.at)}, after its due time {short(clock.due)}"),
                 closed=_ev(closing),
                 **limit_ev,
             )
@@ -223,8 +226,10 @@ def evaluate_case(facts: CaseFacts, calendar: WorkCalendar, as_of: Instant) -> C
                 hit(
                     "NODE_OVERDUE",
                     node.code,
-                    f"node {node.name} ({node.days} working days) due {format_instant(due)}"
-                    + (f", completed {format_instant(done.at)}" if done else ", not completed"),
+                    (f"“{node.name}”环节（{node.days} 个工作日）应于 {short(due)} 前办结，"
+                     + (f"实际 {short(done.at)} 办结" if done else "至今未办结"),
+                     f"node {node.name} ({node.days} working days) due {short(due)}"
+                     + (f", completed {short(done.at)}" if done else ", not completed")),
                     node_days=node.days,
                     started_at=format_instant(start),
                     due=format_instant(due),
@@ -254,8 +259,9 @@ def evaluate_case(facts: CaseFacts, calendar: WorkCalendar, as_of: Instant) -> C
             hit(
                 "ACCEPTANCE_LATE",
                 None,
-                f"not decided on acceptance within {item.acceptance_days} working days "
-                f"(due {format_instant(acceptance.due)})",
+                (f"收件后 {item.acceptance_days} 个工作日内（{short(acceptance.due)} 前）未作出受理决定",
+                 f"not decided on acceptance within {item.acceptance_days} working days "
+                 f"(due {short(acceptance.due)})"),
                 received=_ev(received),
                 due=format_instant(acceptance.due),
                 decision=_ev(decision) if decision else None,
@@ -271,7 +277,8 @@ def evaluate_case(facts: CaseFacts, calendar: WorkCalendar, as_of: Instant) -> C
         hit(
             "POOR_RATING",
             None,
-            f"{len(poor)} poor rating(s): {', '.join(r.rating for r in poor[:5])}",
+            (f"{len(poor)} 条差评：{'、'.join(RATING_NAMES_ZH.get(r.rating, r.rating) for r in poor[:5])}",
+             f"{len(poor)} poor rating(s): {', '.join(r.rating for r in poor[:5])}"),
             ratings=[{"id": r.id, "rating": r.rating, "at": format_instant(r.at)} for r in poor[:20]],
         )
     backdated = [e for e in events if e.backdated]
@@ -279,7 +286,8 @@ def evaluate_case(facts: CaseFacts, calendar: WorkCalendar, as_of: Instant) -> C
         hit(
             "BACKDATED",
             None,
-            f"{len(backdated)} event(s) arrived dated before the period the office had declared complete",
+            (f"{len(backdated)} 条记录在单位已声明报送完毕后补录",
+             f"{len(backdated)} event(s) arrived dated before the period the office had declared complete"),
             events=[_ev(e) for e in backdated[:20]],
         )
     if facts.duplicate_of is not None:
@@ -287,7 +295,8 @@ def evaluate_case(facts: CaseFacts, calendar: WorkCalendar, as_of: Instant) -> C
         hit(
             "DUPLICATE_CASE",
             None,
-            f"same applicant and power item as {d.office}/{d.case_no}, received {format_instant(d.received_at)}",
+            (f"与 {d.office}/{d.case_no}（{short(d.received_at)} 收件）为同一申请人、同一事项",
+             f"same applicant and power item as {d.office}/{d.case_no}, received {short(d.received_at)}"),
             earlier={"office": d.office, "case_no": d.case_no, "received_at": format_instant(d.received_at)},
         )
 
@@ -336,6 +345,7 @@ def _procedure_rules(facts: CaseFacts, hit: Any) -> None:
     item = facts.item
     events = facts.events
     order = item.node_index()
+    names = {n.code: n.name for n in item.nodes}
     first_done: dict[str, CaseEvent] = {}
     first_accepted: CaseEvent | None = None
     first_decided: CaseEvent | None = None
@@ -367,16 +377,20 @@ def _procedure_rules(facts: CaseFacts, hit: Any) -> None:
         else:
             continue
         if first_accepted is None or first_accepted.at > e.at:
-            hit("SKIPPED_NODE", "accept", f"{e.type} at {format_instant(e.at)} without acceptance", needed_by=_ev(e))
+            hit("SKIPPED_NODE", "accept",
+                (f"未受理即{EVENT_NAMES_ZH.get(e.type, e.type)}（{short(e.at)}）",
+                 f"{e.type} at {short(e.at)} without acceptance"), needed_by=_ev(e))
         for code in needed:
             done = first_done.get(code)
             if done is None or done.at > e.at:
                 hit(
                     "SKIPPED_NODE",
                     code,
-                    f"node {code} was not completed before {e.type}"
-                    + (f" of {e.node}" if e.node else "")
-                    + f" at {format_instant(e.at)}",
+                    (f"“{names.get(code, code)}”环节未办结即{EVENT_NAMES_ZH.get(e.type, e.type)}"
+                     + (f"“{names.get(e.node, e.node)}”" if e.node else "") + f"（{short(e.at)}）",
+                     f"node {code} was not completed before {e.type}"
+                     + (f" of {e.node}" if e.node else "")
+                     + f" at {short(e.at)}"),
                     needed_by=_ev(e),
                     completed=_ev(done) if done else None,
                 )
@@ -387,7 +401,8 @@ def _procedure_rules(facts: CaseFacts, hit: Any) -> None:
             hit(
                 "CHANGED_AFTER_CLOSE",
                 None,
-                f"{len(later)} change(s) after the case closed at {format_instant(closing.at)}",
+                (f"办结（{short(closing.at)}）后仍有 {len(later)} 处变更",
+                 f"{len(later)} change(s) after the case closed at {short(closing.at)}"),
                 closed=_ev(closing),
                 changes=[_ev(e) for e in later[:20]],
             )
@@ -396,14 +411,17 @@ def _procedure_rules(facts: CaseFacts, hit: Any) -> None:
         needs_reason = e.type == "not_accepted" or (e.type == "decided" and e.result == "refused")
         if needs_reason and (_blank(e.reason) or _blank(e.legal_basis)):
             missing = [n for n, v in (("reason", e.reason), ("legal_basis", e.legal_basis)) if _blank(v)]
-            hit("NO_REASON", None, f"{e.type} without {' and '.join(missing)}", event=_ev(e), missing=missing)
+            zh_missing = "、".join({"reason": "理由", "legal_basis": "法律依据"}[m] for m in missing)
+            hit("NO_REASON", None, (f"{EVENT_NAMES_ZH.get(e.type, e.type)}未说明{zh_missing}",
+                                    f"{e.type} without {' and '.join(missing)}"), event=_ev(e), missing=missing)
             break
 
     if fees > item.fee_fen:
         hit(
             "FEE_EXCESS",
             None,
-            f"charged {fees / 100:.2f} yuan, the standard allows {item.fee_fen / 100:.2f}",
+            (f"收费 {fees / 100:.2f} 元，超过标准 {item.fee_fen / 100:.2f} 元",
+             f"charged {fees / 100:.2f} yuan, the standard allows {item.fee_fen / 100:.2f}"),
             charged_fen=fees,
             standard_fen=item.fee_fen,
             events=[_ev(e) | {"amount_fen": e.amount_fen} for e in fee_events[:20]],
@@ -411,15 +429,18 @@ def _procedure_rules(facts: CaseFacts, hit: Any) -> None:
 
     bad_reasons = [e for e in suspensions if e.reason_code not in SUSPENSION_REASONS]
     if bad_reasons or len(suspensions) > 2:
-        why = []
+        why: list[str] = []
+        why_zh: list[str] = []
         if bad_reasons:
             why.append(f"reason {bad_reasons[0].reason_code!r} is not a lawful suspension")
+            why_zh.append(f"暂停理由“{bad_reasons[0].reason_code}”不属于法定暂停情形")
         if len(suspensions) > 2:
             why.append(f"suspended {len(suspensions)} times (at most 2)")
+            why_zh.append(f"暂停计时 {len(suspensions)} 次（最多 2 次）")
         hit(
             "SUSPENSION_ABUSE",
             None,
-            "; ".join(why),
+            ("；".join(why_zh), "; ".join(why)),
             suspensions=[_ev(e) | {"reason_code": e.reason_code} for e in suspensions[:20]],
         )
 
@@ -430,7 +451,7 @@ def _procedure_rules(facts: CaseFacts, hit: Any) -> None:
             return first_decided
         return first_done.get(step)
 
-    clashes = []
+    clashes: list[dict[str, Any]] = []
     for a, b in item.separate_duties:
         ea, eb = doer(a), doer(b)
         if ea is None or eb is None or _blank(ea.actor) or _blank(eb.actor):
@@ -443,9 +464,15 @@ def _procedure_rules(facts: CaseFacts, hit: Any) -> None:
         hit(
             "SEGREGATION",
             None,
-            "; ".join(f"{c['actor']} did both {c['steps'][0]} and {c['steps'][1]}" for c in clashes),
+            ("；".join(f"{c['actor']} 同时办理了“{_step_zh(c['steps'][0], names)}”和“{_step_zh(c['steps'][1], names)}”"
+                      for c in clashes),
+             "; ".join(f"{c['actor']} did both {c['steps'][0]} and {c['steps'][1]}" for c in clashes)),
             pairs=clashes,
         )
+
+
+def _step_zh(step: str, names: dict[str, str]) -> str:
+    return {"accept": "受理", "decide": "审批决定"}.get(step) or names.get(step, step)
 
 
 def normalize_applicant(applicant_id: str | None) -> str | None:

@@ -46,12 +46,17 @@ RULES: dict[str, RuleInfo] = {
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One rule whose predicate is true for a subject (and node)."""
+    """One rule whose predicate is true for a subject (and node).
+
+    ``message`` is in Chinese (the product's language for its users); ``message_en`` is
+    the same sentence in English for the English interface.
+    """
 
     rule: str
     node: str | None
     message: str
     evidence: dict[str, Any] = field(default_factory=dict)
+    message_en: str = ""
 
     @property
     def severity(self) -> Severity:
@@ -60,6 +65,27 @@ class Hit:
     @property
     def key(self) -> tuple[str, str | None]:
         return (self.rule, self.node)
+
+
+Text = tuple[str, str]
+"""A message as (Chinese, English)."""
+
+EVENT_NAMES_ZH = {
+    "received": "收件", "accepted": "受理", "not_accepted": "不予受理", "node_completed": "环节办结",
+    "suspended": "暂停计时", "resumed": "恢复计时", "fee_charged": "收费", "decided": "办结", "delivered": "送达",
+    "withdrawn": "撤回",
+}
+RATING_NAMES_ZH = {
+    "satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意", "very_poor": "很差",
+}
+
+
+def short(instant: int | None) -> str:
+    """An instant as people read it: ``2026-03-07 00:00`` (local time)."""
+    from shared.timeutil import format_instant
+
+    text = format_instant(instant)
+    return text[:16].replace("T", " ") if text else "—"
 
 
 def earliest_after(candidates: list[int | None], as_of: int) -> int | None:

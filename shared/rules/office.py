@@ -18,13 +18,14 @@ def office_silent(
             Hit(
                 "OFFICE_SILENT",
                 None,
-                f"no data declared complete for {hours} h (limit {silent_hours} h)",
+                f"已 {hours} 小时未报送数据（规定 {silent_hours} 小时内）",
                 {
                     "watermark": format_instant(watermark),
                     "counted_from": format_instant(since),
                     "silent_hours": silent_hours,
                     "now": format_instant(now),
                 },
+                f"no data declared complete for {hours} h (limit {silent_hours} h)",
             ),
             limit,
         )

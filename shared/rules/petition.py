@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.clock import ClockState, calendar_clock
-from shared.rules.common import Hit, earliest_after
+from shared.rules.common import Hit, earliest_after, short
 from shared.timeutil import DAY, Instant, format_instant
 
 ACCEPT_DAYS = 15
@@ -72,17 +72,19 @@ def evaluate_petition(facts: PetitionFacts, as_of: Instant) -> PetitionResult:
             hits[("PETITION_ACCEPT_DUE", None)] = Hit(
                 "PETITION_ACCEPT_DUE",
                 None,
-                f"acceptance due {format_instant(accept.due)} ({ACCEPT_DAYS} days from receipt)",
+                f"应于 {short(accept.due)} 前作出是否受理的决定（收到之日起 {ACCEPT_DAYS} 日）",
                 {"due": format_instant(accept.due), "warn_at": format_instant(accept.warn_at)},
+                f"acceptance due {short(accept.due)} ({ACCEPT_DAYS} days from receipt)",
             )
         candidates += [accept.warn_at, accept.due]
     if seen and ((decision is None and as_of >= accept.due) or (decision is not None and decision.at >= accept.due)):
         hits[("PETITION_ACCEPT_OVERDUE", None)] = Hit(
             "PETITION_ACCEPT_OVERDUE",
             None,
-            f"not decided on acceptance by {format_instant(accept.due)}"
-            + (f" (decided {format_instant(decision.at)})" if decision else ""),
+            f"未在 {short(accept.due)} 前作出是否受理的决定" + (f"（{short(decision.at)} 才决定）" if decision else ""),
             {"due": format_instant(accept.due), "decided_at": format_instant(decision.at) if decision else None},
+            f"not decided on acceptance by {short(accept.due)}"
+            + (f" (decided {short(decision.at)})" if decision else ""),
         )
 
     handle: ClockState | None = None
@@ -93,19 +95,22 @@ def evaluate_petition(facts: PetitionFacts, as_of: Instant) -> PetitionResult:
         if finish is None:
             if handle.warn_at <= as_of < handle.due:
                 hits[("PETITION_HANDLE_DUE", None)] = Hit(
-                    "PETITION_HANDLE_DUE", None, f"handling due {format_instant(handle.due)}", ev
+                    "PETITION_HANDLE_DUE", None, f"应于 {short(handle.due)} 前办结答复（{days} 日）", ev,
+                    f"handling due {short(handle.due)}",
                 )
             elif as_of >= handle.due:
                 hits[("PETITION_HANDLE_OVERDUE", None)] = Hit(
-                    "PETITION_HANDLE_OVERDUE", None, f"not answered by {format_instant(handle.due)}", ev
+                    "PETITION_HANDLE_OVERDUE", None, f"超过 {short(handle.due)} 仍未答复", ev,
+                    f"not answered by {short(handle.due)}",
                 )
             candidates += [handle.warn_at, handle.due]
         elif finish.at >= handle.due:
             hits[("PETITION_HANDLE_OVERDUE", None)] = Hit(
                 "PETITION_HANDLE_OVERDUE",
                 None,
-                f"answered {format_instant(finish.at)}, after {format_instant(handle.due)}",
+                f"{short(finish.at)} 才答复，超过期限 {short(handle.due)}",
                 ev | {"finished_at": format_instant(finish.at)},
+                f"answered {short(finish.at)}, after {short(handle.due)}",
             )
 
     if facts.duplicate_of is not None:
@@ -113,8 +118,9 @@ def evaluate_petition(facts: PetitionFacts, as_of: Instant) -> PetitionResult:
         hits[("PETITION_DUPLICATE", None)] = Hit(
             "PETITION_DUPLICATE",
             None,
-            f"the same petitioner raised the same subject in petition {other} ({format_instant(other_at)})",
+            f"同一信访人就同一被反映人已于 {short(other_at)} 信访（{other}）",
             {"earlier": {"petition_id": other, "received_at": format_instant(other_at)}},
+            f"the same petitioner raised the same subject in petition {other} ({short(other_at)})",
         )
 
     if finish is not None:
