@@ -84,8 +84,13 @@ FLASH_SECONDS = 6.0
 ID_LIKE = re.compile(r"^(?=.*\d.*\d.*\d)[A-Za-z0-9][A-Za-z0-9_\-/.]{5,}$")
 
 
-#: How long a free-text page may scan along the wall's order before the trigram index is used.
-SCAN_BUDGET = 0.06
+#: How much work a free-text page may do scanning along the wall's order before the trigram
+#: index is used instead, in SQLite VM steps (a page of a common word takes 15,000–400,000; a scan
+#: of a million alerts for a rare phrase about 9,000,000). Counted in
+#: steps, not seconds, so a busy machine does not push common words onto the index path,
+#: where they are slow.
+SCAN_BUDGET = 1_000_000
+_STEPS_PER_CHECK = 20_000
 
 
 class _TooSlow(Exception):
@@ -249,7 +254,7 @@ class AlertWallModel(QAbstractTableModel):
             return self._page_with(after, fts=True)
 
     def _page_with(self, after: Sequence[Any] | None, *, fts: bool,
-                   budget: float | None = None) -> list[tuple[Any, ...]]:
+                   budget: int | None = None) -> list[tuple[Any, ...]]:
         where, args = self.filter.where(fts=fts, office_names=self._offices)
         keys, desc = self._sort_sql()
         if after is not None:
@@ -262,8 +267,13 @@ class AlertWallModel(QAbstractTableModel):
         sql = f"{SELECT}{where} ORDER BY {order} LIMIT ?"
         if budget is None:
             return [tuple(r) for r in self.conn.execute(sql, [*args, self.page_size])]
-        deadline = time.perf_counter() + budget
-        self.conn.set_progress_handler(lambda: int(time.perf_counter() > deadline), 20_000)
+        checks = [max(1, budget // _STEPS_PER_CHECK)]
+
+        def spent() -> int:
+            checks[0] -= 1
+            return int(checks[0] <= 0)
+
+        self.conn.set_progress_handler(spent, _STEPS_PER_CHECK)
         try:
             return [tuple(r) for r in self.conn.execute(sql, [*args, self.page_size])]
         except sqlite3.OperationalError as exc:

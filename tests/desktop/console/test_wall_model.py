@@ -95,7 +95,7 @@ def test_rare_phrase_found_through_the_trigram_index(qapp, replica: Replica, mon
     model.set_filter(AlertFilter(text="擅自离岗"))
     scanned = shown_ids(model)
     # Force the index path (as when the scan along the order runs out of time).
-    monkeypatch.setattr(wall_model, "SCAN_BUDGET", 0.0)
+    monkeypatch.setattr(wall_model, "SCAN_BUDGET", 1)
     model.set_filter(AlertFilter(text="人员擅自离"))
     assert shown_ids(model) == scanned == [7777]
     # The index follows updates and deletes of the replica.
