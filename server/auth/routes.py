@@ -55,12 +55,19 @@ async def login(request: Request, ctx: ContextDep) -> dict[str, Any]:
     user_key = hashlib.sha256(body.username.lower().encode()).hexdigest()
 
     def run() -> dict[str, Any]:
+        with ctx.db.reading() as session:
+            _limited(session, "login-user", user_key, MAX_USER_FAILURES)
+            _limited(session, "login-addr", address, MAX_ADDRESS_FAILURES)
+            stored_hash = session.scalar(select(User.password_hash).where(User.username == body.username))
+        # Argon2 takes tens of milliseconds on purpose: never inside a write transaction, where
+        # on SQLite it would hold every township's batch back for each guess.
+        ok = verify_password(stored_hash, body.password)
         with ctx.db.writing() as session:
+            # Checked again: guesses racing in parallel must not slip past the limit.
             _limited(session, "login-user", user_key, MAX_USER_FAILURES)
             _limited(session, "login-addr", address, MAX_ADDRESS_FAILURES)
             user = session.scalars(select(User).where(User.username == body.username)).one_or_none()
-            ok = verify_password(user.password_hash if user else None, body.password)
-            if not ok or user is None or user.disabled:
+            if not ok or user is None or user.disabled or user.password_hash != stored_hash:
                 service.record_failure(session, "login-user", user_key)
                 service.record_failure(session, "login-addr", address)
                 session.commit()

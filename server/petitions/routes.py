@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, StrictStr
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from server.audit import service as audit
 from server.auth import service as auth
@@ -80,19 +81,27 @@ async def petition_status(request: Request, ctx: ContextDep) -> dict[str, Any]:
     address = request.client.host if request.client else "unknown"
     code_key = hashlib.sha256(body.receipt_code.encode()).hexdigest()
 
+    def check_limits(session: Session) -> None:
+        for scope, key, limit in (("status-code", code_key, CODE_FAILURES), ("status-addr", address, ADDRESS_FAILURES)):
+            if auth.failures_since(session, scope, key, CODE_WINDOW) >= limit:
+                oldest = auth.oldest_failure(session, scope, key, CODE_WINDOW) or time.time()
+                retry = max(1, math.ceil(oldest + CODE_WINDOW - time.time()))
+                raise ApiError(429, "RATE_LIMITED", f"too many failed attempts; try again in {retry} s",
+                               headers={"Retry-After": str(retry)})
+
     def run() -> dict[str, Any]:
+        with ctx.db.reading() as session:
+            check_limits(session)
+            stored_hash = session.scalar(
+                select(Petition.password_hash).where(Petition.receipt_code == body.receipt_code)
+            )
+        # Unknown codes verify against a dummy hash too, so both failures take the same time; and
+        # Argon2 runs outside any write transaction (it would hold every writer back on SQLite).
+        ok = verify_password(stored_hash, body.password)
         with ctx.db.writing() as session:
-            for scope, key, limit in (("status-code", code_key, CODE_FAILURES),
-                                      ("status-addr", address, ADDRESS_FAILURES)):
-                if auth.failures_since(session, scope, key, CODE_WINDOW) >= limit:
-                    oldest = auth.oldest_failure(session, scope, key, CODE_WINDOW) or time.time()
-                    retry = max(1, math.ceil(oldest + CODE_WINDOW - time.time()))
-                    raise ApiError(429, "RATE_LIMITED", f"too many failed attempts; try again in {retry} s",
-                                   headers={"Retry-After": str(retry)})
+            check_limits(session)
             p = session.scalars(select(Petition).where(Petition.receipt_code == body.receipt_code)).one_or_none()
-            # Unknown codes verify against a dummy hash too, so both failures take the same time.
-            ok = verify_password(p.password_hash if p else None, body.password)
-            if p is None or not ok:
+            if p is None or not ok or p.password_hash != stored_hash:
                 auth.record_failure(session, "status-code", code_key)
                 auth.record_failure(session, "status-addr", address)
                 session.commit()
