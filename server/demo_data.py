@@ -126,7 +126,7 @@ class TownshipSimulator:
     catalogue: list[dict[str, Any]]
     seed: int = 1
     cases_per_hour: float = 3.0
-    violation_rate: float = 0.12
+    violation_rate: float = 0.04
     rng: random.Random = field(init=False)
     _pending: list[tuple[Instant, dict[str, Any]]] = field(default_factory=list)
     _counter: int = 0
