@@ -23,10 +23,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from server.demo_data import TownshipSimulator, demo_catalogue, demo_offices  # noqa: E402
-from shared.timeutil import HOUR, format_instant, parse_instant  # noqa: E402
-from tests.desktop.console.test_case_review import CASE, spring_festival_case  # noqa: E402
-from tests.harness import CATALOGUE, ServerProcess  # noqa: E402
+from server.demo_data import TownshipSimulator, demo_catalogue, demo_offices
+from shared.timeutil import HOUR, format_instant, parse_instant
+from tests.desktop.console.test_case_review import CASE, spring_festival_case
+from tests.harness import CATALOGUE, ServerProcess
 
 OPERATOR = ("duty", "duty-operator-1")
 
