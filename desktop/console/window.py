@@ -205,7 +205,9 @@ class ConsoleWindow(QMainWindow):
         if result.snapshot_finished:
             self.wall.model.reload()
         elif result.alert_ids:
-            self.wall.alerts_changed(result.alert_ids, result.new_red)
+            # Catching up after a start or an outage brings old signals: they go on the wall
+            # without flashing or sounding; only what arrives while live is news.
+            self.wall.alerts_changed(result.alert_ids, result.new_red if result.live else [])
         if "camera" in result.entities and self.video is not None:
             self._feed_video()
         if result.alert_ids and self.video is not None:
@@ -215,7 +217,7 @@ class ConsoleWindow(QMainWindow):
         if self.stats is not None:
             self.stats.mark_stale()
         if self.bigscreen is not None:
-            self.bigscreen.data_changed(result.new_red)
+            self.bigscreen.data_changed(result.new_red if result.live else [])
 
     def on_local_changed(self, ids: list[int]) -> None:
         self.wall.alerts_changed(ids)

@@ -229,6 +229,9 @@ class ApplyResult:
     cases: list[tuple[str, str]] = field(default_factory=list)
     snapshot_finished: bool = False
     count: int = 0
+    #: the console was already live when this page came (not catching up after a start or an
+    #: outage): only then are new red signals news that should flash and sound
+    live: bool = False
 
 
 @dataclass

@@ -141,6 +141,7 @@ class SyncEngine(QObject):
         self._failures = 0
         self.last_sync = time.time()
         was_offline = self.state != LIVE and self.state != CATCHING_UP
+        result.live = self.state == LIVE
         if not result.more and not self._analyzed:
             # Caught up for the first time this session: refresh the planner's statistics.
             self._analyzed = True

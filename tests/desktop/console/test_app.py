@@ -23,6 +23,10 @@ def test_token_in_keyring_opens_the_console_live(qapp: Any, qtbot: Any, live_ser
     QSettings().setValue("session/user", OPERATOR[0])
     QSettings().setValue("session/role", "operator")
 
+    from tests.desktop.console.test_console_live import _red_batch
+
+    # Red signals raised while the console was closed: shown at start, but not as news.
+    live_server.post_batch("T01", live_server.tokens["T01"], _red_batch("2026-0000777"))
     client = ApiClient(url, str(live_server.ca_file))
     controller = Controller(qapp, client, BackgroundTasks())
     assert controller.start()  # no sign-in dialog: the keyring had the token
@@ -32,6 +36,9 @@ def test_token_in_keyring_opens_the_console_live(qapp: Any, qtbot: Any, live_ser
     assert window.isVisible()
     qtbot.waitUntil(lambda: controller.session.engine.state == sync.LIVE, timeout=15000)
     assert "在线" in window.conn_label.text()
+    qtbot.waitUntil(lambda: window.wall.model.rowCount() >= 2, timeout=5000)
+    assert window.alarm.played == 0
+    assert not any(window.wall.model.is_flashing(i) for i in window.wall.model.loaded_ids())
     # The replica lives in the per-user data folder, never beside the program.
     assert str(controller.session.replica.path).startswith(str(settings_dir.parent / "userdata"))
     window.close()
