@@ -151,4 +151,8 @@ class RejectionModel(_RowsModel):
         return super().display(key, row)
 
     def tooltip(self, key: str, row: dict[str, Any]) -> Any:
-        return row.get("message") if key == "message" else None
+        from desktop.township.advice import advice
+
+        if key in ("message", "code"):
+            return f"{row.get('message')}\n\n{advice(row.get('code'))}"
+        return None

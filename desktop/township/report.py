@@ -2,9 +2,9 @@
 
 Each rejected row is written with the export's own columns and values (so the same mapping
 reads it back), followed by where and why: row number in the original file, the code, the
-field, the column and the message (the server's, or the local validator's — the same code
-either way). The 拒收编号 column ties a fixed row back to its rejection, which is then
-closed when the row is imported.
+field, the column, the message (the server's, or the local validator's — the same code
+either way) and what to do about it, in Chinese. The 拒收编号 column ties a fixed row back
+to its rejection, which is then closed when the row is imported.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from desktop.township.advice import advice
 from desktop.township.agent import REJECTION_REF_COLUMN
 from desktop.township.outbox import Outbox
 
-EXTRA_COLUMNS = ("原文件", "原行号", "错误来源", "错误代码", "字段", "列", "原因", REJECTION_REF_COLUMN)
+EXTRA_COLUMNS = ("原文件", "原行号", "错误来源", "错误代码", "字段", "列", "原因", "处理建议", REJECTION_REF_COLUMN)
 ORIGIN_TEXT = {"local": "本机校验", "server": "服务器"}
 
 
@@ -39,7 +40,7 @@ def rejection_groups(box: Outbox) -> dict[str, tuple[list[str], list[list[Any]]]
         values = [v for h, v in zip(headers, values, strict=False) if h not in EXTRA_COLUMNS]
         _cols, rows = groups.setdefault(key, (base + list(EXTRA_COLUMNS), []))
         rows.append([*values, r["file"] or "", r["row_no"] or "", ORIGIN_TEXT.get(r["origin"], r["origin"]),
-                     r["code"], r["field"] or "", r["column_name"] or "", r["message"], r["id"]])
+                     r["code"], r["field"] or "", r["column_name"] or "", r["message"], advice(r["code"]), r["id"]])
     return groups
 
 

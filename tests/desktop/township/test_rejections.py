@@ -53,7 +53,9 @@ def test_bad_rows_come_back_with_reasons_and_can_be_fixed(logged_in: tuple[SyncE
         row = listed[n]
         assert (row[header.index("错误代码")], row[header.index("错误来源")]) == (code, origin), row
         assert row[header.index("原因")]
+        assert row[header.index("处理建议")]
     assert listed[14][header.index("列")] == "事项编码 (B)"
+    assert "权力事项目录" in listed[14][header.index("处理建议")]
 
     # The clerk fixes the cells in the report and imports it again with the same mapping.
     for row_cells in ws.iter_rows(min_row=2):
