@@ -16,7 +16,8 @@ import pytest
 
 from tests.xvfb import xvfb_display
 
-os.environ["PYTHON_KEYRING_BACKEND"] = "tests.desktop.console.mock_keyring.MockOSKeyring"
+# Never the developer's real keyring, even in a test that forgets the keyring_file fixture.
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "tests.desktop.console.mock_keyring.MockOSKeyring")
 os.environ.setdefault("YINGYAN_LANG", "zh_CN")
 
 
@@ -59,10 +60,21 @@ def _no_task_outlives_a_test() -> Iterator[None]:
 
 
 @pytest.fixture
-def keyring_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def keyring_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The mock OS keyring for this test: in this process and in any console process it starts."""
+    import keyring
+
+    from tests.desktop.console.mock_keyring import MockOSKeyring
+
     path = tmp_path / "keyring.json"
     monkeypatch.setenv("YINGYAN_TEST_KEYRING_FILE", str(path))
-    return path
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.desktop.console.mock_keyring.MockOSKeyring")
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MockOSKeyring())
+    try:
+        yield path
+    finally:
+        keyring.set_keyring(previous)
 
 
 @pytest.fixture
