@@ -113,8 +113,9 @@ class BackgroundTasks(QObject):
     def shutdown_all(msecs: int = 30_000) -> None:
         """Drop every pending callback and wait for the workers (at exit: no task may outlive Qt)."""
         for tasks in list(_ALL):
-            tasks.discard_pending()
-            tasks.wait_idle(msecs)
+            if shiboken6.isValid(tasks):  # its Qt parent may already have deleted it
+                tasks.discard_pending()
+                tasks.wait_idle(msecs)
 
     @Slot(int, bool, object)
     def _deliver(self, task_id: int, ok: bool, payload: object) -> None:

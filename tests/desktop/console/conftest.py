@@ -51,11 +51,14 @@ def qapp(console_display: str, qapp_args: list[str], qapp_cls: Any) -> Iterator[
 def _no_task_outlives_a_test() -> Iterator[None]:
     """Stop every sync engine and background worker a test started, even when it failed."""
     yield
+    import shiboken6
+
     from desktop.common.tasks import BackgroundTasks
     from desktop.replica.sync import SyncEngine
 
     for obj in list(SyncEngine.instances()):
-        obj.stop()
+        if shiboken6.isValid(obj):
+            obj.stop()
     BackgroundTasks.shutdown_all(15000)
 
 
