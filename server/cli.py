@@ -150,7 +150,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
         ctx.db.dispose()
         uvicorn.run("server.app:app_from_environment", factory=True, workers=args.workers, **common)
     else:
-        uvicorn.run(create_app(ctx), **common)
+        server = uvicorn.Server(uvicorn.Config(create_app(ctx), **common))
+        exit_handler = server.handle_exit
+
+        def handle_exit(sig: int, frame: object) -> None:
+            # Long-polls would otherwise hold the graceful shutdown for up to their 30 s wait:
+            # answer them now (empty, with their cursor) so in-flight batches are all that remain.
+            ctx.stopping = True
+            if ctx.notifier is not None:
+                ctx.notifier.wake_all()
+            exit_handler(sig, frame)  # type: ignore[arg-type]
+
+        server.handle_exit = handle_exit  # type: ignore[method-assign]
+        server.run()
     return 0
 
 

@@ -132,6 +132,10 @@ class CatalogueSnapshot:
 class _Notifier(Protocol):
     def committed(self) -> None: ...
 
+    def wake_all(self) -> None: ...
+
+    async def wait(self, timeout: float) -> bool: ...
+
 
 class Context:
     """One server process's view of the shared world."""
@@ -146,6 +150,8 @@ class Context:
         self._calendar: tuple[int, WorkCalendar] | None = None
         self.process = f"{os.uname().nodename}:{os.getpid()}"
         self.notifier: _Notifier | None = None
+        self.stopping = False
+        """Set when the process has been asked to stop; long-polls answer at once."""
 
     def committed(self) -> None:
         """Wake long-polls after a commit that wrote changes."""

@@ -55,6 +55,12 @@ class ChangeNotifier:
         if loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(self._wake)
 
+    def wake_all(self) -> None:
+        """Wake every waiting long-poll (from any thread or a signal handler)."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._wake)
+
     def _wake(self) -> None:
         for event in list(self._waiters):
             event.set()

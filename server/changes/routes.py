@@ -54,7 +54,7 @@ async def get_changes(
 
     changes, cursor, more = await run_in_threadpool(read)
     deadline = time.monotonic() + wait
-    while not changes and wait > 0:
+    while not changes and wait > 0 and not ctx.stopping:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             break
@@ -62,6 +62,6 @@ async def get_changes(
         if notifier is None:
             await asyncio.sleep(min(0.25, remaining))
         else:
-            await notifier.wait(min(remaining, 5.0))  # type: ignore[attr-defined]
+            await notifier.wait(min(remaining, 5.0))
         changes, cursor, more = await run_in_threadpool(read)
     return {"changes": changes, "cursor": f"{CURSOR_PREFIX}{cursor}", "more": more}
