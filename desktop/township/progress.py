@@ -1,13 +1,15 @@
 """Terminal output of a push: a progress bar on a terminal, one line per event in a log.
 
 Scheduled tasks write to a log file, where a bar redrawn with carriage returns is noise;
-there every batch summary, retry and file is one plain line.
+there every file read, batch sent, summary and retry is one plain line with a timestamp
+(to the millisecond: a support person can see where the time went).
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from datetime import datetime
 from typing import TextIO
 
 from desktop.township.agent import PushEvent
@@ -30,6 +32,8 @@ class Progress:
         if self._drawn:
             self.stream.write("\r\x1b[K")
             self._drawn = False
+        if not self.bar:
+            text = f"{datetime.now().strftime('%Y-%m-%d %H:%M:%S.%f')[:-3]} {text}"
         self.stream.write(text + "\n")
         self.stream.flush()
 
@@ -56,8 +60,13 @@ class Progress:
                 self._line(f"  row {j.row_no}{where}: {j.code} {j.message}")
             if len(r.rejections) > 20:
                 self._line(f"  … {len(r.rejections) - 20} more ('yingyan sync rejected' lists them all)")
-        elif event.kind == "batch":
-            self._draw(event.remaining)
+        elif event.kind == "batch" and event.batch is not None:
+            if self.bar:
+                self._draw(event.remaining)
+            else:
+                self._line(f"sending batch {event.batch.batch_id} ({event.batch.count} records"
+                           + (f", complete until {event.batch.complete_until})" if event.batch.complete_until
+                              else ")"))
         elif event.kind == "retry" and event.batch:
             self._line(f"batch {event.batch.batch_id}: attempt {event.attempt} failed ({event.error}); "
                        f"retrying in {event.delay:.1f} s")
