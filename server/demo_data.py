@@ -91,6 +91,7 @@ def demo_catalogue(*, departments: int = 74, items: int = 2893, seed: int = 7) -
             "code": f"QG-{dept_code}-{n + 1:04d}",
             "name": name,
             "department": dept_code,
+            "department_name": dept_name,
             "kind": kind,
             "legal_days": legal,
             "committed_days": committed,

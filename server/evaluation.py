@@ -26,7 +26,7 @@ from server.petitions import service as petitions
 from server.petitions.models import Petition
 from server.reminders import service as reminders
 from shared.rules import evaluate_case, evaluate_petition, office_silent
-from shared.timeutil import format_instant
+from shared.timeutil import HOUR, format_instant
 
 OFFICE_RULES = frozenset({"OFFICE_SILENT"})
 
@@ -97,18 +97,28 @@ class Evaluator:
                     reminders.Candidate(c.id, c.office_id, code, office.name, c.case_no, item, current.code)
                 )
             due = result.clock.due if result.clock else None
-            changed = c.state != result.state or c.due != due or c.id in touched
+            # Only a closed case's working time is final; an open one's grows with every sweep
+            # and would flood the change feed.
+            used = round(result.used / HOUR, 3) if result.clock and result.closed_at is not None else None
+            counts: dict[str, int] = {}
+            for r in ratings.get((c.office_id, c.case_no), []):
+                counts[r.rating] = counts.get(r.rating, 0) + 1
+            new = {"state": result.state, "due": due, "closed_at": result.closed_at, "used_hours": used,
+                   "ratings": counts or None}
+            changed = any(getattr(c, k) != v for k, v in new.items()) or c.id in touched
             if changed or c.next_check != result.next_instant:
                 version = c.version + 1 if changed else c.version
-                updates.append({"_id": c.id, "state": result.state, "due": due, "next_check": result.next_instant,
-                                "version": version})
-                c.state, c.due, c.next_check, c.version = result.state, due, result.next_instant, version
+                new |= {"next_check": result.next_instant, "version": version}
+                updates.append({"_id": c.id, **new})
+                for k, v in new.items():
+                    setattr(c, k, v)
             if changed:
                 self.changes.add(topic="case", entity="case", entity_id=f"{code}/{c.case_no}",
                                  data=cases.case_summary(c, code), at=self.now)
             self.alerts.apply(subject=("case", str(c.id)), subject_ref=c.case_no, office_id=c.office_id,
                               hits=result.hits, as_of=as_of)
-        bulk_update(self.session, table_of(ApprovalCase), updates, ("state", "due", "next_check", "version"))
+        bulk_update(self.session, table_of(ApprovalCase), updates,
+                    ("state", "due", "closed_at", "used_hours", "ratings", "next_check", "version"))
 
     # ---- petitions --------------------------------------------------------------------
     def petitions(self, ids: Iterable[str], *, touched: frozenset[str] = frozenset()) -> None:

@@ -46,6 +46,8 @@ class PowerItem(BaseModel):
     code: Code
     name: Annotated[StrictStr, Field(min_length=1, max_length=500)]
     department: Code
+    department_name: Annotated[StrictStr, Field(max_length=200)] = ""
+    """The department's name (e.g. 住房和城乡建设局); optional, for display."""
     kind: PowerKind = "other"
     legal_days: Days
     committed_days: Days | None = None

@@ -20,6 +20,11 @@ class ApprovalCase(Base):
     received_at: Mapped[int | None] = mapped_column(InstantColumn)
     state: Mapped[str] = mapped_column(String(32), default="unknown")
     due: Mapped[int | None] = mapped_column(InstantColumn)
+    closed_at: Mapped[int | None] = mapped_column(InstantColumn)
+    used_hours: Mapped[float | None] = mapped_column()
+    """Working hours used by the close (or by as_of while open)."""
+    ratings: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    """Citizen ratings by kind, e.g. {"satisfied": 2}."""
     next_check: Mapped[int | None] = mapped_column(InstantColumn)
     """The next instant at which a clock rule could change without new records (sweep index)."""
     version: Mapped[int] = mapped_column(default=1)

@@ -30,6 +30,9 @@ class CaseLike(Protocol):
     received_at: int | None
     state: str
     due: int | None
+    closed_at: int | None
+    used_hours: float | None
+    ratings: dict[str, int] | None
     next_check: int | None
     version: int
 
@@ -46,6 +49,9 @@ class CaseRow:
     received_at: int | None
     state: str
     due: int | None
+    closed_at: int | None
+    used_hours: float | None
+    ratings: dict[str, int] | None
     next_check: int | None
     version: int
 
@@ -199,6 +205,9 @@ def case_summary(case: CaseLike, office_code: str) -> dict[str, Any]:
         "state": case.state,
         "received_at": format_instant(case.received_at),
         "due": format_instant(case.due),
+        "closed_at": format_instant(case.closed_at),
+        "used_hours": case.used_hours,
+        "ratings": case.ratings or {},
         "version": case.version,
     }
 

@@ -101,6 +101,8 @@ class CaseResult:
     current_node: str | None
     next_instant: Instant | None
     suspensions: list[Interval] = field(default_factory=list)
+    closed_at: Instant | None = None
+    """When the case closed (decided, not accepted or withdrawn), as seen at ``as_of``."""
 
     def clocks_json(self) -> dict[str, Any]:
         c = self.clock
@@ -130,6 +132,7 @@ class CaseResult:
                 for n in self.nodes
             ],
             "next_check": format_instant(self.next_instant),
+            "closed_at": format_instant(self.closed_at),
         }
 
 
@@ -312,6 +315,7 @@ def evaluate_case(facts: CaseFacts, calendar: WorkCalendar, as_of: Instant) -> C
         current_node=current_node,
         next_instant=earliest_after(candidates, as_of),
         suspensions=suspensions,
+        closed_at=closing.at if closing is not None else None,
     )
 
 
