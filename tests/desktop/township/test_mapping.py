@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from desktop.township.mapping import MappingError, RowError, find_mapping, mapping_from_dict
@@ -101,6 +101,7 @@ def test_ids_are_stable_and_belong_to_the_office(tmp_path: Path) -> None:
     assert len({r["id"] for r in first}) == len(first)
 
 
+@settings(deadline=None)  # timing is not the property; a loaded CI machine must not fail it
 @given(st.integers(min_value=1, max_value=10**11))
 def test_yuan_to_fen_is_exact(fen: int) -> None:
     mapping = find_mapping("banjian")
