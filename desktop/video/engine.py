@@ -8,9 +8,11 @@ than showing a black tile that retries for ever.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,11 +67,53 @@ def vout_option() -> list[str]:
     return []
 
 
+class _GlibcMemory:
+    """Keeps glibc's malloc from hoarding memory that libvlc has already freed.
+
+    Every (re)connection starts decoder, demux and output threads; glibc hands busy threads
+    new arenas and keeps each arena's freed memory. Measured here: restarting one stream
+    grew RSS by ~8 MB per restart without bound, while the same run with two arenas, or with
+    ``malloc_trim`` after restarts, stayed flat. So: cap the arenas before libvlc starts its
+    threads, and trim (at most every few seconds) after a player let go of a stream.
+    """
+
+    M_ARENA_MAX = -8
+
+    def __init__(self) -> None:
+        self._libc: Any = None
+        self._last_trim = 0.0
+        if sys.platform.startswith("linux"):
+            try:
+                libc = ctypes.CDLL("libc.so.6")
+                libc.malloc_trim  # noqa: B018 - only glibc has it
+                self._libc = libc
+            except (OSError, AttributeError):
+                self._libc = None
+
+    def limit_arenas(self, count: int = 4) -> None:
+        if self._libc is not None:
+            self._libc.mallopt(self.M_ARENA_MAX, count)
+
+    def trim(self, min_interval: float = 5.0) -> None:
+        if self._libc is None:
+            return
+        now = time.monotonic()
+        with _lock:
+            if now - self._last_trim < min_interval:
+                return
+            self._last_trim = now
+        self._libc.malloc_trim(0)
+
+
+memory = _GlibcMemory()
+
+
 def instance() -> Any:
     """The process-wide ``vlc.Instance`` (created on first use)."""
     global _instance
     with _lock:
         if _instance is None:
+            memory.limit_arenas()
             vlc = import_vlc()
             extra = os.environ.get("YINGYAN_VLC_ARGS", "").split()
             _instance = vlc.Instance([*INSTANCE_OPTIONS, *vout_option(), *extra])

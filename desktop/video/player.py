@@ -269,7 +269,18 @@ class StreamPlayer(QObject):
         # reconnect attempt would leak one libvlc media (a day of outages is thousands).
         old, self._worker_media = self._worker_media, keep
         if old is not None and old is not keep:
+            self._forget_media(old)
             old.release()
+            engine.memory.trim()
+
+    def _forget_media(self, media: Any) -> None:
+        # python-vlc memoises every Media's event manager in a class-level dict, which would
+        # keep each attempt's Media, callback and closure alive for ever: detach and drop it.
+        with contextlib.suppress(Exception):
+            media.event_manager().event_detach(self._vlc.EventType.MediaStateChanged)
+        cache = getattr(type(media).__dict__.get("event_manager"), "_cache", None)
+        if isinstance(cache, dict):
+            cache.pop(media, None)
 
     def _stop_and_release(self) -> None:
         self._player.stop()
