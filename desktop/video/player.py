@@ -55,7 +55,7 @@ class ReconnectPolicy:
     # an attempt that shows no picture within this time is abandoned and retried
     connect_timeout: float = 6.0
     backoff_base: float = 0.5
-    backoff_cap: float = 4.0
+    backoff_cap: float = 3.0
     jitter: float = 0.25
     poll_interval: float = 0.5
 
