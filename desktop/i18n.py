@@ -82,6 +82,19 @@ def compiled(language: str, catalogue: str = CATALOGUE, ts_dir: Path = RESOURCES
     return qm if result.returncode == 0 and qm.exists() else None
 
 
+def register(translator: QTranslator) -> None:
+    """Track a translator installed elsewhere (video wall, township window) so ``reset`` removes it."""
+    _installed.append(translator)
+
+
+def reset(app: QCoreApplication) -> None:
+    """Remove every translation this package installed: the interface speaks its source English."""
+    for t in _installed:
+        app.removeTranslator(t)
+    _installed.clear()
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+
+
 def install(app: QCoreApplication, lang: str | None = None) -> str:
     """Install the console's, the video wall's and Qt's translations; returns the language."""
     global _current

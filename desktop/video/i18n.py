@@ -79,4 +79,7 @@ def install_translation(app: QCoreApplication, language: str | None = None) -> Q
         return None
     app.installTranslator(translator)
     QLocale.setDefault(QLocale(language))
+    from desktop import i18n
+
+    i18n.register(translator)
     return translator
