@@ -16,6 +16,7 @@ from typing import Annotated, Any, TypeVar
 import orjson
 from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from server.auth.models import Token
@@ -219,3 +220,22 @@ def parse_model(model: type[M], data: Any) -> M:
         first = details[0]
         where = f"{first['field']}: " if first["field"] else ""
         raise ApiError(400, "INVALID_REQUEST", f"{where}{first['message']}", details=details) from None
+
+
+def keyset_page(
+    session: Session, query: Select[Any, Any], key: Any, *, cursor: str | None, limit: int, newest_first: bool = False
+) -> tuple[list[Any], str | None]:
+    """One page of a list endpoint ordered by an integer id: the rows and the next cursor.
+
+    The cursor is the last id of the page; a cursor this server could not have given is 400.
+    """
+    if cursor:
+        last = row_id(cursor)
+        if last is None:
+            raise ApiError(400, "INVALID_CURSOR", "the cursor is not one this server gave")
+        query = query.where(key < last if newest_first else key > last)
+    order = key.desc() if newest_first else key
+    rows = list(session.execute(query.order_by(order).limit(limit + 1)).all())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (str(rows[-1][0].id) if more else None)

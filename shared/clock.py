@@ -12,7 +12,7 @@ Everything is in integer microseconds (see ``shared.timeutil``); the functions a
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from shared.calendar import WorkCalendar
@@ -80,30 +80,35 @@ def working_instant(
         except IndexError:
             pass  # outside the precomputed range: walk the days
     remaining = amount
+    for start, end in _counting_segments(c, calendar, suspensions):
+        if remaining <= end - start:
+            return start + remaining
+        remaining -= end - start
+    raise ClockError("no working time in the next twenty years: check the calendar")
+
+
+def _counting_segments(
+    c: Instant, calendar: WorkCalendar, suspensions: Sequence[Interval], until: Instant | None = None
+) -> Iterator[Interval]:
+    """The pieces of ``[c, until)`` that count: on working days, outside every suspension,
+    in order (at most twenty years ahead when ``until`` is open)."""
     day = local_day(c)
-    first_day = day
+    last = local_day(until - 1) if until is not None else day + MAX_SCAN_DAYS
     si = 0
     n_susp = len(suspensions)
-    while True:
-        if day - first_day > MAX_SCAN_DAYS:
-            raise ClockError("no working time in the next twenty years: check the calendar")
-        if not calendar.is_working_day(day):
-            day += 1
-            continue
-        seg_end = day_start(day) + DAY
-        cur = max(day_start(day), c)
-        while cur < seg_end:
-            while si < n_susp and suspensions[si][1] <= cur:
-                si += 1
-            if si < n_susp and suspensions[si][0] <= cur:
-                cur = min(seg_end, suspensions[si][1])
-                continue
-            nxt = seg_end if si >= n_susp else min(seg_end, suspensions[si][0])
-            available = nxt - cur
-            if remaining <= available:
-                return cur + remaining
-            remaining -= available
-            cur = nxt
+    while day <= last:
+        if calendar.is_working_day(day):
+            seg_end = day_start(day) + DAY if until is None else min(day_start(day) + DAY, until)
+            cur = max(day_start(day), c)
+            while cur < seg_end:
+                while si < n_susp and suspensions[si][1] <= cur:
+                    si += 1
+                if si < n_susp and suspensions[si][0] <= cur:
+                    cur = min(seg_end, suspensions[si][1])
+                    continue
+                nxt = seg_end if si >= n_susp else min(seg_end, suspensions[si][0])
+                yield cur, nxt
+                cur = nxt
         day += 1
 
 
@@ -133,26 +138,7 @@ def working_time(
             return full * DAY + partial
         except IndexError:
             pass
-    total = 0
-    day = local_day(c)
-    last = local_day(t - 1)
-    si = 0
-    n_susp = len(suspensions)
-    while day <= last:
-        if calendar.is_working_day(day):
-            seg_end = min(day_start(day) + DAY, t)
-            cur = max(day_start(day), c)
-            while cur < seg_end:
-                while si < n_susp and suspensions[si][1] <= cur:
-                    si += 1
-                if si < n_susp and suspensions[si][0] <= cur:
-                    cur = min(seg_end, suspensions[si][1])
-                    continue
-                nxt = seg_end if si >= n_susp else min(seg_end, suspensions[si][0])
-                total += nxt - cur
-                cur = nxt
-        day += 1
-    return total
+    return sum(end - start for start, end in _counting_segments(c, calendar, suspensions, until=t))
 
 
 @dataclass(frozen=True, slots=True)

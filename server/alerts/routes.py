@@ -12,7 +12,7 @@ from server.alerts.models import ACTIVE_STATUSES, Alert, AlertAction
 from server.alerts.mutations import MutationsIn, apply_mutation
 from server.alerts.service import alert_json
 from server.changes.service import ChangeWriter, lock_for_commit_order
-from server.deps import CallerDep, ContextDep, ReadSession, parse_model, read_json, row_id
+from server.deps import CallerDep, ContextDep, ReadSession, keyset_page, parse_model, read_json, row_id
 from server.errors import ApiError
 from server.offices.models import Office
 from shared.timeutil import format_instant
@@ -58,15 +58,8 @@ def list_alerts(
         q = q.where(Alert.status.in_(ACTIVE_STATUSES))
     elif active is False:
         q = q.where(Alert.status.not_in(ACTIVE_STATUSES))
-    if cursor:
-        after = row_id(cursor)
-        if after is None:
-            raise ApiError(400, "INVALID_CURSOR", "the cursor is not one this server gave")
-        q = q.where(Alert.id > after)
-    rows = session.execute(q.order_by(Alert.id).limit(limit + 1)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {"alerts": [alert_json(a, code) for a, code in rows], "next": str(rows[-1][0].id) if more else None}
+    rows, after = keyset_page(session, q, Alert.id, cursor=cursor, limit=limit)
+    return {"alerts": [alert_json(a, code) for a, code in rows], "next": after}
 
 
 @router.get("/alerts/{alert_id}", summary="One alert with its history")

@@ -11,7 +11,7 @@ from server.alerts.models import Alert
 from server.alerts.service import alert_json
 from server.cases import service
 from server.cases.models import ApprovalCase
-from server.deps import ContextDep, ReadSession, require, row_id
+from server.deps import ContextDep, ReadSession, keyset_page, require
 from server.errors import ApiError
 from server.offices.models import Office
 from shared.rules import evaluate_case
@@ -28,9 +28,10 @@ def get_case(office: str, case_no: str, ctx: ContextDep, session: ReadSession) -
     o = session.scalars(select(Office).where(Office.code == office)).one_or_none()
     case = None
     if o is not None:
-        case = session.scalars(
-            select(ApprovalCase).where(ApprovalCase.office_id == o.id, ApprovalCase.case_no == case_no)
-        ).one_or_none()
+        case_id = session.scalar(
+            select(ApprovalCase.id).where(ApprovalCase.office_id == o.id, ApprovalCase.case_no == case_no)
+        )
+        case = service.load_cases(session, [case_id])[0] if case_id is not None else None
     if o is None or case is None:
         raise ApiError(404, "NOT_FOUND", f"no case {office[:64]}/{case_no[:64]}")
     now = ctx.now(session)
@@ -82,18 +83,8 @@ def list_cases(
         q = q.where(Office.code == office)
     if state:
         q = q.where(ApprovalCase.state == state)
-    if cursor:
-        before = row_id(cursor)
-        if before is None:
-            raise ApiError(400, "INVALID_CURSOR", "the cursor is not one this server gave")
-        q = q.where(ApprovalCase.id < before)
-    rows = session.execute(q.order_by(ApprovalCase.id.desc()).limit(limit + 1)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {
-        "cases": [service.case_summary(c, code) for c, code in rows],
-        "next": str(rows[-1][0].id) if more else None,
-    }
+    rows, after = keyset_page(session, q, ApprovalCase.id, cursor=cursor, limit=limit, newest_first=True)
+    return {"cases": [service.case_summary(c, code) for c, code in rows], "next": after}
 
 
 @router.get("/rules", summary="The supervision rules with their names and severities")

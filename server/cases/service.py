@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,24 +17,6 @@ from shared.rules.approval import CaseEvent, CaseFacts, DuplicateRef, Rating, fi
 from shared.timeutil import format_instant
 
 CHUNK = 500
-
-
-class CaseLike(Protocol):
-    """What evaluation reads of a case: an ``ApprovalCase`` or a ``CaseRow``."""
-
-    id: int
-    office_id: int
-    case_no: str
-    power_code: str
-    applicant_key: str | None
-    received_at: int | None
-    state: str
-    due: int | None
-    closed_at: int | None
-    used_hours: float | None
-    ratings: dict[str, int] | None
-    next_check: int | None
-    version: int
 
 
 @dataclass(slots=True)
@@ -122,7 +104,7 @@ def load_events(session: Session, case_ids: Sequence[int]) -> dict[int, list[App
     return out
 
 
-def load_ratings(session: Session, cases: Sequence[CaseLike]) -> dict[tuple[int, str], list[Evaluation]]:
+def load_ratings(session: Session, cases: Sequence[CaseRow]) -> dict[tuple[int, str], list[Evaluation]]:
     out: dict[tuple[int, str], list[Evaluation]] = defaultdict(list)
     by_office: dict[int, list[str]] = defaultdict(list)
     for c in cases:
@@ -138,7 +120,7 @@ def load_ratings(session: Session, cases: Sequence[CaseLike]) -> dict[tuple[int,
 
 
 def load_duplicates(
-    session: Session, cases: Sequence[CaseLike], office_codes: dict[int, str]
+    session: Session, cases: Sequence[CaseRow], office_codes: dict[int, str]
 ) -> dict[int, DuplicateRef]:
     """For each case with an applicant, the earlier case that makes it a duplicate."""
     keyed = [c for c in cases if c.applicant_key and c.received_at is not None]
@@ -179,7 +161,7 @@ def item_for_case(
 
 
 def build_facts(
-    case: CaseLike,
+    case: CaseRow,
     office_code: str,
     item: PowerItem,
     events: Sequence[ApprovalEvent] | Sequence[CaseEvent],
@@ -196,7 +178,7 @@ def build_facts(
     )
 
 
-def case_summary(case: CaseLike, office_code: str) -> dict[str, Any]:
+def case_summary(case: ApprovalCase | CaseRow, office_code: str) -> dict[str, Any]:
     """What the change feed carries for a case (the console's replica row)."""
     return {
         "office": office_code,

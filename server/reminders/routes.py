@@ -7,8 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from server.deps import ReadSession, require, row_id
-from server.errors import ApiError
+from server.deps import ReadSession, keyset_page, require
 from server.offices.models import Office
 from server.reminders.models import RiskReminder
 from server.reminders.service import reminder_json
@@ -30,12 +29,5 @@ def list_reminders(
         q = q.where(Office.code == office)
     if status:
         q = q.where(RiskReminder.status == status)
-    if cursor:
-        after = row_id(cursor)
-        if after is None:
-            raise ApiError(400, "INVALID_CURSOR", "the cursor is not one this server gave")
-        q = q.where(RiskReminder.id > after)
-    rows = session.execute(q.order_by(RiskReminder.id).limit(limit + 1)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {"reminders": [reminder_json(r, code) for r, code in rows], "next": str(rows[-1][0].id) if more else None}
+    rows, after = keyset_page(session, q, RiskReminder.id, cursor=cursor, limit=limit)
+    return {"reminders": [reminder_json(r, code) for r, code in rows], "next": after}
