@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.alerts.models import HANDLED_STATUSES, Alert
 from server.changes.service import ChangeWriter
-from server.db import bulk_update, table_of
+from server.db import bulk_insert, bulk_update, table_of
 from shared.rules.common import RULES, Hit
 from shared.timeutil import format_instant
 
@@ -193,11 +193,24 @@ class AlertSync:
         table = table_of(Alert)
         if self._new:
             rows = [{name: getattr(a, name) for name in AlertRow.__slots__ if name != "id"} for a in self._new]
-            result = self.session.execute(
-                insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
-            )
-            for a, (new_id,) in zip(self._new, result, strict=True):
-                a.id = new_id
+            # Plain bulk insert, then read the ids back by the alerts' unique key: an INSERT …
+            # RETURNING that must keep the rows' order runs one statement per row on SQLite.
+            bulk_insert(self.session, table, rows)
+            by_key = {(a.subject_type, a.subject_id, a.rule, a.node): a for a in self._new}
+            subjects: dict[str, list[str]] = {}
+            for a in self._new:
+                subjects.setdefault(a.subject_type, []).append(a.subject_id)
+            for subject_type, ids in subjects.items():
+                unique = sorted(set(ids))
+                for start in range(0, len(unique), 500):
+                    for alert_id, sid, rule, node in self.session.execute(
+                        select(Alert.id, Alert.subject_id, Alert.rule, Alert.node).where(
+                            Alert.subject_type == subject_type, Alert.subject_id.in_(unique[start : start + 500])
+                        )
+                    ):
+                        found = by_key.get((subject_type, sid, rule, node))
+                        if found is not None:
+                            found.id = alert_id
         bulk_update(self.session, table,
                     [{"_id": a.id, **{name: getattr(a, name) for name in _MUTABLE}} for a in self._dirty.values()],
                     _MUTABLE)

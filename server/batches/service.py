@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.audit import service as audit
@@ -336,14 +336,15 @@ def _store(
             new_cases.append({"office_id": office.id, "case_no": case_no, "power_code": accepted[0].record.power_code,
                               "state": "unknown", "version": 0})
     if new_cases:
-        cases_table = table_of(ApprovalCase)
-        result = session.execute(
-            insert(cases_table).returning(cases_table.c.id, cases_table.c.case_no, sort_by_parameter_order=True),
-            new_cases,
-        )
-        created = {case_no: cid for cid, case_no in result}
-        for c in session.scalars(select(ApprovalCase).where(ApprovalCase.id.in_(list(created.values())))):
-            cases[c.case_no] = c
+        # Plain bulk insert, then read the ids back: an INSERT … RETURNING that must keep the
+        # rows' order runs one statement per row on SQLite.
+        bulk_insert(session, table_of(ApprovalCase), new_cases)
+        numbers = [c["case_no"] for c in new_cases]
+        for start in range(0, len(numbers), 500):
+            for c in session.scalars(select(ApprovalCase).where(
+                ApprovalCase.office_id == office.id, ApprovalCase.case_no.in_(numbers[start : start + 500])
+            )):
+                cases[c.case_no] = c
 
     event_rows: list[dict[str, Any]] = []
     touched_cases: list[int] = []

@@ -1,0 +1,86 @@
+"""Where a batch's time goes: one 5,000-event batch imported in-process under cProfile.
+
+The import runs exactly as the HTTPS endpoint runs it (``import_batch``), on a fresh
+SQLite data directory, after four earlier batches so that the cases span batches as they
+do in an ordinary day's sync. Prints the phases' cumulative times and the top functions.
+
+    .venv/bin/python bench/ingest_profile.py
+"""
+
+from __future__ import annotations
+
+import cProfile
+import pstats
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from server.batches.service import import_batch
+from server.catalogue.models import PowerItemVersion
+from server.context import Context, Settings, bump_meta
+from server.demo_data import bulk_events
+from server.offices.models import Office
+from shared.catalogue import parse_catalogue
+from shared.timeutil import parse_instant
+from tests.harness import CATALOGUE
+
+#: (label, file, function): the phases of an import, each timed cumulatively.
+PHASES = [
+    ("whole import", "server/batches/service.py", "_import"),
+    ("parse and validate records", "shared/protocol.py", "parse_record"),
+    ("store records", "server/batches/service.py", "_store"),
+    ("evaluate touched cases (all of it)", "server/evaluation.py", "cases"),
+    ("  load their events", "server/cases/service.py", "load_case_events"),
+    ("  run the rules", "shared/rules/approval.py", "evaluate_case"),
+    ("  sync their alerts", "server/alerts/service.py", "apply"),
+    ("write alerts", "server/alerts/service.py", "flush"),
+    ("write the change log", "server/changes/service.py", "flush"),
+]
+
+
+def main() -> int:
+    root = Path(tempfile.mkdtemp(prefix="yy-prof-"))
+    subprocess.run([sys.executable, "-m", "shared.cli", "server", "init", "--data-dir", str(root / "d")], check=True,
+                   capture_output=True)
+    start = parse_instant("2026-12-31T00:00:00+08:00")
+    ctx = Context(Settings.from_data_dir(root / "d", simulated_clock=start))
+    with ctx.db.writing() as s:
+        ctx.clock.start(s, start, 0)
+        v = bump_meta(s, "catalogue.version")
+        for it in parse_catalogue(CATALOGUE):
+            s.add(PowerItemVersion(code=it.code, version=v, valid_from=0, name=it.name, department=it.department,
+                                   data=it.model_dump(mode="json")))
+        s.add(Office(code="T01", name="T01", kind="township", created_at=0, version=1))
+    with ctx.db.reading() as s:
+        office_id = s.query(Office.id).scalar()
+    events = sorted(bulk_events(10_000, start=parse_instant("2026-03-02T08:00:00+08:00")), key=lambda e: e["at"])
+    for k in range(4):
+        chunk = events[k * 5000 : (k + 1) * 5000]
+        import_batch(ctx, office_id=office_id, batch_id=f"warm{k}", records=chunk, complete_until=chunk[-1]["at"],
+                     dry_run=False)
+    t = time.perf_counter()
+    import_batch(ctx, office_id=office_id, batch_id="plain", records=events[25000:30000],
+                 complete_until=events[29999]["at"], dry_run=False)
+    plain = time.perf_counter() - t
+    profile = cProfile.Profile()
+    profile.enable()
+    import_batch(ctx, office_id=office_id, batch_id="profiled", records=events[30000:35000],
+                 complete_until=events[34999]["at"], dry_run=False)
+    profile.disable()
+    stats = pstats.Stats(profile)
+    table = stats.stats  # type: ignore[attr-defined]
+    print(f"one batch of 5,000 events: {plain:.2f} s without the profiler; under it, cumulative per phase:")
+    for label, file, name in PHASES:
+        cumulative = sum(v[3] for (f, _, n), v in table.items() if f.endswith(file) and n == name)
+        calls = sum(v[1] for (f, _, n), v in table.items() if f.endswith(file) and n == name)
+        print(f"  {label:40} {cumulative:6.2f} s  ({calls} calls)")
+    stats.sort_stats("tottime").print_stats(12)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
