@@ -180,7 +180,6 @@ def run(args: argparse.Namespace, farm: object) -> int:
     ender.timeout.connect(tick_end)
     ender.start(500)
     app.exec()
-    sample()
     wall.shutdown()
     return summarise(args, report, current)
 
