@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 APT=1
 for a in "$@"; do [ "$a" = "--no-apt" ] && APT=0; done
-PKGS="vlc-bin vlc-plugin-base libvlc5 xvfb ffmpeg wixl msitools wine osslsigncode \
+PKGS="vlc-bin vlc-plugin-base vlc-plugin-video-output libvlc5 xvfb ffmpeg wixl msitools wine osslsigncode \
  libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxkbcommon-x11-0 \
  libxcb-shape0 libxcb-xkb1 libxcb-cursor0 libegl1 libgl1 libfontconfig1 libdbus-1-3 \
  fonts-noto-cjk postgresql-client"
