@@ -95,6 +95,28 @@ def reset(app: QCoreApplication) -> None:
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
 
 
+def install_catalogue(app: QCoreApplication, catalogue: str, language: str | None = None) -> QTranslator | None:
+    """Install one catalogue's translation (the video wall's, the township window's) on its own.
+
+    ``en`` installs none: the source strings are English. The translator is registered, so
+    ``install`` and ``reset`` remove it with the rest.
+    """
+    language = language or os.environ.get("YINGYAN_LANG") or DEFAULT_LANGUAGE
+    if language.lower().startswith("en"):
+        QLocale.setDefault(QLocale(QLocale.Language.English))
+        return None
+    qm = compiled(language, catalogue)
+    if qm is None:
+        return None
+    translator = QTranslator(app)
+    if not translator.load(str(qm)):
+        return None
+    app.installTranslator(translator)
+    QLocale.setDefault(QLocale(language))
+    register(translator)
+    return translator
+
+
 def install(app: QCoreApplication, lang: str | None = None) -> str:
     """Install the console's, the video wall's and Qt's translations; returns the language."""
     global _current
