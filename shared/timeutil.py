@@ -36,6 +36,16 @@ def parse_instant(text: str) -> Instant:
     return to_instant(datetime.fromisoformat(text))
 
 
+def parse_instant_or_none(text: object) -> Instant | None:
+    """A timestamp from stored or received data, or None when it is missing or unreadable."""
+    if not text:
+        return None
+    try:
+        return parse_instant(str(text))
+    except ValueError:
+        return None
+
+
 def to_datetime(instant: Instant) -> datetime:
     """The instant in China local time."""
     return (_EPOCH + timedelta(microseconds=instant)).astimezone(CHINA_TZ)

@@ -26,7 +26,16 @@ from shared.calendar import WorkCalendar
 from shared.catalogue import PowerItem
 from shared.clock import Interval, counting_start
 from shared.rules import CaseEvent, CaseFacts, CaseResult, Rating, evaluate_case
-from shared.timeutil import DAY, HOUR, Instant, day_start, day_to_date, local_day, parse_instant, to_datetime
+from shared.timeutil import (
+    DAY,
+    HOUR,
+    Instant,
+    day_start,
+    day_to_date,
+    local_day,
+    parse_instant_or_none,
+    to_datetime,
+)
 
 HOLIDAY = "holiday"
 WEEKEND = "weekend"
@@ -34,19 +43,10 @@ WORKDAY = "workday"
 ADJUSTED = "adjusted"  # 调休上班: a weekend date that is a working day
 
 
-def _i(text: Any) -> Instant | None:
-    if not text:
-        return None
-    try:
-        return parse_instant(str(text))
-    except ValueError:
-        return None
-
-
 def case_events(detail: dict[str, Any]) -> list[CaseEvent]:
     out = []
     for e in detail.get("events") or []:
-        at = _i(e.get("at"))
+        at = parse_instant_or_none(e.get("at"))
         if at is None:
             continue
         out.append(CaseEvent(
@@ -118,7 +118,7 @@ def classify_day(calendar: WorkCalendar, day: int) -> str:
 
 def build_timeline(detail: dict[str, Any], calendar: WorkCalendar, as_of: Instant | None = None) -> Timeline:
     """The case's timeline from its cached detail (``GET /approval-cases/…``), computed locally."""
-    as_of = as_of if as_of is not None else (_i(detail.get("as_of")) or 0)
+    as_of = as_of if as_of is not None else (parse_instant_or_none(detail.get("as_of")) or 0)
     events = case_events(detail)
     item: PowerItem | None = None
     if detail.get("item"):
@@ -128,7 +128,7 @@ def build_timeline(detail: dict[str, Any], calendar: WorkCalendar, as_of: Instan
             item = None
     result: CaseResult | None = None
     if item is not None:
-        ratings = [Rating(id=str(r.get("id")), rating=str(r.get("rating")), at=_i(r.get("at")) or 0)
+        ratings = [Rating(id=str(r.get("id")), rating=str(r.get("rating")), at=parse_instant_or_none(r.get("at")) or 0)
                    for r in detail.get("evaluations") or []]
         facts = CaseFacts(office=str(detail.get("office")), case_no=str(detail.get("case_no")), item=item,
                           events=events, ratings=ratings)
@@ -361,7 +361,7 @@ class TimelineWidget(QWidget):
         p.setFont(small)
         last_x = [-1e9, -1e9, -1e9]
         for ev in tl.events:
-            at = _i(ev.get("at"))
+            at = parse_instant_or_none(ev.get("at"))
             if at is None or not tl.first_day <= local_day(at) <= tl.last_day:
                 continue
             x = self._x(at)

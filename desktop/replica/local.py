@@ -1,26 +1,21 @@
 """What an operator's action does to an alert, applied locally before the server confirms it.
 
-Mirrors ``server.alerts.mutations`` (the server stays the authority): the same transitions,
-escalation hardening yellow to red (人机结合), a dismissal needing a reason. An action the
-server would refuse from the alert's current status is refused here too, so the wall never
-shows a state the server cannot reach.
+The transitions are ``shared.alerts``, the server's own (the server stays the authority):
+escalation hardens yellow to red (人机结合), a dismissal needs a reason. An action the server
+would refuse from the alert's current status is refused here too, so the wall never shows a
+state the server cannot reach.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "ack": (frozenset({"open"}), "acknowledged"),
-    "escalate": (frozenset({"open", "acknowledged"}), "escalated"),
-    "dismiss": (frozenset({"open", "acknowledged", "escalated"}), "dismissed"),
-    "promote": (frozenset({"open", "acknowledged", "escalated"}), "promoted"),
-}
-ACTIONS = (*TRANSITIONS, "assign", "comment")
+from shared.alerts import ACTIONS, ACTIVE_STATUSES, COMMUTATIVE, INACTIVE_STATUSES, TRANSITIONS
+
 #: Actions that do not change the alert's version on the server.
-VERSIONLESS = frozenset({"comment"})
-ACTIVE_STATUSES = ("open", "acknowledged", "escalated", "promoted")
-INACTIVE_STATUSES = ("resolved", "dismissed")
+VERSIONLESS = COMMUTATIVE
+
+__all__ = ["ACTIONS", "ACTIVE_STATUSES", "INACTIVE_STATUSES", "TRANSITIONS", "VERSIONLESS", "ActionRefused", "check"]
 
 
 class ActionRefused(ValueError):

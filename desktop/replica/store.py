@@ -31,7 +31,7 @@ from typing import Any
 
 from desktop.replica import local
 from shared.calendar import WorkCalendar
-from shared.timeutil import parse_instant
+from shared.timeutil import parse_instant_or_none
 
 SCHEMA_VERSION = 1
 
@@ -154,15 +154,6 @@ _SIMPLE_ENTITIES = {
 }
 
 
-def _ts(text: Any) -> int | None:
-    if not text:
-        return None
-    try:
-        return parse_instant(str(text))
-    except ValueError:
-        return None
-
-
 SEARCH_FIELDS = ("case_no", "petition_id", "office", "rule", "rule_zh", "rule_en", "node", "assignee", "message",
                  "message_en")
 
@@ -188,9 +179,9 @@ def alert_row(data: dict[str, Any]) -> dict[str, Any]:
         "case_no": subject.get("case_no"),
         "petition_id": subject.get("petition_id"),
         "node": data.get("node"),
-        "raised_at": _ts(data.get("raised_at")) or 0,
-        "as_of": _ts(data.get("as_of")),
-        "updated_at": _ts(data.get("updated_at")),
+        "raised_at": parse_instant_or_none(data.get("raised_at")) or 0,
+        "as_of": parse_instant_or_none(data.get("as_of")),
+        "updated_at": parse_instant_or_none(data.get("updated_at")),
         "message": str(data.get("message") or ""),
         # Servers from before bilingual messages send one message only.
         "message_en": data.get("message_en") or None,
@@ -396,7 +387,8 @@ class Replica:
             "INSERT OR REPLACE INTO cases (office, case_no, power_code, state, received_at, due, version, data, gen)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (data.get("office", office), data.get("case_no", case_no), data.get("power_code"), data.get("state"),
-             _ts(data.get("received_at")), _ts(data.get("due")), data.get("version"),
+             parse_instant_or_none(data.get("received_at")), parse_instant_or_none(data.get("due")),
+             data.get("version"),
              json.dumps(data, ensure_ascii=False), gen),
         )
 

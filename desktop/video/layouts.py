@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from desktop.common.paths import user_data_dir
 
 
 @dataclass(frozen=True)
@@ -115,21 +116,6 @@ def layout_by_name(name: str) -> Layout:
     if match and 1 <= int(match[1]) <= 8 and 1 <= int(match[2]) <= 8:
         return grid(int(match[1]), int(match[2]))
     raise ValueError(f"unknown layout {name!r}; known: {', '.join(PRESETS)} or RxC")
-
-
-def user_data_dir() -> Path:
-    """Per-user data folder: ``%LOCALAPPDATA%\\Yingyan`` or ``~/.local/share/yingyan``.
-
-    ``YINGYAN_DATA_DIR`` overrides it (tests, portable installs).
-    """
-    override = os.environ.get("YINGYAN_DATA_DIR")
-    if override:
-        return Path(override)
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "Yingyan"
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "yingyan"
 
 
 @dataclass

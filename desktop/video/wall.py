@@ -21,8 +21,9 @@ from PySide6.QtCore import QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QColor, QImage, QKeyEvent, QPalette
 from PySide6.QtWidgets import QGridLayout, QMenu, QWidget
 
+from desktop.common.paths import user_data_dir
 from desktop.video.evidence import EvidenceStore
-from desktop.video.layouts import Layout, SavedView, layout_by_name, user_data_dir
+from desktop.video.layouts import Layout, SavedView, layout_by_name
 from desktop.video.model import ActiveAlert, Camera, alerts_for_camera
 from desktop.video.player import ReconnectPolicy, TileState
 from desktop.video.qtfix import protect_booleans

@@ -8,9 +8,9 @@ from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import Base, InstantColumn
+from shared.alerts import ACTIVE_STATUSES, HANDLED_STATUSES
 
-ACTIVE_STATUSES = ("open", "acknowledged", "escalated", "promoted")
-HANDLED_STATUSES = ("acknowledged", "escalated", "promoted", "dismissed")
+__all__ = ["ACTIVE_STATUSES", "HANDLED_STATUSES", "Alert", "AlertAction", "Mutation"]
 
 
 class Alert(Base):

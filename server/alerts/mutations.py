@@ -19,16 +19,8 @@ from server.audit import service as audit
 from server.changes.service import ChangeWriter
 from server.deps import row_id
 from server.offices.models import Office
+from shared.alerts import ACTIONS, COMMUTATIVE, TRANSITIONS
 
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "ack": (frozenset({"open"}), "acknowledged"),
-    "escalate": (frozenset({"open", "acknowledged"}), "escalated"),
-    "dismiss": (frozenset({"open", "acknowledged", "escalated"}), "dismissed"),
-    "promote": (frozenset({"open", "acknowledged", "escalated"}), "promoted"),
-}
-ACTIONS = (*TRANSITIONS, "assign", "comment")
-#: Actions that change nothing another person decided, so a stale base_version is harmless.
-COMMUTATIVE = frozenset({"comment"})
 ROLE_ACTIONS = {
     "admin": frozenset(ACTIONS),
     "operator": frozenset(ACTIONS),
