@@ -1,13 +1,16 @@
 """One signed-in console session: API client, replica, background tasks and sync engine together.
 
 ``app.run`` builds one after sign-in; tests build one against the real test server and drive
-the same window a user would.
+the same window a user would. When the server refuses the token later (expired, revoked) the
+session stays open — replica, outbox and window — and ``signed_in_again`` carries on with a
+new token.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject
 
@@ -26,6 +29,24 @@ class Session:
     engine: SyncEngine
     username: str
     role: str = ""
+
+    @property
+    def signed_out(self) -> bool:
+        """The server refused the token: the operator works on the replica until signing in again."""
+        return self.engine.signed_out
+
+    def signed_in_again(self, info: dict[str, Any]) -> None:
+        """A new token for the same user (``info`` is the login answer): sync on where it stopped.
+
+        The replica and the outbox stay as they are; the change feed goes on from the stored
+        cursor and queued actions are replayed (by mutation id, so each reaches the server once).
+        """
+        user = str(info.get("username") or self.username)
+        if user != self.username:
+            raise ValueError(f"signed in as {user!r}, but this session is {self.username!r}'s")
+        self.client.token = str(info["token"])
+        self.role = str(info.get("role") or self.role)
+        self.engine.resume()
 
     def shutdown(self, wait_ms: int = 5000) -> None:
         """Stop syncing and let workers finish (a long-poll is abandoned, not awaited)."""

@@ -2,6 +2,9 @@
 
 The request runs in the background; the dialog stays responsive and says why a sign-in
 failed (wrong password, rate limited, server unreachable, certificate not accepted).
+
+Signing in again after the server refused a token (``again=True``) keeps the user name: the
+open session, its replica and its queued actions belong to that user.
 """
 
 from __future__ import annotations
@@ -22,12 +25,13 @@ class SignInDialog(QDialog):
     signed_in = Signal(dict)
 
     def __init__(self, client: ApiClient, tasks: BackgroundTasks, *, username: str = "", reason: str = "",
-                 parent: QWidget | None = None) -> None:
+                 again: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.client = client
         self.tasks = tasks
         self.result_info: dict[str, Any] | None = None
-        self.setWindowTitle(self.tr("Sign in to Yingyan"))
+        self.again = again and bool(username)
+        self.setWindowTitle(self.tr("Sign in again") if self.again else self.tr("Sign in to Yingyan"))
         self.setMinimumWidth(420)
         form = QFormLayout(self)
         server = QLabel(client.server_url, self)
@@ -35,6 +39,7 @@ class SignInDialog(QDialog):
         form.addRow(self.tr("Server"), server)
         self.user = QLineEdit(username, self)
         self.user.setObjectName("username")
+        self.user.setReadOnly(self.again)
         self.password = QLineEdit(self)
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)

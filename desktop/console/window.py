@@ -5,6 +5,13 @@ columns and the alarm's mute switch are remembered (QSettings). The status bar a
 whether the console is live, catching up or offline, and since when. Statistics and the big
 screen open on demand; the video wall is imported only when first shown, so a workstation
 without libvlc still runs everything else.
+
+When the server refuses the token (expired, revoked) the window stays as it is: a banner
+across the top says so and opens the sign-in dialog for the same user; the operator may
+also dismiss the dialog and keep working on the replica (actions wait in the outbox). After
+signing in the change feed goes on from where it stopped and the outbox is replayed.
+Closing the window stops the video wall's players (``VideoWall.shutdown``) before the
+native windows they draw into go away.
 """
 
 from __future__ import annotations
@@ -17,12 +24,16 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFrame,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QTabWidget,
     QTextBrowser,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -61,8 +72,12 @@ SHORTCUTS = (
 class ConsoleWindow(QMainWindow):
     """Everything a monitoring-centre operator works with, over one ``Session``."""
 
-    #: the user asked to sign in again (token refused)
+    #: Kept for ``desktop.app.Controller``, which still connects to it; no longer emitted: the
+    #: window signs in again itself when the token is refused (``sign_in_again``), keeping the
+    #: session, its replica and its outbox.
     sign_in_requested = Signal(str)
+    #: signed in again after the token was refused (the login answer, without the token)
+    signed_in_again = Signal(dict)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,7 +96,15 @@ class ConsoleWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.wall, self.tr("Alert wall"))
-        self.setCentralWidget(self.tabs)
+        self.signin_dialog: Any = None
+        self._build_signin_banner()
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.signin_banner)
+        column.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.case_dock = self._dock("case", self.tr("Case review"), self.case_pane, right)
         self.conflicts_dock = self._dock("conflicts", self.tr("Outbox and conflicts"), self.conflicts,
@@ -110,6 +133,25 @@ class ConsoleWindow(QMainWindow):
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
+
+    def _build_signin_banner(self) -> None:
+        self.signin_banner = QFrame(self)
+        self.signin_banner.setObjectName("signin_banner")
+        self.signin_banner.setStyleSheet(
+            "#signin_banner { background: #5a1d1d; border-bottom: 1px solid #f85149; }"
+            " #signin_banner QLabel { color: #ffdcd7; }")
+        row = QHBoxLayout(self.signin_banner)
+        row.setContentsMargins(12, 6, 12, 6)
+        self.signin_label = QLabel(self.signin_banner)
+        self.signin_label.setObjectName("signin_message")
+        self.signin_label.setWordWrap(True)
+        self.signin_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.signin_button = QPushButton(self.tr("Sign in again…"), self.signin_banner)
+        self.signin_button.setObjectName("signin_again")
+        self.signin_button.clicked.connect(lambda: self.sign_in_again())
+        row.addWidget(self.signin_label, 1)
+        row.addWidget(self.signin_button)
+        self.signin_banner.hide()
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -189,7 +231,7 @@ class ConsoleWindow(QMainWindow):
         engine.local_changed.connect(self.on_local_changed)
         engine.outbox_changed.connect(self._outbox_changed)
         engine.replayed.connect(self.on_replayed)
-        engine.auth_failed.connect(self.sign_in_requested)
+        engine.auth_failed.connect(self._token_refused)
         self.wall.open_case.connect(self.open_case)
         self.wall.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.case_pane.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
@@ -235,6 +277,7 @@ class ConsoleWindow(QMainWindow):
         self._show_outbox()
 
     def _show_outbox(self) -> None:
+        self._show_banner()
         c = self.conflicts.counts
         text = fmt(self.tr("Outbox: %1 waiting"), c.get("pending", 0))
         attention = c.get("conflict", 0) + c.get("rejected", 0)
@@ -261,6 +304,59 @@ class ConsoleWindow(QMainWindow):
 
     def _show_connection(self) -> None:
         self.conn_label.setText(self.connection_text())
+        self._show_banner()
+
+    # ------------------------------------------------------------------ signing in again
+    def _token_refused(self, reason: str) -> None:
+        """The server no longer accepts the token: say so, keep everything, ask for the password."""
+        self._show_connection()
+        self.sign_in_again(reason)
+
+    def _show_banner(self) -> None:
+        signed_out = self.session.signed_out
+        if signed_out:
+            pending = self.conflicts.counts.get("pending", 0)
+            text = self.tr("The server no longer accepts your sign-in (it expired or was revoked). "
+                           "Nothing is synchronised until you sign in again.")
+            if pending:
+                text += " " + fmt(self.tr("%1 of your changes are kept and will be sent then."), pending)
+            else:
+                text += " " + self.tr("You can keep working: your changes are kept and sent then.")
+            if text != self.signin_label.text():
+                self.signin_label.setText(text)
+        if signed_out != self.signin_banner.isVisibleTo(self):
+            self.signin_banner.setVisible(signed_out)
+
+    def sign_in_again(self, reason: str = "") -> None:
+        """Open (or bring forward) the sign-in dialog for the session's user."""
+        from desktop.console.signin import SignInDialog
+
+        if self.signin_dialog is not None:
+            self.signin_dialog.show()
+            self.signin_dialog.raise_()
+            self.signin_dialog.activateWindow()
+            return
+        detail = reason or self.session.engine.detail
+        dialog = SignInDialog(self.session.client, self.session.tasks, username=self.session.username,
+                              reason=fmt(self.tr("Signed out by the server: %1"), detail) if detail else "",
+                              again=True, parent=self)
+        dialog.setObjectName("signin_again_dialog")
+        dialog.signed_in.connect(self._signed_in_again)
+        dialog.finished.connect(self._signin_dialog_closed)
+        self.signin_dialog = dialog
+        dialog.open()
+
+    def _signin_dialog_closed(self, _result: int) -> None:
+        dialog, self.signin_dialog = self.signin_dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
+
+    def _signed_in_again(self, info: dict[str, Any]) -> None:
+        self.session.signed_in_again(info)
+        self.user_label.setText(f"{self.session.username} ({self.session.role or '—'})")
+        self._show_connection()
+        self.statusBar().showMessage(self.tr("Signed in again: synchronising and sending your changes"), 8000)
+        self.signed_in_again.emit({k: v for k, v in info.items() if k != "token"})
 
     # ------------------------------------------------------------------ panes
     def _raise(self, dock: QDockWidget) -> None:

@@ -6,7 +6,14 @@ UI thread) schedules the next poll. Pages with ``more`` are read back to back wi
 ``wait=0`` (*catching up*); once a page says there is no more, the console is *live* and
 polls with ``wait=25``. When the server cannot be reached the console is *offline*, keeps
 working on the replica, and retries with a capped backoff. ``410 CURSOR_EXPIRED`` starts a
-re-snapshot; ``401`` asks the user to sign in again.
+re-snapshot.
+
+``401`` (the token expired or was revoked) makes the engine *signed out*: ``auth_failed`` is
+emitted once, the engine stops sending anything with the refused token, and the operator
+keeps working on the replica (actions are queued as usual). Once the client holds a new
+token, ``resume()`` reads the change feed on from the stored cursor and replays the outbox.
+A 401 answering a request sent with a token that has since been replaced is stale and only
+retried.
 
 Operator actions go into the outbox (applied to the replica at once) and are replayed with
 ``POST /mutations`` whenever the server answers; replay is idempotent by mutation id, so a
@@ -73,6 +80,8 @@ class SyncEngine(QObject):
         self._flush_again = False
         self._failures = 0
         self._analyzed = False
+        #: the server refused the token; nothing is sent until ``resume()``
+        self.signed_out = False
         # Whether the outbox may hold unsent mutations: set by every enqueue and failed replay,
         # cleared by a replay that left nothing pending. Each successful poll replays while set,
         # so a replay that failed on a stale connection is retried as soon as the server answers.
@@ -90,11 +99,19 @@ class SyncEngine(QObject):
 
     # ------------------------------------------------------------------ control
     def start(self) -> None:
+        """Start (or, after a sign-in, resume) reading the change feed and replaying the outbox."""
         self._running = True
+        self.signed_out = False
+        self._failures = 0
         self._set_state(CATCHING_UP if not self.paused else OFFLINE,
                         "" if not self.paused else "working offline")
         self._poll()
         self.flush()
+
+    def resume(self) -> None:
+        """The client holds a new token: carry on from the stored cursor and replay the outbox."""
+        self._outbox_dirty = True
+        self.start()
 
     def stop(self) -> None:
         """Stop scheduling work; a long-poll in flight finishes in the background and is applied."""
@@ -107,6 +124,8 @@ class SyncEngine(QObject):
         if paused:
             self._retry.stop()
             self._set_state(OFFLINE, "working offline")
+        elif self.signed_out:
+            self._set_state(SIGNED_OUT, self.detail)
         elif self._running:
             self._failures = 0
             self._set_state(CATCHING_UP, "")
@@ -124,20 +143,44 @@ class SyncEngine(QObject):
 
     # ------------------------------------------------------------------ change feed
     def _poll(self) -> None:
-        if not self._running or self.paused or self._polling:
+        if not self._running or self.paused or self._polling or self.signed_out:
             return
         self._polling = True
         wait = self.wait if self.state == LIVE else 0.0
         replica, client, limit = self.replica, self.client, self.page_size
+        token = client.token
 
         def work() -> ApplyResult:
             page = client.changes(replica.cursor(), wait=wait, limit=limit)
             return replica.apply_changes(page)
 
-        self.tasks.run(work, self._on_page, self._on_poll_error, label="changes", owner=self)
+        self.tasks.run(work, self._on_page, lambda exc: self._on_poll_error(exc, token), label="changes",
+                       owner=self)
+
+    def _refused(self, exc: BaseException, token: str | None) -> bool:
+        """Whether ``exc`` means the token is no longer accepted (and the engine is now signed out).
+
+        A 401 to a request sent with a token that has since been replaced says nothing about
+        the new one: not a refusal.
+        """
+        if not (isinstance(exc, ApiError) and exc.status == 401) or token != self.client.token:
+            return False
+        self._retry.stop()
+        if not self.signed_out:
+            self.signed_out = True
+            log.warning("the server refused the token: %s", exc.message)
+            self._set_state(SIGNED_OUT, exc.message)
+            self.auth_failed.emit(exc.message)
+        return True
 
     def _on_page(self, result: ApplyResult) -> None:
         self._polling = False
+        if self.signed_out:
+            # A long-poll sent before the token was refused: its page is in the replica; the
+            # next poll waits for a new token.
+            if result.count or result.snapshot_finished:
+                self.applied.emit(result)
+            return
         self._failures = 0
         self.last_sync = time.time()
         was_offline = self.state != LIVE and self.state != CATCHING_UP
@@ -154,7 +197,7 @@ class SyncEngine(QObject):
             self.flush()
         self._poll()
 
-    def _on_poll_error(self, exc: BaseException) -> None:
+    def _on_poll_error(self, exc: BaseException, token: str | None = None) -> None:
         self._polling = False
         if isinstance(exc, ApiError) and exc.code == "CURSOR_EXPIRED":
             log.warning("change feed cursor expired: re-reading a snapshot")
@@ -162,9 +205,11 @@ class SyncEngine(QObject):
             self.tasks.run(self.replica.begin_resnapshot, lambda _r: self._poll(), self._on_poll_error,
                            label="resnapshot")
             return
+        if self._refused(exc, token) or self.signed_out:
+            return
         if isinstance(exc, ApiError) and exc.status == 401:
-            self._set_state(SIGNED_OUT, exc.message)
-            self.auth_failed.emit(exc.message)
+            # Refused a token that has been replaced since: ask again with the new one.
+            self._poll()
             return
         if isinstance(exc, ApiError):
             detail = exc.message
@@ -235,7 +280,7 @@ class SyncEngine(QObject):
 
     def flush(self) -> None:
         """Replay pending mutations (one request at a time, in order)."""
-        if not self._running or self.paused:
+        if not self._running or self.paused or self.signed_out:
             return
         if self._flushing:
             self._flush_again = True
@@ -243,6 +288,7 @@ class SyncEngine(QObject):
         self._flushing = True
         self._flush_again = False
         replica, client = self.replica, self.client
+        token = client.token
 
         def work() -> OutboxResult | None:
             batch = replica.pending_mutations(200)
@@ -255,7 +301,8 @@ class SyncEngine(QObject):
             out.more = bool(replica.pending_mutations(1))
             return out
 
-        self.tasks.run(work, self._on_flushed, self._on_flush_error, label="mutations", owner=self)
+        self.tasks.run(work, self._on_flushed, lambda exc: self._on_flush_error(exc, token), label="mutations",
+                       owner=self)
 
     def _on_flushed(self, result: OutboxResult | None) -> None:
         self._flushing = False
@@ -270,12 +317,14 @@ class SyncEngine(QObject):
         if self._flush_again:
             self.flush()
 
-    def _on_flush_error(self, exc: BaseException) -> None:
+    def _on_flush_error(self, exc: BaseException, token: str | None = None) -> None:
         self._flushing = False
         self._outbox_dirty = True
+        if self._refused(exc, token) or self.signed_out:
+            return
         if isinstance(exc, ApiError) and exc.status == 401:
-            self._set_state(SIGNED_OUT, exc.message)
-            self.auth_failed.emit(exc.message)
+            # Refused a token that has been replaced since: send again with the new one.
+            self.flush()
             return
         if isinstance(exc, Unreachable | ApiError):
             # Stays pending; the next successful poll replays it.

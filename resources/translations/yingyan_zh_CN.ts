@@ -834,6 +834,36 @@
         <source>%1 of your changes have not reached the server yet. They are kept and sent at the next start. Quit anyway?</source>
         <translation>您有 %1 项操作尚未到达服务器，将保存并在下次启动时发送。仍要退出吗？</translation>
     </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="149" />
+        <source>Sign in again…</source>
+        <translation>重新登录…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="319" />
+        <source>The server no longer accepts your sign-in (it expired or was revoked). Nothing is synchronised until you sign in again.</source>
+        <translation>服务器不再接受您的登录（已过期或已被撤销）。重新登录之前不会同步任何数据。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="322" />
+        <source>%1 of your changes are kept and will be sent then.</source>
+        <translation>您的 %1 项操作已保存，重新登录后发送。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="324" />
+        <source>You can keep working: your changes are kept and sent then.</source>
+        <translation>您可以继续工作：操作会保存，重新登录后发送。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="341" />
+        <source>Signed out by the server: %1</source>
+        <translation>服务器已终止您的登录：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/window.py" line="358" />
+        <source>Signed in again: synchronising and sending your changes</source>
+        <translation>已重新登录：正在同步并发送您的操作</translation>
+    </message>
 </context>
 <context>
     <name>DismissDialog</name>
@@ -1112,6 +1142,11 @@
         <location filename="../../desktop/console/signin.py" line="82" />
         <source>The server cannot be reached: %1</source>
         <translation>无法连接服务器：%1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/signin.py" line="34" />
+        <source>Sign in again</source>
+        <translation>重新登录</translation>
     </message>
 </context>
 <context>
