@@ -2,8 +2,10 @@
 
 Cameras come from the server (``--server URL --ca FILE``, token from ``--token-file``,
 ``YINGYAN_TOKEN`` or the OS keyring) or from a JSON file (``--cameras FILE``) when there is
-no server. ``--snapshot-to DIR --quit-after SECONDS`` make unattended runs (CI, checks of a
-new screen) that leave a picture of the wall behind.
+no server. From the keyring the wall takes the token the console's sign-in keeps there
+(``desktop.common.credentials``): the last user signed in to that server, or ``--user``.
+``--snapshot-to DIR --quit-after SECONDS`` make unattended runs (CI, checks of a new screen)
+that leave a picture of the wall behind.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--ca", metavar="FILE", default=os.environ.get("YINGYAN_CA"),
                      help="CA certificate that signed the server's certificate")
     src.add_argument("--token-file", metavar="FILE", help="file holding the bearer token")
+    src.add_argument("--user", metavar="NAME",
+                     help="whose console sign-in to use from the OS keyring (default: the last user "
+                          "signed in to this server)")
     src.add_argument("--alerts", metavar="FILE", help="JSON list of active alerts (without a server)")
     view = p.add_argument_group("display")
     view.add_argument("--layout", metavar="NAME",
@@ -48,12 +53,11 @@ def _token(args: argparse.Namespace) -> str | None:
         return Path(args.token_file).read_text(encoding="utf-8").strip()
     if os.environ.get("YINGYAN_TOKEN"):
         return os.environ["YINGYAN_TOKEN"]
-    try:
-        import keyring
+    # The console's sign-in keeps the token in the OS keyring; the same entry names here.
+    from desktop.common import credentials
 
-        return keyring.get_password("yingyan", args.server)
-    except Exception:  # no keyring backend on this machine
-        return None
+    found = credentials.find_token(args.server, args.user)
+    return found[1] if found else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.server and not args.cameras:
         token = _token(args)
         if not token:
-            print("yingyan wall: no token (use --token-file, YINGYAN_TOKEN or log in with the console)",
+            print("yingyan wall: no token (use --token-file, YINGYAN_TOKEN or sign in with the console)",
                   file=sys.stderr)
             return EXIT_USAGE
         from desktop.video.api import ServerClient
