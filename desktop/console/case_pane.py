@@ -33,11 +33,12 @@ from PySide6.QtWidgets import (
 
 from desktop.common.api import ApiClient, ApiError, Unreachable
 from desktop.common.tasks import BackgroundTasks
-from desktop.console import labels
+from desktop.console import evidence, labels
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
 from desktop.console.records import SORT_ROLE, Column, RecordTableModel
 from desktop.console.timeline import Timeline, TimelineWidget, build_timeline
-from desktop.console.wall_model import evidence_text, message_text
+from desktop.console.wall_model import message_text
+from desktop.replica.names import item_node_names
 from desktop.replica.store import Replica
 from shared.timeutil import parse_instant, to_datetime
 
@@ -54,7 +55,7 @@ def _fmt(text: Any) -> str:
 def _opinion(e: dict[str, Any]) -> str:
     parts = [str(e[k]) for k in ("opinion", "reason", "legal_basis", "note", "method") if e.get(k)]
     if e.get("reason_code"):
-        parts.insert(0, str(e["reason_code"]))
+        parts.insert(0, labels.suspension_reason(str(e["reason_code"])))
     if e.get("result"):
         parts.insert(0, labels.case_state(f"decided_{e['result']}"))
     if e.get("amount_fen"):
@@ -62,10 +63,16 @@ def _opinion(e: dict[str, Any]) -> str:
     return "；".join(parts)
 
 
+def _named(records: list[Any], names: dict[str, str]) -> list[dict[str, Any]]:
+    """Records with their node's name beside its code (records that are not objects are dropped)."""
+    return [r | {"node_name": names.get(str(r["node"]), str(r["node"]))} if r.get("node") else r
+            for r in records if isinstance(r, dict)]
+
+
 EVENT_COLUMNS = (
     Column(QT_TRANSLATE_NOOP("CasePane", "At"), lambda e: _fmt(e.get("at")), key=lambda e: e.get("at") or ""),
     Column(QT_TRANSLATE_NOOP("CasePane", "Event"), lambda e: labels.event_type(str(e.get("type")))),
-    Column(QT_TRANSLATE_NOOP("CasePane", "Node"), lambda e: e.get("node") or ""),
+    Column(QT_TRANSLATE_NOOP("CasePane", "Node"), lambda e: e.get("node_name") or e.get("node") or ""),
     Column(QT_TRANSLATE_NOOP("CasePane", "Actor"), lambda e: e.get("actor") or ""),
     Column(QT_TRANSLATE_NOOP("CasePane", "Opinion / reason"), _opinion),
     Column(QT_TRANSLATE_NOOP("CasePane", "Back-dated"), lambda e: "✔" if e.get("backdated") else ""),
@@ -77,7 +84,7 @@ ALERT_COLUMNS = (
     Column(QT_TRANSLATE_NOOP("CasePane", "Rule"),
            lambda a: labels.rule_name(str(a.get("rule")), (a.get("rule_name") or {}).get("zh_CN"),
                                       (a.get("rule_name") or {}).get("en"))),
-    Column(QT_TRANSLATE_NOOP("CasePane", "Node"), lambda a: a.get("node") or ""),
+    Column(QT_TRANSLATE_NOOP("CasePane", "Node"), lambda a: a.get("node_name") or a.get("node") or ""),
     Column(QT_TRANSLATE_NOOP("CasePane", "Status"), lambda a: labels.status(str(a.get("status")))),
     Column(QT_TRANSLATE_NOOP("CasePane", "Raised at"), lambda a: _fmt(a.get("raised_at")),
            key=lambda a: a.get("raised_at") or ""),
@@ -282,12 +289,17 @@ class CasePane(QWidget):
         total = sum(self.split.sizes())
         if total > 0:
             self.split.setSizes([min(wanted, int(total * 0.7)), max(120, total - wanted)])
-        self.events.set_records(detail.get("events") or [])
-        self.alerts.set_records(self._alerts(detail))
+        names = self._node_names()
+        self.events.set_records(_named(detail.get("events") or [], names))
+        self.alerts.set_records(_named(self._alerts(detail), names))
         self.ratings.set_records(detail.get("evaluations") or [])
         self.events_view.resizeColumnsToContents()
         self.alerts_view.resizeColumnsToContents()
         self.case_shown.emit(str(detail.get("office")), str(detail.get("case_no")))
+
+    def _node_names(self) -> dict[str, str]:
+        """Node code → name from the shown case's catalogue item."""
+        return item_node_names((self.detail or {}).get("item"))
 
     def _alerts(self, detail: dict[str, Any]) -> list[dict[str, Any]]:
         """The case's alerts: the replica's live state wins over the cached detail's."""
@@ -310,10 +322,8 @@ class CasePane(QWidget):
         if rec is None:
             self.evidence.clear()
             return
-        ev = rec.get("evidence")
-        text = evidence_text(json.dumps(ev, ensure_ascii=False)) if ev is not None else ""
         why = message_text(rec.get("message"), rec.get("message_en"))
-        self.evidence.setHtml(f"<b>{escape(why)}</b><pre>{escape(text)}</pre>")
+        self.evidence.setHtml(f"<b>{escape(why)}</b>" + evidence.html_table(rec.get("evidence"), self._node_names()))
 
     # ------------------------------------------------------------------ camera
     def _camera_for(self, office: str) -> str | None:

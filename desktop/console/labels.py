@@ -75,6 +75,31 @@ def event_type(code: str) -> str:
     }.get(code, code)
 
 
+def suspension_reason(code: str) -> str:
+    """A suspension's ``reason_code`` (spec 01: the six reasons that stop the clock)."""
+    return {
+        "supplement": translate("Labels", "supplementing materials"),
+        "hearing": translate("Labels", "hearing"),
+        "inspection": translate("Labels", "inspection and testing"),
+        "expert_review": translate("Labels", "expert review"),
+        "public_notice": translate("Labels", "public notice"),
+        "bidding": translate("Labels", "bidding and auction"),
+    }.get(code, code)
+
+
+def event_field(key: str) -> str:
+    """The name of an event's field (in tooltips that list an event's details)."""
+    return {
+        "node": translate("Labels", "node"),
+        "opinion": translate("Labels", "opinion"),
+        "reason": translate("Labels", "reason"),
+        "legal_basis": translate("Labels", "legal basis"),
+        "reason_code": translate("Labels", "reason code"),
+        "note": translate("Labels", "note"),
+        "result": translate("Labels", "result"),
+    }.get(key, key)
+
+
 def rating(code: str) -> str:
     return {
         "satisfied": translate("Labels", "satisfied"),

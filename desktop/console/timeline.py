@@ -360,6 +360,7 @@ class TimelineWidget(QWidget):
         p.drawText(QRectF(4, ey, self.LABEL_W - 8, 20), Qt.AlignmentFlag.AlignVCenter, self.tr("Events"))
         p.setFont(small)
         last_x = [-1e9, -1e9, -1e9]
+        node_names = {n.code: n.name for n in tl.nodes}
         for ev in tl.events:
             at = parse_instant_or_none(ev.get("at"))
             if at is None or not tl.first_day <= local_day(at) <= tl.last_day:
@@ -376,7 +377,7 @@ class TimelineWidget(QWidget):
             p.fillPath(path, QColor(ev_colour))
             text = labels.event_type(str(ev.get("type")))
             if ev.get("node"):
-                text += f" {ev['node']}"
+                text += f"「{node_names.get(str(ev['node']), str(ev['node']))}」"
             lane = next((k for k in range(3) if x - last_x[k] > fm.horizontalAdvance(text) + 6), 2)
             last_x[lane] = x
             p.setPen(QColor(ev_colour))
@@ -384,9 +385,16 @@ class TimelineWidget(QWidget):
             tip = [f"{labels.event_type(str(ev.get('type')))}  {to_datetime(at).strftime('%Y-%m-%d %H:%M')}"]
             if ev.get("actor"):
                 tip.append(fmt(self.tr("Actor: %1"), ev["actor"]))
-            for key in ("node", "opinion", "reason", "reason_code", "note", "result"):
+            for key in ("node", "opinion", "reason", "legal_basis", "reason_code", "note", "result"):
                 if ev.get(key):
-                    tip.append(f"{key}: {ev[key]}")
+                    value = str(ev[key])
+                    if key == "node":
+                        value = node_names.get(value, value)
+                    elif key == "reason_code":
+                        value = labels.suspension_reason(value)
+                    elif key == "result":
+                        value = labels.case_state(f"decided_{value}")
+                    tip.append(f"{labels.event_field(key)}: {value}")
             self._markers.append((QRectF(x - 6, ey, 12, 16), "\n".join(tip)))
         self._legend(p, bottom + 6, small, fg)
         p.end()

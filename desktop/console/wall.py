@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import (
@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -44,11 +44,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.common.tasks import BackgroundTasks
-from desktop.console import labels
+from desktop.console import evidence, labels
 from desktop.console.alarm import Alarm
 from desktop.console.groups import GroupModel, group_counts
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
-from desktop.console.wall_model import COL, COLUMNS, AlertFilter, AlertWallModel, evidence_rows, message_text
+from desktop.console.wall_model import COL, COLUMNS, AlertFilter, AlertWallModel, message_text
+from desktop.console.wall_painter import WallPainter
 from desktop.replica.local import ACTIVE_STATUSES, INACTIVE_STATUSES
 from desktop.replica.store import Replica
 from shared.rules.common import RULES
@@ -123,6 +124,8 @@ class AlertTable(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.keys: dict[int, QAction] = {}
+        #: draws the rows (set once the model is); without it Qt's delegate paints cell by cell
+        self.row_painter: WallPainter | None = None
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setAlternatingRowColors(False)
@@ -137,6 +140,16 @@ class AlertTable(QTableView):
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        if self.row_painter is None:
+            super().paintEvent(event)
+            return
+        painter = QPainter(self.viewport())
+        try:
+            self.row_painter.paint(painter, event.rect())
+        finally:
+            painter.end()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
@@ -248,6 +261,7 @@ class AlertWall(QWidget):
         right = QSplitter(Qt.Orientation.Vertical, self.splitter)
         self.table = AlertTable(right)
         self.table.setModel(self.model)
+        self.table.row_painter = WallPainter(self.table, self.model)
         self.table.sortByColumn(COL["raised_at"], Qt.SortOrder.DescendingOrder)
         widths = {"severity": 70, "rule": 150, "office": 150, "subject": 120, "node": 80, "raised_at": 130,
                   "as_of": 130, "status": 110, "assignee": 90}
@@ -481,10 +495,16 @@ class AlertWall(QWidget):
         for i in ids:
             # The alert changed: its history has a new line.
             self._history.pop(int(i), None)
+        index = self.table.currentIndex()
+        shown = self.model.alert_id(index.row()) if index.isValid() else None
         self.model.alerts_changed(ids, new_red or [])
         if self.group_combo.currentData() is not None:
             self._refresh_groups_later()
-        self._update_detail()
+        index = self.table.currentIndex()
+        now = self.model.alert_id(index.row()) if index.isValid() else None
+        # The detail pane is HTML laid out anew on every set: only when its alert changed.
+        if now != shown or (now is not None and now in {int(i) for i in ids}):
+            self._update_detail()
 
     def _refresh_groups_later(self) -> None:
         if not hasattr(self, "_group_timer"):
@@ -600,7 +620,8 @@ class AlertWall(QWidget):
         pending = [json.loads(r[0]).get("text", "") for r in self.conn.execute(
             "SELECT data FROM outbox WHERE entity_id = ? AND action = 'comment' AND state = 'pending' ORDER BY seq",
             (str(alert_id),))]
-        self.detail.setHtml(alert_html(row) + history_html(self._history.get(alert_id), pending))
+        nodes = self.model.node_names.for_case(row["office"], row["case_no"]) if row["case_no"] else {}
+        self.detail.setHtml(alert_html(row, nodes) + history_html(self._history.get(alert_id), pending))
         if self.history is not None and alert_id not in self._history:
             self._history_timer.start()
 
@@ -641,7 +662,7 @@ def history_html(history: list[dict[str, Any]] | None, pending_comments: list[st
     return f"<div><b>{escape(title)}</b></div><table>{''.join(lines)}</table>"
 
 
-def alert_html(row: sqlite3.Row) -> str:
+def alert_html(row: sqlite3.Row, nodes: Mapping[str, str] | None = None) -> str:
     """The selected alert: why the rule fired (message and evidence), who handles it."""
     from html import escape
 
@@ -664,10 +685,8 @@ def alert_html(row: sqlite3.Row) -> str:
     if row["conflict"]:
         label = translate("AlertWall", "Conflict with the server: see Conflicts")
         parts.append(f"<div style='color:#ff7b72'>⚠ {escape(label)}</div>")
-    ev = evidence_rows(row["evidence"])
-    if ev:
+    table = evidence.html_table(row["evidence"], nodes)
+    if table:
         label = translate("AlertWall", "Evidence")
-        cells = "".join(f"<tr><td style='color:#8b949e; padding-right:12px'>{escape(k)}</td>"
-                        f"<td>{escape(v)}</td></tr>" for k, v in ev)
-        parts.append(f"<div><b>{escape(label)}</b></div><table>{cells}</table>")
+        parts.append(f"<div><b>{escape(label)}</b></div>{table}")
     return "".join(parts)

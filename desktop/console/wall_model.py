@@ -14,13 +14,12 @@ the loaded window is left for ``fetchMore``. New red signals flash for a few sec
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -38,6 +37,7 @@ from desktop import i18n
 from desktop.console import labels
 from desktop.console.labels import QT_TRANSLATE_NOOP
 from desktop.replica.local import ACTIVE_STATUSES
+from desktop.replica.names import NodeNames
 from shared.timeutil import to_datetime
 
 Index = QModelIndex | QPersistentModelIndex
@@ -90,6 +90,9 @@ ID_LIKE = re.compile(r"^(?=.*\d.*\d.*\d)[A-Za-z0-9][A-Za-z0-9_\-/.]{5,}$")
 #: steps, not seconds, so a busy machine does not push common words onto the index path,
 #: where they are slow.
 SCAN_BUDGET = 1_000_000
+#: How much the trigram index may do first: a rare phrase's look-up takes a few thousand steps,
+#: a common word's a million or more.
+FTS_PROBE_BUDGET = 100_000
 _STEPS_PER_CHECK = 20_000
 
 
@@ -164,6 +167,18 @@ class AlertFilter:
         return replace(self, **changes)
 
 
+class RowLook(NamedTuple):
+    """How one wall row is drawn: the same facts ``data`` gives role by role."""
+
+    texts: tuple[str, ...]
+    background: QBrush | None
+    #: the severity column's text colour, and every other column's (None: the palette's)
+    first_foreground: QBrush | None
+    foreground: QBrush | None
+    #: open alerts have their severity and status in bold
+    bold: bool
+
+
 class _Key:
     """A row's position in the current order, comparable as SQL orders it."""
 
@@ -201,6 +216,9 @@ class AlertWallModel(QAbstractTableModel):
         self._exhausted = False
         self._changing = False
         self._key_cache: tuple[Any, tuple[int, ...], bool] = (None, (), True)
+        #: how the current free text is found: True through the trigram index, False by a scan
+        #: along the order, None not yet known
+        self._text_path: bool | None = None
         # Display texts per alert id, computed on first paint: a repaint of the wall then
         # costs dictionary look-ups, not formatting (the wall repaints on every page).
         self._texts: dict[int, tuple[str, ...]] = {}
@@ -224,6 +242,7 @@ class AlertWallModel(QAbstractTableModel):
         self._recount_timer.setSingleShot(True)
         self._recount_timer.setInterval(5000)
         self._recount_timer.timeout.connect(self.recount)
+        self.node_names = NodeNames(conn)
         self.load_offices()
         self.reload()
 
@@ -243,15 +262,26 @@ class AlertWallModel(QAbstractTableModel):
         return _Key(tuple(row[i] for i in positions), desc)
 
     def _page(self, after: Sequence[Any] | None) -> list[tuple[Any, ...]]:
-        if not self.filter.text.strip() or ID_LIKE.match(self.filter.text.strip()):
+        text = self.filter.text.strip()
+        if not text or ID_LIKE.match(text):
             return self._page_with(after, fts=False)
-        # Free text: walk the wall's order and stop at a page of matches, which is quickest
-        # for common words; when that takes longer than a moment the phrase is rare, and the
-        # trigram index finds its few rows directly.
-        try:
-            return self._page_with(after, fts=False, budget=SCAN_BUDGET)
-        except _TooSlow:
-            return self._page_with(after, fts=True)
+        if self._text_path is not None:
+            # The path that served this filter's first page serves the rest as quickly.
+            return self._page_with(after, fts=self._text_path)
+        # Free text. A rare phrase is found at once through the trigram index, where a scan
+        # along the wall's order would read every alert; a common word is found at once by
+        # that scan, where the index would read long posting lists. So: the index on a short
+        # budget, then the scan on a budget, then the index to the end.
+        for fts, budget in ((True, FTS_PROBE_BUDGET), (False, SCAN_BUDGET), (True, None)):
+            if fts and len(text) < 3:
+                continue
+            try:
+                rows = self._page_with(after, fts=fts, budget=budget)
+            except _TooSlow:
+                continue
+            self._text_path = fts
+            return rows
+        return self._page_with(after, fts=False)
 
     def _page_with(self, after: Sequence[Any] | None, *, fts: bool,
                    budget: int | None = None) -> list[tuple[Any, ...]]:
@@ -288,6 +318,7 @@ class AlertWallModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
+        self._text_path = None
         self._texts.clear()
         self._rows = self._page(None)
         self._exhausted = len(self._rows) < self.page_size
@@ -385,13 +416,10 @@ class AlertWallModel(QAbstractTableModel):
         if role in (_DISPLAY, _ACCESSIBLE):
             return self.texts(row)[index.column()]
         if role == _BACKGROUND:
-            if self._flash and int(row[ID]) in self._flash and self._flash_on:
-                return self._flash_brush
-            if row[STATUS] not in ACTIVE_STATUSES:
-                return None
-            return self._brushes.get(row[SEV])
+            return self._background(row)
         if role == _FOREGROUND:
-            if row[STATUS] not in ACTIVE_STATUSES:
+            active = row[STATUS] in ACTIVE_STATUSES
+            if not active:
                 return self._muted
             return self._accents.get(row[SEV]) if index.column() == 0 else None
         if role == _FONT:
@@ -404,6 +432,21 @@ class AlertWallModel(QAbstractTableModel):
         if role == _SEVERITY:
             return row[SEV]
         return None
+
+    def _background(self, row: Sequence[Any]) -> QBrush | None:
+        if self._flash and self._flash_on and int(row[ID]) in self._flash:
+            return self._flash_brush
+        return self._brushes.get(row[SEV]) if row[STATUS] in ACTIVE_STATUSES else None
+
+    def look(self, r: int) -> RowLook | None:
+        """Everything the wall's painter needs for row ``r`` in one call (the roles of ``data``)."""
+        if not 0 <= r < len(self._rows):
+            return None
+        row = self._rows[r]
+        active = row[STATUS] in ACTIVE_STATUSES
+        return RowLook(self.texts(row), self._background(row),
+                       self._accents.get(row[SEV]) if active else self._muted,
+                       None if active else self._muted, row[STATUS] == "open")
 
     def texts(self, row: Sequence[Any]) -> tuple[str, ...]:
         alert_id = int(row[ID])
@@ -426,6 +469,8 @@ class AlertWallModel(QAbstractTableModel):
                 return str(row[PET] or "")
             return QCoreApplication.translate("AlertWall", "(office)")
         if key == "node":
+            if row[NODE] and row[STYPE] == "case":
+                return self.node_names.name(row[OFFICE], row[CASE_NO], str(row[NODE]))
             return str(row[NODE] or "")
         if key == "raised_at":
             return _fmt(row[RAISED])
@@ -590,6 +635,13 @@ class AlertWallModel(QAbstractTableModel):
             self._exhausted = False
             self._reindex()
 
+    def names_changed(self) -> None:
+        """The catalogue or cases changed: node names are read again as rows are drawn."""
+        self.node_names.clear()
+        self._texts.clear()
+        if self._rows:
+            self.dataChanged.emit(self.index(0, COL["node"]), self.index(len(self._rows) - 1, COL["node"]))
+
     def offices_changed(self) -> None:
         self.load_offices()
         self._texts.clear()
@@ -634,31 +686,3 @@ def _fmt(instant: int | None) -> str:
     if not instant:
         return ""
     return to_datetime(int(instant)).strftime("%Y-%m-%d %H:%M")
-
-
-def evidence_rows(evidence_json: str | None) -> list[tuple[str, str]]:
-    """Evidence as (key, value) lines: which events, instants and limits made the rule fire."""
-    if not evidence_json:
-        return []
-    try:
-        data = json.loads(evidence_json)
-    except ValueError:
-        return [("", evidence_json)]
-    if not isinstance(data, dict):
-        return [("", json.dumps(data, ensure_ascii=False))]
-    out = []
-    for key, value in data.items():
-        if isinstance(value, dict | list):
-            value = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
-        out.append((str(key), str(value)))
-    return out
-
-
-def evidence_text(evidence_json: str | None) -> str:
-    """Evidence as indented JSON for the detail pane (it names events, instants and limits)."""
-    if not evidence_json:
-        return ""
-    try:
-        return json.dumps(json.loads(evidence_json), ensure_ascii=False, indent=2)
-    except ValueError:
-        return evidence_json

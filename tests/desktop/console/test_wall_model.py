@@ -119,3 +119,45 @@ def test_message_in_the_consoles_language(qapp, replica: Replica) -> None:
         assert english.index(0, COL["message"]).data() == "closed after its due time"
     finally:
         i18n.install(qapp, "zh_CN")
+
+
+@pytest.mark.parametrize("text", ["擅自离岗", "case 1", "OVERDUE", "离岗", "T-7", '"离岗" OR x', "100%", "a_b", "'; DROP",
+                                  "x" * 500])
+def test_free_text_finds_the_same_rows_whichever_way_it_searches(qapp, replica: Replica, monkeypatch,
+                                                                  text: str) -> None:
+    """The trigram index and the scan along the order are two routes to one answer."""
+    from desktop.console import wall_model
+
+    replica.apply_changes(fakes.page(fakes.alert(7777, message="窗口人员擅自离岗 T-77 100% a_b"),
+                                     fakes.alert(7778, message='"离岗" OR x'),
+                                     fakes.alert(7779, message="'; DROP TABLE alerts; --")))
+
+    def everything() -> list[int]:
+        model = AlertWallModel(replica.connect(readonly=True), page_size=7)
+        model.set_filter(AlertFilter(text=text, statuses=frozenset()))
+        while model.canFetchMore():
+            model.fetchMore()
+        return shown_ids(model)
+
+    chosen = everything()
+    monkeypatch.setattr(wall_model, "FTS_PROBE_BUDGET", 1)
+    monkeypatch.setattr(wall_model, "SCAN_BUDGET", 10**12)
+    scanned = everything()
+    monkeypatch.setattr(wall_model, "SCAN_BUDGET", 1)
+    indexed = everything()
+    assert chosen == scanned == indexed
+    messages = {i: f"case {i} {'OVERDUE' if i % 3 == 0 else 'DEADLINE_NEAR'}" for i in range(1, 501)}
+    expected = {i for i, m in messages.items() if text.casefold() in m.casefold()}
+    if text in ("擅自离岗", "T-7", "100%", "a_b"):
+        assert chosen == [7777]
+    elif text == "离岗":
+        assert chosen == [7778, 7777]
+    elif text in ('"离岗" OR x',):
+        assert chosen == [7778]
+    elif text == "'; DROP":
+        assert chosen == [7779]
+    elif text == "x" * 500:
+        assert chosen == []
+    else:
+        assert expected and expected <= set(chosen)
+    assert replica.connect(readonly=True).execute("SELECT COUNT(*) FROM alerts").fetchone()[0] == 503
