@@ -2,7 +2,10 @@
 
 A conflict shows both versions side by side — the server's alert as it stands now, and the
 action the operator took offline — and the operator chooses: keep the server's state, or
-apply theirs again on top of it. Nothing is resolved silently.
+apply theirs again on top of it. Nothing is resolved silently. "Apply mine again" is offered
+only when the action still applies to the server's version (acknowledging an alert someone
+has escalated meanwhile does not): otherwise the server would refuse it, and the button says
+why it is off.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.console import labels
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
 from desktop.console.records import SORT_ROLE, Column, RecordTableModel
+from desktop.replica import local
 from desktop.replica.store import Replica
 
 translate = QCoreApplication.translate
@@ -113,7 +117,8 @@ class ConflictsPane(QWidget):
         self.keep_button = QPushButton(self.tr("Keep the server's version"), self)
         self.retry_button = QPushButton(self.tr("Apply mine again"), self)
         self.keep_button.setToolTip(self.tr("Drop your offline action; the alert stays as the server has it"))
-        self.retry_button.setToolTip(self.tr("Send your action again, on top of the server's current version"))
+        self.retry_tip = self.tr("Send your action again, on top of the server's current version")
+        self.retry_button.setToolTip(self.retry_tip)
         buttons.addStretch(1)
         buttons.addWidget(self.keep_button)
         buttons.addWidget(self.retry_button)
@@ -158,7 +163,11 @@ class ConflictsPane(QWidget):
         m = self.current()
         decidable = m is not None and m["state"] in ("conflict", "rejected")
         self.keep_button.setEnabled(decidable)
-        self.retry_button.setEnabled(decidable and m is not None and m["state"] == "conflict")
+        refusal = retry_refusal(m) if m is not None and m["state"] == "conflict" else None
+        self.retry_button.setEnabled(decidable and m is not None and m["state"] == "conflict" and refusal is None)
+        self.retry_button.setToolTip(
+            fmt(self.tr("Your action no longer applies to the server's version: %1"), refusal) if refusal
+            else self.retry_tip)
         if m is None:
             self.compare.clear()
             return
@@ -166,13 +175,32 @@ class ConflictsPane(QWidget):
 
     def _decide(self, retry: bool) -> None:
         m = self.current()
-        if m is not None and m["state"] in ("conflict", "rejected"):
-            self.resolve.emit(m["id"], retry)
+        if m is None or m["state"] not in ("conflict", "rejected"):
+            return
+        if retry and (m["state"] != "conflict" or retry_refusal(m) is not None):
+            return
+        self.resolve.emit(m["id"], retry)
 
     def _double_clicked(self, index: Any) -> None:
         m = self.model.record(self.proxy.mapToSource(index).row())
         if m is not None:
             self.show_alert.emit(int(m["entity_id"]))
+
+
+def retry_refusal(m: dict[str, Any]) -> str | None:
+    """Why the operator's action cannot be applied again on the server's current version (None: it can)."""
+    current = m.get("current")
+    if not isinstance(current, dict):
+        return None
+    action = str(m.get("action"))
+    try:
+        local.check(current, action, m.get("data") or {})
+    except local.ActionRefused as exc:
+        if action in local.TRANSITIONS:
+            return fmt(translate("Conflicts", "“%1” cannot follow on an alert that is now “%2”"),
+                       labels.action(action), labels.status(str(current.get("status"))))
+        return str(exc)
+    return None
 
 
 def _when(created: float | None) -> str:
@@ -205,9 +233,11 @@ def compare_html(m: dict[str, Any]) -> str:
     yours = translate("Conflicts", "Yours")
     based = translate("Conflicts", "based on version")
     server_now = translate("Conflicts", "Server now")
+    refusal = retry_refusal(m) if m.get("state") == "conflict" else None
     return (
         f"<p style='color:{colour}'><b>{escape(_state(str(m['state'])))}</b>"
         f" — {escape(str(err.get('message') or ''))}</p>"
         f"<p><b>{escape(yours)}</b> ({escape(based)} {m.get('base_version')}): {escape(_yours(m))}</p>"
         f"<p><b>{escape(server_now)}</b></p><table>{''.join(rows)}</table>"
+        + (f"<p style='color:#d29922'>{escape(refusal)}</p>" if refusal else "")
     )

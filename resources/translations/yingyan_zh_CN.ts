@@ -591,6 +591,11 @@
         <source>based on version</source>
         <translation>基于版本</translation>
     </message>
+    <message>
+        <location filename="../../desktop/console/conflicts.py" line="200" />
+        <source>“%1” cannot follow on an alert that is now “%2”</source>
+        <translation>该预警现为“%2”，不能再“%1”</translation>
+    </message>
 </context>
 <context>
     <name>ConflictsPane</name>
@@ -619,6 +624,11 @@
         <location filename="../../desktop/console/conflicts.py" line="142" />
         <source>%1 waiting to send · %2 conflicts · %3 rejected</source>
         <translation>%1 条待发送 · %2 条冲突 · %3 条被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/conflicts.py" line="169" />
+        <source>Your action no longer applies to the server's version: %1</source>
+        <translation>您的操作已不适用于服务器上的当前版本：%1</translation>
     </message>
 </context>
 <context>
