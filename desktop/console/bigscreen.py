@@ -5,6 +5,10 @@ clear) with its counts; across the top, today's totals; down the side, the lates
 signals. Every ``cycle_seconds`` the screen swaps to the video wall and back (Space pauses
 the cycle, V swaps now, Esc leaves). Figures are counted in the background and refreshed
 when the change feed brings alerts.
+
+The video wall is lent by the console (``video_factory``) and given back when the big
+screen closes (``closed``); its players keep running meanwhile. Each showing starts on the
+summary with the cycle running.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QFont, QKeyEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QCloseEvent, QColor, QFont, QKeyEvent, QPainter, QPaintEvent, QScreen, QShowEvent
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop.common.tasks import BackgroundTasks
@@ -259,6 +263,14 @@ class BigScreen(QWidget):
         self.summary: Summary | None = None
         self._gen = 0
 
+    def show_full_screen(self, screen: QScreen | None = None) -> None:
+        """Cover ``screen`` (default: the one it is on). Without a window manager (kiosk X
+        sessions, Xvfb) full screen is only a hint, so the geometry is set as well."""
+        target = screen or self.screen()
+        if target is not None:
+            self.setGeometry(target.geometry())
+        self.showFullScreen()
+
     def refresh(self) -> None:
         replica = self.replica
         self._gen += 1
@@ -319,7 +331,17 @@ class BigScreen(QWidget):
         self.hint.adjustSize()
         self.hint.move(self.width() - self.hint.width() - 8, self.height() - self.hint.height() - 4)
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if not event.spontaneous():
+            # Opened (again): the summary first, and the cycle running, whatever the last
+            # showing ended on.
+            self.stack.setCurrentWidget(self.summary_view)
+            self.cycle.start()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self.cycle.stop()
+        # The video wall goes back to the console (``closed``): not left on an empty page.
+        self.stack.setCurrentWidget(self.summary_view)
         self.closed.emit()
         super().closeEvent(event)

@@ -91,6 +91,8 @@ class ConsoleWindow(QMainWindow):
         self.case_pane = CasePane(session.replica, session.tasks, session.client, self)
         self.conflicts = ConflictsPane(session.replica, self)
         self.video: Any = None
+        #: why the video wall could not be loaded (libvlc missing or broken): not retried
+        self.video_error: str | None = None
         self.stats: Any = None
         self.bigscreen: Any = None
         self.tabs = QTabWidget(self)
@@ -385,10 +387,14 @@ class ConsoleWindow(QMainWindow):
     def ensure_video(self) -> Any:
         """The video wall, created on first use (python-vlc and libvlc are imported only then)."""
         if self.video is None:
+            if self.video_error is not None:
+                # Said once; the big screen's cycle asks again every 20 s.
+                return None
             try:
                 from desktop.video.wall import VideoWall
             except Exception as exc:  # libvlc missing or broken: everything else keeps working
                 log.warning("video wall unavailable: %s", exc)
+                self.video_error = str(exc)
                 self.video_dock.setWidget(QLabel(fmt(self.tr("The video wall is not available: %1"), str(exc))))
                 return None
             self.video = VideoWall(self.video_dock)
@@ -441,7 +447,7 @@ class ConsoleWindow(QMainWindow):
             self.bigscreen = BigScreen(self.session.replica, tasks=self.session.tasks,
                                        video_factory=self._video_for_bigscreen)
             self.bigscreen.closed.connect(self._bigscreen_closed)
-        self.bigscreen.showFullScreen()
+        self.bigscreen.show_full_screen(self.screen())
         self.bigscreen.refresh()
 
     def _video_for_bigscreen(self) -> Any:
