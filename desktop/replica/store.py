@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import sqlite3
 import time
 import uuid
@@ -31,6 +32,7 @@ from typing import Any
 
 from desktop.replica import local
 from shared.calendar import WorkCalendar
+from shared.protocol import RATINGS
 from shared.timeutil import parse_instant_or_none
 
 SCHEMA_VERSION = 1
@@ -100,9 +102,23 @@ CREATE TABLE IF NOT EXISTS cases (
     version INTEGER,
     data TEXT,
     gen INTEGER NOT NULL DEFAULT 0,
+    -- What the statistics read for every case (see case_closing): 1 when the feed row carried
+    -- closed_at/used_hours/ratings (servers before them sent none: then the cached case
+    -- detail, if any, stands in); the close instant; the working hours used by the close; the
+    -- citizen ratings as JSON {kind: count}, only known kinds and positive counts. The last
+    -- three are NULL when absent, unreadable or empty (always so when has_closing is 0).
+    has_closing INTEGER NOT NULL DEFAULT 0,
+    closed_at INTEGER,
+    used_hours REAL,
+    ratings TEXT,
     PRIMARY KEY (office, case_no)
 );
 CREATE INDEX IF NOT EXISTS cases_received ON cases (received_at);
+-- The statistics read these instead of the rows (which carry the feed JSON): per office and
+-- power item, the case figures; a case's power item for its alerts; the rated cases only.
+CREATE INDEX IF NOT EXISTS cases_stats ON cases (office, power_code, state, closed_at, due, used_hours, case_no);
+CREATE INDEX IF NOT EXISTS cases_power ON cases (office, case_no, power_code);
+CREATE INDEX IF NOT EXISTS cases_rated ON cases (office, power_code, ratings) WHERE ratings IS NOT NULL;
 CREATE TABLE IF NOT EXISTS case_details (
     office TEXT NOT NULL,
     case_no TEXT NOT NULL,
@@ -196,6 +212,74 @@ def alert_row(data: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+#: The fields of a change-feed case row the statistics read (servers from before them send none).
+CLOSING_FIELDS = ("closed_at", "used_hours", "ratings")
+#: A working time beyond a century is a broken or hostile value, not a case's.
+MAX_USED_HOURS = 100 * 366 * 24.0
+MAX_RATING_COUNT = 2**31 - 1
+
+
+def used_hours_value(value: object) -> float | None:
+    """Working hours from the feed or a case detail: a finite number from 0 up, else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        hours = float(value)
+    except OverflowError:
+        return None
+    return hours if math.isfinite(hours) and 0 <= hours <= MAX_USED_HOURS else None
+
+
+def rating_counts(value: object) -> dict[str, int]:
+    """Citizen ratings by kind: known kinds with positive integer counts; anything else is dropped."""
+    if not isinstance(value, dict):
+        return {}
+    out: dict[str, int] = {}
+    for kind in RATINGS:
+        n = value.get(kind)
+        if isinstance(n, int) and not isinstance(n, bool) and 0 < n <= MAX_RATING_COUNT:
+            out[kind] = n
+    return out
+
+
+def case_closing(data: dict[str, Any]) -> dict[str, Any]:
+    """The statistics columns of a case row from its feed data; a garbage field counts as empty."""
+    if not any(f in data for f in CLOSING_FIELDS):
+        return {"has_closing": 0, "closed_at": None, "used_hours": None, "ratings": None}
+    closed = data.get("closed_at")
+    ratings = rating_counts(data.get("ratings"))
+    return {
+        "has_closing": 1,
+        "closed_at": parse_instant_or_none(closed) if isinstance(closed, str) else None,
+        "used_hours": used_hours_value(data.get("used_hours")),
+        "ratings": json.dumps(ratings) if ratings else None,
+    }
+
+
+def _backfill_case_closing(conn: sqlite3.Connection) -> None:
+    """Fill the statistics columns of a replica from before them, from the rows' stored feed data."""
+    sql = ("UPDATE cases SET has_closing = :has_closing, closed_at = :closed_at, used_hours = :used_hours,"
+           " ratings = :ratings WHERE rowid = :rowid")
+    last = -1
+    while True:
+        rows = conn.execute(
+            "SELECT rowid, data FROM cases WHERE rowid > ? AND (data LIKE '%\"used_hours\"%'"
+            " OR data LIKE '%\"ratings\"%' OR data LIKE '%\"closed_at\"%') ORDER BY rowid LIMIT 5000",
+            (last,)).fetchall()
+        if not rows:
+            return
+        batch: list[dict[str, Any]] = []
+        for rowid, text in rows:
+            last = rowid
+            try:
+                data = json.loads(text)
+            except (TypeError, ValueError):
+                continue
+            if isinstance(data, dict):
+                batch.append({**case_closing(data), "rowid": rowid})
+        conn.executemany(sql, batch)
+
+
 def _row_to_server_json(row: sqlite3.Row | dict[str, Any]) -> dict[str, Any]:
     """A compact server-state snapshot of a replica row (for rebasing local actions)."""
     return {c: row[c] for c in ALERT_COLUMNS}
@@ -253,7 +337,26 @@ class Replica:
                 conn.execute("ALTER TABLE alerts ADD COLUMN search TEXT")
                 fields = " || char(31) || ".join(f"IFNULL({f}, '')" for f in SEARCH_FIELDS)
                 conn.execute(f"UPDATE alerts SET search = {fields}")  # noqa: S608 - constant column names
+            case_columns = {r[1] for r in conn.execute("PRAGMA table_info(cases)")}
+            old_cases = bool(case_columns) and "has_closing" not in case_columns
+            if old_cases:
+                # A replica from before the statistics columns: add them and fill them from
+                # the feed rows already stored (rows from older servers have nothing to give).
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for col in ("has_closing INTEGER NOT NULL DEFAULT 0", "closed_at INTEGER", "used_hours REAL",
+                                "ratings TEXT"):
+                        conn.execute(f"ALTER TABLE cases ADD COLUMN {col}")
+                    _backfill_case_closing(conn)
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
             conn.executescript(SCHEMA)
+            if old_cases and conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
+                # The planner's statistics predate the statistics indexes: without theirs it
+                # may look cases up through the primary key instead of the covering index.
+                conn.execute("ANALYZE cases")
             if columns and not had_fts:
                 conn.execute("INSERT INTO alerts_fts (alerts_fts) VALUES ('rebuild')")
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
@@ -383,13 +486,15 @@ class Replica:
         if data is None:
             conn.execute("DELETE FROM cases WHERE office = ? AND case_no = ?", (office, case_no))
             return
+        closing = case_closing(data)
         conn.execute(
-            "INSERT OR REPLACE INTO cases (office, case_no, power_code, state, received_at, due, version, data, gen)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO cases (office, case_no, power_code, state, received_at, due, version, data, gen,"
+            " has_closing, closed_at, used_hours, ratings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (data.get("office", office), data.get("case_no", case_no), data.get("power_code"), data.get("state"),
              parse_instant_or_none(data.get("received_at")), parse_instant_or_none(data.get("due")),
              data.get("version"),
-             json.dumps(data, ensure_ascii=False), gen),
+             json.dumps(data, ensure_ascii=False), gen,
+             closing["has_closing"], closing["closed_at"], closing["used_hours"], closing["ratings"]),
         )
 
     def _apply_alerts(self, conn: sqlite3.Connection, changes: dict[int, dict[str, Any] | None], gen: int,

@@ -1344,6 +1344,81 @@
         <source>Export statistics</source>
         <translation>导出统计</translation>
     </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="355" />
+        <source>Ranked by on-time rate (higher first), then by alerts per 100 cases (fewer first).</source>
+        <translation>按按时办结率排名（高者在前），相同时按每百件预警数排名（少者在前）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="357" />
+        <source>Approval cases synced to this computer.</source>
+        <translation>已同步到本机的审批办件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="358" />
+        <source>Closed cases: decided (approved or refused), not accepted or withdrawn.</source>
+        <translation>已办结的办件：已作出决定（准予或不予许可）、不予受理或已撤回。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="360" />
+        <source>Decided cases closed before their due time, over decided cases: a case is late when its close time (closed_at in the change feed) is at or after its due time. A case without both times (from an older server) is late when it has an OVERDUE alert.</source>
+        <translation>在到期时间前办结的办件占已办结办件的比例：办结时间（变更推送中的 closed_at）等于或晚于到期时间即为超期。没有这两个时间的办件（来自旧版服务器）有“超时办理”（OVERDUE）预警时计为超期。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="365" />
+        <source>Working hours used up to the close (used_hours in the change feed) averaged over every decided case that has them, in working days of 24 working hours. For cases from an older server, the case details opened on this computer.</source>
+        <translation>办结时已用的工作时长（变更推送中的 used_hours），按所有有此数据的已办结办件平均，以工作日计（每个工作日 24 个工作小时）。来自旧版服务器的办件取本机打开过的办件详情。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="370" />
+        <source>Alerts whose subject is one of these cases.</source>
+        <translation>对象为这些办件的预警。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="371" />
+        <source>Red signals among those alerts.</source>
+        <translation>其中的红色警示。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="372" />
+        <source>Alerts on these cases per 100 cases.</source>
+        <translation>这些办件每百件的预警数。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="373" />
+        <source>Ratings “satisfied” or “basically satisfied” over every citizen rating of these cases (ratings in the change feed). For cases from an older server, the case details opened on this computer.</source>
+        <translation>“满意”和“基本满意”的评价占这些办件全部群众评价的比例（变更推送中的 ratings）。来自旧版服务器的办件取本机打开过的办件详情。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="378" />
+        <source>The department&apos;s name from the catalogue; its code when the catalogue gives no name.</source>
+        <translation>权力事项目录中的部门名称；目录未给出名称时显示部门代码。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="607" />
+        <source>Cases: approval cases synced to this computer, %1 of them decided.</source>
+        <translation>办件数：已同步到本机的审批办件，其中已办结 %1 件。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="608" />
+        <source>On-time: decided cases closed before their due time (the close time in the change feed against the due time; a case without them counts as late when it has an OVERDUE alert).</source>
+        <translation>按时办结：在到期时间前办结的已办结办件（以变更推送中的办结时间对比到期时间；没有这两个时间的办件有“超时办理”预警时计为超期）。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="610" />
+        <source>Avg days: working hours used up to the close, in working days of 24 hours, averaged over %1 decided cases.</source>
+        <translation>平均用时：办结时已用的工作时长，以工作日（24 小时）计，按 %1 件已办结办件平均。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="612" />
+        <source>Satisfaction: “satisfied” and “basically satisfied” over %1 citizen ratings.</source>
+        <translation>满意率：“满意”和“基本满意”占 %1 次群众评价的比例。</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/console/stats.py" line="614" />
+        <source>Cases from an older server, whose change-feed rows carry no working time or ratings, count through their case details opened on this computer.</source>
+        <translation>来自旧版服务器的办件，其变更推送中没有工作时长和评价，按本机打开过的办件详情统计。</translation>
+    </message>
 </context>
 <context>
     <name>SummaryView</name>
