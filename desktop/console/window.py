@@ -312,7 +312,21 @@ class ConsoleWindow(QMainWindow):
     def _token_refused(self, reason: str) -> None:
         """The server no longer accepts the token: say so, keep everything, ask for the password."""
         self._show_connection()
+        self._forget_refused_token()
         self.sign_in_again(reason)
+
+    def _forget_refused_token(self) -> None:
+        # Not offered again at the next start, nor to the video wall (which reads the same entry);
+        # a newer token another console of this user stored meanwhile is kept.
+        from desktop.common import credentials
+
+        url, user, refused = self.session.client.server_url, self.session.username, self.session.client.token
+
+        def work() -> None:
+            if refused and credentials.load_token(url, user) == refused:
+                credentials.forget_token(url, user)
+
+        self.session.tasks.run(work, label="forget refused token", owner=self)
 
     def _show_banner(self) -> None:
         signed_out = self.session.signed_out

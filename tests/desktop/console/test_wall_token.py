@@ -50,7 +50,7 @@ def test_token_from_the_console_sign_in_is_found_by_the_wall(qtbot: Any, live_se
     assert token
 
     # The wall, given only the server, however it is spelled.
-    for server in (url, url + "/", url + "/api/v1", url.upper().replace("HTTPS", "https") + "/api/v1/"):
+    for server in (url, url + "/", url + "/api/v1", f"HTTPS://127.0.0.1:{live_server.port}/API/V1/"):
         assert _wall_token("--server", server, "--ca", ca) == token, server
     assert _wall_token("--server", url, "--user", OPERATOR[0]) == token
     assert _wall_token("--server", url, "--user", "someone-else") is None
