@@ -263,7 +263,7 @@ class AlertWall(QWidget):
         self.table.setModel(self.model)
         self.table.row_painter = WallPainter(self.table, self.model)
         self.table.sortByColumn(COL["raised_at"], Qt.SortOrder.DescendingOrder)
-        widths = {"severity": 70, "rule": 150, "office": 150, "subject": 120, "node": 80, "raised_at": 130,
+        widths = {"severity": 70, "rule": 150, "office": 150, "subject": 120, "node": 110, "raised_at": 130,
                   "as_of": 130, "status": 110, "assignee": 90}
         for key, width in widths.items():
             self.table.setColumnWidth(COL[key], width)

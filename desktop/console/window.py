@@ -246,6 +246,9 @@ class ConsoleWindow(QMainWindow):
         if "office" in result.entities:
             self.wall.model.offices_changed()
             self.wall.reload_offices()
+        if "power_item" in result.entities:
+            # Node names come from the catalogue (cases arrive with or before their alerts).
+            self.wall.model.names_changed()
         if result.snapshot_finished:
             self.wall.model.reload()
         elif result.alert_ids:

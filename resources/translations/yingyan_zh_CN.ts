@@ -4,299 +4,239 @@
 <context>
     <name>AlertWall</name>
     <message>
-        <location filename="../../desktop/console/wall.py" line="60" />
         <source>Active</source>
         <translation>活动预警</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="61" />
         <source>Open (not yet handled)</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="62" />
         <source>Handled</source>
         <translation>已处理</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="63" />
         <source>Closed</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="64" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="201" />
         <source>Red</source>
-        <extracomment>(office, case_no, alert id) — Enter on a case alert alert id of the current row (for the detail and case panes) a message for the status bar (refused actions and the like) reads an alert's history (actions, comments) from the server: ``ApiClient.alert``</extracomment>
+        <extracomment>draws the rows (set once the model is); without it Qt&apos;s delegate paints cell by cell (office, case_no, alert id) — Enter on a case alert alert id of the current row (for the detail and case panes) a message for the status bar (refused actions and the like) reads an alert&apos;s history (actions, comments) from the server: ``ApiClient.alert``</extracomment>
         <translation>红色</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="202" />
         <source>Yellow</source>
         <translation>黄色</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="208" />
         <source>Which alerts: active ones by default</source>
         <translation>显示哪些预警：默认为活动预警</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="211" />
         <source>All rules</source>
         <translation>全部规则</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="220" />
         <source>Search case, office, rule, message… (Ctrl+F)</source>
         <translation>搜索办件、单位、规则、内容…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="224" />
         <source>No grouping</source>
         <translation>不分组</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="225" />
         <source>Group by office</source>
         <translation>按单位分组</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="226" />
         <source>Group by rule</source>
         <translation>按规则分组</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="230" />
-        <location filename="../../desktop/console/wall.py" line="503" />
         <source>Sound on</source>
         <translation>声音开</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="231" />
         <source>Mute the alarm for new red signals (M)</source>
         <translation>新红色警示静音（M）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="313" />
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="314" />
         <source>Acknowledge the selected alerts (A)</source>
         <translation>确认所选预警（A）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="315" />
         <source>Escalate</source>
         <translation>升级</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="316" />
         <source>Escalate: a yellow signal becomes red (E)</source>
         <translation>升级：黄色预警转为红色警示（E）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="317" />
         <source>Dismiss…</source>
         <translation>排除…</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="318" />
         <source>Dismiss with a reason (D)</source>
         <translation>说明理由后排除（D）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="319" />
         <source>Assign…</source>
         <translation>指派…</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="320" />
         <source>Assign to a person (G)</source>
         <translation>指派给专人（G）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="321" />
         <source>Comment…</source>
         <translation>批注…</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="322" />
         <source>Comment on the selected alerts (C)</source>
         <translation>为所选预警添加批注（C）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="323" />
         <source>Promote to case</source>
         <translation>转为案件</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="324" />
         <source>Promote to an investigation case (P)</source>
         <translation>转为调查案件（P）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="325" />
         <source>Open case</source>
         <translation>查看办件</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="326" />
         <source>Open the case of the current alert (Enter)</source>
         <translation>查看当前预警的办件（Enter）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="348" />
         <source>All offices</source>
         <translation>全部单位</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="466" />
         <source>%1 shown, counting…</source>
         <translation>已显示 %1 条，正在统计…</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="468" />
         <source>%1 shown of %2</source>
         <translation>已显示 %1 / 共 %2 条</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="477" />
-        <location filename="../../desktop/console/wall_model.py" line="343" />
         <source>This column cannot be sorted</source>
-        <extracomment>Text that looks like a case number or petition id: at least 6 characters, digits and separators, starting with a letter or digit (``2026-0000123``, ``XF2026…``). How long a free-text page may scan along the wall's order before the trigram index is used. the number of alerts matching the filter (counted in the background), or -1 while counting new red alerts arrived that match the filter (ids) the model was reloaded (filter or sort changed)</extracomment>
+        <extracomment>Text that looks like a case number or petition id: at least 6 characters, digits and separators, starting with a letter or digit (``2026-0000123``, ``XF2026…``). How much work a free-text page may do scanning along the wall&apos;s order before the trigram index is used instead, in SQLite VM steps (a page of a common word takes 15,000–400,000; a scan of a million alerts for a rare phrase about 9,000,000). Counted in steps, not seconds, so a busy machine does not push common words onto the index path, where they are slow. How much the trigram index may do first: a rare phrase&apos;s look-up takes a few thousand steps, a common word&apos;s a million or more. the severity column&apos;s text colour, and every other column&apos;s (None: the palette&apos;s) open alerts have their severity and status in bold the number of alerts matching the filter (counted in the background), or -1 while counting new red alerts arrived that match the filter (ids) the model was reloaded (filter or sort changed) how the current free text is found: True through the trigram index, False by a scan along the order, None not yet known</extracomment>
         <translation>此列不能排序</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="503" />
         <source>Muted</source>
         <translation>已静音</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="534" />
         <source>Not applied: %1</source>
         <translation>未执行：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="557" />
         <source>Assign</source>
         <translation>指派</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/console/wall.py" line="558" />
         <source>Assign %n alert(s) to (user name; empty to unassign):</source>
         <translation>
-            <numerusform>将 %n 条预警指派给（用户名；留空为取消指派）：</numerusform></translation>
+            <numerusform>将 %n 条预警指派给（用户名；留空为取消指派）：</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="582" />
         <source>This alert is about an office or a petition, not an approval case</source>
         <translation>此预警针对单位或信访件，不是审批办件</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="640" />
         <source>History</source>
         <translation>处理记录</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="656" />
-        <location filename="../../desktop/console/wall_model.py" line="54" />
         <source>Assignee</source>
         <translation>承办人</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="659" />
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="662" />
         <source>Local change waiting to be sent</source>
         <translation>本地操作待发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="665" />
         <source>Conflict with the server: see Conflicts</source>
         <translation>与服务器冲突：请到“冲突”中处理</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="669" />
         <source>Evidence</source>
         <translation>证据</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="46" />
         <source>Severity</source>
         <extracomment>Columns: (key, header, SQL sort expression or None when the column cannot sort).</extracomment>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="47" />
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="48" />
         <source>Office</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="49" />
         <source>Case / petition</source>
         <translation>办件 / 信访</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="50" />
         <source>Node</source>
         <translation>环节</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="51" />
         <source>Raised at</source>
         <translation>产生时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="52" />
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="53" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="55" />
         <source>Message</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="406" />
         <source>(office)</source>
         <translation>（单位）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="420" />
         <source> (cleared)</source>
         <translation>（条件已消除）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="431" />
         <source>Your change is waiting to be sent to the server.</source>
         <translation>您的操作正等待发送到服务器。</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="433" />
-        <source>Your change conflicts with the server's: see Conflicts.</source>
+        <source>Your change conflicts with the server&apos;s: see Conflicts.</source>
         <translation>您的操作与服务器上的变更冲突：请到“冲突”中处理。</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall_model.py" line="436" />
         <source>The condition has cleared since a person handled this alert.</source>
         <translation>人工处理后，触发条件已消除。</translation>
     </message>
@@ -304,13 +244,10 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../desktop/app.py" line="59" />
-        <location filename="../../desktop/app.py" line="66" />
         <source>Yingyan</source>
         <translation>鹰眼</translation>
     </message>
     <message>
-        <location filename="../../desktop/app.py" line="59" />
         <source>No server is configured. Start with --server https://host:8443, set YINGYAN_SERVER_URL, or write server_url in %1.</source>
         <translation>未配置服务器。请用 --server https://主机:8443 启动，或设置 YINGYAN_SERVER_URL，或在 %1 中写入 server_url。</translation>
     </message>
@@ -318,12 +255,10 @@
 <context>
     <name>BigScreen</name>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="236" />
         <source>Yingyan big screen</source>
         <translation>鹰眼电子监察大屏</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="249" />
         <source>Esc leaves · Space pauses the cycle · V shows video</source>
         <translation>Esc 退出 · 空格 暂停轮播 · V 切换视频</translation>
     </message>
@@ -331,170 +266,135 @@
 <context>
     <name>CasePane</name>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="66" />
-        <location filename="../../desktop/console/case_pane.py" line="87" />
         <source>At</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="67" />
         <source>Event</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="68" />
-        <location filename="../../desktop/console/case_pane.py" line="80" />
         <source>Node</source>
         <translation>环节</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="69" />
         <source>Actor</source>
         <translation>经办人</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="70" />
         <source>Opinion / reason</source>
         <translation>意见 / 理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="71" />
         <source>Back-dated</source>
         <translation>补录</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="74" />
         <source>Severity</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="77" />
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="81" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="82" />
         <source>Raised at</source>
         <translation>产生时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="84" />
         <source>Why</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="88" />
         <source>Rating</source>
         <translation>评价</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="89" />
         <source>Comment</source>
         <translation>批注</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="137" />
         <source>No case open: select an alert and press Enter</source>
         <extracomment>(office, case_no) once a case is on screen (from cache or server)</extracomment>
         <translation>未打开办件：选中预警后按 Enter</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="141" />
         <source>Show camera</source>
         <translation>查看窗口视频</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="142" />
-        <source>Show the office's service window on the video wall</source>
+        <source>Show the office&apos;s service window on the video wall</source>
         <translation>在视频墙上显示该单位的服务窗口</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="146" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="175" />
         <source>Events</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="176" />
         <source>Alerts</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="177" />
         <source>Ratings</source>
         <translation>群众评价</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="197" />
         <source>Loading the case from the server…</source>
         <translation>正在从服务器读取办件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="221" />
         <source>Offline: showing the copy kept on this computer</source>
         <translation>离线：显示本机保存的副本</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="222" />
         <source>Offline, and this case was never opened on this computer</source>
         <translation>离线，且本机从未打开过此办件</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="259" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="261" />
         <source>Limit</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="261" />
         <source>%1 working days</source>
         <translation>%1 个工作日</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="262" />
         <source>%1 of %2 working days</source>
         <translation>%1 / %2 个工作日</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="264" />
         <source>Used</source>
         <translation>已用</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="266" />
         <source>Due</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="268" />
         <source>Warning</source>
         <translation>预警点</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="269" />
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="272" />
         <source>Offline copy from %1</source>
         <translation>离线副本（%1）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/case_pane.py" line="323" />
         <source>No camera watches this office</source>
         <translation>该单位没有摄像头</translation>
     </message>
@@ -502,97 +402,79 @@
 <context>
     <name>CommentDialog</name>
     <message>
-        <location filename="../../desktop/console/wall.py" line="101" />
         <source>Comment</source>
         <translation>批注</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/console/wall.py" line="103" />
         <source>Comment on %n alert(s):</source>
         <translation>
-            <numerusform>为 %n 条预警添加批注：</numerusform></translation>
+            <numerusform>为 %n 条预警添加批注：</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>Conflicts</name>
     <message>
-        <location filename="../../desktop/console/conflicts.py" line="39" />
         <source>waiting to send</source>
         <translation>待发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/conflicts.py" line="40" />
         <source>conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/conflicts.py" line="41" />
         <source>rejected</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/conflicts.py" line="70" />
         <source>Alert</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/conflicts.py" line="72" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/conflicts.py" line="75" />
         <source>Your action</source>
         <translation>我的操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/conflicts.py" line="76" />
-        <location filename="../../desktop/console/conflicts.py" line="207" />
         <source>Server now</source>
         <translation>服务器当前</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/conflicts.py" line="77" />
         <source>Queued at</source>
         <translation>排队时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/conflicts.py" line="189" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/conflicts.py" line="190" />
         <source>Severity</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/conflicts.py" line="191" />
         <source>Assignee</source>
         <translation>承办人</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/conflicts.py" line="192" />
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/conflicts.py" line="193" />
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/conflicts.py" line="205" />
         <source>Yours</source>
         <translation>我的</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/conflicts.py" line="206" />
         <source>based on version</source>
         <translation>基于版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/conflicts.py" line="200" />
         <source>“%1” cannot follow on an alert that is now “%2”</source>
         <translation>该预警现为“%2”，不能再“%1”</translation>
     </message>
@@ -600,277 +482,216 @@
 <context>
     <name>ConflictsPane</name>
     <message>
-        <location filename="../../desktop/console/conflicts.py" line="113" />
-        <source>Keep the server's version</source>
+        <source>Keep the server&apos;s version</source>
         <extracomment>(mutation id, retry) alert id to show on the wall</extracomment>
         <translation>保留服务器版本</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/conflicts.py" line="114" />
         <source>Apply mine again</source>
         <translation>重新执行我的操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/conflicts.py" line="115" />
         <source>Drop your offline action; the alert stays as the server has it</source>
         <translation>放弃离线操作；预警保持服务器上的状态</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/conflicts.py" line="116" />
-        <source>Send your action again, on top of the server's current version</source>
+        <source>Send your action again, on top of the server&apos;s current version</source>
         <translation>在服务器当前版本上重新发送我的操作</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/conflicts.py" line="142" />
         <source>%1 waiting to send · %2 conflicts · %3 rejected</source>
         <translation>%1 条待发送 · %2 条冲突 · %3 条被拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/conflicts.py" line="169" />
-        <source>Your action no longer applies to the server's version: %1</source>
+        <source>Your action no longer applies to the server&apos;s version: %1</source>
         <translation>您的操作已不适用于服务器上的当前版本：%1</translation>
     </message>
 </context>
 <context>
     <name>ConsoleWindow</name>
     <message>
-        <location filename="../../desktop/console/window.py" line="42" />
         <source>Acknowledge the selected alerts</source>
         <translation>确认所选预警</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="43" />
         <source>Escalate (a yellow signal becomes red)</source>
         <translation>升级（黄色预警转为红色警示）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="44" />
         <source>Dismiss with a reason</source>
         <translation>说明理由后排除</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="45" />
         <source>Assign to a person</source>
         <translation>指派给专人</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="46" />
         <source>Comment</source>
         <translation>批注</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="47" />
         <source>Promote to an investigation case</source>
         <translation>转为调查案件</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="48" />
         <source>Open the case of the current alert</source>
         <translation>查看当前预警的办件</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="49" />
         <source>Mute or unmute the alarm</source>
         <translation>报警声静音 / 取消静音</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="50" />
         <source>Search the wall</source>
         <translation>搜索预警墙</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="51" />
-        <location filename="../../desktop/console/window.py" line="83" />
-        <location filename="../../desktop/console/window.py" line="152" />
         <source>Alert wall</source>
+        <extracomment>why the video wall could not be loaded (libvlc missing or broken): not retried</extracomment>
         <translation>预警墙</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="52" />
-        <location filename="../../desktop/console/window.py" line="153" />
-        <location filename="../../desktop/console/window.py" line="283" />
         <source>Statistics</source>
         <translation>统计分析</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="53" />
-        <location filename="../../desktop/console/window.py" line="86" />
-        <location filename="../../desktop/console/window.py" line="154" />
         <source>Case review</source>
         <translation>办件审查</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="54" />
-        <location filename="../../desktop/console/window.py" line="89" />
-        <location filename="../../desktop/console/window.py" line="155" />
         <source>Video wall</source>
         <translation>视频墙</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="55" />
         <source>Big screen (press Esc to leave)</source>
         <translation>监察大屏（Esc 退出）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="56" />
         <source>Work offline / go back online</source>
         <translation>脱机工作 / 恢复联网</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="57" />
         <source>This list</source>
         <translation>本列表</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="71" />
         <source>Yingyan supervision console — %1</source>
-        <extracomment>the user asked to sign in again (token refused)</extracomment>
+        <extracomment>Kept for ``desktop.app.Controller``, which still connects to it; no longer emitted: the window signs in again itself when the token is refused (``sign_in_again``), keeping the session, its replica and its outbox. signed in again after the token was refused (the login answer, without the token)</extracomment>
         <translation>鹰眼电子监察控制台 — %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="87" />
         <source>Outbox and conflicts</source>
         <translation>待发送与冲突</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="89" />
         <source>Loading the video wall…</source>
         <translation>正在加载视频墙…</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="94" />
-        <location filename="../../desktop/console/window.py" line="179" />
-        <location filename="../../desktop/console/window.py" line="409" />
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="133" />
         <source>Triage</source>
         <translation>处置</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="139" />
         <source>Work offline</source>
         <translation>脱机工作</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="144" />
         <source>Big screen</source>
         <translation>监察大屏</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="150" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="166" />
         <source>Language (applies at next start)</source>
         <translation>语言（下次启动生效）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="173" />
         <source>Dark theme</source>
         <translation>深色主题</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="178" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="228" />
         <source>%1 of your changes conflict with the server and %2 were rejected: decide in Conflicts</source>
         <translation>您有 %1 项操作与服务器冲突、%2 项被拒绝：请在“冲突”中处理</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="237" />
         <source>Outbox: %1 waiting</source>
         <translation>待发送：%1 条</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="240" />
         <source>%1 to decide</source>
         <translation>%1 条待处理</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="247" />
         <source>Live</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="248" />
         <source>Catching up</source>
         <translation>同步中</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="249" />
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="250" />
         <source>Signed out</source>
         <translation>已退出登录</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="253" />
         <source>since %1</source>
         <translation>自 %1 起</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="255" />
         <source>working offline</source>
         <translation>脱机工作</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="294" />
         <source>The video wall is not available: %1</source>
         <translation>视频墙不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="313" />
         <source>Camera %1 is not on the wall</source>
         <translation>摄像头 %1 不在视频墙上</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="417" />
         <source>Changes not yet sent</source>
         <translation>操作尚未发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="418" />
         <source>%1 of your changes have not reached the server yet. They are kept and sent at the next start. Quit anyway?</source>
         <translation>您有 %1 项操作尚未到达服务器，将保存并在下次启动时发送。仍要退出吗？</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="149" />
         <source>Sign in again…</source>
         <translation>重新登录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="319" />
         <source>The server no longer accepts your sign-in (it expired or was revoked). Nothing is synchronised until you sign in again.</source>
         <translation>服务器不再接受您的登录（已过期或已被撤销）。重新登录之前不会同步任何数据。</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="322" />
         <source>%1 of your changes are kept and will be sent then.</source>
         <translation>您的 %1 项操作已保存，重新登录后发送。</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="324" />
         <source>You can keep working: your changes are kept and sent then.</source>
         <translation>您可以继续工作：操作会保存，重新登录后发送。</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="341" />
         <source>Signed out by the server: %1</source>
         <translation>服务器已终止您的登录：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/window.py" line="358" />
         <source>Signed in again: synchronising and sending your changes</source>
         <translation>已重新登录：正在同步并发送您的操作</translation>
     </message>
@@ -878,66 +699,201 @@
 <context>
     <name>DismissDialog</name>
     <message>
-        <location filename="../../desktop/console/wall.py" line="73" />
         <source>Dismiss alerts</source>
         <translation>排除预警</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/console/wall.py" line="75" />
         <source>Dismiss %n alert(s). The reason is kept in the audit log.</source>
         <translation>
-            <numerusform>排除 %n 条预警。理由将记入审计日志。</numerusform></translation>
+            <numerusform>排除 %n 条预警。理由将记入审计日志。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="78" />
         <source>False positive: the records were correct</source>
         <translation>误报：数据无误</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="79" />
         <source>Handled offline with the office</source>
         <translation>已与单位线下处理</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="80" />
         <source>Records back-filled by the office</source>
         <translation>单位已补录数据</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/wall.py" line="82" />
         <source>Reason</source>
         <translation>理由</translation>
     </message>
 </context>
 <context>
+    <name>Evidence</name>
+    <message>
+        <source>Due</source>
+        <extracomment>Evidence keys the rules use, with their labels (context ``Evidence``).</extracomment>
+        <translation>到期时间</translation>
+    </message>
+    <message>
+        <source>Warning from</source>
+        <translation>预警起点</translation>
+    </message>
+    <message>
+        <source>Checked at</source>
+        <translation>检查时间</translation>
+    </message>
+    <message>
+        <source>Office data complete until</source>
+        <translation>单位数据完整至</translation>
+    </message>
+    <message>
+        <source>Hours without data</source>
+        <translation>无数据小时数</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>收件</translation>
+    </message>
+    <message>
+        <source>Received at</source>
+        <translation>收到时间</translation>
+    </message>
+    <message>
+        <source>Clock started</source>
+        <translation>开始计时</translation>
+    </message>
+    <message>
+        <source>Counted from</source>
+        <translation>起算时间</translation>
+    </message>
+    <message>
+        <source>Decided at</source>
+        <translation>决定时间</translation>
+    </message>
+    <message>
+        <source>Finished at</source>
+        <translation>办结时间</translation>
+    </message>
+    <message>
+        <source>Closed by</source>
+        <translation>办结事项</translation>
+    </message>
+    <message>
+        <source>Node completed by</source>
+        <translation>环节办结事项</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>办结决定</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>相关事件</translation>
+    </message>
+    <message>
+        <source>Changes after closing</source>
+        <translation>办结后的变更</translation>
+    </message>
+    <message>
+        <source>Done before it by</source>
+        <translation>此前已办理</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>缺少</translation>
+    </message>
+    <message>
+        <source>Node limit (working days)</source>
+        <translation>环节时限（工作日）</translation>
+    </message>
+    <message>
+        <source>Ratings</source>
+        <translation>群众评价</translation>
+    </message>
+    <message>
+        <source>Suspensions</source>
+        <translation>暂停计时</translation>
+    </message>
+    <message>
+        <source>Same person on both steps</source>
+        <translation>同一人办理两个环节</translation>
+    </message>
+    <message>
+        <source>Charged</source>
+        <translation>实收金额</translation>
+    </message>
+    <message>
+        <source>Standard fee</source>
+        <translation>收费标准</translation>
+    </message>
+    <message>
+        <source>Earlier case</source>
+        <translation>此前办件</translation>
+    </message>
+    <message>
+        <source>Petition</source>
+        <translation>信访件</translation>
+    </message>
+    <message>
+        <source>Reason code</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <extracomment>Fields a missing-field list names (NO_REASON&apos;s ``missing``).</extracomment>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>legal basis</source>
+        <translation>法律依据</translation>
+    </message>
+    <message>
+        <source>opinion</source>
+        <translation>意见</translation>
+    </message>
+    <message>
+        <source>reason code</source>
+        <translation>原因代码</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <extracomment>How many entries of a list are written out before &quot;and N more&quot;.</extracomment>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>and %1 more</source>
+        <translation>另有 %1 条</translation>
+    </message>
+</context>
+<context>
     <name>Groups</name>
     <message>
-        <location filename="../../desktop/console/groups.py" line="28" />
         <source>Group</source>
         <translation>分组</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/groups.py" line="28" />
         <source>Red</source>
         <translation>红色</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/groups.py" line="29" />
         <source>Yellow</source>
         <translation>黄色</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/groups.py" line="29" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/groups.py" line="79" />
         <source>Office</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/groups.py" line="80" />
         <source>Rule</source>
         <translation>规则</translation>
     </message>
@@ -945,162 +901,179 @@
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../desktop/console/labels.py" line="25" />
         <source>red</source>
         <extracomment>lupdate reads the literal (context, text) pairs of every translate(...) call.</extracomment>
         <translation>红色</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="26" />
         <source>yellow</source>
         <translation>黄色</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="31" />
         <source>open</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="32" />
         <source>acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="33" />
         <source>escalated</source>
         <translation>已升级</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="34" />
         <source>dismissed</source>
         <translation>已排除</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="35" />
         <source>promoted</source>
         <translation>已转案件</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="36" />
         <source>resolved</source>
         <translation>已消除</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="42" />
         <source>acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="43" />
         <source>escalate</source>
         <translation>升级</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="44" />
         <source>dismiss</source>
         <translation>排除</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="45" />
         <source>promote</source>
         <translation>转为案件</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="46" />
         <source>assign</source>
         <translation>指派</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="47" />
         <source>comment</source>
         <translation>批注</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="53" />
-        <location filename="../../desktop/console/labels.py" line="65" />
         <source>received</source>
         <translation>收件</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="54" />
         <source>in progress</source>
         <translation>办理中</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="55" />
-        <location filename="../../desktop/console/labels.py" line="69" />
         <source>suspended</source>
         <translation>暂停计时</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="56" />
         <source>approved</source>
         <translation>准予许可</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="57" />
         <source>refused</source>
         <translation>不予许可</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="58" />
-        <location filename="../../desktop/console/labels.py" line="67" />
         <source>not accepted</source>
         <translation>不予受理</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="59" />
-        <location filename="../../desktop/console/labels.py" line="74" />
         <source>withdrawn</source>
         <translation>撤回</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="66" />
         <source>accepted</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="68" />
         <source>node completed</source>
         <translation>环节办结</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="70" />
         <source>resumed</source>
         <translation>恢复计时</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="71" />
         <source>fee charged</source>
         <translation>收费</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="72" />
         <source>decided</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="73" />
         <source>delivered</source>
         <translation>送达</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="80" />
+        <source>supplementing materials</source>
+        <translation>补正材料</translation>
+    </message>
+    <message>
+        <source>hearing</source>
+        <translation>听证</translation>
+    </message>
+    <message>
+        <source>inspection and testing</source>
+        <translation>检验检测</translation>
+    </message>
+    <message>
+        <source>expert review</source>
+        <translation>专家评审</translation>
+    </message>
+    <message>
+        <source>public notice</source>
+        <translation>公示</translation>
+    </message>
+    <message>
+        <source>bidding and auction</source>
+        <translation>招标拍卖</translation>
+    </message>
+    <message>
+        <source>node</source>
+        <translation>环节</translation>
+    </message>
+    <message>
+        <source>opinion</source>
+        <translation>意见</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>legal basis</source>
+        <translation>法律依据</translation>
+    </message>
+    <message>
+        <source>reason code</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
         <source>satisfied</source>
         <translation>满意</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="81" />
         <source>basically satisfied</source>
         <translation>基本满意</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="82" />
         <source>dissatisfied</source>
         <translation>不满意</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/labels.py" line="83" />
         <source>very poor</source>
         <translation>很差</translation>
     </message>
@@ -1108,314 +1081,244 @@
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../desktop/console/signin.py" line="30" />
         <source>Sign in to Yingyan</source>
-        <extracomment>the login answer (token, role, username, …) once signed in</extracomment>
         <translation>登录鹰眼</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/signin.py" line="34" />
         <source>From the configuration (command line, environment, console.toml or the installer)</source>
         <translation>来自配置（命令行、环境变量、console.toml 或安装程序）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/signin.py" line="35" />
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/signin.py" line="41" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/signin.py" line="42" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/signin.py" line="48" />
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/signin.py" line="58" />
         <source>Enter your user name and password</source>
         <translation>请输入用户名和密码</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/signin.py" line="61" />
         <source>Signing in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/signin.py" line="82" />
         <source>The server cannot be reached: %1</source>
         <translation>无法连接服务器：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/signin.py" line="34" />
         <source>Sign in again</source>
+        <extracomment>the login answer (token, role, username, …) once signed in</extracomment>
         <translation>重新登录</translation>
     </message>
 </context>
 <context>
     <name>StatisticsPane</name>
     <message>
-        <location filename="../../desktop/console/stats.py" line="223" />
         <source>Rank</source>
+        <extracomment>Late: closed at or after the due time (the server&apos;s OVERDUE condition); a case without both instants (from an older server) is late when it has an OVERDUE alert.</extracomment>
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="224" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="225" />
-        <location filename="../../desktop/console/stats.py" line="442" />
         <source>Cases</source>
         <translation>办件数</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="226" />
         <source>Decided</source>
         <translation>办结数</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="227" />
         <source>On-time rate</source>
         <translation>按时办结率</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="229" />
         <source>Avg working days</source>
         <translation>平均用时（工作日）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="231" />
-        <location filename="../../desktop/console/stats.py" line="253" />
-        <location filename="../../desktop/console/stats.py" line="442" />
         <source>Alerts</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="232" />
-        <location filename="../../desktop/console/stats.py" line="304" />
-        <location filename="../../desktop/console/stats.py" line="442" />
-        <location filename="../../desktop/console/stats.py" line="454" />
         <source>Red</source>
         <translation>红色</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="233" />
         <source>Alerts / 100 cases</source>
         <translation>每百件预警数</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="235" />
-        <location filename="../../desktop/console/stats.py" line="443" />
         <source>Satisfaction</source>
         <translation>满意率</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="249" />
         <source>Cases supervised</source>
         <translation>监察办件数</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="250" />
         <source>Cases decided</source>
         <translation>办结件数</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="251" />
         <source>On-time (early-completion) rate</source>
         <translation>提前（按时）办结率</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="252" />
         <source>Average working days used</source>
         <translation>平均办理用时（工作日）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="254" />
         <source>Red signals</source>
         <translation>红色警示</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="255" />
         <source>Yellow signals</source>
         <translation>黄色预警</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="256" />
         <source>Satisfaction rate</source>
         <translation>群众满意率</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="267" />
         <source>Summary</source>
         <translation>汇总</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="270" />
         <source>Period</source>
         <translation>统计期间</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="286" />
-        <location filename="../../desktop/console/stats.py" line="329" />
         <source>Offices</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="287" />
-        <location filename="../../desktop/console/stats.py" line="330" />
-        <location filename="../../desktop/console/stats.py" line="399" />
         <source>Departments</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="303" />
-        <location filename="../../desktop/console/stats.py" line="393" />
         <source>Alerts per day</source>
         <translation>每日预警数</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="304" />
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="305" />
-        <location filename="../../desktop/console/stats.py" line="452" />
         <source>Yellow</source>
         <translation>黄色</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="328" />
-        <location filename="../../desktop/console/stats.py" line="345" />
         <source>Yingyan supervision statistics</source>
         <translation>鹰眼电子监察统计分析</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="372" />
         <source>Last %1 days</source>
         <translation>最近 %1 天</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="379" />
         <source>Export XLSX…</source>
         <translation>导出 XLSX…</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="380" />
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="399" />
         <source>Offices ranked</source>
         <translation>单位排名</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="442" />
         <source>On-time</source>
         <translation>按时办结</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="442" />
         <source>Avg days</source>
         <translation>平均用时</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="469" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="469" />
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="470" />
         <source>Export statistics</source>
         <translation>导出统计</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="355" />
         <source>Ranked by on-time rate (higher first), then by alerts per 100 cases (fewer first).</source>
+        <extracomment>The departments&apos; table: the same columns; the name cell&apos;s tooltip gives the department code. How each column is computed (the header&apos;s tooltip), by header.</extracomment>
         <translation>按按时办结率排名（高者在前），相同时按每百件预警数排名（少者在前）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="357" />
         <source>Approval cases synced to this computer.</source>
         <translation>已同步到本机的审批办件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="358" />
         <source>Closed cases: decided (approved or refused), not accepted or withdrawn.</source>
         <translation>已办结的办件：已作出决定（准予或不予许可）、不予受理或已撤回。</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="360" />
         <source>Decided cases closed before their due time, over decided cases: a case is late when its close time (closed_at in the change feed) is at or after its due time. A case without both times (from an older server) is late when it has an OVERDUE alert.</source>
         <translation>在到期时间前办结的办件占已办结办件的比例：办结时间（变更推送中的 closed_at）等于或晚于到期时间即为超期。没有这两个时间的办件（来自旧版服务器）有“超时办理”（OVERDUE）预警时计为超期。</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="365" />
         <source>Working hours used up to the close (used_hours in the change feed) averaged over every decided case that has them, in working days of 24 working hours. For cases from an older server, the case details opened on this computer.</source>
         <translation>办结时已用的工作时长（变更推送中的 used_hours），按所有有此数据的已办结办件平均，以工作日计（每个工作日 24 个工作小时）。来自旧版服务器的办件取本机打开过的办件详情。</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="370" />
         <source>Alerts whose subject is one of these cases.</source>
         <translation>对象为这些办件的预警。</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="371" />
         <source>Red signals among those alerts.</source>
         <translation>其中的红色警示。</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="372" />
         <source>Alerts on these cases per 100 cases.</source>
         <translation>这些办件每百件的预警数。</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="373" />
         <source>Ratings “satisfied” or “basically satisfied” over every citizen rating of these cases (ratings in the change feed). For cases from an older server, the case details opened on this computer.</source>
         <translation>“满意”和“基本满意”的评价占这些办件全部群众评价的比例（变更推送中的 ratings）。来自旧版服务器的办件取本机打开过的办件详情。</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="378" />
         <source>The department&apos;s name from the catalogue; its code when the catalogue gives no name.</source>
         <translation>权力事项目录中的部门名称；目录未给出名称时显示部门代码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="607" />
         <source>Cases: approval cases synced to this computer, %1 of them decided.</source>
         <translation>办件数：已同步到本机的审批办件，其中已办结 %1 件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="608" />
         <source>On-time: decided cases closed before their due time (the close time in the change feed against the due time; a case without them counts as late when it has an OVERDUE alert).</source>
         <translation>按时办结：在到期时间前办结的已办结办件（以变更推送中的办结时间对比到期时间；没有这两个时间的办件有“超时办理”预警时计为超期）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="610" />
         <source>Avg days: working hours used up to the close, in working days of 24 hours, averaged over %1 decided cases.</source>
         <translation>平均用时：办结时已用的工作时长，以工作日（24 小时）计，按 %1 件已办结办件平均。</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="612" />
         <source>Satisfaction: “satisfied” and “basically satisfied” over %1 citizen ratings.</source>
         <translation>满意率：“满意”和“基本满意”占 %1 次群众评价的比例。</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/stats.py" line="614" />
         <source>Cases from an older server, whose change-feed rows carry no working time or ratings, count through their case details opened on this computer.</source>
         <translation>来自旧版服务器的办件，其变更推送中没有工作时长和评价，按本机打开过的办件详情统计。</translation>
     </message>
@@ -1423,53 +1326,43 @@
 <context>
     <name>SummaryView</name>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="131" />
         <source>Yingyan electronic supervision</source>
-        <extracomment>Suffixes dropped from office names on tiles: on a wall "城关镇" reads better than the full name.</extracomment>
+        <extracomment>Suffixes dropped from office names on tiles: on a wall &quot;城关镇&quot; reads better than the full name.</extracomment>
         <translation>鹰眼电子监察</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="134" />
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="141" />
         <source>As of %1</source>
         <translation>截至 %1</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="144" />
         <source>Alerts today</source>
         <translation>今日预警</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="145" />
         <source>Red today</source>
         <translation>今日红色</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="146" />
         <source>Yellow today</source>
         <translation>今日黄色</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="147" />
         <source>Active red</source>
         <translation>未处结红色</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="148" />
         <source>Active yellow</source>
         <translation>未处结黄色</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="149" />
         <source>Cases received today</source>
         <translation>今日收件</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/bigscreen.py" line="205" />
         <source>Latest red signals</source>
         <translation>最新红色警示</translation>
     </message>
@@ -1477,92 +1370,74 @@
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="259" />
         <source>Open a case to see its timeline</source>
         <translation>打开办件查看时间轴</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="290" />
         <source>Hol</source>
         <translation>休</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="290" />
         <source>Work</source>
         <translation>班</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="292" />
         <source>Off</source>
         <translation>休</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="306" />
         <source>Case clock (%1 d)</source>
         <translation>办件时限（%1 日）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="310" />
         <source> (%1 d)</source>
         <translation>（%1 日）</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="345" />
         <source>warning</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="346" />
         <source>due</source>
         <translation>到期</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="347" />
         <source>as of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="360" />
         <source>Events</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="386" />
         <source>Actor: %1</source>
         <translation>经办人：%1</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="396" />
         <source>Hol = public holiday</source>
         <translation>休 = 法定节假日</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="397" />
         <source>Work = adjusted working day</source>
         <translation>班 = 调休上班</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="398" />
         <source>Off = weekend</source>
         <translation>休 = 周末</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="399" />
         <source>suspended (clock stopped)</source>
         <translation>暂停计时</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="400" />
         <source>working time used</source>
         <translation>已用工作时间</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="401" />
         <source>after the warning</source>
         <translation>预警后</translation>
     </message>
     <message>
-        <location filename="../../desktop/console/timeline.py" line="402" />
         <source>past the limit</source>
         <translation>超过时限</translation>
     </message>

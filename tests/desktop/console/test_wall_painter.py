@@ -91,7 +91,9 @@ def test_text_is_drawn_and_long_text_is_cut_to_its_column(wall: AlertWall) -> No
     # The long message is elided to the column, with the ellipsis a reader expects.
     long_text = wall.model.index(2, COL["message"]).data()
     cut = painter.elided(long_text, 200)
-    assert cut is not None and cut.endswith("…") and len(cut) < len(long_text)
+    assert cut is not None
+    assert cut.endswith("…")
+    assert len(cut) < len(long_text)
     # A column the operator hid is not drawn at all.
     wall.table.setColumnHidden(COL["message"], True)
     painter._texts.clear()
