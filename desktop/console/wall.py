@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.common.api import ApiError
 from desktop.common.tasks import BackgroundTasks
 from desktop.console import evidence, labels
 from desktop.console.alarm import Alarm
@@ -170,6 +171,8 @@ class AlertWall(QWidget):
     current_alert = Signal(int)
     #: a message for the status bar (refused actions and the like)
     message = Signal(str)
+    #: the server answered 401 to an alert's history: the token may have been refused
+    unauthorized = Signal()
 
     def __init__(self, replica: Replica, tasks: BackgroundTasks, enqueue: Enqueue | None, *,
                  alarm: Alarm | None = None, user: str = "", history: Callable[[int], dict[str, Any]] | None = None,
@@ -263,7 +266,7 @@ class AlertWall(QWidget):
         self.table.setModel(self.model)
         self.table.row_painter = WallPainter(self.table, self.model)
         self.table.sortByColumn(COL["raised_at"], Qt.SortOrder.DescendingOrder)
-        widths = {"severity": 70, "rule": 150, "office": 150, "subject": 120, "node": 110, "raised_at": 130,
+        widths = {"severity": 90, "rule": 150, "office": 150, "subject": 120, "node": 110, "raised_at": 130,
                   "as_of": 130, "status": 110, "assignee": 90}
         for key, width in widths.items():
             self.table.setColumnWidth(COL[key], width)
@@ -636,8 +639,13 @@ class AlertWall(QWidget):
             self._history[alert_id] = list(data.get("history") or [])
             self._update_detail()
 
-        # Offline, or the alert is gone: the detail keeps what the replica knows.
-        self.tasks.run(lambda: fetch(alert_id), done, lambda _exc: None, label="alert history", owner=self)
+        def failed(exc: BaseException) -> None:
+            # Offline, or the alert is gone: the detail keeps what the replica knows. Signed
+            # out: the same, and the window asks the operator to sign in again.
+            if isinstance(exc, ApiError) and exc.status == 401:
+                self.unauthorized.emit()
+
+        self.tasks.run(lambda: fetch(alert_id), done, failed, label="alert history", owner=self)
 
 
 def history_html(history: list[dict[str, Any]] | None, pending_comments: list[str]) -> str:
