@@ -13,7 +13,7 @@ and moved columns); only the painting of the cells is here.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QRect, Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QStaticText, QTransform
 from PySide6.QtWidgets import QTableView
 
@@ -36,6 +36,7 @@ class WallPainter:
         self._texts: dict[tuple[str, int, bool], QStaticText] = {}
         self._fonts: tuple[tuple[QFont, QFontMetrics], tuple[QFont, QFontMetrics]] | None = None
         self._font_key = ""
+        self._bounds: dict[int, int] = {}
 
     def _font_pair(self, font: QFont) -> tuple[tuple[QFont, QFontMetrics], tuple[QFont, QFontMetrics]]:
         key = font.key()
@@ -45,6 +46,7 @@ class WallPainter:
             self._fonts = ((QFont(font), QFontMetrics(font)), (bold, QFontMetrics(bold)))
             self._font_key = key
             self._texts.clear()
+            self._bounds.clear()
         return self._fonts
 
     def _static(self, text: str, width: int, bold: bool, font: QFont, metrics: QFontMetrics) -> QStaticText:
@@ -53,11 +55,24 @@ class WallPainter:
         if found is None:
             if len(self._texts) > _TEXT_LIMIT:
                 self._texts.clear()
-            found = QStaticText(metrics.elidedText(text, _ELIDE, width))
+            # Most cells fit (dates, codes, names): then the text is laid out once, not twice.
+            fits = len(text) * self._char_bound(metrics) <= width
+            found = QStaticText(text if fits else metrics.elidedText(text, _ELIDE, width))
             found.setTextFormat(Qt.TextFormat.PlainText)
             found.prepare(QTransform(), font)
             self._texts[key] = found
         return found
+
+    def _char_bound(self, metrics: QFontMetrics) -> int:
+        """The widest a character of a wall cell gets: a CJK ideograph, or the widest Latin ones.
+
+        (``maxWidth`` is the widest glyph of the whole font, three ideographs wide here.)
+        """
+        key = id(metrics)
+        bound = self._bounds.get(key)
+        if bound is None:
+            bound = self._bounds[key] = max(metrics.horizontalAdvance(c) for c in "中國WM@—%…")
+        return bound
 
     def elided(self, text: str, width: int, bold: bool = False) -> str | None:
         """The text as last drawn into ``width`` pixels, if it was drawn (for tests and tools)."""
@@ -94,20 +109,24 @@ class WallPainter:
         highlighted_text = palette.color(QPalette.ColorRole.HighlightedText)
         plain_text = palette.color(QPalette.ColorRole.Text)
         (font, metrics), (bold_font, bold_metrics) = self._font_pair(view.font())
+        # Asked of Qt once per paint, not per row: every call into Qt may hand the interpreter
+        # lock to the sync worker, and waiting to get it back is what stalls a live wall.
         selection = view.selectionModel()
+        selected_rows = {i.row() for i in selection.selectedRows()} if selection is not None else set()
         current = view.currentIndex()
-        current_row = current.row() if current.isValid() else -1
-        root = QModelIndex()
+        current_row = current.row() if current.isValid() and view.hasFocus() else -1
         left = min(x for _, x, _ in columns)
         right = max(x + w for _, x, w in columns)
-        text_y = (view.rowHeight(first) - metrics.height()) // 2
+        height = view.rowHeight(first)
+        top = view.rowViewportPosition(first)
+        text_y = (height - metrics.height()) // 2
         for r in range(first, last + 1):
             look = model.look(r)
             if look is None:
                 continue
-            y = view.rowViewportPosition(r)
-            height = view.rowHeight(r)
-            selected = selection is not None and selection.isRowSelected(r, root)
+            # The wall's rows all have one fixed height (AlertTable sets it).
+            y = top + (r - first) * height
+            selected = r in selected_rows
             if selected:
                 painter.fillRect(left, y, right - left, height, highlight)
             elif look.background is not None:
@@ -131,7 +150,7 @@ class WallPainter:
                     painter.setFont(font)
                     static = self._static(text, width - 2 * _PADDING, False, font, metrics)
                 painter.drawStaticText(x + _PADDING, y + text_y, static)
-            if r == current_row and view.hasFocus():
+            if r == current_row:
                 # The keyboard's row: a bar at its left edge (whole rows are selected, so a cell
                 # focus frame would mark one cell of ten).
                 painter.fillRect(left, y, 3, height, palette.brush(QPalette.ColorRole.Link))
