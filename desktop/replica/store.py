@@ -722,19 +722,38 @@ class Replica:
     def resolve(self, mutation_id: str, *, retry: bool) -> int | None:
         """The operator's decision on a conflict or rejection: drop mine, or apply mine again.
 
-        Retrying queues the same action anew against the server's current version. Returns
-        the alert id.
+        Retrying queues the same action anew against the server's current version (with my
+        other queued actions on top, as any new action is). It is checked first: an action
+        that cannot follow that version (acknowledging an alert someone escalated meanwhile)
+        raises ``local.ActionRefused`` and the conflict stays as it was, so the operator's
+        action is never dropped unseen. Returns the alert id (None when there is nothing to
+        decide, e.g. the same decision arriving twice).
         """
         with self.writing() as conn:
             m = conn.execute("SELECT * FROM outbox WHERE id = ?", (mutation_id,)).fetchone()
             if m is None or m["state"] not in ATTENTION_STATES:
                 return None
+            alert_id = int(m["entity_id"])
+            if retry:
+                row = conn.execute("SELECT * FROM alerts WHERE id = ?", (alert_id,)).fetchone()
+                if row is None:
+                    raise local.ActionRefused(f"alert {alert_id} is not in the replica")
+                # Raises ActionRefused, and the transaction changes nothing, when it cannot follow.
+                local.check({c: row[c] for c in ALERT_COLUMNS}, m["action"], json.loads(m["data"]))
+            # Decided in this transaction, so a second click on the same conflict finds nothing to do.
             conn.execute("UPDATE outbox SET state = ?, decided_at = ? WHERE id = ?",
                          ("superseded" if retry else "discarded", time.time(), mutation_id))
-            alert_id = int(m["entity_id"])
             self._refresh_attention(conn, alert_id)
         if retry:
-            self.enqueue([alert_id], m["action"], json.loads(m["data"]))
+            _changed, refused = self.enqueue([alert_id], m["action"], json.loads(m["data"]))
+            if refused:
+                # The alert changed between the check and the queueing (a change-feed page came
+                # in): the conflict comes back as it was.
+                with self.writing() as conn:
+                    conn.execute("UPDATE outbox SET state = ?, decided_at = ? WHERE id = ?",
+                                 (m["state"], m["decided_at"], mutation_id))
+                    self._refresh_attention(conn, alert_id)
+                raise local.ActionRefused(refused[0].partition(": ")[2] or refused[0])
         return alert_id
 
     def outbox_counts(self, conn: sqlite3.Connection | None = None) -> dict[str, int]:
