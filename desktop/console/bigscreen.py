@@ -247,11 +247,17 @@ class BigScreen(QWidget):
         self.video_host = QWidget(self.stack)
         QVBoxLayout(self.video_host).setContentsMargins(0, 0, 0, 0)
         self.stack.addWidget(self.video_host)
+        # The key hint has a line of its own under both pages: floating over them it covered
+        # the video tiles' status strips (and the summary's corner).
+        self.hint = QLabel(self.tr("Esc leaves · Space pauses the cycle · V shows video"), self)
+        self.hint.setObjectName("bigscreen_hint")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.hint.setStyleSheet("color: #484f58; background: #05080d; padding: 2px 12px;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
-        self.hint = QLabel(self.tr("Esc leaves · Space pauses the cycle · V shows video"), self)
-        self.hint.setStyleSheet("color: #484f58; background: transparent; padding: 4px;")
+        layout.setSpacing(0)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.hint, 0)
         self.cycle = QTimer(self)
         self.cycle.setInterval(int(cycle_seconds * 1000))
         self.cycle.timeout.connect(self.swap)
@@ -325,11 +331,6 @@ class BigScreen(QWidget):
             self.swap()
         else:
             super().keyPressEvent(event)
-
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
-        super().resizeEvent(event)
-        self.hint.adjustSize()
-        self.hint.move(self.width() - self.hint.width() - 8, self.height() - self.hint.height() - 4)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -189,3 +190,45 @@ def test_closing_the_window_shuts_the_video_wall_down(console: Any, cameras_on_s
     # Every libvlc player has been stopped and released; a released player cannot start again.
     assert all(p.close(wait=0) is None for p in players)
     assert all(p.submit(lambda: None) is None for p in players)
+
+
+def _on_screen(widget: Any) -> Any:
+    from PySide6.QtCore import QRect
+
+    return QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())
+
+
+def test_key_hint_covers_neither_the_tile_strips_nor_the_summary(console: Any, cameras_on_server: list[Any],
+                                                                  qtbot: Any, tmp_path: Any) -> None:
+    """The hint (Esc, Space, V) has a line of its own: every tile's strip stays readable."""
+    window = console
+    window.act_big.trigger()
+    screen = window.bigscreen
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: screen.isVisible() and screen.windowHandle().isExposed(), timeout=5000)
+    qtbot.waitUntil(lambda: screen.geometry() == window.screen().geometry(), timeout=5000)
+    hint = _on_screen(screen.hint)
+    assert screen.hint.isVisible()
+    assert screen.hint.text()
+    assert not hint.intersects(_on_screen(screen.summary_view))
+    # Pictures to look at: the summary, then the video page with its strips, each with the hint.
+    pictures = Path(os.environ.get("YINGYAN_TEST_SCREENSHOTS") or tmp_path)
+    assert screen.screen().grabWindow(0).save(str(pictures / "yingyan-bigscreen-summary.png"))
+
+    qtbot.keyClick(screen, Qt.Key.Key_V)
+    assert screen.showing_video()
+    video = window.video
+    qtbot.waitUntil(lambda: _all_playing(video, min_fps=5), timeout=PLAY_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: all(lit > 0.5 for lit in _pictures_lit(video)), timeout=10_000)
+    assert screen.hint.isVisible()
+    hint = _on_screen(screen.hint)
+    strips = [_on_screen(t.strip) for t in video.tiles()]
+    assert len(strips) == 4
+    assert all(s.height() > 0 for s in strips)
+    assert [s for s in strips if s.intersects(hint)] == []
+    assert not hint.intersects(_on_screen(video))
+    # Inside the screen, under the wall: nothing of the big screen is cut off either.
+    assert _on_screen(screen).contains(hint)
+    assert hint.top() >= _on_screen(video).bottom()
+    assert screen.screen().grabWindow(0).save(str(pictures / "yingyan-bigscreen-video.png"))
+    qtbot.keyClick(screen, Qt.Key.Key_Escape)
