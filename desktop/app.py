@@ -2,8 +2,10 @@
 
 Start-up never waits for the network: with a token in the OS keyring the window opens at
 once on the local replica (the last state seen, usable offline) and the change feed catches
-up in the background. Without a token — or when the server refuses it — the sign-in dialog
-asks for the user name and password.
+up in the background. Without a token the sign-in dialog asks for the user name and
+password. When the server refuses the token later (expired, revoked — also the one kept
+from the last start) the window itself asks the same user to sign in again, keeping its
+replica and outbox (``ConsoleWindow.sign_in_again``).
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ def run(config: ConsoleConfig) -> int:
 
 
 class Controller:
-    """Signs in, opens the session and its window, and signs in again when the token is refused."""
+    """Signs in (unless a token is kept), then opens the session and its window."""
 
     def __init__(self, app: QApplication, client: ApiClient, tasks: BackgroundTasks) -> None:
         self.app = app
@@ -99,10 +101,10 @@ class Controller:
         self.open(str(info.get("username") or user), str(info.get("role") or ""))
         return True
 
-    def sign_in(self, user: str, reason: str = "") -> dict[str, Any] | None:
+    def sign_in(self, user: str) -> dict[str, Any] | None:
         from desktop.console.signin import SignInDialog
 
-        dialog = SignInDialog(self.client, self.tasks, username=user, reason=reason)
+        dialog = SignInDialog(self.client, self.tasks, username=user)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.result_info is None:
             return None
         info = dialog.result_info
@@ -117,23 +119,7 @@ class Controller:
 
         self.session = open_session(self.client, user, role=role, tasks=self.tasks, parent=self.app)
         self.window = ConsoleWindow(self.session)
-        self.window.sign_in_requested.connect(self._token_refused)
         self.window.show()
-        self.session.engine.start()
-
-    def _token_refused(self, message: str) -> None:
-        user = self.session.username if self.session else ""
-        credentials.forget_token(self.client.server_url, user)
-        info = self.sign_in(user, reason=message)
-        if info is None:
-            self.app.quit()
-            return
-        if str(info.get("username")) != user:
-            # Another user: another replica (what one may see depends on the role).
-            self.window.close()
-            self.session.shutdown()
-            self.open(str(info.get("username")), str(info.get("role") or ""))
-            return
         self.session.engine.start()
 
     def shutdown(self) -> None:

@@ -117,6 +117,8 @@ class CasePane(QWidget):
 
     show_camera = Signal(str)
     message = Signal(str)
+    #: the server answered 401 to the case's fetch: the token may have been refused
+    unauthorized = Signal()
     #: (office, case_no) once a case is on screen (from cache or server)
     case_shown = Signal(str, str)
 
@@ -228,6 +230,12 @@ class CasePane(QWidget):
             if isinstance(exc, Unreachable):
                 text = self.tr("Offline: showing the copy kept on this computer") if self.detail \
                     else self.tr("Offline, and this case was never opened on this computer")
+            elif isinstance(exc, ApiError) and exc.status == 401:
+                # Signing in again is the window's (one banner, one dialog); the case comes
+                # fresh once signed in.
+                self.unauthorized.emit()
+                text = self.tr("Signed out: showing the copy kept on this computer") if self.detail \
+                    else self.tr("Signed out: sign in again to load this case")
             elif isinstance(exc, ApiError):
                 text = exc.message
             else:

@@ -5,13 +5,17 @@ failed (wrong password, rate limited, server unreachable, certificate not accept
 
 Signing in again after the server refused a token (``again=True``) keeps the user name: the
 open session, its replica and its queued actions belong to that user.
+
+The server's refusals are in English; ``explain`` says the known ones (expired or revoked
+token, wrong password, too many attempts, no answer, certificate) in the interface's language
+and keeps the server's own words as the detail (a tooltip).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from desktop.common import credentials
@@ -19,13 +23,42 @@ from desktop.common.api import ApiClient, ApiError, Unreachable
 from desktop.common.tasks import BackgroundTasks
 from desktop.console.labels import fmt
 
+translate = QCoreApplication.translate
+
+
+def explain(exc: BaseException) -> tuple[str, str]:
+    """Why the server refused (or did not answer): (what to show, the server's own words)."""
+    if isinstance(exc, Unreachable):
+        return translate("SignIn", "The server cannot be reached. Check the network connection and try again."), \
+            str(exc)
+    if not isinstance(exc, ApiError):
+        return str(exc), ""
+    detail = exc.message
+    if exc.code == "TOKEN_EXPIRED":
+        text = translate("SignIn", "Your sign-in has expired.")
+    elif exc.status == 401 and exc.code == "BAD_CREDENTIALS":
+        text = translate("SignIn", "The user name or password is wrong.")
+    elif exc.status == 401:
+        text = translate("SignIn", "The server no longer accepts your sign-in: it was revoked, or the account "
+                                   "was disabled.")
+    elif exc.code == "RATE_LIMITED" or exc.status == 429:
+        text = fmt(translate("SignIn", "Too many failed attempts. Try again in %1 s."), int(exc.retry_after)) \
+            if exc.retry_after else translate("SignIn", "Too many failed attempts. Try again later.")
+    elif exc.code == "TLS_ERROR":
+        text = translate("SignIn", "The server's certificate was not accepted (check the CA file in the "
+                                   "configuration).")
+    else:
+        text = fmt(translate("SignIn", "The server refused: %1"), exc.message)
+        detail = f"{exc.status} {exc.code}"
+    return text, detail
+
 
 class SignInDialog(QDialog):
     #: the login answer (token, role, username, …) once signed in
     signed_in = Signal(dict)
 
     def __init__(self, client: ApiClient, tasks: BackgroundTasks, *, username: str = "", reason: str = "",
-                 again: bool = False, parent: QWidget | None = None) -> None:
+                 detail: str = "", again: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.client = client
         self.tasks = tasks
@@ -46,8 +79,12 @@ class SignInDialog(QDialog):
         form.addRow(self.tr("User name"), self.user)
         form.addRow(self.tr("Password"), self.password)
         self.error = QLabel(reason, self)
+        self.error.setObjectName("signin_error")
         self.error.setStyleSheet("color: #ff7b72")
         self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        # the server's own words behind ``error`` (the tooltip)
+        self.error.setToolTip(detail)
         form.addRow(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Sign in"))
@@ -60,10 +97,10 @@ class SignInDialog(QDialog):
         user = self.user.text().strip()
         password = self.password.text()
         if not user or not password:
-            self.error.setText(self.tr("Enter your user name and password"))
+            self._say(self.tr("Enter your user name and password"))
             return
         self.buttons.setEnabled(False)
-        self.error.setText(self.tr("Signing in…"))
+        self._say(self.tr("Signing in…"))
         client = self.client
 
         def work() -> dict[str, Any]:
@@ -79,11 +116,10 @@ class SignInDialog(QDialog):
         self.signed_in.emit(info)
         self.accept()
 
+    def _say(self, text: str, detail: str = "") -> None:
+        self.error.setText(text)
+        self.error.setToolTip(detail)
+
     def _failed(self, exc: BaseException) -> None:
         self.buttons.setEnabled(True)
-        if isinstance(exc, ApiError):
-            self.error.setText(exc.message)
-        elif isinstance(exc, Unreachable):
-            self.error.setText(fmt(self.tr("The server cannot be reached: %1"), str(exc)))
-        else:
-            self.error.setText(str(exc))
+        self._say(*explain(exc))

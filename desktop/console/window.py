@@ -9,7 +9,9 @@ without libvlc still runs everything else.
 When the server refuses the token (expired, revoked) the window stays as it is: a banner
 across the top says so and opens the sign-in dialog for the same user; the operator may
 also dismiss the dialog and keep working on the replica (actions wait in the outbox). After
-signing in the change feed goes on from where it stopped and the outbox is replayed.
+signing in the change feed goes on from where it stopped and the outbox is replayed. The
+sync engine holds the one signed-out state: a 401 to a case or an alert's history is handed
+to it (``SyncEngine.check_token``), so it is the same banner and at most one dialog.
 Closing the window stops the video wall's players (``VideoWall.shutdown``) before the
 native windows they draw into go away.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
@@ -69,13 +72,17 @@ SHORTCUTS = (
 )
 
 
+def _sentences(*parts: str) -> str:
+    """Sentences one after another: a space after an English full stop, none after a Chinese one."""
+    out = ""
+    for part in parts:
+        out += part if not out or out.endswith(("。", "！", "？")) else " " + part
+    return out
+
+
 class ConsoleWindow(QMainWindow):
     """Everything a monitoring-centre operator works with, over one ``Session``."""
 
-    #: Kept for ``desktop.app.Controller``, which still connects to it; no longer emitted: the
-    #: window signs in again itself when the token is refused (``sign_in_again``), keeping the
-    #: session, its replica and its outbox.
-    sign_in_requested = Signal(str)
     #: signed in again after the token was refused (the login answer, without the token)
     signed_in_again = Signal(dict)
 
@@ -234,6 +241,10 @@ class ConsoleWindow(QMainWindow):
         engine.outbox_changed.connect(self._outbox_changed)
         engine.replayed.connect(self.on_replayed)
         engine.auth_failed.connect(self._token_refused)
+        engine.resolve_refused.connect(self._resolve_refused)
+        # A 401 elsewhere: the engine checks the token at once instead of at its next poll.
+        self.case_pane.unauthorized.connect(engine.check_token)
+        self.wall.unauthorized.connect(engine.check_token)
         self.wall.open_case.connect(self.open_case)
         self.wall.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.case_pane.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
@@ -303,20 +314,38 @@ class ConsoleWindow(QMainWindow):
         text = f"<span style='color:{colour}'>●</span> {name} " + fmt(self.tr("since %1"), since)
         if engine.paused:
             text += " · " + self.tr("working offline")
+        elif engine.state == sync.SIGNED_OUT:
+            # The server's words are the tooltip; here, why in the interface's language.
+            text += f" · <span style='color:#8b949e'>{escape(self._refusal()[0])}</span>"
         elif engine.detail and engine.state != sync.LIVE:
-            text += f" · <span style='color:#8b949e'>{engine.detail[:80]}</span>"
+            text += f" · <span style='color:#8b949e'>{escape(engine.detail[:80])}</span>"
         return text
 
     def _show_connection(self) -> None:
-        self.conn_label.setText(self.connection_text())
+        text = self.connection_text()
+        if text != self.conn_label.text():
+            self.conn_label.setText(text)
+        engine = self.session.engine
+        tip = engine.detail if engine.state != sync.LIVE else ""
+        if tip != self.conn_label.toolTip():
+            self.conn_label.setToolTip(tip)
         self._show_banner()
 
     # ------------------------------------------------------------------ signing in again
-    def _token_refused(self, reason: str) -> None:
+    def _refusal(self) -> tuple[str, str]:
+        """Why the engine is signed out: (in the interface's language, the server's words)."""
+        from desktop.console.signin import explain
+
+        engine = self.session.engine
+        if engine.refusal is not None:
+            return explain(engine.refusal)
+        return self.tr("The server no longer accepts your sign-in (it expired or was revoked)."), engine.detail
+
+    def _token_refused(self, _message: str) -> None:
         """The server no longer accepts the token: say so, keep everything, ask for the password."""
         self._show_connection()
         self._forget_refused_token()
-        self.sign_in_again(reason)
+        self.sign_in_again()
 
     def _forget_refused_token(self) -> None:
         # Not offered again at the next start, nor to the video wall (which reads the same entry);
@@ -335,18 +364,18 @@ class ConsoleWindow(QMainWindow):
         signed_out = self.session.signed_out
         if signed_out:
             pending = self.conflicts.counts.get("pending", 0)
-            text = self.tr("The server no longer accepts your sign-in (it expired or was revoked). "
-                           "Nothing is synchronised until you sign in again.")
-            if pending:
-                text += " " + fmt(self.tr("%1 of your changes are kept and will be sent then."), pending)
-            else:
-                text += " " + self.tr("You can keep working: your changes are kept and sent then.")
+            why, detail = self._refusal()
+            text = _sentences(why, self.tr("Nothing is synchronised until you sign in again."),
+                              fmt(self.tr("%1 of your changes are kept and will be sent then."), pending) if pending
+                              else self.tr("You can keep working: your changes are kept and sent then."))
             if text != self.signin_label.text():
                 self.signin_label.setText(text)
+            if detail != self.signin_label.toolTip():
+                self.signin_label.setToolTip(detail)
         if signed_out != self.signin_banner.isVisibleTo(self):
             self.signin_banner.setVisible(signed_out)
 
-    def sign_in_again(self, reason: str = "") -> None:
+    def sign_in_again(self) -> None:
         """Open (or bring forward) the sign-in dialog for the session's user."""
         from desktop.console.signin import SignInDialog
 
@@ -355,10 +384,9 @@ class ConsoleWindow(QMainWindow):
             self.signin_dialog.raise_()
             self.signin_dialog.activateWindow()
             return
-        detail = reason or self.session.engine.detail
+        reason, detail = self._refusal() if self.session.signed_out else ("", "")
         dialog = SignInDialog(self.session.client, self.session.tasks, username=self.session.username,
-                              reason=fmt(self.tr("Signed out by the server: %1"), detail) if detail else "",
-                              again=True, parent=self)
+                              reason=reason, detail=detail, again=True, parent=self)
         dialog.setObjectName("signin_again_dialog")
         dialog.signed_in.connect(self._signed_in_again)
         dialog.finished.connect(self._signin_dialog_closed)
@@ -375,7 +403,18 @@ class ConsoleWindow(QMainWindow):
         self.user_label.setText(f"{self.session.username} ({self.session.role or '—'})")
         self._show_connection()
         self.statusBar().showMessage(self.tr("Signed in again: synchronising and sending your changes"), 8000)
+        if self.case_pane.case_no is not None:
+            # A case that could not be fetched while signed out comes fresh now.
+            self.case_pane.refresh()
         self.signed_in_again.emit({k: v for k, v in info.items() if k != "token"})
+
+    def _resolve_refused(self, _mutation_id: str, _reason: str) -> None:
+        # The conflicts pane offers "apply mine again" only when it can follow; this is the
+        # rare case where the server's version moved on after the operator chose.
+        self.conflicts_dock.show()
+        self.statusBar().showMessage(
+            self.tr("Your action can no longer follow the server's version of the alert; the conflict stays: "
+                    "keep the server's version, or act anew on the alert"), 15000)
 
     # ------------------------------------------------------------------ panes
     def _raise(self, dock: QDockWidget) -> None:

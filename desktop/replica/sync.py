@@ -13,7 +13,10 @@ emitted once, the engine stops sending anything with the refused token, and the 
 keeps working on the replica (actions are queued as usual). Once the client holds a new
 token, ``resume()`` reads the change feed on from the stored cursor and replays the outbox.
 A 401 answering a request sent with a token that has since been replaced is stale and only
-retried.
+retried. A 401 to another request (a case's details, an alert's history) is reported with
+``check_token()``: the engine asks the server about the current token at once, so the
+operator does not wait for the next poll to be asked to sign in, and there is still one
+signed-out state and one ``auth_failed``.
 
 Operator actions go into the outbox (applied to the replica at once) and are replayed with
 ``POST /mutations`` whenever the server answers; replay is idempotent by mutation id, so a
@@ -32,6 +35,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.common.api import ApiClient, ApiError, Unreachable
 from desktop.common.tasks import BackgroundTasks
+from desktop.replica import local
 from desktop.replica.store import ApplyResult, OutboxResult, Replica
 
 log = logging.getLogger(__name__)
@@ -56,8 +60,10 @@ class SyncEngine(QObject):
     local_changed = Signal(list)
     #: the outbox counts may have changed (pending, conflicts, rejected)
     outbox_changed = Signal()
-    #: the server refused the token: sign in again
+    #: the server refused the token: sign in again (the server's message; ``refusal`` has the code)
     auth_failed = Signal(str)
+    #: (mutation id, why) "apply mine again" was refused locally: the conflict stays as it was
+    resolve_refused = Signal(str, str)
 
     def __init__(self, replica: Replica, client: ApiClient, tasks: BackgroundTasks, *,
                  wait: float = 25.0, page_size: int = 1000, max_backoff: float = 15.0,
@@ -82,6 +88,9 @@ class SyncEngine(QObject):
         self._analyzed = False
         #: the server refused the token; nothing is sent until ``resume()``
         self.signed_out = False
+        #: the server's answer that signed the engine out (its ``code`` says expired or revoked)
+        self.refusal: ApiError | None = None
+        self._checking_token = False
         # Whether the outbox may hold unsent mutations: set by every enqueue and failed replay,
         # cleared by a replay that left nothing pending. Each successful poll replays while set,
         # so a replay that failed on a stale connection is retried as soon as the server answers.
@@ -102,6 +111,7 @@ class SyncEngine(QObject):
         """Start (or, after a sign-in, resume) reading the change feed and replaying the outbox."""
         self._running = True
         self.signed_out = False
+        self.refusal = None
         self._failures = 0
         self._set_state(CATCHING_UP if not self.paused else OFFLINE,
                         "" if not self.paused else "working offline")
@@ -168,10 +178,34 @@ class SyncEngine(QObject):
         self._retry.stop()
         if not self.signed_out:
             self.signed_out = True
+            self.refusal = exc
             log.warning("the server refused the token: %s", exc.message)
             self._set_state(SIGNED_OUT, exc.message)
             self.auth_failed.emit(exc.message)
         return True
+
+    def check_token(self) -> None:
+        """Another request was answered 401: ask the server now whether the token still holds.
+
+        A refusal signs the engine out exactly as a refused poll would (once, however many
+        panes report); a token that still holds (the 401 answered a token replaced since) changes
+        nothing. The in-flight long-poll passed its check when it was sent, so without this the
+        engine would only notice at its next poll.
+        """
+        if self.signed_out or self._checking_token:
+            return
+        self._checking_token = True
+        client = self.client
+        token = client.token
+
+        def done(_me: Any) -> None:
+            self._checking_token = False
+
+        def failed(exc: BaseException) -> None:
+            self._checking_token = False
+            self._refused(exc, token)
+
+        self.tasks.run(client.me, done, failed, label="check token", owner=self)
 
     def _on_page(self, result: ApplyResult) -> None:
         self._polling = False
@@ -276,7 +310,16 @@ class SyncEngine(QObject):
             if retry:
                 self.flush()
 
-        self.tasks.run(lambda: self.replica.resolve(mutation_id, retry=retry), done, label="resolve", owner=self)
+        def failed(exc: BaseException) -> None:
+            # The conflict is as it was; the server's version may have moved on (redraw it).
+            self.outbox_changed.emit()
+            if isinstance(exc, local.ActionRefused):
+                self.resolve_refused.emit(mutation_id, str(exc))
+            else:
+                log.error("could not resolve %s: %r", mutation_id, exc)
+
+        self.tasks.run(lambda: self.replica.resolve(mutation_id, retry=retry), done, failed, label="resolve",
+                       owner=self)
 
     def flush(self) -> None:
         """Replay pending mutations (one request at a time, in order)."""

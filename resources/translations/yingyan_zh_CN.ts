@@ -25,7 +25,7 @@
     </message>
     <message>
         <source>Red</source>
-        <extracomment>draws the rows (set once the model is); without it Qt&apos;s delegate paints cell by cell (office, case_no, alert id) — Enter on a case alert alert id of the current row (for the detail and case panes) a message for the status bar (refused actions and the like) reads an alert&apos;s history (actions, comments) from the server: ``ApiClient.alert``</extracomment>
+        <extracomment>draws the rows (set once the model is); without it Qt&apos;s delegate paints cell by cell (office, case_no, alert id) — Enter on a case alert alert id of the current row (for the detail and case panes) a message for the status bar (refused actions and the like) the server answered 401 to an alert&apos;s history: the token may have been refused reads an alert&apos;s history (actions, comments) from the server: ``ApiClient.alert``</extracomment>
         <translation>红色</translation>
     </message>
     <message>
@@ -319,7 +319,7 @@
     </message>
     <message>
         <source>No case open: select an alert and press Enter</source>
-        <extracomment>(office, case_no) once a case is on screen (from cache or server)</extracomment>
+        <extracomment>the server answered 401 to the case&apos;s fetch: the token may have been refused (office, case_no) once a case is on screen (from cache or server)</extracomment>
         <translation>未打开办件：选中预警后按 Enter</translation>
     </message>
     <message>
@@ -357,6 +357,14 @@
     <message>
         <source>Offline, and this case was never opened on this computer</source>
         <translation>离线，且本机从未打开过此办件</translation>
+    </message>
+    <message>
+        <source>Signed out: showing the copy kept on this computer</source>
+        <translation>已退出登录：显示本机保存的副本</translation>
+    </message>
+    <message>
+        <source>Signed out: sign in again to load this case</source>
+        <translation>已退出登录：重新登录后才能加载此办件</translation>
     </message>
     <message>
         <source>State</source>
@@ -576,7 +584,7 @@
     </message>
     <message>
         <source>Yingyan supervision console — %1</source>
-        <extracomment>Kept for ``desktop.app.Controller``, which still connects to it; no longer emitted: the window signs in again itself when the token is refused (``sign_in_again``), keeping the session, its replica and its outbox. signed in again after the token was refused (the login answer, without the token)</extracomment>
+        <extracomment>signed in again after the token was refused (the login answer, without the token)</extracomment>
         <translation>鹰眼电子监察控制台 — %1</translation>
     </message>
     <message>
@@ -656,6 +664,18 @@
         <translation>脱机工作</translation>
     </message>
     <message>
+        <source>The server no longer accepts your sign-in (it expired or was revoked).</source>
+        <translation>服务器不再接受您的登录（已过期或已被撤销）。</translation>
+    </message>
+    <message>
+        <source>Nothing is synchronised until you sign in again.</source>
+        <translation>重新登录之前不会同步任何数据。</translation>
+    </message>
+    <message>
+        <source>Your action can no longer follow the server&apos;s version of the alert; the conflict stays: keep the server&apos;s version, or act anew on the alert</source>
+        <translation>您的操作已不能接在服务器上该预警的当前版本之后；冲突保留：请保留服务器的版本，或对该预警重新操作</translation>
+    </message>
+    <message>
         <source>The video wall is not available: %1</source>
         <translation>视频墙不可用：%1</translation>
     </message>
@@ -676,20 +696,12 @@
         <translation>重新登录…</translation>
     </message>
     <message>
-        <source>The server no longer accepts your sign-in (it expired or was revoked). Nothing is synchronised until you sign in again.</source>
-        <translation>服务器不再接受您的登录（已过期或已被撤销）。重新登录之前不会同步任何数据。</translation>
-    </message>
-    <message>
         <source>%1 of your changes are kept and will be sent then.</source>
         <translation>您的 %1 项操作已保存，重新登录后发送。</translation>
     </message>
     <message>
         <source>You can keep working: your changes are kept and sent then.</source>
         <translation>您可以继续工作：操作会保存，重新登录后发送。</translation>
-    </message>
-    <message>
-        <source>Signed out by the server: %1</source>
-        <translation>服务器已终止您的登录：%1</translation>
     </message>
     <message>
         <source>Signed in again: synchronising and sending your changes</source>
@@ -1079,6 +1091,41 @@
     </message>
 </context>
 <context>
+    <name>SignIn</name>
+    <message>
+        <source>The server cannot be reached. Check the network connection and try again.</source>
+        <translation>无法连接服务器。请检查网络连接后重试。</translation>
+    </message>
+    <message>
+        <source>Your sign-in has expired.</source>
+        <translation>您的登录已过期。</translation>
+    </message>
+    <message>
+        <source>The user name or password is wrong.</source>
+        <translation>用户名或密码错误。</translation>
+    </message>
+    <message>
+        <source>The server no longer accepts your sign-in: it was revoked, or the account was disabled.</source>
+        <translation>服务器不再接受您的登录：登录已被撤销，或账户已被停用。</translation>
+    </message>
+    <message>
+        <source>Too many failed attempts. Try again in %1 s.</source>
+        <translation>失败次数过多，请 %1 秒后再试。</translation>
+    </message>
+    <message>
+        <source>Too many failed attempts. Try again later.</source>
+        <translation>失败次数过多，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate was not accepted (check the CA file in the configuration).</source>
+        <translation>服务器证书未被接受（请检查配置中的 CA 文件）。</translation>
+    </message>
+    <message>
+        <source>The server refused: %1</source>
+        <translation>服务器拒绝了请求：%1</translation>
+    </message>
+</context>
+<context>
     <name>SignInDialog</name>
     <message>
         <source>Sign in to Yingyan</source>
@@ -1111,10 +1158,6 @@
     <message>
         <source>Signing in…</source>
         <translation>正在登录…</translation>
-    </message>
-    <message>
-        <source>The server cannot be reached: %1</source>
-        <translation>无法连接服务器：%1</translation>
     </message>
     <message>
         <source>Sign in again</source>

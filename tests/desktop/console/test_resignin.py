@@ -93,7 +93,11 @@ def test_revoked_token_signs_in_again_and_replays_the_outbox_once(console: Any, 
     dialog = window.signin_dialog
     assert dialog.user.text() == OPERATOR[0]
     assert dialog.user.isReadOnly()
-    assert "the token is not valid" in dialog.error.text()
+    # Why, in Chinese; the server's own words are the detail.
+    assert "服务器不再接受您的登录" in dialog.error.text()
+    assert "the token is not valid" not in dialog.error.text()
+    assert "the token is not valid" in dialog.error.toolTip()
+    assert "服务器不再接受您的登录" in window.signin_label.text()
     # The refused token is not kept for the next start (nor for the video wall).
     qtbot.waitUntil(lambda: old_token not in keyring_file.read_text(), timeout=3000)
     assert credentials.load_token(session.client.server_url, OPERATOR[0]) is None
@@ -169,7 +173,9 @@ def test_expired_token_asks_at_once_and_a_wrong_password_keeps_the_outbox(consol
     # An action is replayed at once: its 401 is what signs the console out here.
     _press(qtbot, window, a, Qt.Key.Key_E)
     qtbot.waitUntil(lambda: window.signin_dialog is not None and window.signin_dialog.isVisible(), timeout=10000)
-    assert "the token has expired" in window.signin_dialog.error.text()
+    assert window.signin_dialog.error.text() == "您的登录已过期。"
+    assert "the token has expired" in window.signin_dialog.error.toolTip()
+    assert window.signin_label.text().startswith("您的登录已过期。")
     assert window.conflicts.counts.get("pending") == 1
     assert _history(live_server, a) == []
 
@@ -177,6 +183,7 @@ def test_expired_token_asks_at_once_and_a_wrong_password_keeps_the_outbox(consol
     qtbot.waitUntil(lambda: window.signin_dialog.buttons.isEnabled() and "正在登录" not in
                     window.signin_dialog.error.text(), timeout=10000)
     assert window.signin_dialog.isVisible()
+    assert window.signin_dialog.error.text() == "用户名或密码错误。"
     assert engine.signed_out
     assert window.conflicts.counts.get("pending") == 1
 
