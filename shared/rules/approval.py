@@ -23,7 +23,16 @@ from shared.clock import (
     working_time,
 )
 from shared.protocol import SUSPENSION_REASONS
-from shared.rules.common import EVENT_NAMES_ZH, RATING_NAMES_ZH, Hit, Text, earliest_after, short
+from shared.rules.common import (
+    EVENT_NAMES_EN,
+    EVENT_NAMES_ZH,
+    RATING_NAMES_EN,
+    RATING_NAMES_ZH,
+    Hit,
+    Text,
+    earliest_after,
+    short,
+)
 from shared.timeutil import DAY, HOUR, Instant, format_instant
 
 CLOSING_TYPES = frozenset({"decided", "not_accepted", "withdrawn"})
@@ -281,7 +290,7 @@ def evaluate_case(facts: CaseFacts, calendar: WorkCalendar, as_of: Instant) -> C
             "POOR_RATING",
             None,
             (f"{len(poor)} 条差评：{'、'.join(RATING_NAMES_ZH.get(r.rating, r.rating) for r in poor[:5])}",
-             f"{len(poor)} poor rating(s): {', '.join(r.rating for r in poor[:5])}"),
+             f"{len(poor)} poor rating(s): {', '.join(RATING_NAMES_EN.get(r.rating, r.rating) for r in poor[:5])}"),
             ratings=[{"id": r.id, "rating": r.rating, "at": format_instant(r.at)} for r in poor[:20]],
         )
     backdated = [e for e in events if e.backdated]
@@ -383,7 +392,7 @@ def _procedure_rules(facts: CaseFacts, hit: Any) -> None:
         if first_accepted is None or first_accepted.at > e.at:
             hit("SKIPPED_NODE", "accept",
                 (f"未受理即{EVENT_NAMES_ZH.get(e.type, e.type)}（{short(e.at)}）",
-                 f"{e.type} at {short(e.at)} without acceptance"), needed_by=_ev(e))
+                 f"{EVENT_NAMES_EN.get(e.type, e.type)} at {short(e.at)} without acceptance"), needed_by=_ev(e))
         for code in needed:
             done = first_done.get(code)
             if done is None or done.at > e.at:
@@ -392,7 +401,7 @@ def _procedure_rules(facts: CaseFacts, hit: Any) -> None:
                     code,
                     (f"“{names.get(code, code)}”环节未办结即{EVENT_NAMES_ZH.get(e.type, e.type)}"
                      + (f"“{names.get(e.node, e.node)}”" if e.node else "") + f"（{short(e.at)}）",
-                     f"node {code} was not completed before {e.type}"
+                     f"node {code} was not completed before {EVENT_NAMES_EN.get(e.type, e.type)}"
                      + (f" of {e.node}" if e.node else "")
                      + f" at {short(e.at)}"),
                     needed_by=_ev(e),
@@ -416,8 +425,10 @@ def _procedure_rules(facts: CaseFacts, hit: Any) -> None:
         if needs_reason and (_blank(e.reason) or _blank(e.legal_basis)):
             missing = [n for n, v in (("reason", e.reason), ("legal_basis", e.legal_basis)) if _blank(v)]
             zh_missing = "、".join({"reason": "理由", "legal_basis": "法律依据"}[m] for m in missing)
+            en_missing = " and ".join(m.replace("_", " ") for m in missing)
             hit("NO_REASON", None, (f"{EVENT_NAMES_ZH.get(e.type, e.type)}未说明{zh_missing}",
-                                    f"{e.type} without {' and '.join(missing)}"), event=_ev(e), missing=missing)
+                                    f"{EVENT_NAMES_EN.get(e.type, e.type)} without {en_missing}"),
+                event=_ev(e), missing=missing)
             break
 
     if fees > item.fee_fen:

@@ -75,6 +75,10 @@ EVENT_NAMES_ZH = {
     "suspended": "暂停计时", "resumed": "恢复计时", "fee_charged": "收费", "decided": "办结", "delivered": "送达",
     "withdrawn": "撤回",
 }
+#: English names for ``message_en`` (codes such as ``node_completed`` read as words).
+EVENT_NAMES_EN = {code: code.replace("_", " ") for code in EVENT_NAMES_ZH}
+RATING_NAMES_EN = {"satisfied": "satisfied", "basically_satisfied": "basically satisfied",
+                   "dissatisfied": "dissatisfied", "very_poor": "very poor"}
 RATING_NAMES_ZH = {
     "satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意", "very_poor": "很差",
 }
