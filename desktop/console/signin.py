@@ -47,6 +47,8 @@ def explain(exc: BaseException) -> tuple[str, str]:
     elif exc.code == "TLS_ERROR":
         text = translate("SignIn", "The server's certificate was not accepted (check the CA file in the "
                                    "configuration).")
+    elif exc.status >= 500:
+        text = fmt(translate("SignIn", "The server has a problem (%1); trying again."), exc.status)
     else:
         text = fmt(translate("SignIn", "The server refused: %1"), exc.message)
         detail = f"{exc.status} {exc.code}"

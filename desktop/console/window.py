@@ -317,6 +317,11 @@ class ConsoleWindow(QMainWindow):
         elif engine.state == sync.SIGNED_OUT:
             # The server's words are the tooltip; here, why in the interface's language.
             text += f" · <span style='color:#8b949e'>{escape(self._refusal()[0])}</span>"
+        elif engine.state == sync.OFFLINE and engine.error is not None:
+            from desktop.console.signin import explain
+
+            # Why, in the interface's language; the server's or the network's words are the tooltip.
+            text += f" · <span style='color:#8b949e'>{escape(explain(engine.error)[0][:80])}</span>"
         elif engine.detail and engine.state != sync.LIVE:
             text += f" · <span style='color:#8b949e'>{escape(engine.detail[:80])}</span>"
         return text

@@ -78,6 +78,8 @@ class SyncEngine(QObject):
         self.state = OFFLINE
         self.since = time.time()
         self.detail = ""
+        #: what made the engine go offline (for the window to say why in its own language)
+        self.error: BaseException | None = None
         self.last_sync: float | None = None
         self.paused = False
         self._running = False
@@ -256,6 +258,7 @@ class SyncEngine(QObject):
             detail = f"{type(exc).__name__}: {exc}"
             delay = None
         self._failures += 1
+        self.error = exc
         self._set_state(OFFLINE, detail)
         if self._running and not self.paused:
             backoff = delay if delay is not None else min(self.max_backoff, 0.5 * 2 ** min(self._failures, 6))

@@ -1121,6 +1121,10 @@
         <translation>服务器证书未被接受（请检查配置中的 CA 文件）。</translation>
     </message>
     <message>
+        <source>The server has a problem (%1); trying again.</source>
+        <translation>服务器出现故障（%1），正在重试。</translation>
+    </message>
+    <message>
         <source>The server refused: %1</source>
         <translation>服务器拒绝了请求：%1</translation>
     </message>

@@ -44,6 +44,10 @@ def test_offline_actions_replay_exactly_once_and_conflicts_show(console: Any, li
     qtbot.waitUntil(lambda: engine.state == sync.OFFLINE, timeout=10000)
     assert "●" in window.conn_label.text()
     assert "离线" in window.conn_label.text()
+    # Why, in Chinese; the network's own (English) words only in the tooltip.
+    assert "无法连接服务器" in window.conn_label.text()
+    assert window.conn_label.toolTip()
+    assert window.conn_label.toolTip() not in window.conn_label.text()
 
     _press(qtbot, window, a, Qt.Key.Key_A)
     _press(qtbot, window, b, Qt.Key.Key_E)

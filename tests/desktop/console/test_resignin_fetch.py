@@ -253,3 +253,11 @@ def test_unknown_refusals_keep_the_servers_words() -> None:
     assert detail == "403 FORBIDDEN"
     assert explain(ApiError(0, "TLS_ERROR", "the server's certificate was not accepted: x"))[0].startswith(
         "服务器证书未被接受")
+
+
+def test_server_errors_say_the_console_will_try_again() -> None:
+    from desktop.console.signin import explain
+
+    text, detail = explain(ApiError(503, "UNAVAILABLE", "the server is shutting down"))
+    assert text == "服务器出现故障（503），正在重试。"
+    assert detail == "the server is shutting down"
