@@ -245,7 +245,7 @@ def test_a_resolve_refused_by_the_replica_is_reported(qtbot: Any, tmp_path: Path
     assert replica.outbox_counts() == {"conflict": 1}
 
 
-def test_unknown_refusals_keep_the_servers_words() -> None:
+def test_unknown_refusals_keep_the_servers_words(qapp: Any) -> None:
     from desktop.console.signin import explain
 
     text, detail = explain(ApiError(403, "FORBIDDEN", "this token cannot read the change feed"))
@@ -255,7 +255,7 @@ def test_unknown_refusals_keep_the_servers_words() -> None:
         "服务器证书未被接受")
 
 
-def test_server_errors_say_the_console_will_try_again() -> None:
+def test_server_errors_say_the_console_will_try_again(qapp: Any) -> None:
     from desktop.console.signin import explain
 
     text, detail = explain(ApiError(503, "UNAVAILABLE", "the server is shutting down"))
