@@ -16,7 +16,8 @@ from typing import Any
 
 from desktop.console import labels
 from desktop.console.labels import QT_TRANSLATE_NOOP, translate
-from shared.timeutil import parse_instant, to_datetime
+from shared.rules.common import short
+from shared.timeutil import parse_instant_or_none
 
 #: Evidence keys the rules use, with their labels (context ``Evidence``).
 LABELS: dict[str, str] = {
@@ -50,14 +51,6 @@ LABELS: dict[str, str] = {
     "reason_code": QT_TRANSLATE_NOOP("Evidence", "Reason code"),
 }
 
-#: Fields a missing-field list names (NO_REASON's ``missing``).
-FIELD_LABELS: dict[str, str] = {
-    "reason": QT_TRANSLATE_NOOP("Evidence", "reason"),
-    "legal_basis": QT_TRANSLATE_NOOP("Evidence", "legal basis"),
-    "opinion": QT_TRANSLATE_NOOP("Evidence", "opinion"),
-    "reason_code": QT_TRANSLATE_NOOP("Evidence", "reason code"),
-}
-
 #: How many entries of a list are written out before "and N more".
 LIST_LIMIT = 8
 
@@ -68,11 +61,15 @@ def label(key: str) -> str:
 
 
 def _instant(value: str) -> str | None:
+    """A timestamp as people read it, or None for text that is not one."""
     if len(value) < 16 or value[4:5] != "-" or "T" not in value:
         return None
+    instant = parse_instant_or_none(value)
+    if instant is None:
+        return None
     try:
-        return to_datetime(parse_instant(value)).strftime("%Y-%m-%d %H:%M")
-    except (ValueError, OverflowError):
+        return short(instant)
+    except OverflowError:  # a year 1 or 9999 instant has no local time
         return None
 
 
@@ -138,8 +135,7 @@ def value_text(key: str, value: Any, nodes: Mapping[str, str] | None = None) -> 
         return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
     if isinstance(value, list):
         if key == "missing":
-            return "、".join(translate("Evidence", FIELD_LABELS[str(v)]) if str(v) in FIELD_LABELS else str(v)
-                            for v in value)
+            return "、".join(labels.event_field(str(v)) for v in value)
         if key == "pairs":
             shown = [_pair(p, nodes) for p in value[:LIST_LIMIT]]
         else:

@@ -853,23 +853,6 @@
         <translation>原因</translation>
     </message>
     <message>
-        <source>reason</source>
-        <extracomment>Fields a missing-field list names (NO_REASON&apos;s ``missing``).</extracomment>
-        <translation>理由</translation>
-    </message>
-    <message>
-        <source>legal basis</source>
-        <translation>法律依据</translation>
-    </message>
-    <message>
-        <source>opinion</source>
-        <translation>意见</translation>
-    </message>
-    <message>
-        <source>reason code</source>
-        <translation>原因代码</translation>
-    </message>
-    <message>
         <source>yes</source>
         <extracomment>How many entries of a list are written out before &quot;and N more&quot;.</extracomment>
         <translation>是</translation>

@@ -48,7 +48,7 @@ def test_english_interface_gets_english_labels(qapp: Any) -> None:
 
 
 @pytest.mark.parametrize("raw", ["{not json", "[1, 2]", '"text"', "null", "12", b"\xff\xfe",
-                                 "{\"due\": {\"a\": [[[]]]}}"])
+                                 "{\"due\": {\"a\": [[[]]]}}", "{\"due\": \"0001-01-01T00:00:00+14:00\"}"])
 def test_garbage_evidence_is_shown_not_fatal(qapp: Any, raw: Any) -> None:
     rows = evidence.rows(raw)
     assert isinstance(rows, list)
