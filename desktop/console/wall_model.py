@@ -638,15 +638,17 @@ class AlertWallModel(QAbstractTableModel):
     def names_changed(self) -> None:
         """The catalogue or cases changed: node names are read again as rows are drawn."""
         self.node_names.clear()
-        self._texts.clear()
-        if self._rows:
-            self.dataChanged.emit(self.index(0, COL["node"]), self.index(len(self._rows) - 1, COL["node"]))
+        self._column_changed(COL["node"])
 
     def offices_changed(self) -> None:
         self.load_offices()
+        self._column_changed(COL["office"])
+
+    def _column_changed(self, col: int) -> None:
+        """A column's texts must be formatted again (what they name changed, not the alerts)."""
         self._texts.clear()
         if self._rows:
-            self.dataChanged.emit(self.index(0, COL["office"]), self.index(len(self._rows) - 1, COL["office"]))
+            self.dataChanged.emit(self.index(0, col), self.index(len(self._rows) - 1, col))
 
     # ------------------------------------------------------------------ flashing
     def flash(self, ids: Iterable[int]) -> None:

@@ -13,6 +13,8 @@ and moved columns); only the painting of the cells is here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QStaticText, QTransform
 from PySide6.QtWidgets import QTableView
@@ -27,6 +29,22 @@ _STATUS_COL = COL["status"]
 _TEXT_LIMIT = 5_000
 
 
+@dataclass(frozen=True)
+class _Face:
+    """A font the wall draws with, its metrics, and how wide any one of its characters gets."""
+
+    font: QFont
+    metrics: QFontMetrics
+    #: a CJK ideograph or the widest Latin characters (``maxWidth`` is the widest glyph of the
+    #: whole font, three ideographs wide here)
+    char_width: int
+
+    @classmethod
+    def of(cls, font: QFont) -> _Face:
+        metrics = QFontMetrics(font)
+        return cls(QFont(font), metrics, max(metrics.horizontalAdvance(c) for c in "中國WM@—%…"))
+
+
 class WallPainter:
     """Paints the cells of ``view``, whose model must be ``model``."""
 
@@ -34,45 +52,33 @@ class WallPainter:
         self.view = view
         self.model = model
         self._texts: dict[tuple[str, int, bool], QStaticText] = {}
-        self._fonts: tuple[tuple[QFont, QFontMetrics], tuple[QFont, QFontMetrics]] | None = None
+        #: (regular, bold) for the view's font, and that font's key
+        self._faces: tuple[_Face, _Face] | None = None
         self._font_key = ""
-        self._bounds: dict[int, int] = {}
 
-    def _font_pair(self, font: QFont) -> tuple[tuple[QFont, QFontMetrics], tuple[QFont, QFontMetrics]]:
+    def _faces_for(self, font: QFont) -> tuple[_Face, _Face]:
         key = font.key()
-        if self._fonts is None or key != self._font_key:
+        if self._faces is None or key != self._font_key:
             bold = QFont(font)
             bold.setBold(True)
-            self._fonts = ((QFont(font), QFontMetrics(font)), (bold, QFontMetrics(bold)))
+            self._faces = (_Face.of(font), _Face.of(bold))
             self._font_key = key
             self._texts.clear()
-            self._bounds.clear()
-        return self._fonts
+        return self._faces
 
-    def _static(self, text: str, width: int, bold: bool, font: QFont, metrics: QFontMetrics) -> QStaticText:
+    def _static(self, text: str, width: int, bold: bool, face: _Face) -> QStaticText:
         key = (text, width, bold)
         found = self._texts.get(key)
         if found is None:
             if len(self._texts) > _TEXT_LIMIT:
                 self._texts.clear()
             # Most cells fit (dates, codes, names): then the text is laid out once, not twice.
-            fits = len(text) * self._char_bound(metrics) <= width
-            found = QStaticText(text if fits else metrics.elidedText(text, _ELIDE, width))
+            fits = len(text) * face.char_width <= width
+            found = QStaticText(text if fits else face.metrics.elidedText(text, _ELIDE, width))
             found.setTextFormat(Qt.TextFormat.PlainText)
-            found.prepare(QTransform(), font)
+            found.prepare(QTransform(), face.font)
             self._texts[key] = found
         return found
-
-    def _char_bound(self, metrics: QFontMetrics) -> int:
-        """The widest a character of a wall cell gets: a CJK ideograph, or the widest Latin ones.
-
-        (``maxWidth`` is the widest glyph of the whole font, three ideographs wide here.)
-        """
-        key = id(metrics)
-        bound = self._bounds.get(key)
-        if bound is None:
-            bound = self._bounds[key] = max(metrics.horizontalAdvance(c) for c in "中國WM@—%…")
-        return bound
 
     def elided(self, text: str, width: int, bold: bool = False) -> str | None:
         """The text as last drawn into ``width`` pixels, if it was drawn (for tests and tools)."""
@@ -108,7 +114,7 @@ class WallPainter:
         highlight = palette.brush(QPalette.ColorRole.Highlight)
         highlighted_text = palette.color(QPalette.ColorRole.HighlightedText)
         plain_text = palette.color(QPalette.ColorRole.Text)
-        (font, metrics), (bold_font, bold_metrics) = self._font_pair(view.font())
+        regular, bold_face = self._faces_for(view.font())
         # Asked of Qt once per paint, not per row: every call into Qt may hand the interpreter
         # lock to the sync worker, and waiting to get it back is what stalls a live wall.
         selection = view.selectionModel()
@@ -119,7 +125,7 @@ class WallPainter:
         right = max(x + w for _, x, w in columns)
         height = view.rowHeight(first)
         top = view.rowViewportPosition(first)
-        text_y = (height - metrics.height()) // 2
+        text_y = (height - regular.metrics.height()) // 2
         for r in range(first, last + 1):
             look = model.look(r)
             if look is None:
@@ -143,12 +149,9 @@ class WallPainter:
                 if not text:
                     continue
                 painter.setPen(first_pen if col == 0 else pen)
-                if bold:
-                    painter.setFont(bold_font)
-                    static = self._static(text, width - 2 * _PADDING, True, bold_font, bold_metrics)
-                else:
-                    painter.setFont(font)
-                    static = self._static(text, width - 2 * _PADDING, False, font, metrics)
+                face = bold_face if bold else regular
+                painter.setFont(face.font)
+                static = self._static(text, width - 2 * _PADDING, bold, face)
                 painter.drawStaticText(x + _PADDING, y + text_y, static)
             if r == current_row:
                 # The keyboard's row: a bar at its left edge (whole rows are selected, so a cell
