@@ -13,6 +13,7 @@ from desktop.common.api import ApiClient
 from desktop.common.tasks import BackgroundTasks
 from desktop.replica import sync
 from tests.desktop.console.conftest import OPERATOR
+from tests.desktop.console.operator import red_batch
 
 
 def test_token_in_keyring_opens_the_console_live(qapp: Any, qtbot: Any, live_server: Any, keyring_file: Path,
@@ -23,10 +24,8 @@ def test_token_in_keyring_opens_the_console_live(qapp: Any, qtbot: Any, live_ser
     QSettings().setValue("session/user", OPERATOR[0])
     QSettings().setValue("session/role", "operator")
 
-    from tests.desktop.console.test_console_live import _red_batch
-
     # Red signals raised while the console was closed: shown at start, but not as news.
-    live_server.post_batch("T01", live_server.tokens["T01"], _red_batch("2026-0000777"))
+    live_server.post_batch("T01", live_server.tokens["T01"], red_batch("2026-0000777"))
     client = ApiClient(url, str(live_server.ca_file))
     controller = Controller(qapp, client, BackgroundTasks())
     assert controller.start()  # no sign-in dialog: the keyring had the token
@@ -53,8 +52,6 @@ def test_yingyan_console_process_signs_in_from_keyring_and_syncs(qtbot: Any, liv
     import subprocess
     import sys
 
-    from tests.desktop.console.test_console_live import _red_batch
-
     url = f"https://127.0.0.1:{live_server.port}"
     token = ApiClient(url, str(live_server.ca_file)).login(*OPERATOR)["token"]
     credentials.save_token(url, OPERATOR[0], token)  # the mock OS keyring file, shared with the child
@@ -64,7 +61,7 @@ def test_yingyan_console_process_signs_in_from_keyring_and_syncs(qtbot: Any, liv
     data = tmp_path / "console-data"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(config),
            "YINGYAN_DATA_DIR": str(data), "YINGYAN_CONFIG_DIR": str(tmp_path / "yy-config")}
-    live_server.post_batch("T01", live_server.tokens["T01"], _red_batch("2026-0000901"))
+    live_server.post_batch("T01", live_server.tokens["T01"], red_batch("2026-0000901"))
     proc = subprocess.Popen([sys.executable, "-m", "desktop", "--server", url, "--ca", str(live_server.ca_file)],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:

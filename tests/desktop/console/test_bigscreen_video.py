@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from tests.conftest import require_commands, require_libvlc
-from tests.desktop.video.conftest import tile_picture_stats
+from tests.desktop.console.operator import red_batch
+from tests.desktop.video.conftest import stream_farm, tile_picture_stats
 
 PLAY_TIMEOUT_MS = 20_000
 CYCLE_MS = 2500
@@ -27,17 +27,8 @@ CYCLE_MS = 2500
 @pytest.fixture(scope="module")
 def streams() -> Iterator[Any]:
     """Four looping 640×360 HTTP-TS streams (the video wall tests' farm, smaller)."""
-    require_libvlc()
-    require_commands("ffmpeg", "cvlc", *(["runuser"] if os.geteuid() == 0 else []))
-    from desktop.video.demo_streams import StreamFarm
-
-    farm = StreamFarm()
-    try:
-        farm.add(4, seconds=6)
-        farm.start()
+    with stream_farm(4) as farm:
         yield farm
-    finally:
-        farm.cleanup()
 
 
 @pytest.fixture
@@ -52,6 +43,17 @@ def cameras_on_server(console: Any, live_server: Any, streams: Any, qtbot: Any) 
     qtbot.waitUntil(lambda: console.wall.conn.execute("SELECT COUNT(*) FROM cameras").fetchone()[0] == len(cams),
                     timeout=10_000)
     return list(cams)
+
+
+def _open_big_screen(window: Any, qtbot: Any) -> Any:
+    """The operator opens the big screen; it is shown and covers the whole screen."""
+    window.act_big.trigger()
+    screen = window.bigscreen
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: screen.isVisible() and screen.windowHandle().isExposed(), timeout=5000)
+    # The whole screen, even without a window manager (Xvfb here, kiosk sessions in a hall).
+    qtbot.waitUntil(lambda: screen.geometry() == window.screen().geometry(), timeout=5000)
+    return screen
 
 
 def _tiles_with_cameras(video: Any) -> list[Any]:
@@ -81,12 +83,7 @@ def _frames(video: Any) -> list[int]:
 def test_big_screen_cycles_between_summary_and_live_video(console: Any, cameras_on_server: list[Any],
                                                           live_server: Any, qtbot: Any) -> None:
     window = console
-    window.act_big.trigger()
-    screen = window.bigscreen
-    qtbot.addWidget(screen)
-    qtbot.waitUntil(lambda: screen.isVisible() and screen.windowHandle().isExposed(), timeout=5000)
-    # The whole screen, even without a window manager (Xvfb here, kiosk sessions in a hall).
-    qtbot.waitUntil(lambda: screen.geometry() == window.screen().geometry(), timeout=5000)
+    screen = _open_big_screen(window, qtbot)
     assert not screen.showing_video()
     qtbot.waitUntil(lambda: screen.summary is not None, timeout=5000)
     # Cycle quickly for the test (the big screen's default is 20 s).
@@ -129,10 +126,9 @@ def test_big_screen_cycles_between_summary_and_live_video(console: Any, cameras_
     with qtbot.assertNotEmitted(screen.stack.currentChanged, wait=CYCLE_MS + 500):
         pass
     assert screen.showing_video()
-    from tests.desktop.console.test_console_live import _red_batch
 
     with qtbot.waitSignal(screen.stack.currentChanged, timeout=10_000):
-        assert live_server.post_batch("T01", live_server.tokens["T01"], _red_batch("2026-0000501")).status == 200
+        assert live_server.post_batch("T01", live_server.tokens["T01"], red_batch("2026-0000501")).status == 200
     assert not screen.showing_video()
     qtbot.waitUntil(lambda: screen.summary is not None and screen.summary.active_red >= 1, timeout=5000)
 
@@ -202,11 +198,7 @@ def test_key_hint_covers_neither_the_tile_strips_nor_the_summary(console: Any, c
                                                                   qtbot: Any, tmp_path: Any) -> None:
     """The hint (Esc, Space, V) has a line of its own: every tile's strip stays readable."""
     window = console
-    window.act_big.trigger()
-    screen = window.bigscreen
-    qtbot.addWidget(screen)
-    qtbot.waitUntil(lambda: screen.isVisible() and screen.windowHandle().isExposed(), timeout=5000)
-    qtbot.waitUntil(lambda: screen.geometry() == window.screen().geometry(), timeout=5000)
+    screen = _open_big_screen(window, qtbot)
     hint = _on_screen(screen.hint)
     assert screen.hint.isVisible()
     assert screen.hint.text()

@@ -15,29 +15,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from desktop.replica import sync
-from tests.desktop.console.test_console_live import _red_batch
-
-
-def _alert(server: Any, alert_id: int) -> dict[str, Any]:
-    r = server.call("GET", f"/alerts/{alert_id}")
-    assert r.status == 200, r.body
-    data: dict[str, Any] = r.json()
-    return data
-
-
-def _history(server: Any, alert_id: int) -> list[str]:
-    return [h["action"] for h in _alert(server, alert_id)["history"]]
-
-
-def _press(qtbot: Any, window: Any, alert_id: int, key: Qt.Key) -> None:
-    assert window.wall.select_alert(alert_id)
-    window.wall.table.setFocus()
-    qtbot.keyClick(window.wall.table, key)
-
-
-def _status(window: Any, alert_id: int) -> str:
-    row = window.wall.model.row_of(alert_id)
-    return "" if row is None else window.wall.model.index(row, 7).data()
+from tests.desktop.console.operator import history, press, red_batch, server_alert, status
 
 
 def _conflict_for(window: Any, alert_id: int) -> dict[str, Any]:
@@ -59,18 +37,18 @@ def test_apply_mine_again_once_and_keep_the_servers(console: Any, live_server: A
     engine = window.session.engine
     pane = window.conflicts
     for case_no in ("2026-0000401", "2026-0000402"):
-        assert live_server.post_batch("T01", live_server.tokens["T01"], _red_batch(case_no)).status == 200
+        assert live_server.post_batch("T01", live_server.tokens["T01"], red_batch(case_no)).status == 200
     qtbot.waitUntil(lambda: window.wall.model.rowCount() >= 4, timeout=5000)
     a, b, c = window.wall.model.loaded_ids()[:3]
 
     # Offline, the operator assigns a, escalates b and acknowledges c.
     window.act_offline.setChecked(True)
-    _press(qtbot, window, a, Qt.Key.Key_G)
+    press(qtbot, window, a, Qt.Key.Key_G)
     qtbot.waitUntil(lambda: window.wall.dialog is not None, timeout=2000)
     window.wall.dialog.setTextValue("张三")
     window.wall.dialog.accept()
-    _press(qtbot, window, b, Qt.Key.Key_E)
-    _press(qtbot, window, c, Qt.Key.Key_A)
+    press(qtbot, window, b, Qt.Key.Key_E)
+    press(qtbot, window, c, Qt.Key.Key_A)
     qtbot.waitUntil(lambda: pane.counts.get("pending") == 3, timeout=3000)
 
     # Meanwhile another operator acts on the same three alerts on the server.
@@ -85,9 +63,9 @@ def test_apply_mine_again_once_and_keep_the_servers(console: Any, live_server: A
     window.act_offline.setChecked(False)
     qtbot.waitUntil(lambda: pane.counts.get("conflict") == 3 and pane.counts.get("pending") == 0, timeout=15000)
     assert window.conflicts_dock.isVisible()
-    assert _history(live_server, a) == ["ack"]
-    assert _history(live_server, b) == ["assign"]
-    assert _history(live_server, c) == ["escalate"]
+    assert history(live_server, a) == ["ack"]
+    assert history(live_server, b) == ["assign"]
+    assert history(live_server, c) == ["escalate"]
 
     # a: mine (assign to 张三) again, on top of the other operator's acknowledgement.
     assert pane.select_mutation(_conflict_for(window, a)["id"])
@@ -98,8 +76,8 @@ def test_apply_mine_again_once_and_keep_the_servers(console: Any, live_server: A
                           check_params_cb=lambda result: result.applied == 1):
         pane.retry_button.click()
     qtbot.waitUntil(lambda: pane.counts.get("conflict") == 2 and pane.counts.get("pending") == 0, timeout=5000)
-    assert _history(live_server, a) == ["ack", "assign"]
-    server_a = _alert(live_server, a)
+    assert history(live_server, a) == ["ack", "assign"]
+    server_a = server_alert(live_server, a)
     assert server_a["assignee"] == "张三"
     assert server_a["status"] == "acknowledged"
     assert _outbox(window, a) == [("assign", "superseded"), ("assign", "applied")]
@@ -125,7 +103,7 @@ def test_apply_mine_again_once_and_keep_the_servers(console: Any, live_server: A
     assert pane.model.rowCount() == 0
     assert not pane.keep_button.isEnabled()
     assert not pane.retry_button.isEnabled()
-    qtbot.waitUntil(lambda: not any(_status(window, i).startswith("⚠") for i in (a, b, c)), timeout=5000)
+    qtbot.waitUntil(lambda: not any(status(window, i).startswith("⚠") for i in (a, b, c)), timeout=5000)
     assert _outbox(window, b) == [("escalate", "discarded")]
     assert _outbox(window, c) == [("ack", "discarded")]
 
@@ -134,11 +112,11 @@ def test_apply_mine_again_once_and_keep_the_servers(console: Any, live_server: A
     qtbot.waitUntil(lambda: engine.state == sync.LIVE, timeout=5000)
     with qtbot.waitSignal(engine.applied, timeout=10000):
         # Something new on the server: the change feed goes round at least once more.
-        assert live_server.post_batch("T02", live_server.tokens["T02"], _red_batch("2026-0000403")).status == 200
-    assert _history(live_server, a) == ["ack", "assign"]
-    assert _history(live_server, b) == ["assign"]
-    assert _history(live_server, c) == ["escalate"]
-    assert _alert(live_server, b)["status"] == "open"
-    assert _alert(live_server, b)["assignee"] == "李四"
+        assert live_server.post_batch("T02", live_server.tokens["T02"], red_batch("2026-0000403")).status == 200
+    assert history(live_server, a) == ["ack", "assign"]
+    assert history(live_server, b) == ["assign"]
+    assert history(live_server, c) == ["escalate"]
+    assert server_alert(live_server, b)["status"] == "open"
+    assert server_alert(live_server, b)["assignee"] == "李四"
     assert "outbox" in window.outbox_label.objectName()
     assert "0" in window.outbox_label.text()

@@ -8,20 +8,12 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from desktop.replica import sync
-from tests.harness import event
+from tests.desktop.console.operator import red_batch
 
 
 def _wall_ids(window: Any) -> list[int]:
     return window.wall.model.loaded_ids()
 
-
-def _red_batch(case_no: str) -> list[dict[str, Any]]:
-    # Decided without completing the procedure nodes: SKIPPED_NODE (red), raised on arrival.
-    return [
-        event(case_no, "received", "2026-02-26T09:00:00+08:00"),
-        event(case_no, "accepted", "2026-02-26T09:10:00+08:00"),
-        event(case_no, "decided", "2026-03-02T07:00:00+08:00", result="approved"),
-    ]
 
 
 def test_batch_alert_appears_on_the_wall_within_two_seconds(console: Any, live_server: Any, qtbot: Any) -> None:
@@ -31,7 +23,7 @@ def test_batch_alert_appears_on_the_wall_within_two_seconds(console: Any, live_s
     before = set(_wall_ids(window))
     sounded = window.alarm.played
     t0 = time.monotonic()
-    r = live_server.post_batch("T01", live_server.tokens["T01"], _red_batch("2026-0000001"))
+    r = live_server.post_batch("T01", live_server.tokens["T01"], red_batch("2026-0000001"))
     assert r.status == 200
     assert r.json()["alerts_raised"] >= 1
     qtbot.waitUntil(lambda: len(set(_wall_ids(window)) - before) >= 1, timeout=2000)
@@ -49,7 +41,7 @@ def test_batch_alert_appears_on_the_wall_within_two_seconds(console: Any, live_s
 
 def test_keyboard_triage_reaches_the_server(console: Any, live_server: Any, qtbot: Any) -> None:
     window = console
-    live_server.post_batch("T01", live_server.tokens["T01"], _red_batch("2026-0000002"))
+    live_server.post_batch("T01", live_server.tokens["T01"], red_batch("2026-0000002"))
     qtbot.waitUntil(lambda: window.wall.model.rowCount() >= 2, timeout=5000)
     table = window.wall.table
     table.setFocus()

@@ -12,29 +12,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from desktop.replica import sync
-from tests.desktop.console.test_console_live import _red_batch
-
-
-def _history(server: Any, alert_id: int) -> list[str]:
-    return [h["action"] for h in server.call("GET", f"/alerts/{alert_id}").json()["history"]]
-
-
-def _press(qtbot: Any, window: Any, alert_id: int, key: Qt.Key) -> None:
-    assert window.wall.select_alert(alert_id)
-    window.wall.table.setFocus()
-    qtbot.keyClick(window.wall.table, key)
-
-
-def _status(window: Any, alert_id: int) -> str:
-    row = window.wall.model.row_of(alert_id)
-    return "" if row is None else window.wall.model.index(row, 7).data()
+from tests.desktop.console.operator import history, press, red_batch, status
 
 
 def test_offline_actions_replay_exactly_once_and_conflicts_show(console: Any, live_server: Any, qtbot: Any) -> None:
     window = console
     engine = window.session.engine
     for case_no in ("2026-0000101", "2026-0000102"):
-        assert live_server.post_batch("T01", live_server.tokens["T01"], _red_batch(case_no)).status == 200
+        assert live_server.post_batch("T01", live_server.tokens["T01"], red_batch(case_no)).status == 200
     qtbot.waitUntil(lambda: window.wall.model.rowCount() >= 4, timeout=5000)
     a, b, c, d = window.wall.model.loaded_ids()[:4]
 
@@ -49,18 +34,18 @@ def test_offline_actions_replay_exactly_once_and_conflicts_show(console: Any, li
     assert window.conn_label.toolTip()
     assert window.conn_label.toolTip() not in window.conn_label.text()
 
-    _press(qtbot, window, a, Qt.Key.Key_A)
-    _press(qtbot, window, b, Qt.Key.Key_E)
-    _press(qtbot, window, d, Qt.Key.Key_A)
-    _press(qtbot, window, c, Qt.Key.Key_C)
+    press(qtbot, window, a, Qt.Key.Key_A)
+    press(qtbot, window, b, Qt.Key.Key_E)
+    press(qtbot, window, d, Qt.Key.Key_A)
+    press(qtbot, window, c, Qt.Key.Key_C)
     qtbot.waitUntil(lambda: window.wall.dialog is not None, timeout=2000)
     window.wall.dialog.edit.setPlainText("已电话核实，等待补正材料")
     window.wall.dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     # Applied locally at once, marked as waiting to be sent.
     qtbot.waitUntil(lambda: window.conflicts.counts.get("pending") == 4, timeout=3000)
-    assert _status(window, a).startswith("⟳")
-    assert "已确认" in _status(window, a)
-    assert "已升级" in _status(window, b)
+    assert status(window, a).startswith("⟳")
+    assert "已确认" in status(window, a)
+    assert "已升级" in status(window, b)
     assert "等待" in window.outbox_label.text() or "4" in window.outbox_label.text()
 
     # Hold the console offline while the server comes back and another operator acts on d.
@@ -75,14 +60,14 @@ def test_offline_actions_replay_exactly_once_and_conflicts_show(console: Any, li
     qtbot.waitUntil(lambda: engine.state == sync.LIVE and window.conflicts.counts.get("pending") == 0,
                     timeout=15000)
     assert window.conflicts.counts.get("conflict") == 1
-    assert _history(live_server, a) == ["ack"]
-    assert _history(live_server, b) == ["escalate"]
-    assert _history(live_server, c) == ["comment"]
-    assert _history(live_server, d) == ["escalate"]  # the other operator's only: mine did not overwrite it
+    assert history(live_server, a) == ["ack"]
+    assert history(live_server, b) == ["escalate"]
+    assert history(live_server, c) == ["comment"]
+    assert history(live_server, d) == ["escalate"]  # the other operator's only: mine did not overwrite it
 
     # The conflict is on screen with both versions.
     assert window.conflicts_dock.isVisible()
-    assert _status(window, d).startswith("⚠")
+    assert status(window, d).startswith("⚠")
     conflict = next(m for m in window.conflicts.model.records() if m["state"] == "conflict")
     assert int(conflict["entity_id"]) == d
     assert window.conflicts.select_mutation(conflict["id"])
@@ -99,11 +84,11 @@ def test_offline_actions_replay_exactly_once_and_conflicts_show(console: Any, li
         {"id": m[0], "entity": m[1], "entity_id": m[2], "action": m[3], "base_version": m[4],
          "data": json.loads(m[5])} for m in sent]}, token=window.session.client.token).json()["results"]
     assert {x["status"] for x in again} == {"applied"}
-    assert _history(live_server, a) == ["ack"]
-    assert _history(live_server, c) == ["comment"]
+    assert history(live_server, a) == ["ack"]
+    assert history(live_server, c) == ["comment"]
 
     # The operator keeps the server's version: the conflict is closed, the row is the server's.
     window.conflicts.keep_button.click()
     qtbot.waitUntil(lambda: window.conflicts.counts.get("conflict") == 0, timeout=3000)
-    qtbot.waitUntil(lambda: not _status(window, d).startswith("⚠"), timeout=3000)
-    assert "已升级" in _status(window, d)
+    qtbot.waitUntil(lambda: not status(window, d).startswith("⚠"), timeout=3000)
+    assert "已升级" in status(window, d)

@@ -29,21 +29,13 @@ from desktop.replica.sync import SyncEngine
 from server.security import token_digest
 from tests.desktop.console import fakes
 from tests.desktop.console.conftest import OPERATOR
-from tests.desktop.console.test_console_live import _red_batch
+from tests.desktop.console.operator import history, press, red_batch
 from tests.desktop.console.test_sync import ScriptedServer
 
 #: Set to a folder to keep a picture of the signed-out window with its dialog (to look at).
 SCREENSHOTS = os.environ.get("YINGYAN_TEST_SCREENSHOTS")
 
 
-def _history(server: Any, alert_id: int) -> list[str]:
-    return [h["action"] for h in server.call("GET", f"/alerts/{alert_id}").json()["history"]]
-
-
-def _press(qtbot: Any, window: Any, alert_id: int, key: Qt.Key) -> None:
-    assert window.wall.select_alert(alert_id)
-    window.wall.table.setFocus()
-    qtbot.keyClick(window.wall.table, key)
 
 
 def _server_db(server: Any) -> sqlite3.Connection:
@@ -76,7 +68,7 @@ def test_revoked_token_signs_in_again_and_replays_the_outbox_once(console: Any, 
     engine = session.engine
     refusals: list[str] = []
     engine.auth_failed.connect(refusals.append)
-    assert live_server.post_batch("T01", live_server.tokens["T01"], _red_batch("2026-0000301")).status == 200
+    assert live_server.post_batch("T01", live_server.tokens["T01"], red_batch("2026-0000301")).status == 200
     qtbot.waitUntil(lambda: window.wall.model.rowCount() >= 2, timeout=5000)
     a, b = window.wall.model.loaded_ids()[:2]
     replica_file = session.replica.path
@@ -105,8 +97,8 @@ def test_revoked_token_signs_in_again_and_replays_the_outbox_once(console: Any, 
     # The operator dismisses the dialog for now and keeps working on the replica.
     dialog.reject()
     qtbot.waitUntil(lambda: window.signin_dialog is None, timeout=2000)
-    _press(qtbot, window, a, Qt.Key.Key_A)
-    _press(qtbot, window, b, Qt.Key.Key_C)
+    press(qtbot, window, a, Qt.Key.Key_A)
+    press(qtbot, window, b, Qt.Key.Key_C)
     qtbot.waitUntil(lambda: window.wall.dialog is not None, timeout=2000)
     window.wall.dialog.edit.setPlainText("令牌失效期间的批注")
     window.wall.dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
@@ -114,10 +106,10 @@ def test_revoked_token_signs_in_again_and_replays_the_outbox_once(console: Any, 
     qtbot.waitUntil(lambda: "2" in window.signin_label.text(), timeout=2000)
     assert window.signin_banner.isVisible()
     # Meanwhile the township sends more: it arrives after the new sign-in.
-    assert live_server.post_batch("T02", live_server.tokens["T02"], _red_batch("2026-0000302")).status == 200
+    assert live_server.post_batch("T02", live_server.tokens["T02"], red_batch("2026-0000302")).status == 200
     # Nothing went out with the refused token, and the refusal was reported once.
-    assert _history(live_server, a) == []
-    assert _history(live_server, b) == []
+    assert history(live_server, a) == []
+    assert history(live_server, b) == []
     assert refusals == ["the token is not valid"]
     assert engine.state == sync.SIGNED_OUT
 
@@ -136,8 +128,8 @@ def test_revoked_token_signs_in_again_and_replays_the_outbox_once(console: Any, 
                     timeout=15000)
     assert not window.signin_banner.isVisible()
     assert window.signin_dialog is None
-    assert _history(live_server, a) == ["ack"]
-    assert _history(live_server, b) == ["comment"]
+    assert history(live_server, a) == ["ack"]
+    assert history(live_server, b) == ["comment"]
     qtbot.waitUntil(lambda: any(window.wall.model.row_info(window.wall.model.row_of(i))["office"] == "T02"
                                 for i in window.wall.model.loaded_ids()), timeout=10000)
     # Same session, same replica file; the new token replaced the refused one in the keyring.
@@ -157,27 +149,27 @@ def test_revoked_token_signs_in_again_and_replays_the_outbox_once(console: Any, 
         {"id": m[0], "entity": m[1], "entity_id": m[2], "action": m[3], "base_version": m[4],
          "data": json.loads(m[5])} for m in sent]}, token=session.client.token).json()["results"]
     assert {x["status"] for x in again} == {"applied"}
-    assert _history(live_server, a) == ["ack"]
-    assert _history(live_server, b) == ["comment"]
+    assert history(live_server, a) == ["ack"]
+    assert history(live_server, b) == ["comment"]
 
 
 def test_expired_token_asks_at_once_and_a_wrong_password_keeps_the_outbox(console: Any, live_server: Any,
                                                                          qtbot: Any) -> None:
     window = console
     engine = window.session.engine
-    assert live_server.post_batch("T01", live_server.tokens["T01"], _red_batch("2026-0000311")).status == 200
+    assert live_server.post_batch("T01", live_server.tokens["T01"], red_batch("2026-0000311")).status == 200
     qtbot.waitUntil(lambda: window.wall.model.rowCount() >= 2, timeout=5000)
     a = window.wall.model.loaded_ids()[0]
 
     _expire(live_server, window.session.client.token)
     # An action is replayed at once: its 401 is what signs the console out here.
-    _press(qtbot, window, a, Qt.Key.Key_E)
+    press(qtbot, window, a, Qt.Key.Key_E)
     qtbot.waitUntil(lambda: window.signin_dialog is not None and window.signin_dialog.isVisible(), timeout=10000)
     assert window.signin_dialog.error.text() == "您的登录已过期。"
     assert "the token has expired" in window.signin_dialog.error.toolTip()
     assert window.signin_label.text().startswith("您的登录已过期。")
     assert window.conflicts.counts.get("pending") == 1
-    assert _history(live_server, a) == []
+    assert history(live_server, a) == []
 
     _sign_in(qtbot, window, "not the password")
     qtbot.waitUntil(lambda: window.signin_dialog.buttons.isEnabled() and "正在登录" not in
@@ -191,7 +183,7 @@ def test_expired_token_asks_at_once_and_a_wrong_password_keeps_the_outbox(consol
         _sign_in(qtbot, window, OPERATOR[1])
     qtbot.waitUntil(lambda: engine.state == sync.LIVE and window.conflicts.counts.get("pending") == 0,
                     timeout=15000)
-    assert _history(live_server, a) == ["escalate"]
+    assert history(live_server, a) == ["escalate"]
     assert not window.signin_banner.isVisible()
 
 

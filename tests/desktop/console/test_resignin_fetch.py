@@ -27,7 +27,7 @@ from desktop.replica.store import Replica
 from desktop.replica.sync import SyncEngine
 from tests.desktop.console import fakes
 from tests.desktop.console.conftest import OPERATOR
-from tests.desktop.console.test_console_live import _red_batch
+from tests.desktop.console.operator import red_batch
 from tests.desktop.console.test_resignin import RefusingServer, _expire, _revoke, _sign_in
 from tests.harness import free_port
 
@@ -75,7 +75,7 @@ def test_opening_a_case_with_a_revoked_token_asks_to_sign_in_at_once(console: An
                                                                       qtbot: Any) -> None:
     window = console
     engine = window.session.engine
-    assert live_server.post_batch("T01", live_server.tokens["T01"], _red_batch("2026-0000601")).status == 200
+    assert live_server.post_batch("T01", live_server.tokens["T01"], red_batch("2026-0000601")).status == 200
     qtbot.waitUntil(lambda: window.wall.model.rowCount() >= 1, timeout=5000)
     alert_id = window.wall.model.loaded_ids()[0]
     refusals: list[str] = []
@@ -125,7 +125,7 @@ def test_opening_a_case_with_a_revoked_token_asks_to_sign_in_at_once(console: An
 def test_an_alerts_history_refused_asks_to_sign_in_at_once(console: Any, live_server: Any, qtbot: Any) -> None:
     window = console
     engine = window.session.engine
-    assert live_server.post_batch("T01", live_server.tokens["T01"], _red_batch("2026-0000611")).status == 200
+    assert live_server.post_batch("T01", live_server.tokens["T01"], red_batch("2026-0000611")).status == 200
     qtbot.waitUntil(lambda: window.wall.model.rowCount() >= 1, timeout=5000)
     alert_id = window.wall.model.loaded_ids()[0]
     refusals: list[str] = []

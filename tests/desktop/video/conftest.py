@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -66,13 +67,20 @@ def libvlc() -> None:
 @pytest.fixture(scope="session")
 def farm(libvlc: None) -> Iterator[Any]:
     """Ten looping 640×360@15fps HTTP-TS streams served by cvlc (as nobody when root)."""
+    with stream_farm(10) as streams:
+        yield streams
+
+
+@contextmanager
+def stream_farm(count: int) -> Iterator[Any]:
+    """``count`` looping 640×360@15fps HTTP-TS streams served by cvlc (as nobody when root)."""
     from desktop.video.demo_streams import StreamFarm
 
-    needed = ["ffmpeg", "cvlc"] + (["runuser"] if os.geteuid() == 0 else [])
-    require_commands(*needed)
+    require_libvlc()
+    require_commands("ffmpeg", "cvlc", *(["runuser"] if os.geteuid() == 0 else []))
     streams = StreamFarm()
     try:
-        streams.add(10, seconds=6)
+        streams.add(count, seconds=6)
         streams.start()
         yield streams
     finally:

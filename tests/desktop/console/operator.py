@@ -1,0 +1,44 @@
+"""What an operator does in a running console, and what the server then says: shared by the console's tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from desktop.console.wall_model import COL
+from tests.harness import event
+
+
+def red_batch(case_no: str) -> list[dict[str, Any]]:
+    """A case decided without completing its procedure nodes: SKIPPED_NODE (red), raised on arrival."""
+    return [
+        event(case_no, "received", "2026-02-26T09:00:00+08:00"),
+        event(case_no, "accepted", "2026-02-26T09:10:00+08:00"),
+        event(case_no, "decided", "2026-03-02T07:00:00+08:00", result="approved"),
+    ]
+
+
+def server_alert(server: Any, alert_id: int) -> dict[str, Any]:
+    r = server.call("GET", f"/alerts/{alert_id}")
+    assert r.status == 200, r.body
+    data: dict[str, Any] = r.json()
+    return data
+
+
+def history(server: Any, alert_id: int) -> list[str]:
+    """The actions the server recorded on an alert, oldest first."""
+    return [h["action"] for h in server_alert(server, alert_id)["history"]]
+
+
+def press(qtbot: Any, window: Any, alert_id: int, key: Qt.Key) -> None:
+    """Select the alert on the wall and press a triage key there."""
+    assert window.wall.select_alert(alert_id)
+    window.wall.table.setFocus()
+    qtbot.keyClick(window.wall.table, key)
+
+
+def status(window: Any, alert_id: int) -> str:
+    """The wall's status cell for the alert, or "" when it is not on the wall."""
+    row = window.wall.model.row_of(alert_id)
+    return "" if row is None else window.wall.model.index(row, COL["status"]).data()
