@@ -25,6 +25,7 @@ from server.changes.routes import router as changes_router
 from server.context import Context, Settings
 from server.deps import ContextDep, ReadSession
 from server.evaluation import sweep
+from server.mutations.routes import router as mutations_router
 from server.petitions.routes import router as petitions_router
 from server.reminders.routes import router as reminders_router
 from server.reminders.service import Gateway, deliver_due
@@ -98,7 +99,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.state.ctx = ctx
     errors.install(app)
     for router in (health_router, batches_router, alerts_router, cases_router, changes_router, auth_router,
-                   admin_router, cameras_router, petitions_router, reminders_router):
+                   admin_router, cameras_router, petitions_router, reminders_router, mutations_router):
         app.include_router(router, prefix="/api/v1")
     return app
 

@@ -102,6 +102,16 @@ def _real_now() -> int:
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 
+def get_person(caller: CallerDep) -> Caller:
+    """The caller, who must be a person (office machine tokens only post batches)."""
+    if caller.is_office:
+        raise ApiError(403, "FORBIDDEN", "office tokens may only post batches and read their summaries")
+    return caller
+
+
+PersonDep = Annotated[Caller, Depends(get_person)]
+
+
 def require(*roles: str) -> Any:
     def check(caller: CallerDep) -> Caller:
         if caller.role not in roles:

@@ -1,14 +1,15 @@
 """Imports every table so that ``Base.metadata`` is complete (Alembic, tests)."""
 
-from server.alerts.models import Alert, AlertAction, Mutation
+from server.alerts.models import Alert, AlertAction
 from server.audit.models import AuditEntry
 from server.auth.models import Failure, Token, User
 from server.batches.models import Batch
 from server.cameras.models import Camera
 from server.cases.models import ApprovalCase, ApprovalEvent, Evaluation
 from server.catalogue.models import CalendarYear, Meta, PowerItemVersion, SweepRun
-from server.changes.models import Change
+from server.changes.models import Change, ChangeAudience
 from server.db import Base
+from server.mutations.models import Mutation
 from server.offices.models import Office
 from server.petitions.models import Petition, PetitionEvent
 from server.reminders.models import RiskReminder
@@ -24,6 +25,7 @@ __all__ = [
     "CalendarYear",
     "Camera",
     "Change",
+    "ChangeAudience",
     "Evaluation",
     "Failure",
     "Meta",

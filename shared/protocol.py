@@ -325,3 +325,48 @@ def record_id(raw: object) -> str | None:
         if isinstance(rid, str):
             return rid[:100]
     return None
+
+
+# --- Mutations (spec 03 §2, 06): what consoles and investigators' laptops send and get back ---
+
+
+class MutationIn(BaseModel):
+    """One person-made change, chosen offline and replayed: idempotent by ``id``."""
+
+    id: Annotated[StrictStr, Field(min_length=1, max_length=64)]
+    entity: Annotated[StrictStr, Field(max_length=32)]
+    entity_id: Annotated[StrictStr, Field(max_length=64)] | Annotated[StrictInt, Field(ge=0, le=2**63 - 1)] = Field(
+        union_mode="left_to_right")
+    action: Annotated[StrictStr, Field(max_length=32)]
+    base_version: Annotated[StrictInt, Field(ge=0, le=2**62)] | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class MutationsIn(BaseModel):
+    mutations: list[MutationIn] = Field(max_length=1000)
+
+
+class MutationError(BaseModel):
+    """Why a mutation was refused: a stable code, messages, and the field or gate items at fault."""
+
+    model_config = ConfigDict(extra="allow")
+    code: str
+    message: str
+    message_zh: str | None = None
+    field: str | None = None
+    missing: list[str] | None = None
+
+
+class MutationResult(BaseModel):
+    """The answer to one mutation; a conflict also carries ``current`` and ``yours``, and an
+    applied action may add what it made (``receipt_code``, ``investigation_id``)."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str
+    status: Literal["applied", "conflict", "rejected"]
+    version: int | None
+    error: MutationError | None
+
+
+class MutationResults(BaseModel):
+    results: list[MutationResult]

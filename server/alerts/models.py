@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.db import Base, InstantColumn
 from shared.alerts import ACTIVE_STATUSES, HANDLED_STATUSES
 
-__all__ = ["ACTIVE_STATUSES", "HANDLED_STATUSES", "Alert", "AlertAction", "Mutation"]
+__all__ = ["ACTIVE_STATUSES", "HANDLED_STATUSES", "Alert", "AlertAction"]
 
 
 class Alert(Base):
@@ -36,6 +36,8 @@ class Alert(Base):
     assignee: Mapped[str | None] = mapped_column(String(100))
     resolution: Mapped[str | None] = mapped_column(String(2000))
     version: Mapped[int] = mapped_column(default=1)
+    links: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
+    """Investigations opened from the alert: ``[{"type": "investigation", "id": …}]``."""
     __table_args__ = (
         UniqueConstraint("subject_type", "subject_id", "rule", "node"),
         Index("ix_alerts_status", "status", "id"),
@@ -53,13 +55,3 @@ class AlertAction(Base):
     actor: Mapped[str] = mapped_column(String(100))
     at: Mapped[int] = mapped_column(InstantColumn)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
-
-
-class Mutation(Base):
-    """A replayed console mutation and its result (idempotency by mutation id)."""
-
-    __tablename__ = "mutations"
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    actor: Mapped[str] = mapped_column(String(100))
-    result: Mapped[dict[str, Any]] = mapped_column(JSON)
-    at: Mapped[int] = mapped_column(InstantColumn)

@@ -1,18 +1,15 @@
-"""``GET /alerts``, ``GET /alerts/{id}`` and ``POST /mutations``."""
+"""``GET /alerts`` and ``GET /alerts/{id}``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from server.alerts.models import ACTIVE_STATUSES, Alert, AlertAction
-from server.alerts.mutations import MutationsIn, apply_mutation
 from server.alerts.service import alert_json
-from server.changes.service import ChangeWriter, lock_for_commit_order
-from server.deps import CallerDep, ContextDep, ReadSession, keyset_page, parse_model, read_json, row_id
+from server.deps import CallerDep, ReadSession, keyset_page, row_id
 from server.errors import ApiError
 from server.offices.models import Office
 from shared.timeutil import format_instant
@@ -76,25 +73,3 @@ def get_alert(alert_id: int, caller: CallerDep, session: ReadSession) -> dict[st
         {"action": h.action, "actor": h.actor, "at": format_instant(h.at), "data": h.data} for h in history
     ]
     return out
-
-
-@router.post("/mutations", summary="Replay queued console changes")
-async def post_mutations(request: Request, ctx: ContextDep, caller: CallerDep) -> dict[str, Any]:
-    if caller.is_office:
-        raise ApiError(403, "FORBIDDEN", "office tokens cannot change alerts")
-    body = parse_model(MutationsIn, await read_json(request))
-
-    def run() -> list[dict[str, Any]]:
-        results = []
-        changes = ChangeWriter()
-        with ctx.db.writing() as session:
-            lock_for_commit_order(session)
-            now = ctx.now(session)
-            for m in body.mutations:
-                results.append(apply_mutation(session, m, actor=caller.name, role=caller.role, now=now,
-                                              changes=changes))
-            changes.flush(session)
-        ctx.committed()
-        return results
-
-    return {"results": await run_in_threadpool(run)}

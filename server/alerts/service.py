@@ -52,6 +52,7 @@ class AlertRow:
     assignee: str | None = None
     resolution: str | None = None
     version: int = 1
+    links: list[dict[str, Any]] | None = None
 
 
 _COLUMNS = [getattr(Alert, name) for name in AlertRow.__slots__]
@@ -82,6 +83,7 @@ def alert_json(a: Alert | AlertRow, office_code: str) -> dict[str, Any]:
         "assignee": a.assignee,
         "resolution": a.resolution,
         "version": a.version,
+        "links": a.links or [],
     }
 
 

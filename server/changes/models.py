@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Index, Integer, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import Base, InstantColumn
@@ -20,3 +20,13 @@ class Change(Base):
     """JSON, already free of anything the feed must never carry (petitioner identity)."""
     at: Mapped[int] = mapped_column(InstantColumn)
     __table_args__ = (Index("ix_changes_topic_seq", "topic", "seq"),)
+
+
+class ChangeAudience(Base):
+    """Who may read a change beyond the roles of its topic: the people an investigation is
+    assigned to, its reviewers, the operator who opened it (spec 06 §2: visibility per person)."""
+
+    __tablename__ = "change_audience"
+    username: Mapped[str] = mapped_column(String(100))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (PrimaryKeyConstraint("username", "seq"),)

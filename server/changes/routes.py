@@ -50,7 +50,8 @@ async def get_changes(
                 if position > head or (position < oldest_seq(session) - 1):
                     raise ApiError(410, "CURSOR_EXPIRED",
                                    "this cursor can no longer be served; read a fresh snapshot (no since)")
-            return read_changes(session, role=caller.role, since=position, limit=limit)
+            return read_changes(session, role=caller.role, since=position, limit=limit,
+                                username=None if caller.is_office else caller.name)
 
     changes, cursor, more = await run_in_threadpool(read)
     deadline = time.monotonic() + wait

@@ -7,13 +7,14 @@ cursor never skips a change committed late.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import orjson
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from server.changes.models import Change
+from server.changes.models import Change, ChangeAudience
 from server.db import LOCK_CHANGES, advisory_xact_lock, bulk_insert, table_of
 
 #: Which change topics each role may read (spec 01 Roles). Camera URLs carry passwords:
@@ -33,15 +34,32 @@ ROLE_TOPICS: dict[str, frozenset[str]] = {
 }
 
 
+AudienceResolver = Callable[[Session, list[str]], dict[str, set[str]]]
+#: entity -> who may read its changes beyond the topic's roles, for entities whose visibility
+#: is per person (an alert linked to an investigation reaches that investigation's people).
+AUDIENCE_RESOLVERS: dict[str, AudienceResolver] = {}
+
+
+def register_audience(entity: str, resolver: AudienceResolver) -> None:
+    AUDIENCE_RESOLVERS[entity] = resolver
+
+
 class ChangeWriter:
     """Collects a transaction's changes; ``flush`` writes them (call it just before commit)."""
 
     def __init__(self) -> None:
         self.rows: list[dict[str, Any]] = []
         self._index: dict[tuple[str, str], int] = {}
+        self._audience: dict[tuple[str, str], set[str]] = {}
 
     def add(self, *, topic: str, entity: str, entity_id: str, data: dict[str, Any] | None, at: int,
-            op: str = "upsert") -> None:
+            op: str = "upsert", audience: Iterable[str] = ()) -> None:
+        """Record an entity's new state; ``audience`` names people who may read it although
+        the topic's roles do not include them."""
+        key = (entity, entity_id)
+        people = set(audience)
+        if people:
+            self._audience.setdefault(key, set()).update(people)
         row = {
             "topic": topic,
             "entity": entity,
@@ -50,7 +68,6 @@ class ChangeWriter:
             "data": orjson.dumps(data).decode() if data is not None else "null",
             "at": at,
         }
-        key = (entity, entity_id)
         # Only the last state of an entity within one transaction matters to a replica.
         if key in self._index:
             self.rows[self._index[key]] = row
@@ -60,23 +77,54 @@ class ChangeWriter:
 
     def flush(self, session: Session) -> int:
         lock_for_commit_order(session)
+        audience = self._resolve_audience(session)
+        before = latest_seq(session) if audience else 0
         bulk_insert(session, table_of(Change), self.rows)
+        if audience:
+            # Under the change-log lock nobody else inserts: the rows after ``before`` are ours.
+            rows = session.execute(
+                select(Change.seq, Change.entity, Change.entity_id).where(Change.seq > before)
+            ).all()
+            bulk_insert(session, table_of(ChangeAudience), [
+                {"username": person, "seq": seq}
+                for seq, entity, entity_id in rows
+                for person in sorted(audience.get((entity, entity_id), ()))
+            ])
         n = len(self.rows)
         self.rows.clear()
         self._index.clear()
+        self._audience.clear()
         return n
+
+    def _resolve_audience(self, session: Session) -> dict[tuple[str, str], set[str]]:
+        audience = {k: set(v) for k, v in self._audience.items()}
+        by_entity: dict[str, list[str]] = {}
+        for row in self.rows:
+            if row["entity"] in AUDIENCE_RESOLVERS:
+                by_entity.setdefault(row["entity"], []).append(row["entity_id"])
+        for entity, ids in by_entity.items():
+            for entity_id, people in AUDIENCE_RESOLVERS[entity](session, ids).items():
+                if people:
+                    audience.setdefault((entity, entity_id), set()).update(people)
+        return audience
 
 
 def lock_for_commit_order(session: Session) -> None:
     advisory_xact_lock(session, LOCK_CHANGES)
 
 
-def read_changes(session: Session, *, role: str, since: int, limit: int) -> tuple[list[dict[str, Any]], int, bool]:
-    """Changes after ``since`` visible to ``role``: (changes, new cursor, more)."""
+def read_changes(session: Session, *, role: str, since: int, limit: int,
+                 username: str | None = None) -> tuple[list[dict[str, Any]], int, bool]:
+    """Changes after ``since`` visible to ``role`` (and addressed to ``username``):
+    (changes, new cursor, more)."""
     topics = ROLE_TOPICS.get(role, frozenset())
+    visible: ColumnElement[bool] = Change.topic.in_(topics)
+    if username is not None:
+        mine = select(ChangeAudience.seq).where(ChangeAudience.username == username, ChangeAudience.seq > since)
+        visible = or_(visible, Change.seq.in_(mine))
     rows = session.execute(
         select(Change.seq, Change.entity, Change.entity_id, Change.op, Change.data)
-        .where(Change.seq > since, Change.topic.in_(topics))
+        .where(Change.seq > since, visible)
         .order_by(Change.seq)
         .limit(limit + 1)
     ).all()

@@ -127,9 +127,11 @@ def test_promote_and_who_may_move_alerts(ops: dict[str, Any]) -> None:
 
 def test_dismiss_needs_a_reason(ops: dict[str, Any]) -> None:
     alert = poor_rating_alert(ops)
-    for data in ({}, {"reason": ""}, {"reason": "   "}, {"reason": 42}):
+    for data, code in (({}, "MISSING_FIELD"), ({"reason": ""}, "INVALID_FIELD"), ({"reason": "   "}, "INVALID_FIELD"),
+                       ({"reason": 42}, "INVALID_FIELD")):
         r = mutate(ops, "operator", alert, "dismiss", data=data)
-        assert (r["status"], r["error"]["code"]) == ("rejected", "REASON_REQUIRED"), data
+        assert (r["status"], r["error"]["code"], r["error"]["field"]) == ("rejected", code, "reason"), data
+        assert r["error"]["message_zh"], "the console shows the refusal in Chinese"
         assert get_alert(ops, alert["id"])["status"] == "open"
     ok = mutate(ops, "operator", alert, "dismiss", data={"reason": "评价人已撤回，经核实为误评"})
     assert ok["status"] == "applied"
@@ -167,17 +169,39 @@ def test_replaying_a_mutation_id_returns_the_same_result(ops: dict[str, Any]) ->
     assert (ack["status"], stale["status"]) == ("applied", "conflict")
     assert mutate(ops, "operator", alert, "escalate")["status"] == "applied"
     state = get_alert(ops, alert["id"])
-    # The console replays its queue after a lost connection: same answers, nothing changes.
-    body = {"mutations": [
-        {"id": ack_id, "entity": "alert", "entity_id": alert["id"], "action": "ack",
-         "base_version": alert["version"], "data": {}},
-        {"id": stale_id, "entity": "alert", "entity_id": alert["id"], "action": "escalate",
-         "base_version": alert["version"], "data": {}},
-    ]}
+    # Each console replays its queue after a lost connection: same answers, nothing changes.
+    sent = {
+        "operator": {"id": ack_id, "entity": "alert", "entity_id": alert["id"], "action": "ack",
+                     "base_version": alert["version"], "data": {}},
+        "operator2": {"id": stale_id, "entity": "alert", "entity_id": alert["id"], "action": "escalate",
+                      "base_version": alert["version"], "data": {}},
+    }
     for _ in range(2):
-        r = server.call("POST", "/mutations", body, token=ops["tokens"]["operator"])
-        assert r.json()["results"] == [ack, stale]
+        for who, first in (("operator", ack), ("operator2", stale)):
+            r = server.call("POST", "/mutations", {"mutations": [sent[who]]}, token=ops["tokens"][who])
+            assert r.json()["results"] == [first]
     assert get_alert(ops, alert["id"]) == state
+
+
+def test_a_mutation_id_reused_for_other_content_or_by_another_user_is_refused(ops: dict[str, Any]) -> None:
+    server: ServerProcess = ops["server"]
+    alert = poor_rating_alert(ops)
+    mid = new_id()
+    first = mutate(ops, "operator", alert, "comment", data={"text": "现场核实中"}, mid=mid)
+    assert first["status"] == "applied"
+    other_content = {"id": mid, "entity": "alert", "entity_id": alert["id"], "action": "comment",
+                     "data": {"text": "另一条批注"}}
+    same_content = {"id": mid, "entity": "alert", "entity_id": alert["id"], "action": "comment",
+                    "data": {"text": "现场核实中"}}
+    for who, m in (("operator", other_content), ("operator2", same_content)):
+        [r] = server.call("POST", "/mutations", {"mutations": [m]}, token=ops["tokens"][who]).json()["results"]
+        assert (r["status"], r["error"]["code"]) == ("rejected", "MUTATION_ID_REUSED"), who
+    # The first answer stays the answer, and only one comment was made.
+    [again] = server.call("POST", "/mutations", {"mutations": [same_content]},
+                          token=ops["tokens"]["operator"]).json()["results"]
+    assert again == first
+    history = get_alert(ops, alert["id"])["history"]
+    assert [h["data"] for h in history if h["action"] == "comment"] == [{"text": "现场核实中"}]
 
 
 def test_unknown_entities_actions_and_alerts_are_rejected(ops: dict[str, Any]) -> None:

@@ -1,0 +1,1 @@
+"""The mutation engine: every change a person makes, idempotent, conflict-aware, audited."""
