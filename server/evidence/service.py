@@ -191,9 +191,13 @@ def may_read(*, ctx: Context, session: Session, actor: Actor, sha256: str) -> bo
 # --- the command line: verify, back up, restore -------------------------------------------
 
 
-def blobs(data_dir: Path) -> Iterator[Path]:
-    """Every stored blob file (not the temporary folder)."""
-    root = data_dir / "evidence"
+def blob_path(root: Path, sha256: str) -> Path:
+    """Where a blob lives under an evidence folder (``DATA_DIR/evidence`` or a backup's)."""
+    return root / sha256[:2] / sha256[2:4] / sha256
+
+
+def blobs(root: Path) -> Iterator[Path]:
+    """Every blob file under an evidence folder (not its temporary folder)."""
     if not root.is_dir():
         return
     for first in sorted(root.iterdir()):
@@ -212,28 +216,29 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def verify(data_dir: Path, referenced: set[str] | None = None) -> tuple[int, list[str]]:
-    """Re-hash every blob: (blobs checked, problems — each naming the file and what is wrong)."""
+def verify(root: Path, referenced: set[str] | None = None) -> tuple[int, list[str]]:
+    """Re-hash every blob under ``root``: (blobs checked, problems — each naming the file and
+    what is wrong). ``referenced`` blobs (attached somewhere) must also be there."""
     problems: list[str] = []
     checked = 0
     present: set[str] = set()
-    for path in blobs(data_dir):
+    for path in blobs(root):
         checked += 1
         name = path.name
         present.add(name)
-        if evidence_path(data_dir, name) != path or parse_sha256(name) != name:
-            problems.append(f"{path}: not where a blob of that name belongs")
+        if parse_sha256(name) != name or blob_path(root, name) != path:
+            problems.append(f"{path}: not a blob stored by the server (its name is not where its hash belongs)")
             continue
         actual = file_sha256(path)
         if actual != name:
-            problems.append(f"{path}: content hashes to {actual}, not {name} (changed after it was stored)")
+            problems.append(f"{path}: MISMATCH: content hashes to {actual} (changed after it was stored)")
     for missing in sorted((referenced or set()) - present):
-        problems.append(f"{evidence_path(data_dir, missing)}: attached as evidence but missing")
+        problems.append(f"{blob_path(root, missing)}: MISSING: attached as evidence but not stored")
     return checked, problems
 
 
 def copy_blobs(source: Path, target: Path, *, check: bool) -> tuple[int, list[str]]:
-    """Copy the blobs under ``source/evidence`` that ``target/evidence`` lacks (blobs never
+    """Copy the blobs under the evidence folder ``source`` that ``target`` lacks (blobs never
     change, so what is there is kept); with ``check``, a blob whose content is not its name is
     not copied and is reported. Returns (copied, problems)."""
     copied = 0
@@ -242,7 +247,7 @@ def copy_blobs(source: Path, target: Path, *, check: bool) -> tuple[int, list[st
         name = path.name
         if parse_sha256(name) != name:
             continue
-        final = evidence_path(target, name)
+        final = blob_path(target, name)
         if final.exists():
             continue
         if check and file_sha256(path) != name:
