@@ -198,7 +198,8 @@ def test_list_filters_and_pages(world: dict[str, Any]) -> None:
         cursor = body["next"]
         if not cursor:
             break
-    assert seen == at_acceptance and len(set(seen)) == len(seen)
+    assert seen == at_acceptance
+    assert len(set(seen)) == len(seen)
     assert seen.index(ids[2]) < seen.index(ids[0]), "newest first"
     assert server.call("GET", "/investigations?cursor=abc").status == 400
     assert server.call("GET", "/investigations?assigned=you").status == 400
@@ -256,7 +257,8 @@ def test_an_investigator_reads_only_the_alerts_of_their_cases(world: dict[str, A
     linked, unlinked = _alert(world), _alert(world)
     _case(world, source={"type": "alert", "id": linked["id"]})
     mine = [a["id"] for a in server.call("GET", "/alerts?limit=5000", token=tokens["assigned"]).json()["alerts"]]
-    assert linked["id"] in mine and unlinked["id"] not in mine
+    assert linked["id"] in mine
+    assert unlinked["id"] not in mine
     assert server.call("GET", f"/alerts/{linked['id']}", token=tokens["assigned"]).status == 200
     assert server.call("GET", f"/alerts/{linked['id']}", token=tokens["reviewer"]).status == 200
     assert server.call("GET", f"/alerts/{unlinked['id']}", token=tokens["assigned"]).status == 404
