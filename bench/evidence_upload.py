@@ -79,7 +79,8 @@ def upload(server: ServerProcess, mib: int) -> tuple[int, int, int, float]:
     seconds = time.perf_counter() - t0
     done.set()
     sampler.join()
-    assert r.status == 201 and answer["size"] == mib * MiB, (r.status, answer)
+    assert r.status == 201, (r.status, answer)
+    assert answer["size"] == mib * MiB, answer
     return before, peak[0], r.status, seconds
 
 
