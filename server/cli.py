@@ -110,6 +110,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"yingyan: {data} is not a server data directory; run `yingyan server init` first", file=sys.stderr)
         return 1
     sim = parse_instant(args.simulated_clock) if args.simulated_clock else None
+    from server.context import CLOCK_EARLIEST, CLOCK_LATEST
+
+    if sim is not None and not CLOCK_EARLIEST <= sim < CLOCK_LATEST:
+        print("yingyan: --simulated-clock must lie between 2000 and 2100; check the year", file=sys.stderr)
+        return 2
     if args.clock_rate and sim is None:
         print("yingyan: --clock-rate needs --simulated-clock", file=sys.stderr)
         return 2

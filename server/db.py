@@ -69,7 +69,9 @@ JSON_CODEC: dict[str, Any] = {"json_serializer": _json_dumps, "json_deserializer
 
 
 def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60}, pool_size=8, **JSON_CODEC)
+    # hide_parameters: a failed statement's message (which may reach a log) never carries the values.
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60}, pool_size=8,
+                           hide_parameters=True, **JSON_CODEC)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -159,7 +161,8 @@ def _read_factory(db: Database) -> sessionmaker[Session]:
 def open_database(url: str) -> Database:
     if url.startswith("sqlite"):
         return Database(url, _sqlite_engine(url, immediate=True), _sqlite_engine(url, immediate=False))
-    engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, **JSON_CODEC)
+    engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True,
+                           **JSON_CODEC)
     return Database(url, engine, engine)
 
 

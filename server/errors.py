@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,28 @@ _DEFAULT_CODES = {
     429: "RATE_LIMITED",
     503: "UNAVAILABLE",
 }
+
+
+ERROR_TEXT = {
+    400: "malformed request (the code and message say what is wrong)",
+    401: "no token, or a bad or expired one",
+    403: "this role or office may not do this",
+    404: "unknown, or not visible to this caller",
+    409: "conflicts with what is stored",
+    410: "gone (a cursor the server can no longer serve)",
+    413: "the body is too large",
+    415: "the body is not JSON (or not in an encoding the server reads)",
+    429: "rate limited; see Retry-After",
+    503: "overloaded or shutting down; see Retry-After",
+}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for a route: the error statuses it answers beyond those every route of its
+    kind has (the OpenAPI document adds 400, 401/403, 413/415 and 503 from the route itself)."""
+    from shared.protocol import ErrorResponse
+
+    return {s: {"model": ErrorResponse, "description": ERROR_TEXT[s]} for s in statuses}
 
 
 class ApiError(Exception):
@@ -91,6 +114,14 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 404 and message == "Not Found":
             message = "no such resource"
         return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(OperationalError)
+    async def _database_unavailable(request: Request, exc: OperationalError) -> JSONResponse:
+        # The database is locked past its timeout, restarting or unreachable: the transaction was
+        # rolled back, nothing is half-written, and the client may simply try again.
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(exc.orig).__name__)
+        return error_response(503, "UNAVAILABLE", "the database is busy or unreachable; nothing was stored. "
+                              "Try again shortly.", headers={"Retry-After": "5"})
 
     @app.exception_handler(RecursionError)
     async def _deep(_: Request, __: RecursionError) -> JSONResponse:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -12,9 +12,20 @@ from server.alerts.models import ACTIVE_STATUSES, Alert, AlertAction
 from server.alerts.mutations import MutationsIn, apply_mutation
 from server.alerts.service import alert_json
 from server.changes.service import ChangeWriter, lock_for_commit_order
-from server.deps import CallerDep, ContextDep, ReadSession, keyset_page, parse_model, read_json, row_id
+from server.deps import (
+    PEOPLE,
+    CallerDep,
+    ContextDep,
+    ReadSession,
+    keyset_page,
+    parse_model,
+    read_json,
+    require,
+    row_id,
+)
 from server.errors import ApiError
 from server.offices.models import Office
+from shared.protocol import AlertDetail, AlertList
 from shared.timeutil import format_instant
 
 router = APIRouter(tags=["alerts"])
@@ -27,22 +38,21 @@ SUBJECTS_BY_ROLE = {
 }
 
 
-@router.get("/alerts", summary="Alerts, filtered and paginated")
+@router.get("/alerts", response_model=AlertList, dependencies=[require(*PEOPLE)],
+            summary="Alerts, filtered and paginated")
 def list_alerts(
     caller: CallerDep,
     session: ReadSession,
-    status: str | None = None,
-    severity: str | None = None,
-    rule: str | None = None,
-    office: str | None = None,
-    case_no: str | None = None,
+    status: Annotated[str | None, Query(max_length=200)] = None,
+    severity: Annotated[str | None, Query(max_length=16)] = None,
+    rule: Annotated[str | None, Query(max_length=500)] = None,
+    office: Annotated[str | None, Query(max_length=64)] = None,
+    case_no: Annotated[str | None, Query(max_length=64)] = None,
     active: bool | None = None,
     limit: int = Query(500, ge=1, le=5000),
-    cursor: str | None = None,
+    cursor: Annotated[str | None, Query(max_length=32)] = None,
 ) -> dict[str, Any]:
-    subjects = SUBJECTS_BY_ROLE.get(caller.role)
-    if subjects is None:
-        raise ApiError(403, "FORBIDDEN", "office tokens cannot read alerts")
+    subjects = SUBJECTS_BY_ROLE[caller.role]
     q = select(Alert, Office.code).join(Office, Office.id == Alert.office_id).where(Alert.subject_type.in_(subjects))
     if status:
         q = q.where(Alert.status.in_(status.split(",")))
@@ -62,11 +72,12 @@ def list_alerts(
     return {"alerts": [alert_json(a, code) for a, code in rows], "next": after}
 
 
-@router.get("/alerts/{alert_id}", summary="One alert with its history")
+@router.get("/alerts/{alert_id}", response_model=AlertDetail, summary="One alert with its history")
 def get_alert(alert_id: int, caller: CallerDep, session: ReadSession) -> dict[str, Any]:
     row = None if row_id(alert_id) is None else session.execute(
         select(Alert, Office.code).join(Office, Office.id == Alert.office_id).where(Alert.id == alert_id)
     ).first()
+    # An alert the caller may not see does not exist for it (404, never 403).
     if row is None or row[0].subject_type not in SUBJECTS_BY_ROLE.get(caller.role, ()):
         raise ApiError(404, "NOT_FOUND", f"no alert {alert_id}")
     a, code = row
