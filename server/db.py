@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from sqlalchemy import (
@@ -91,6 +91,14 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
     return engine
 
 
+#: ``Session.info`` key under which a transaction notes the newest audit entry it appended.
+AUDIT_HEAD = "yingyan.audit_head"
+
+
+class CommitHook(Protocol):
+    def __call__(self, head: tuple[int, str]) -> None: ...
+
+
 @dataclass
 class Database:
     """The engines of one database: one for writers, one for readers (the same on PostgreSQL)."""
@@ -98,6 +106,8 @@ class Database:
     url: str
     writer: Engine
     reader: Engine
+    audit_committed: CommitHook | None = None
+    """Called after a commit that appended audit entries, with the newest ``(seq, hash)``."""
 
     @property
     def dialect(self) -> str:
@@ -147,7 +157,19 @@ _factories: dict[int, sessionmaker[Session]] = {}
 def _write_factory(db: Database) -> sessionmaker[Session]:
     key = id(db.writer)
     if key not in _factories:
-        _factories[key] = sessionmaker(db.writer, expire_on_commit=False)
+        factory = sessionmaker(db.writer, expire_on_commit=False)
+
+        @event.listens_for(factory, "after_commit")
+        def _committed(session: Session) -> None:
+            head = session.info.pop(AUDIT_HEAD, None)
+            if head is not None and db.audit_committed is not None:
+                db.audit_committed(head)
+
+        @event.listens_for(factory, "after_rollback")
+        def _rolled_back(session: Session) -> None:
+            session.info.pop(AUDIT_HEAD, None)
+
+        _factories[key] = factory
     return _factories[key]
 
 

@@ -171,15 +171,29 @@ def nul_path(value: Any, path: str = "") -> str | None:
     return None
 
 
+def _check_content_type(header: str | None) -> None:
+    """JSON in UTF-8 or 415 (spec 03): no Content-Type at all, or another charset, is not JSON."""
+    if header is None or not header.strip():
+        raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "send JSON with Content-Type: application/json")
+    ctype, _, params = header.partition(";")
+    ctype = ctype.strip().lower()
+    if ctype != "application/json" and not (ctype.startswith("application/") and ctype.endswith("+json")):
+        raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE",
+                       f"send JSON (Content-Type: application/json), not {ctype[:100]}")
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE",
+                           f"JSON is read as UTF-8; charset {value.strip()[:40]!r} is not supported")
+
+
 async def read_json(request: Request, *, max_bytes: int = MAX_BODY, too_large_code: str = "TOO_LARGE",
                     nul_ok: bool = False) -> Any:
     """The request body as JSON: gunzipped if sent so, within ``max_bytes`` uncompressed.
 
     A string containing U+0000 is refused (400) unless ``nul_ok`` (batches reject such records
     one by one instead)."""
-    ctype = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
-    if ctype and ctype != "application/json" and not ctype.endswith("+json"):
-        raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE", f"send JSON (Content-Type: application/json), not {ctype}")
+    _check_content_type(request.headers.get("content-type"))
     chunks: list[bytes] = []
     size = 0
     too_large = False

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +97,25 @@ class RefuseNul:
         await self.app(scope, receive, send)
 
 
+@functools.lru_cache(maxsize=256)
+def _route_patterns(app: FastAPI) -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
+    out = []
+    for route in iter_route_contexts(app.routes):
+        methods = getattr(route, "methods", None)
+        if methods and route.path:
+            out.append((compile_path(route.path)[0], frozenset(methods)))
+    return tuple(out)
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method some route serves at ``path``, in a stable order."""
+    found: set[str] = set()
+    for pattern, methods in _route_patterns(app):
+        if pattern.match(path):
+            found |= methods
+    return sorted(found)
+
+
 def install(app: FastAPI) -> None:
     app.add_middleware(RefuseNul)
 
@@ -108,12 +131,19 @@ def install(app: FastAPI) -> None:
         return error_response(400, "INVALID_REQUEST", f"{where}{first['message']}", details)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _DEFAULT_CODES.get(exc.status_code, "ERROR")
         message = exc.detail if isinstance(exc.detail, str) else code.lower()
+        headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 404 and message == "Not Found":
             message = "no such resource"
-        return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
+        if exc.status_code == 405:
+            # The router answers for the first route whose path matched; a path has one route per
+            # method, so the Allow header is rebuilt from all of them (RFC 9110 §15.5.6).
+            allowed = allowed_methods(request.app, request.url.path)
+            headers["Allow"] = ", ".join(allowed)
+            message = f"{request.method[:16]} is not allowed here; use {' or '.join(allowed)}"
+        return error_response(exc.status_code, code, message, headers=headers or None)
 
     @app.exception_handler(OperationalError)
     async def _database_unavailable(request: Request, exc: OperationalError) -> JSONResponse:
