@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 import orjson
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
@@ -125,6 +125,11 @@ Person = Annotated[Caller, require(*PEOPLE)]
 
 
 MAX_ROW_ID = 2**63 - 1
+
+#: A list endpoint's ``cursor``: the ``next`` of the previous page. The pattern is documentation
+#: (the OpenAPI document); ``keyset_page`` checks it itself and answers 400 ``INVALID_CURSOR``.
+RowCursor = Annotated[str | None, Query(max_length=32, json_schema_extra={"pattern": r"^([0-9]{1,18})?$"},
+                                        description="the `next` of the previous page")]
 
 
 def row_id(value: object) -> int | None:

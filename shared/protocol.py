@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -55,6 +56,28 @@ PROTECTED = Protected()
 Secret = Annotated[StrictStr, PROTECTED, Field(json_schema_extra={"format": "password", "writeOnly": True})]
 REDACTED = "[protected]"
 
+def _text_only(value: object) -> object:
+    # Pydantic would also read a number as a Unix time: the protocol's instants and days are text.
+    if not isinstance(value, str):
+        raise PydanticCustomError("text_type", "Input should be ISO 8601 text")
+    return value
+
+
+def _json_integer(value: object) -> object:
+    # JSON Schema's "integer" is any number without a fraction (220.0 too); never text or a boolean.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: An integer as JSON Schema reads one: 220 or 220.0, never "220" or true.
+JsonInt = Annotated[StrictInt, BeforeValidator(_json_integer)]
+
+#: An instant: ISO 8601 text with a UTC offset (never a number).
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_text_only)]
+#: A calendar day: ISO 8601 text (YYYY-MM-DD).
+Day = Annotated[date, BeforeValidator(_text_only)]
+
 Short = Annotated[StrictStr, Field(max_length=200)]
 Ident = Annotated[StrictStr, Field(min_length=1, max_length=64)]
 Text = Annotated[StrictStr, Field(max_length=10_000)]
@@ -90,7 +113,7 @@ class _ApprovalEventBase(_Record):
     id: uuid.UUID
     case_no: Ident
     power_code: Ident
-    at: AwareDatetime
+    at: Timestamp
     seq: Annotated[StrictInt, Field(ge=-(2**62), le=2**62)] | None = None
     actor: Short | None = None
     note: Text | None = None
@@ -175,7 +198,7 @@ class Evaluation(_Record):
     id: uuid.UUID
     case_no: Ident
     rating: Literal["satisfied", "basically_satisfied", "dissatisfied", "very_poor"]
-    at: AwareDatetime
+    at: Timestamp
     comment: Text | None = None
     channel: Short | None = None
 
@@ -199,7 +222,7 @@ class Petition(_Record):
     kind: Literal["petition"]
     id: uuid.UUID
     channel: Literal["letter", "visit", "phone", "online", "hotline"]
-    received_at: AwareDatetime
+    received_at: Timestamp
     petitioner: Annotated[Petitioner | None, PROTECTED] = None
     anonymous: StrictBool = False
     subject: Subject
@@ -214,7 +237,7 @@ class PetitionEvent(_Record):
     id: uuid.UUID
     petition_id: uuid.UUID
     type: Literal["accepted", "not_accepted", "assigned", "extended", "replied", "closed", "merged"]
-    at: AwareDatetime
+    at: Timestamp
     actor: Short | None = None
     days: Annotated[StrictInt, Field(ge=1, le=30)] | None = None
     text: Text | None = None
@@ -602,7 +625,7 @@ class OfficeIn(_In):
     name: Annotated[StrictStr, Field(min_length=1, max_length=200)]
     kind: OfficeKind = "township"
     parent: Annotated[StrictStr, Field(max_length=64)] | None = None
-    silent_hours: Annotated[StrictInt, Field(ge=1, le=24 * 90)] = 24
+    silent_hours: Annotated[JsonInt, Field(ge=1, le=24 * 90)] = 24
 
 
 class OfficeToken(_Out):
@@ -632,7 +655,7 @@ class OfficeList(_Out):
 class WatermarkIn(_In):
     """An administrator corrects an office's watermark (it may move back); the reason is audited."""
 
-    watermark: AwareDatetime
+    watermark: Timestamp
     reason: Annotated[StrictStr, Field(min_length=1, max_length=2000)]
 
 
@@ -655,8 +678,8 @@ class CatalogueStored(_Out):
 class CalendarIn(_In):
     # Both lists are required and nothing else is accepted: a misspelt key ("holiday") must not
     # replace a year's calendar with an empty one.
-    holidays: Annotated[list[date], Field(max_length=366)]
-    workdays: Annotated[list[date], Field(max_length=366)]
+    holidays: Annotated[list[Day], Field(max_length=366)]
+    workdays: Annotated[list[Day], Field(max_length=366)]
 
 
 class CalendarStored(_Out):
@@ -674,7 +697,7 @@ class CalendarOut(_Out):
 
 
 class ClockIn(_In):
-    now: AwareDatetime
+    now: Timestamp
 
 
 class ClockOut(_Out):

@@ -17,6 +17,7 @@ from server.deps import (
     CallerDep,
     ContextDep,
     ReadSession,
+    RowCursor,
     keyset_page,
     parse_model,
     read_json,
@@ -50,7 +51,7 @@ def list_alerts(
     case_no: Annotated[str | None, Query(max_length=64)] = None,
     active: bool | None = None,
     limit: int = Query(500, ge=1, le=5000),
-    cursor: Annotated[str | None, Query(max_length=32)] = None,
+    cursor: RowCursor = None,
 ) -> dict[str, Any]:
     subjects = SUBJECTS_BY_ROLE[caller.role]
     q = select(Alert, Office.code).join(Office, Office.id == Alert.office_id).where(Alert.subject_type.in_(subjects))

@@ -35,6 +35,11 @@ def _batch_body(data: Any) -> p.BatchIn:
     if complete_until is not None and (not isinstance(complete_until, str) or len(complete_until) > 64
                                        or "\x00" in complete_until):
         raise ApiError(400, "INVALID_REQUEST", "complete_until must be an ISO 8601 timestamp with an offset")
+    if complete_until is not None:
+        try:
+            service.parse_until(complete_until)  # before anything else, a resend included
+        except service.BadCompleteUntil as exc:
+            raise ApiError(400, exc.code, str(exc)) from None
     return p.BatchIn.model_construct(batch_id=batch_id, office=office_code, records=records,
                                      complete_until=complete_until)
 

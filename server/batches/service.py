@@ -119,7 +119,7 @@ def import_batch(
         if complete_until is None:
             until = now
         else:
-            until = to_instant(_parse_until(complete_until))
+            until = to_instant(parse_until(complete_until))
             if until > now + FUTURE_TOLERANCE:
                 raise BadCompleteUntil(f"complete_until {complete_until[:40]} is more than 10 minutes after the "
                                        f"server's time {format_instant(now)}", code="FUTURE_TIMESTAMP")
@@ -166,7 +166,7 @@ class BadCompleteUntil(ValueError):
         self.code = code
 
 
-def _parse_until(text: str) -> Any:
+def parse_until(text: str) -> Any:
     from datetime import datetime
 
     try:

@@ -11,7 +11,7 @@ from server.alerts.models import Alert
 from server.alerts.service import alert_json
 from server.cases import service
 from server.cases.models import ApprovalCase
-from server.deps import ContextDep, ReadSession, keyset_page, require
+from server.deps import ContextDep, ReadSession, RowCursor, keyset_page, require
 from server.errors import ApiError
 from server.offices.models import Office
 from shared import protocol as p
@@ -80,7 +80,7 @@ def list_cases(
     office: Annotated[str | None, Query(max_length=64)] = None,
     state: Annotated[str | None, Query(max_length=32)] = None,
     limit: int = Query(500, ge=1, le=5000),
-    cursor: Annotated[str | None, Query(max_length=32)] = None,
+    cursor: RowCursor = None,
 ) -> dict[str, Any]:
     q = select(ApprovalCase, Office.code).join(Office, Office.id == ApprovalCase.office_id)
     if office:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from server.deps import ReadSession, keyset_page, require
+from server.deps import ReadSession, RowCursor, keyset_page, require
 from server.offices.models import Office
 from server.reminders.models import RiskReminder
 from server.reminders.service import reminder_json
@@ -23,7 +23,7 @@ def list_reminders(
     office: Annotated[str | None, Query(max_length=64)] = None,
     status: Annotated[str | None, Query(max_length=16)] = None,
     limit: int = Query(500, ge=1, le=5000),
-    cursor: Annotated[str | None, Query(max_length=32)] = None,
+    cursor: RowCursor = None,
 ) -> dict[str, Any]:
     q = select(RiskReminder, Office.code).join(Office, Office.id == RiskReminder.office_id)
     if office:

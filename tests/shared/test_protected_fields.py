@@ -85,23 +85,23 @@ def test_record_errors_are_built_scrubbed_whatever_the_caller_wrote() -> None:
     assert "王秘密" not in error["message"]
 
 
-# Every request body with a protected field, and where it is.
-BODIES: list[tuple[type[BaseModel], dict[str, Any], str]] = [
-    (p.LoginIn, {"username": "li"}, "password"),
-    (p.UserIn, {"username": "li", "role": "operator"}, "password"),
-    (p.StatusIn, {"receipt_code": "4821937561028374"}, "password"),
-    (p.StatusIn, {"password": "long enough"}, "receipt_code"),
-    (p.CameraIn, {"name": "大厅"}, "main_url"),
-    (p.CameraIn, {"name": "大厅", "main_url": "rtsp://10.0.0.1/1"}, "sub_url"),
-]
+def bodies() -> list[tuple[type[BaseModel], dict[str, Any], str]]:
+    """Every request body with a protected field, and where it is."""
+    return [
+        (p.LoginIn, {"username": "li"}, "password"),
+        (p.UserIn, {"username": "li", "role": "operator"}, "password"),
+        (p.StatusIn, {"receipt_code": "4821937561028374"}, "password"),
+        (p.StatusIn, {"password": "long enough"}, "receipt_code"),
+        (p.CameraIn, {"name": "大厅"}, "main_url"),
+        (p.CameraIn, {"name": "大厅", "main_url": "rtsp://10.0.0.1/1"}, "sub_url"),
+    ]
 
 
 @settings(max_examples=150, deadline=None)
-@given(case=st.sampled_from(BODIES),
+@given(which=st.integers(0, 5),
        value=st.one_of(st.text(min_size=2, max_size=2500), st.integers(), st.lists(st.text(min_size=2), max_size=3)))
-def test_no_request_body_message_shows_a_protected_value(case: tuple[type[BaseModel], dict[str, Any], str],
-                                                          value: object) -> None:
-    model, base, field = case
+def test_no_request_body_message_shows_a_protected_value(which: int, value: object) -> None:
+    model, base, field = bodies()[which]
     raw = base | {field: value, "zz": str(value)}  # also echoed through an unknown field's error
     try:
         model.model_validate(raw)
