@@ -103,8 +103,10 @@ def main() -> int:
     backend = "PostgreSQL" if args.postgres else "SQLite"
     assert result["imported"] == args.petitions, result
     print(f"{backend}, load {load:.1f}: batch of {args.petitions} petitions imported in {result['seconds']:.1f} s")
+    slow = sorted(beats)[int(len(beats) * 0.99)] if beats else 0.0
     print(f"  heartbeats during it: {len(beats)}, median {statistics.median(beats) * 1000:.0f} ms, "
-          f"worst {max(beats) * 1000:.0f} ms")
+          f"99th percentile {slow * 1000:.0f} ms, worst {max(beats) * 1000:.0f} ms, "
+          f"over 0.5 s: {sum(b > 0.5 for b in beats)}")
     print(f"  heartbeats alone:     {len(base_beats)}, median {statistics.median(base_beats) * 1000:.0f} ms, "
           f"worst {max(base_beats) * 1000:.0f} ms")
     print(f"  worst heartbeat / median alone: {max(beats) / statistics.median(base_beats):.1f}")
