@@ -31,11 +31,24 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from shared.catalogue import PowerItem
+from shared.timeutil import SECOND, Instant, day_start, local_day
 
 PROTOCOL_VERSION = 1
 MAX_BATCH_RECORDS = 10_000
 MAX_BATCH_BYTES = 20 * 1024 * 1024
 FUTURE_TOLERANCE_SECONDS = 600
+
+
+def latest_complete_until(now: Instant) -> Instant:
+    """The latest ``complete_until`` (or corrected watermark) the server accepts at ``now``.
+
+    An office may declare the current local day complete before it ends (a service centre
+    closing its books at 17:00 up to 18:00, as conformance scenario 03 does), and clocks may
+    differ by ten minutes; anything later is refused ``FUTURE_TIMESTAMP`` — a watermark moved
+    into next week or 2030 would make every genuine record after it ``BACKDATED`` (issue 11 #4).
+    """
+    return max(now + FUTURE_TOLERANCE_SECONDS * SECOND, day_start(local_day(now) + 1))
+
 
 
 

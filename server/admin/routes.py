@@ -94,9 +94,10 @@ async def put_watermark(code: OfficeCode, ctx: ContextDep, caller: Admin,
 
     def run() -> dict[str, Any]:
         with ctx.db.reading() as session:
-            limit = ctx.now(session) + p.FUTURE_TOLERANCE_SECONDS * 1_000_000
-        if target > limit:
-            raise ApiError(400, "FUTURE_TIMESTAMP", "watermark is more than 10 minutes after the server's time")
+            now = ctx.now(session)
+        if target > p.latest_complete_until(now):
+            raise ApiError(400, "FUTURE_TIMESTAMP", f"watermark lies after the end of the server's day "
+                           f"({format_instant(now)}); an office cannot have declared that complete")
         try:
             return watermarks.correct_watermark(ctx, code=code, watermark=target, reason=body.reason,
                                                 actor=caller.name)

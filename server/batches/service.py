@@ -120,9 +120,10 @@ def import_batch(
             until = now
         else:
             until = to_instant(parse_until(complete_until))
-            if until > now + FUTURE_TOLERANCE:
-                raise BadCompleteUntil(f"complete_until {complete_until[:40]} is more than 10 minutes after the "
-                                       f"server's time {format_instant(now)}", code="FUTURE_TIMESTAMP")
+            if until > p.latest_complete_until(now):
+                raise BadCompleteUntil(f"complete_until {complete_until[:40]} lies after the end of the server's "
+                                       f"day ({format_instant(now)}); declare only what has been exported",
+                                       code="FUTURE_TIMESTAMP")
         summary, changes = _import(ctx, session, office, batch_id, records, until, now, digest, password_hashes)
         body = orjson.dumps(summary | {"dry_run": True} if dry_run else summary)
         if dry_run:

@@ -56,9 +56,7 @@ def sync_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SyncEn
 @pytest.fixture(scope="session")
 def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """One server for the whole session (starting one costs seconds); each test gets its own office."""
-    # The morning after the exports' days (2026-03-01/02): a clerk pushes a day's export once it is
-    # over, and the server refuses a complete_until (the end of the file's day) ahead of its time.
-    with running_server(tmp_path_factory.mktemp("township-server"), simulated_clock="2026-03-03T08:00:00+08:00") as s:
+    with running_server(tmp_path_factory.mktemp("township-server")) as s:
         assert s.call("PUT", "/catalogue", {"items": CATALOGUE}).status == 200
         yield s
 
