@@ -103,7 +103,7 @@ def import_batch(
             raise BatchIdReused
     # Argon2id is slow on purpose: hashed here, before the write transaction, so that a batch of
     # petitions holds no other office's heartbeat or anyone's sign-in back (issue 11 #5).
-    password_hashes = prepare_query_passwords(ctx, records)
+    password_hashes = prepare_query_passwords(ctx, records, dry_run=dry_run)
     with ctx.db.writing() as session:
         # Evaluation reads other cases and offices (duplicates, alerts): writers that evaluate
         # run one at a time, as SQLite's BEGIN IMMEDIATE already makes them.
@@ -141,11 +141,12 @@ def import_batch(
     return body
 
 
-def prepare_query_passwords(ctx: Context, records: list[Any]) -> dict[int, str]:
+def prepare_query_passwords(ctx: Context, records: list[Any], *, dry_run: bool = False) -> dict[int, str]:
     """The Argon2id hash of each valid petition's query password, by record index.
 
     At most ``MAX_BATCH_QUERY_PASSWORDS`` (the route refuses more), on the process's bounded
     hashing pool. A record that fails validation later is simply not stored; its hash is dropped.
+    A dry run stores nothing, so it spends no hashing: its placeholders are rolled back unread.
     """
     wanted: dict[int, str] = {}
     for index, raw in enumerate(records):
@@ -157,6 +158,8 @@ def prepare_query_passwords(ctx: Context, records: list[Any]) -> dict[int, str]:
             continue
         if isinstance(record, p.Petition) and record.query_password:
             wanted[index] = record.query_password
+    if dry_run:
+        return dict.fromkeys(wanted, "")
     hashes = ctx.hash_pool.hash_query_passwords(list(wanted.values()))
     return dict(zip(wanted, hashes, strict=True))
 
