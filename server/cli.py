@@ -227,8 +227,10 @@ def log_config(level: str, *, access_log: bool) -> dict[str, Any]:
     config["loggers"]["uvicorn"]["level"] = name
     config["loggers"]["uvicorn.error"]["level"] = name
     config["loggers"]["uvicorn.access"]["level"] = "INFO" if access_log else name
-    # The server's own modules (yingyan.*, server.*) log through the same handler and level.
-    config["root"] = {"handlers": ["default"], "level": name}
+    # The server's own modules (yingyan.*, server.*) log through the same handler and level; other
+    # libraries (SQLAlchemy would log every statement at info) keep Python's defaults.
+    for logger in ("yingyan", "server"):
+        config["loggers"][logger] = {"handlers": ["default"], "level": name, "propagate": False}
     return config
 
 
