@@ -407,3 +407,44 @@ def test_more_query_passwords_than_a_batch_may_carry_is_413(site: Session) -> No
     assert not [p for p in list_all(site.server, "/petitions", "petitions")
                 if p["receipt_code"] and p["receipt_code"].startswith("64")]
 
+
+
+# -- the OpenAPI document tells the truth (issue 10, done-when 3; what schemathesis in CI reads) ---
+
+#: Operations still being rewritten elsewhere; their body and answer are declared when they land.
+PENDING = {("post", "/api/v1/mutations")}
+#: The one write that takes no body: a new token for the office named in the path.
+NO_BODY = {("post", "/api/v1/offices/{code}/token")}
+
+
+def test_the_openapi_document_names_every_body_answer_and_error(site: Session) -> None:
+    doc = site.server.call("GET", "/openapi.json", token=None).json()
+    schemas = doc["components"]["schemas"]
+    bearer = doc["components"]["securitySchemes"]["bearer"]
+    assert (bearer["type"], bearer["scheme"]) == ("http", "bearer")
+    assert "HTTPValidationError" not in schemas
+    assert set(schemas["ErrorResponse"]["properties"]) == {"error"}
+    for path, ops in doc["paths"].items():
+        for method, op in ops.items():
+            if (method, path) in PENDING:
+                continue
+            where = f"{method.upper()} {path}"
+            if method in ("post", "put") and (method, path) not in NO_BODY:
+                ref = op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+                assert ref.split("/")[-1] in schemas, where
+                assert {"413", "415"} <= set(op["responses"]), where
+            ok = [code for code in op["responses"] if code.startswith("2")]
+            assert ok, where
+            for code in ok:
+                ref = op["responses"][code]["content"]["application/json"]["schema"]["$ref"]
+                assert ref.split("/")[-1] in schemas, where
+            assert "422" not in op["responses"], where
+            errors = [code for code in op["responses"] if code[0] in "45"]
+            assert {"400", "503"} <= set(errors), where
+            for code in errors:
+                assert op["responses"][code]["content"]["application/json"]["schema"] == {
+                    "$ref": "#/components/schemas/ErrorResponse"}, (where, code)
+            if op.get("security"):
+                assert "401" in op["responses"], where
+    # Protected values are marked write-only for generated clients.
+    assert schemas["LoginIn"]["properties"]["password"]["writeOnly"] is True
