@@ -37,7 +37,7 @@ def parse_cursor(text: str | None) -> int:
 async def get_changes(
     ctx: ContextDep,
     caller: CallerDep,
-    since: Annotated[str | None, Query(max_length=32, json_schema_extra={"pattern": r"^(c1\.[0-9]{1,18})?$"},
+    since: Annotated[str | None, Query(max_length=200, json_schema_extra={"pattern": r"^(c1\.[0-9]+)?$"},
                                        description="the `cursor` of the previous answer; none: from the start")
                      ] = None,
     limit: int = Query(500, ge=1, le=5000),
