@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import Client, setup, start_server
+from tests.harness import ServerProcess
 from tests.server.support import petition
 
 
@@ -39,8 +40,9 @@ def heartbeat(client: Client) -> float:
     return timed(client, "POST", "/batches", {"batch_id": str(uuid.uuid4()), "office": "T02", "records": []})
 
 
-def sign_in(client: Client) -> float:
-    return timed(client, "POST", "/auth/token", {"username": "bench-op", "password": "bench password 1"})
+def sign_in(server: ServerProcess) -> float:
+    # A new connection each time, as a console signing in has (an idle kept-alive one may be closed).
+    return timed(Client(server, ""), "POST", "/auth/token", {"username": "bench-op", "password": "bench password 1"})
 
 
 def main() -> int:
@@ -66,9 +68,8 @@ def main() -> int:
                                                  "role": "operator"})
         assert status == 201
         beats_client = Client(server, tokens["T02"])
-        login_client = Client(server, "")
         base_beats = [heartbeat(beats_client) for _ in range(args.baseline)]
-        base_logins = [sign_in(login_client) for _ in range(3)]
+        base_logins = [sign_in(server) for _ in range(3)]
 
         records = [petition(receipt_code=f"{7_100_000_000_000_000 + i:016d}", password=f"pw-{i:06d}",
                             name=f"信访人{i}", id_number=f"ID{i:08d}") for i in range(args.petitions)]
@@ -91,7 +92,7 @@ def main() -> int:
         while not done.is_set():
             beats.append(heartbeat(beats_client))
             if len(beats) % 20 == 0:
-                logins.append(sign_in(login_client))
+                logins.append(sign_in(server))
         thread.join()
     finally:
         server.stop()
