@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.concurrency import run_in_threadpool
 
-from server import errors
+from server import errors, openapi
 from server.admin.routes import router as admin_router
 from server.alerts.routes import router as alerts_router
 from server.auth.routes import router as auth_router
@@ -34,13 +34,14 @@ from server.petitions.routes import router as petitions_router
 from server.reminders.routes import router as reminders_router
 from server.reminders.service import Gateway, deliver_due
 from shared import __version__
+from shared.protocol import Health
 from shared.timeutil import format_instant, to_datetime
 
 log = logging.getLogger("yingyan.server")
 health_router = APIRouter(tags=["health"])
 
 
-@health_router.get("/health", summary="Liveness, version, database and the server's time")
+@health_router.get("/health", response_model=Health, summary="Liveness, version, database and the server's time")
 def health(ctx: ContextDep, session: ReadSession) -> dict[str, Any]:
     now = ctx.now(session)
     year = to_datetime(now).year
@@ -92,6 +93,7 @@ def create_app(ctx: Context) -> FastAPI:
                     await task
             await notifier.stop()
             ctx.notifier = None
+            ctx.hash_pool.shutdown()
 
     app = FastAPI(
         title="Yingyan sync server",
@@ -104,6 +106,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.state.ctx = ctx
     load_stores()  # entity stores and the change feed's per-person audiences, before any write
     errors.install(app)
+    openapi.install(app)
     for router in (health_router, batches_router, alerts_router, cases_router, changes_router, auth_router,
                    admin_router, cameras_router, petitions_router, reminders_router, mutations_router,
                    investigations_router, evidence_router):

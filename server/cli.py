@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
+import copy
 import os
 import shutil
 import sqlite3
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from shared.timeutil import format_instant, parse_instant
 
 if TYPE_CHECKING:
+    from server.audit.anchor import Head
+    from server.context import Context
     from server.security import DataKey
+
 
 
 def _data_dir(value: str) -> Path:
@@ -48,6 +53,8 @@ def migrate_database(url: str) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from server.audit.anchor import AuditAnchor, Head
+    from server.audit.service import GENESIS
     from server.auth.models import Token, User
     from server.catalogue.models import Meta
     from server.context import real_now
@@ -62,6 +69,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             return 1
         shutil.rmtree(data)
     data.mkdir(parents=True, exist_ok=True)
+    data.chmod(0o700)
     url = args.db or f"sqlite:///{data / 'yingyan.db'}"
     if args.db:
         (data / "db.url").write_text(args.db + "\n")
@@ -84,6 +92,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         # Lets `restore` tell whether a data key belongs to a database (it reveals nothing of the key).
         s.add(Meta(key=KEY_CHECK, value=key_check(DataKey(raw_key))))
     db.dispose()
+    AuditAnchor(data, DataKey(raw_key)).reset(Head(0, GENESIS))
     shown = "(from --db)" if args.db else url
     print(f"initialised {data}\n  database  {shown}\n  CA        {data / 'tls/ca.pem'}\n"
           f"  admin token in {data / 'secrets/admin.token'}")
@@ -110,6 +119,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"yingyan: {data} is not a server data directory; run `yingyan server init` first", file=sys.stderr)
         return 1
     sim = parse_instant(args.simulated_clock) if args.simulated_clock else None
+    from server.context import CLOCK_EARLIEST, CLOCK_LATEST
+
+    if sim is not None and not CLOCK_EARLIEST <= sim < CLOCK_LATEST:
+        print("yingyan: --simulated-clock must lie between 2000 and 2100; check the year", file=sys.stderr)
+        return 2
     if args.clock_rate and sim is None:
         print("yingyan: --clock-rate needs --simulated-clock", file=sys.stderr)
         return 2
@@ -124,8 +138,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.plain_http and args.host not in ("127.0.0.1", "localhost", "::1"):
         print("yingyan: plain HTTP is allowed only on loopback", file=sys.stderr)
         return 2
+    _tighten(data)
     migrate_database(settings.db_url)
     ctx = Context(settings)
+    _ensure_anchor(ctx)
     if sim is not None:
         with ctx.db.writing() as s:
             ctx.clock.start(s, sim, args.clock_rate or 0.0)
@@ -134,8 +150,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     cert = args.tls_cert or str(data / "tls" / "server.pem")
     key = args.tls_key or str(data / "tls" / "server.key")
     ssl = {} if args.plain_http else {"ssl_certfile": cert, "ssl_keyfile": key}
-    common = dict(host=args.host, port=args.port, log_level=args.log_level, timeout_graceful_shutdown=30,
-                  access_log=args.access_log, **ssl)
+    common = dict(host=args.host, port=args.port, log_level=None, log_config=log_config(args.log_level,
+                  access_log=args.access_log), timeout_graceful_shutdown=30, access_log=args.access_log, **ssl)
     if args.workers > 1:
         os.environ["YINGYAN_DATA_DIR"] = str(data)
         if sim is not None:
@@ -166,6 +182,58 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ensure_anchor(ctx: Context) -> None:
+    """A database that never had an audit anchor (made before there were anchors) gets one now,
+    at its current head; one that does not verify is reported, never overwritten."""
+    from server.audit.anchor import AnchorInvalid
+    from server.audit.service import tail
+
+    try:
+        if ctx.audit_anchor.read() is not None:
+            return
+    except AnchorInvalid as exc:
+        print(f"yingyan: WARNING {ctx.audit_anchor.path}: {exc}; run `yingyan server verify-audit`",
+              file=sys.stderr)
+        return
+    with ctx.db.reading() as s:
+        head = tail(s)
+    ctx.audit_anchor.reset(head)
+    print(f"audit head anchored at entry {head.seq} in {ctx.audit_anchor.path}", flush=True)
+
+
+def _tighten(data: Path) -> None:
+    """A data directory made before files were created private (0644) is made private on start."""
+    try:
+        data.chmod(0o700)
+        # The files init writes, one level down at most (secrets/, tls/); new ones follow the umask.
+        for path in [*data.iterdir(), *(p for d in data.iterdir() if d.is_dir() for p in d.iterdir())]:
+            if path.is_symlink():
+                continue
+            if path.is_dir():
+                path.chmod(0o700)
+            elif path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+    except PermissionError as exc:
+        print(f"yingyan: cannot make {data} private ({exc}); check its owner", file=sys.stderr)
+
+
+def log_config(level: str, *, access_log: bool) -> dict[str, Any]:
+    """Logging for ``serve``: the server's own loggers at ``level``; with ``--access-log`` one line
+    per request whatever ``level`` is (uvicorn would otherwise hide them below ``info``)."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    name = level.upper()
+    config["loggers"]["uvicorn"]["level"] = name
+    config["loggers"]["uvicorn.error"]["level"] = name
+    config["loggers"]["uvicorn.access"]["level"] = "INFO" if access_log else name
+    # The server's own modules (yingyan.*, server.*) log through the same handler and level; other
+    # libraries (SQLAlchemy would log every statement at info) keep Python's defaults.
+    for logger in ("yingyan", "server"):
+        config["loggers"][logger] = {"handlers": ["default"], "level": name, "propagate": False}
+    return config
+
+
 def _loopback_url(url: str) -> bool:
     from urllib.parse import urlparse
 
@@ -173,6 +241,7 @@ def _loopback_url(url: str) -> bool:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from server.audit.anchor import BACKUP_META_KEY, HEAD_FILE
     from server.context import Settings
 
     settings = Settings.from_data_dir(_data_dir(args.data_dir))
@@ -181,12 +250,21 @@ def cmd_backup(args: argparse.Namespace) -> int:
         print(f"yingyan: {target} exists; use --force to replace it", file=sys.stderr)
         return 1
     target.parent.mkdir(parents=True, exist_ok=True)
+    # The audit head, read before the snapshot: the copy holds at least the entries it names.
+    head_file = _data_dir(args.data_dir) / HEAD_FILE
+    head_text = head_file.read_text() if head_file.exists() else None
     if settings.db_url.startswith("sqlite"):
         source = settings.db_url.split("sqlite:///", 1)[1]
         tmp = target.with_suffix(target.suffix + ".part")
-        with sqlite3.connect(source, timeout=60) as src, sqlite3.connect(tmp) as dst:
+        with contextlib.closing(sqlite3.connect(source, timeout=60)) as src, \
+                contextlib.closing(sqlite3.connect(tmp)) as dst:
             # The online backup API copies a consistent snapshot while the server keeps writing.
             src.backup(dst)
+            if head_text is not None:
+                # The backup carries its head, so that a restore from it still verifies to its end.
+                dst.execute("DELETE FROM meta WHERE key = ?", (BACKUP_META_KEY,))
+                dst.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (BACKUP_META_KEY, head_text))
+                dst.commit()
         tmp.replace(target)
     else:
         import subprocess
@@ -197,6 +275,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
         if run.returncode != 0:
             print(f"yingyan: pg_dump failed: {run.stderr.strip()}", file=sys.stderr)
             return 1
+        if head_text is not None:
+            companion = target.with_name(target.name + "." + HEAD_FILE)
+            companion.write_text(head_text)
+            print(f"audit head written to {companion}: after pg_restore, copy it to DIR/{HEAD_FILE}")
     # Evidence after the database: every blob the copied database names was stored before it
     # was attached, so it is there now (blobs are never changed or deleted).
     from server.evidence.service import copy_blobs
@@ -238,7 +320,24 @@ def _key_problem(db_file: Path, key: DataKey) -> str | None:
         conn.close()
 
 
+def _backup_head(db_file: Path, key: DataKey) -> Head | str:
+    """The audit head a backup carries (or, for a backup made before anchors, its chain's end),
+    or why it cannot be trusted."""
+    from server.audit.anchor import BACKUP_META_KEY, AnchorInvalid, Head, decode
+
+    with contextlib.closing(sqlite3.connect(f"file:{db_file}?immutable=1", uri=True)) as conn:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (BACKUP_META_KEY,)).fetchone()
+        if row is None:
+            last = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+            return Head(last[0], last[1]) if last else Head(0, "0" * 64)
+    try:
+        return decode(key, row[0])
+    except AnchorInvalid as exc:
+        return f"its audit head does not verify ({exc})"
+
+
 def cmd_restore(args: argparse.Namespace) -> int:
+    from server.audit.anchor import AuditAnchor
     from server.context import Settings
     from server.security import DataKey
 
@@ -265,6 +364,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print(f"yingyan: {source} does not fit the data key {key_file}: {problem}; nothing was changed{hint}",
               file=sys.stderr)
         return 1
+    key = DataKey.from_file_text(key_file.read_text())
+    head = _backup_head(source, key)
+    if isinstance(head, str):
+        print(f"yingyan: {source}: {head}; nothing was changed", file=sys.stderr)
+        return 1
     from server.evidence.service import copy_blobs
 
     # Evidence first, each blob checked against its name: adding a blob never harms a server,
@@ -288,6 +392,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
                 _write_secret(data / "secrets" / name, (old / "secrets" / name).read_text().strip())
         if (old / "tls").is_dir():
             shutil.copytree(old / "tls", data / "tls", dirs_exist_ok=True)
+    # The backup's head replaces this directory's: the restored chain is checked up to it.
+    AuditAnchor(data, key).reset(head)
     print(f"restored {target} from {source}" + (f" with the secrets and TLS files of {old}" if old else "")
           + f"; {copied} evidence files")
     return 0
@@ -319,20 +425,34 @@ def cmd_verify_evidence(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_audit(args: argparse.Namespace) -> int:
+    from server.audit.anchor import AnchorInvalid, AuditAnchor
     from server.audit.service import verify
     from server.context import Settings
     from server.db import open_database
+    from server.security import DataKey
 
-    settings = Settings.from_data_dir(_data_dir(args.data_dir))
+    data = _data_dir(args.data_dir)
+    settings = Settings.from_data_dir(data)
+    anchor = AuditAnchor(data, DataKey.from_file_text((data / "secrets" / "data.key").read_text()))
+    try:
+        head = anchor.read()
+    except AnchorInvalid as exc:
+        print(f"audit log BROKEN: {anchor.path}: {exc}", file=sys.stderr)
+        return 1
+    if head is None:
+        print(f"audit log cannot be checked to its end: {anchor.path} is missing (the server writes it "
+              "when it starts; a restore puts the backup's in place)", file=sys.stderr)
+        return 1
     db = open_database(args.db or settings.db_url)
     with db.reading() as s:
-        result = verify(s)
+        result = verify(s, head)
     db.dispose()
     if result.broken_seq is not None:
         print(f"audit log BROKEN at entry {result.broken_seq}: {result.reason} "
               f"({result.entries} entries read)", file=sys.stderr)
         return 1
-    print(f"audit log intact: {result.entries} entries, hash chain verified")
+    print(f"audit log intact: {result.entries} entries, hash chain verified up to the head recorded outside "
+          f"the database (entry {head.seq})")
     return 0
 
 
@@ -411,5 +531,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Everything the server writes (the database with applicants' ids, its WAL, backups, keys, the
+    # audit anchor, camera URLs with passwords) is for the server's account alone: 0600 / 0700.
+    os.umask(0o077)
     result: int = args.func(args)
     return result

@@ -7,6 +7,7 @@ it, so several server processes behind a load balancer agree.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from dataclasses import dataclass, field
@@ -17,12 +18,15 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.audit.anchor import AuditAnchor, Head
 from server.catalogue.models import CalendarYear, Meta, PowerItemVersion
 from server.db import Database, open_database
-from server.security import DataKey
+from server.security import DataKey, HashPool
 from shared.calendar import WorkCalendar, YearDays
 from shared.catalogue import PowerItem
 from shared.timeutil import SECOND, Instant, parse_instant, to_instant
+
+log = logging.getLogger("yingyan.server")
 
 
 @dataclass
@@ -152,6 +156,16 @@ class Context:
         self.notifier: _Notifier | None = None
         self.stopping = False
         """Set when the process has been asked to stop; long-polls answer at once."""
+        self.audit_anchor = AuditAnchor(settings.data_dir, self.key)
+        self.db.audit_committed = self._audit_committed
+        self.hash_pool = HashPool()
+        """Argon2id for petitions' query passwords, off the write lock (see ``HashPool``)."""
+
+    def _audit_committed(self, head: tuple[int, str]) -> None:
+        try:
+            self.audit_anchor.advance(Head(*head))
+        except OSError:  # the commit stands; the head lags until the next one (verify-audit checks)
+            log.exception("could not record the audit head in %s", self.audit_anchor.path)
 
     def committed(self) -> None:
         """Wake long-polls after a commit that wrote changes."""
@@ -194,6 +208,13 @@ EARLIEST_INSTANT = parse_instant("1970-01-01T00:00:00+08:00")
 LATEST_INSTANT = parse_instant("9000-01-01T00:00:00+08:00")
 """Far enough for any deadline, and every clock instant computed from
 an instant before it still has an ISO 8601 form (years end at 9999)."""
+
+
+CLOCK_YEARS = (2000, 2100)
+CLOCK_EARLIEST = parse_instant(f"{CLOCK_YEARS[0]}-01-01T00:00:00+08:00")
+CLOCK_LATEST = parse_instant(f"{CLOCK_YEARS[1]}-01-01T00:00:00+08:00")
+"""A simulated clock lies in [CLOCK_EARLIEST, CLOCK_LATEST): a year like 8755 is a typo, and
+would leave every deadline and the change feed's instants centuries away."""
 
 
 def instant_in_range(moment: datetime) -> Instant | None:

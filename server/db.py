@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from sqlalchemy import (
@@ -69,7 +69,9 @@ JSON_CODEC: dict[str, Any] = {"json_serializer": _json_dumps, "json_deserializer
 
 
 def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60}, pool_size=8, **JSON_CODEC)
+    # hide_parameters: a failed statement's message (which may reach a log) never carries the values.
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 60}, pool_size=8,
+                           hide_parameters=True, **JSON_CODEC)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -89,6 +91,14 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
     return engine
 
 
+#: ``Session.info`` key under which a transaction notes the newest audit entry it appended.
+AUDIT_HEAD = "yingyan.audit_head"
+
+
+class CommitHook(Protocol):
+    def __call__(self, head: tuple[int, str]) -> None: ...
+
+
 @dataclass
 class Database:
     """The engines of one database: one for writers, one for readers (the same on PostgreSQL)."""
@@ -96,6 +106,8 @@ class Database:
     url: str
     writer: Engine
     reader: Engine
+    audit_committed: CommitHook | None = None
+    """Called after a commit that appended audit entries, with the newest ``(seq, hash)``."""
 
     @property
     def dialect(self) -> str:
@@ -145,7 +157,19 @@ _factories: dict[int, sessionmaker[Session]] = {}
 def _write_factory(db: Database) -> sessionmaker[Session]:
     key = id(db.writer)
     if key not in _factories:
-        _factories[key] = sessionmaker(db.writer, expire_on_commit=False)
+        factory = sessionmaker(db.writer, expire_on_commit=False)
+
+        @event.listens_for(factory, "after_commit")
+        def _committed(session: Session) -> None:
+            head = session.info.pop(AUDIT_HEAD, None)
+            if head is not None and db.audit_committed is not None:
+                db.audit_committed(head)
+
+        @event.listens_for(factory, "after_rollback")
+        def _rolled_back(session: Session) -> None:
+            session.info.pop(AUDIT_HEAD, None)
+
+        _factories[key] = factory
     return _factories[key]
 
 
@@ -159,7 +183,8 @@ def _read_factory(db: Database) -> sessionmaker[Session]:
 def open_database(url: str) -> Database:
     if url.startswith("sqlite"):
         return Database(url, _sqlite_engine(url, immediate=True), _sqlite_engine(url, immediate=False))
-    engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, **JSON_CODEC)
+    engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True,
+                           **JSON_CODEC)
     return Database(url, engine, engine)
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import gzip
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 import orjson
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
@@ -24,6 +24,7 @@ from server.context import Context
 from server.errors import ApiError
 from server.offices.models import Office
 from server.security import token_digest
+from shared.protocol import validation_problems
 
 MAX_BODY = 20 * 1024 * 1024
 M = TypeVar("M", bound=BaseModel)
@@ -102,6 +103,10 @@ def _real_now() -> int:
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 
+PEOPLE = ("admin", "operator", "investigator", "petition_officer", "leader")
+"""Every role a person signs in with (an office token is role ``office``)."""
+
+
 def get_person(caller: CallerDep) -> Caller:
     """The caller, who must be a person (office machine tokens only post batches)."""
     if caller.is_office:
@@ -113,15 +118,28 @@ PersonDep = Annotated[Caller, Depends(get_person)]
 
 
 def require(*roles: str) -> Any:
+    """A dependency: the caller, if its role is one of ``roles``; else 403. The one way routes
+    authorize (the OpenAPI document reads ``roles`` from it to document 403)."""
+
     def check(caller: CallerDep) -> Caller:
         if caller.role not in roles:
             raise ApiError(403, "FORBIDDEN", f"the {caller.role} role may not do this")
         return caller
 
+    check.roles = roles  # type: ignore[attr-defined]
     return Depends(check)
 
 
+Admin = Annotated[Caller, require("admin")]
+Person = Annotated[Caller, require(*PEOPLE)]
+
+
 MAX_ROW_ID = 2**63 - 1
+
+#: A list endpoint's ``cursor``: the ``next`` of the previous page. The pattern is documentation
+#: (the OpenAPI document); ``keyset_page`` checks it itself and answers 400 ``INVALID_CURSOR``.
+RowCursor = Annotated[str | None, Query(max_length=32, json_schema_extra={"pattern": r"^([0-9]{1,18})?$"},
+                                        description="the `next` of the previous page")]
 
 
 def row_id(value: object) -> int | None:
@@ -168,15 +186,29 @@ def nul_path(value: Any, path: str = "") -> str | None:
     return None
 
 
+def _check_content_type(header: str | None) -> None:
+    """JSON in UTF-8 or 415 (spec 03): no Content-Type at all, or another charset, is not JSON."""
+    if header is None or not header.strip():
+        raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "send JSON with Content-Type: application/json")
+    ctype, _, params = header.partition(";")
+    ctype = ctype.strip().lower()
+    if ctype != "application/json" and not (ctype.startswith("application/") and ctype.endswith("+json")):
+        raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE",
+                       f"send JSON (Content-Type: application/json), not {ctype[:100]}")
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE",
+                           f"JSON is read as UTF-8; charset {value.strip()[:40]!r} is not supported")
+
+
 async def read_json(request: Request, *, max_bytes: int = MAX_BODY, too_large_code: str = "TOO_LARGE",
                     nul_ok: bool = False) -> Any:
     """The request body as JSON: gunzipped if sent so, within ``max_bytes`` uncompressed.
 
     A string containing U+0000 is refused (400) unless ``nul_ok`` (batches reject such records
     one by one instead)."""
-    ctype = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
-    if ctype and ctype != "application/json" and not ctype.endswith("+json"):
-        raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE", f"send JSON (Content-Type: application/json), not {ctype}")
+    _check_content_type(request.headers.get("content-type"))
     chunks: list[bytes] = []
     size = 0
     too_large = False
@@ -220,16 +252,35 @@ async def read_json(request: Request, *, max_bytes: int = MAX_BODY, too_large_co
 
 
 def parse_model(model: type[M], data: Any) -> M:
+    """``data`` validated as ``model``, or 400 ``INVALID_REQUEST`` naming what is wrong.
+
+    Messages come from the one error builder (``shared.protocol.validation_problems``): a value
+    sent in a ``PROTECTED`` field (a password, a stream URL) is never echoed back.
+    """
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        details = []
-        for err in exc.errors(include_url=False)[:20]:
-            field = ".".join(str(x) for x in err["loc"]) or None
-            details.append({"field": field, "message": err["msg"]})
-        first = details[0]
-        where = f"{first['field']}: " if first["field"] else ""
-        raise ApiError(400, "INVALID_REQUEST", f"{where}{first['message']}", details=details) from None
+        problems = validation_problems(model, exc, data)
+        details = [{"field": field, "message": message} for _, field, message in problems]
+        raise ApiError(400, "INVALID_REQUEST", problems[0][2], details=details) from None
+
+
+def json_body(model: type[M], *, max_bytes: int = 64 * 1024, too_large_code: str = "TOO_LARGE",
+              parse: Callable[[Any], M] | None = None) -> Any:
+    """A dependency: the request body read by ``read_json`` (gzip, size limit, 415, no 500s) and
+    validated as ``model`` (or by ``parse``, which must accept what ``model`` describes).
+
+    FastAPI never reads the body itself, so the route keeps this exact control; the OpenAPI
+    document still names ``model`` as the request body (``server.openapi`` finds it here).
+    """
+
+    async def body(request: Request) -> M:
+        data = await read_json(request, max_bytes=max_bytes, too_large_code=too_large_code)
+        return parse(data) if parse is not None else parse_model(model, data)
+
+    body.body_model = model  # type: ignore[attr-defined]
+    body.max_bytes = max_bytes  # type: ignore[attr-defined]
+    return Depends(body)
 
 
 def keyset_page(

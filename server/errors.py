@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +30,28 @@ _DEFAULT_CODES = {
     429: "RATE_LIMITED",
     503: "UNAVAILABLE",
 }
+
+
+ERROR_TEXT = {
+    400: "malformed request (the code and message say what is wrong)",
+    401: "no token, or a bad or expired one",
+    403: "this role or office may not do this",
+    404: "unknown, or not visible to this caller",
+    409: "conflicts with what is stored",
+    410: "gone (a cursor the server can no longer serve)",
+    413: "the body is too large",
+    415: "the body is not JSON (or not in an encoding the server reads)",
+    429: "rate limited; see Retry-After",
+    503: "overloaded or shutting down; see Retry-After",
+}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for a route: the error statuses it answers beyond those every route of its
+    kind has (the OpenAPI document adds 400, 401/403, 413/415 and 503 from the route itself)."""
+    from shared.protocol import ErrorResponse
+
+    return {s: {"model": ErrorResponse, "description": ERROR_TEXT[s]} for s in statuses}
 
 
 class ApiError(Exception):
@@ -70,6 +97,25 @@ class RefuseNul:
         await self.app(scope, receive, send)
 
 
+@functools.lru_cache(maxsize=256)
+def _route_patterns(app: FastAPI) -> tuple[tuple[re.Pattern[str], frozenset[str]], ...]:
+    out = []
+    for route in iter_route_contexts(app.routes):
+        methods = getattr(route, "methods", None)
+        if methods and route.path:
+            out.append((compile_path(route.path)[0], frozenset(methods)))
+    return tuple(out)
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method some route serves at ``path``, in a stable order."""
+    found: set[str] = set()
+    for pattern, methods in _route_patterns(app):
+        if pattern.match(path):
+            found |= methods
+    return sorted(found)
+
+
 def install(app: FastAPI) -> None:
     app.add_middleware(RefuseNul)
 
@@ -85,12 +131,27 @@ def install(app: FastAPI) -> None:
         return error_response(400, "INVALID_REQUEST", f"{where}{first['message']}", details)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _DEFAULT_CODES.get(exc.status_code, "ERROR")
         message = exc.detail if isinstance(exc.detail, str) else code.lower()
+        headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 404 and message == "Not Found":
             message = "no such resource"
-        return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
+        if exc.status_code == 405:
+            # The router answers for the first route whose path matched; a path has one route per
+            # method, so the Allow header is rebuilt from all of them (RFC 9110 §15.5.6).
+            allowed = allowed_methods(request.app, request.url.path)
+            headers["Allow"] = ", ".join(allowed)
+            message = f"{request.method[:16]} is not allowed here; use {' or '.join(allowed)}"
+        return error_response(exc.status_code, code, message, headers=headers or None)
+
+    @app.exception_handler(OperationalError)
+    async def _database_unavailable(request: Request, exc: OperationalError) -> JSONResponse:
+        # The database is locked past its timeout, restarting or unreachable: the transaction was
+        # rolled back, nothing is half-written, and the client may simply try again.
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(exc.orig).__name__)
+        return error_response(503, "UNAVAILABLE", "the database is busy or unreachable; nothing was stored. "
+                              "Try again shortly.", headers={"Retry-After": "5"})
 
     @app.exception_handler(RecursionError)
     async def _deep(_: Request, __: RecursionError) -> JSONResponse:

@@ -7,12 +7,18 @@ server would give.
 
 from __future__ import annotations
 
+import re
+import types
+import typing
 import uuid
+from collections.abc import Iterable
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -20,12 +26,70 @@ from pydantic import (
     StrictStr,
     TypeAdapter,
     ValidationError,
+    field_validator,
 )
+from pydantic_core import PydanticCustomError
+
+from shared.catalogue import PowerItem
+from shared.timeutil import SECOND, Instant, day_start, local_day
 
 PROTOCOL_VERSION = 1
 MAX_BATCH_RECORDS = 10_000
 MAX_BATCH_BYTES = 20 * 1024 * 1024
 FUTURE_TOLERANCE_SECONDS = 600
+
+
+def latest_complete_until(now: Instant) -> Instant:
+    """The latest ``complete_until`` (or corrected watermark) the server accepts at ``now``.
+
+    An office may declare the current local day complete before it ends (a service centre
+    closing its books at 17:00 up to 18:00, as conformance scenario 03 does), and clocks may
+    differ by ten minutes; anything later is refused ``FUTURE_TIMESTAMP`` — a watermark moved
+    into next week or 2030 would make every genuine record after it ``BACKDATED`` (issue 11 #4).
+    """
+    return max(now + FUTURE_TOLERANCE_SECONDS * SECOND, day_start(local_day(now) + 1))
+
+
+
+
+class Protected:
+    """Marks a field whose value is secret or protected (a password, the petitioner's identity, a
+    stream URL with a camera password): no error message ever shows it, nor any string under it.
+
+    Put it in the field's ``Annotated`` metadata; ``validation_problems`` and ``redact`` find it by
+    walking the model, so a new protected field needs no list to be kept up to date elsewhere.
+    """
+
+    def __repr__(self) -> str:
+        return "PROTECTED"
+
+
+PROTECTED = Protected()
+#: A secret string (a password): protected, and marked write-only in the OpenAPI document.
+Secret = Annotated[StrictStr, PROTECTED, Field(json_schema_extra={"format": "password", "writeOnly": True})]
+REDACTED = "[protected]"
+
+def _text_only(value: object) -> object:
+    # Pydantic would also read a number as a Unix time: the protocol's instants and days are text.
+    if not isinstance(value, str):
+        raise PydanticCustomError("text_type", "Input should be ISO 8601 text")
+    return value
+
+
+def _json_integer(value: object) -> object:
+    # JSON Schema's "integer" is any number without a fraction (220.0 too); never text or a boolean.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: An integer as JSON Schema reads one: 220 or 220.0, never "220" or true.
+JsonInt = Annotated[StrictInt, BeforeValidator(_json_integer)]
+
+#: An instant: ISO 8601 text with a UTC offset (never a number).
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_text_only)]
+#: A calendar day: ISO 8601 text (YYYY-MM-DD).
+Day = Annotated[date, BeforeValidator(_text_only)]
 
 Short = Annotated[StrictStr, Field(max_length=200)]
 Ident = Annotated[StrictStr, Field(min_length=1, max_length=64)]
@@ -62,7 +126,7 @@ class _ApprovalEventBase(_Record):
     id: uuid.UUID
     case_no: Ident
     power_code: Ident
-    at: AwareDatetime
+    at: Timestamp
     seq: Annotated[StrictInt, Field(ge=-(2**62), le=2**62)] | None = None
     actor: Short | None = None
     note: Text | None = None
@@ -147,7 +211,7 @@ class Evaluation(_Record):
     id: uuid.UUID
     case_no: Ident
     rating: Literal["satisfied", "basically_satisfied", "dissatisfied", "very_poor"]
-    at: AwareDatetime
+    at: Timestamp
     comment: Text | None = None
     channel: Short | None = None
 
@@ -171,14 +235,14 @@ class Petition(_Record):
     kind: Literal["petition"]
     id: uuid.UUID
     channel: Literal["letter", "visit", "phone", "online", "hotline"]
-    received_at: AwareDatetime
-    petitioner: Petitioner | None = None
+    received_at: Timestamp
+    petitioner: Annotated[Petitioner | None, PROTECTED] = None
     anonymous: StrictBool = False
     subject: Subject
     category: Literal["land", "approval", "conduct", "fees", "other"] = "other"
     content: Annotated[StrictStr, Field(max_length=100_000)] = ""
     receipt_code: Annotated[StrictStr, Field(pattern=r"^[0-9]{16}$")] | None = None
-    query_password: Annotated[StrictStr, Field(min_length=6, max_length=200)] | None = None
+    query_password: Annotated[Secret, Field(min_length=6, max_length=200)] | None = None
 
 
 class PetitionEvent(_Record):
@@ -186,7 +250,7 @@ class PetitionEvent(_Record):
     id: uuid.UUID
     petition_id: uuid.UUID
     type: Literal["accepted", "not_accepted", "assigned", "extended", "replied", "closed", "merged"]
-    at: AwareDatetime
+    at: Timestamp
     actor: Short | None = None
     days: Annotated[StrictInt, Field(ge=1, le=30)] | None = None
     text: Text | None = None
@@ -248,16 +312,149 @@ class Rejection(Exception):
         self.message = message
 
 
-def _describe(err: Any) -> tuple[str, str | None, str]:
+# -- the error builder: messages that never show a protected value -----------------------------
+
+def _marked(annotation: Any) -> bool:
+    """Whether ``PROTECTED`` is in this annotation's metadata, at any depth of ``X | None``."""
+    if typing.get_origin(annotation) is Annotated:
+        args = typing.get_args(annotation)
+        return any(m is PROTECTED for m in annotation.__metadata__) or _marked(args[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return any(_marked(a) for a in typing.get_args(annotation))
+    return False
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The models a field's annotation holds (through ``Annotated``, unions and lists)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for a in typing.get_args(annotation) for m in _models_in(a)]
+
+
+def _field(model: type[BaseModel], name: object) -> tuple[bool, list[type[BaseModel]]] | None:
+    info = model.model_fields.get(name) if isinstance(name, str) else None
+    if info is None:
+        return None
+    protected = any(m is PROTECTED for m in info.metadata) or _marked(info.annotation)
+    return protected, _models_in(info.annotation)
+
+
+def is_protected(model: type[BaseModel], loc: Iterable[object]) -> bool:
+    """Whether a location (as pydantic reports it) lies in or under a protected field of ``model``."""
+    models = [model]
+    for part in loc:
+        if isinstance(part, int):
+            continue  # a list index: same models
+        found = [f for f in (_field(m, part) for m in models) if f is not None]
+        if not found:
+            return False
+        if any(protected for protected, _ in found):
+            return True
+        models = [m for _, ms in found for m in ms]
+    return False
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, bool) or value is None:
+        return
+    elif isinstance(value, int | float):
+        yield str(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def protected_values(model: type[BaseModel], raw: object) -> set[str]:
+    """Every string sent under a protected field of ``model`` in the raw input (valid or not)."""
+    out: set[str] = set()
+    if not isinstance(raw, dict):
+        return out
+    for name, value in raw.items():
+        found = _field(model, name)
+        if found is None:
+            continue
+        protected, models = found
+        if protected:
+            out.update(_strings(value))
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            for m in models:
+                out |= protected_values(m, item)
+    return out
+
+
+def redact(message: str, secrets: Iterable[str]) -> str:
+    """``message`` with every occurrence of a protected value (as sent, or as repr shows it) replaced.
+
+    The builder never puts a protected field's value in a message; this is for the same value
+    turning up elsewhere (a petitioner's name repeated in the petition's content). One ASCII
+    character alone is not searched for: it would mangle every number in the message.
+    """
+    forms: set[str] = set()
+    for value in secrets:
+        for form in (value, repr(value)[1:-1]):
+            if len(form) > 1 or (form and not form.isascii()):
+                forms.add(form)
+    for form in sorted(forms, key=len, reverse=True):
+        message = message.replace(form, REDACTED)
+    return message
+
+
+def _describe(model: type[BaseModel], err: Any, secrets: set[str]) -> tuple[str, str | None, str]:
     loc = [str(p) for p in err["loc"]]
     field = ".".join(loc) if loc else None
+    where = f"{field}: " if field else ""
     if err["type"] == "missing":
         return "MISSING_FIELD", field, f"{field} is required"
+    if is_protected(model, err["loc"]):
+        # Neither the value nor a message a validator may have built from it: only what was wrong.
+        if "error" in (err.get("ctx") or {}):
+            return "INVALID_FIELD", field, f"{field} is not valid"
+        return "INVALID_FIELD", field, f"{where}{err['msg']}"
     got = err.get("input")
-    shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
+    # Redacted before it is shortened: a cut must not leave half of a protected value behind.
+    shown = redact(repr(got), secrets) if not isinstance(got, dict | list) else type(got).__name__
     if len(shown) > 60:
         shown = shown[:57] + "..."
-    return "INVALID_FIELD", field, f"{field}: {err['msg']} (got {shown})"
+    return "INVALID_FIELD", field, f"{where}{err['msg']} (got {shown})"
+
+
+def validation_problems(model: type[BaseModel], exc: ValidationError, raw: object,
+                        *, limit: int = 20) -> list[tuple[str, str | None, str]]:
+    """``(code, field, message)`` for each of the first ``limit`` problems pydantic found in ``raw``.
+
+    This is the one place validation messages are built, for batch records and request bodies
+    alike: values under a ``PROTECTED`` field are never shown, and are redacted wherever else
+    they turn up.
+    """
+    secrets = protected_values(model, raw)
+    out = []
+    for err in exc.errors(include_url=False)[:limit]:
+        code, field, message = _describe(model, err, secrets)
+        out.append((code, field, redact(message, secrets)))
+    return out
+
+
+def record_model(raw: object) -> type[_Record] | None:
+    """The model a raw batch record claims to be (by its ``kind`` and ``type``), if any."""
+    if not isinstance(raw, dict):
+        return None
+    kind = raw.get("kind")
+    if kind == "approval_event":
+        typ = raw.get("type")
+        return EVENT_MODELS.get(typ) if isinstance(typ, str) else None
+    return KIND_MODELS.get(kind) if isinstance(kind, str) else None
+
+
+def record_secrets(raw: object) -> set[str]:
+    """The protected values a raw batch record carries (for scrubbing any message about it)."""
+    model = record_model(raw)
+    return protected_values(model, raw) if model is not None else set()
 
 
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {
@@ -296,7 +493,9 @@ def parse_record(raw: object) -> _Record:
     try:
         record: _Record = _ADAPTERS[key].validate_python(raw)
     except ValidationError as exc:
-        code, field, message = _describe(exc.errors(include_url=False)[0])
+        model = record_model(raw)
+        assert model is not None
+        code, field, message = validation_problems(model, exc, raw, limit=1)[0]
         raise Rejection(code, message, field) from None
     if isinstance(record, Petition):
         _check_petition(record)
@@ -316,6 +515,23 @@ def _check_petition(p: Petition) -> None:
             raise Rejection("MISSING_FIELD", "receipt_code is required for a status query", "receipt_code")
         if p.query_password is None:
             raise Rejection("MISSING_FIELD", "query_password is required with a receipt code", "query_password")
+
+
+def record_error(index: int, raw: object, code: str, message: str, field: str | None = None,
+                 rid: str | None = None) -> dict[str, Any]:
+    """One entry of an import summary's ``errors``, built the one way: whatever the message says,
+    the record's protected values (``record_secrets``) are redacted from it."""
+    return {"index": index, "id": rid if rid is not None else record_id(raw), "code": code, "field": field,
+            "message": redact(message, record_secrets(raw))}
+
+
+def query_password_of(raw: object) -> str | None:
+    """The query password a raw record carries, if it is a petition with one (valid or not)."""
+    if isinstance(raw, dict) and raw.get("kind") == "petition":
+        value = raw.get("query_password")
+        if isinstance(value, str) and value:
+            return value
+    return None
 
 
 def record_id(raw: object) -> str | None:
@@ -370,3 +586,511 @@ class MutationResult(BaseModel):
 
 class MutationResults(BaseModel):
     results: list[MutationResult]
+
+
+# -- API requests and answers (spec 03 §1–4) ----------------------------------------------------
+#
+# Request bodies are read by the server with its own limits (gzip, size, 415) and then validated
+# with these models; answers are declared with them (``response_model``), so the OpenAPI
+# document says exactly what goes over the wire. Consoles, the township agent and the tests read
+# the same models.
+
+UserRole = Literal["admin", "operator", "investigator", "petition_officer", "leader"]
+OfficeKind = Literal["township", "department", "centre"]
+STREAM_SCHEMES = ("rtsp://", "rtsps://", "http://", "https://", "rtp://", "udp://", "file://")
+
+
+def _any_case(text: str) -> str:
+    """A regular expression matching ``text`` in any letter case (JSON Schema has no ``(?i)``)."""
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in text)
+
+
+STREAM_URL = "^(" + "|".join(_any_case(s) for s in STREAM_SCHEMES) + ")"
+#: How many query passwords one batch may carry: each costs an Argon2id hash (deliberately slow),
+#: so this bounds the CPU one batch can ask for. The township agent splits a batch on 413.
+MAX_BATCH_QUERY_PASSWORDS = 1000
+
+
+class _In(BaseModel):
+    """A request body: unknown fields are refused, so a misspelt key is an error, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Out(BaseModel):
+    """An answer: exactly these fields (a field the server adds must be declared here first)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class BatchIn(BaseModel):
+    """``POST /batches``: an office's records (each validated on its own, see ``parse_record``)."""
+
+    batch_id: Annotated[StrictStr, Field(min_length=1, max_length=64)]
+    office: Annotated[StrictStr, Field(min_length=1, max_length=64)]
+    complete_until: Annotated[StrictStr, Field(max_length=64, json_schema_extra={"format": "date-time"})] | None = (
+        None)
+    records: Annotated[list[Any], Field(max_length=MAX_BATCH_RECORDS)]
+
+
+class LoginIn(_In):
+    username: Annotated[StrictStr, Field(min_length=1, max_length=100)]
+    password: Annotated[Secret, Field(min_length=1, max_length=1000)]
+
+
+class TokenOut(_Out):
+    token: str
+    role: UserRole
+    expires_at: str
+    username: str
+    display_name: str
+    offices: list[str]
+
+
+class UserIn(_In):
+    username: Annotated[StrictStr, Field(min_length=1, max_length=100, pattern=r"^[\w.\-@]+$")]
+    password: Annotated[Secret, Field(min_length=8, max_length=1000)]
+    role: UserRole
+    offices: Annotated[list[Annotated[StrictStr, Field(max_length=64)]], Field(max_length=5000)] = []
+    display_name: Annotated[StrictStr, Field(max_length=200)] = ""
+
+
+class UserOut(_Out):
+    username: str
+    role: UserRole
+    offices: list[str]
+    display_name: str
+
+
+class UserRow(UserOut):
+    disabled: bool
+
+
+class UserList(_Out):
+    users: list[UserRow]
+    next: str | None
+
+
+class Me(_Out):
+    role: str
+    name: str
+    office: str | None
+    offices: list[str]
+
+
+class OfficeIn(_In):
+    code: Annotated[StrictStr, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
+    name: Annotated[StrictStr, Field(min_length=1, max_length=200)]
+    kind: OfficeKind = "township"
+    parent: Annotated[StrictStr, Field(max_length=64)] | None = None
+    silent_hours: Annotated[JsonInt, Field(ge=1, le=24 * 90)] = 24
+
+
+class OfficeToken(_Out):
+    """A new office token: shown once, only its hash is stored."""
+
+    code: str
+    token: str
+
+
+class OfficeOut(_Out):
+    code: str
+    name: str
+    kind: str
+    parent: str | None
+    watermark: str | None
+    as_of: str | None
+    last_batch_at: str | None
+    created_at: str | None
+    version: int
+
+
+class OfficeList(_Out):
+    offices: list[OfficeOut]
+    next: str | None
+
+
+class WatermarkIn(_In):
+    """An administrator corrects an office's watermark (it may move back); the reason is audited."""
+
+    watermark: Timestamp
+    reason: Annotated[StrictStr, Field(min_length=1, max_length=2000)]
+
+
+class CatalogueIn(_In):
+    """``PUT /catalogue``; the server checks it item by item (``shared.catalogue.parse_catalogue``)."""
+
+    items: Annotated[list[PowerItem], Field(max_length=50_000)]
+
+
+class CatalogueOut(_Out):
+    version: int
+    items: list[PowerItem]
+
+
+class CatalogueStored(_Out):
+    items: int
+    version: int
+
+
+class CalendarIn(_In):
+    # Both lists are required and nothing else is accepted: a misspelt key ("holiday") must not
+    # replace a year's calendar with an empty one.
+    holidays: Annotated[list[Day], Field(max_length=366)]
+    workdays: Annotated[list[Day], Field(max_length=366)]
+
+
+class CalendarStored(_Out):
+    year: int
+    holidays: int
+    workdays: int
+
+
+class CalendarOut(_Out):
+    year: int
+    source: str
+    warning: str | None
+    holidays: list[str]
+    workdays: list[str]
+
+
+class ClockIn(_In):
+    now: Timestamp
+
+
+class ClockOut(_Out):
+    now: str
+    simulated: bool
+
+
+class ClockMoved(_Out):
+    now: str
+    evaluated: int
+    alerts_raised: int
+
+
+class Stats(_Out):
+    offices: int
+    cases: int
+    events: int
+    alerts: int
+    petitions: int
+    changes: int
+
+
+class CameraIn(_In):
+    name: Annotated[StrictStr, Field(min_length=1, max_length=200)]
+    office: Annotated[StrictStr, Field(max_length=64)] | None = None
+    window: Annotated[StrictStr, Field(max_length=100)] | None = None
+    # Stream URLs may carry the camera's password: protected like one.
+    main_url: Annotated[StrictStr, PROTECTED, Field(min_length=1, max_length=2000,
+                                                    json_schema_extra={"pattern": STREAM_URL})]
+    sub_url: Annotated[StrictStr, PROTECTED, Field(max_length=2000, json_schema_extra={"pattern": STREAM_URL + "|^$"})
+                       ] | None = None
+    enabled: StrictBool = True
+
+    @field_validator("main_url", "sub_url")
+    @classmethod
+    def _scheme(cls, value: str | None) -> str | None:
+        if value and not value.lower().startswith(STREAM_SCHEMES):
+            # A message of its own (no ctx): the builder may show it, the value stays protected.
+            raise PydanticCustomError("stream_url", "a stream URL starts with one of " + ", ".join(STREAM_SCHEMES))
+        return value
+
+
+class CameraOut(_Out):
+    id: str
+    name: str
+    office: str | None
+    window: str | None
+    main_url: str
+    sub_url: str | None
+    enabled: bool
+    version: int
+
+
+class CameraList(_Out):
+    cameras: list[CameraOut]
+    next: str | None
+
+
+class CameraDeleted(_Out):
+    id: str
+    deleted: bool
+
+
+class LocalText(_Out):
+    zh_CN: str  # noqa: N815 - the locale name, as the API spells it
+    en: str
+
+
+class RuleOut(_Out):
+    code: str
+    severity: Literal["yellow", "red"]
+    name: LocalText
+    clock: bool
+
+
+class RuleList(_Out):
+    rules: list[RuleOut]
+
+
+class Health(_Out):
+    status: Literal["ok"]
+    version: str
+    database: Literal["sqlite", "postgresql"]
+    now: str
+    simulated_clock: bool
+    calendar_warnings: list[str]
+
+
+class AlertSubject(_Out):
+    type: Literal["case", "petition", "office", "notice"]
+    office: str
+    case_no: str | None = None
+    petition_id: str | None = None
+    notice_id: str | None = None
+
+
+class EntityLink(_Out):
+    """A link to another entity: ``{"type": "investigation", "id": …}``."""
+
+    type: str
+    id: str | int
+
+
+class AlertOut(_Out):
+    id: int
+    rule: str
+    rule_name: LocalText | None
+    severity: Literal["yellow", "red"]
+    status: str
+    condition_cleared: bool
+    subject: AlertSubject
+    node: str | None
+    raised_at: str
+    as_of: str
+    updated_at: str
+    message: str
+    message_en: str
+    evidence: dict[str, Any]
+    assignee: str | None
+    resolution: str | None
+    version: int
+    links: list[EntityLink] = Field(default_factory=list)
+    """Investigations opened from the alert."""
+
+
+class AlertList(_Out):
+    alerts: list[AlertOut]
+    next: str | None
+
+
+class AlertActionOut(_Out):
+    action: str
+    actor: str
+    at: str
+    data: dict[str, Any] | None
+
+
+class AlertDetail(AlertOut):
+    history: list[AlertActionOut]
+
+
+class CaseSummary(_Out):
+    """A case as lists and the change feed carry it (the console's replica row)."""
+
+    office: str
+    case_no: str
+    power_code: str
+    state: str
+    received_at: str | None
+    due: str | None
+    closed_at: str | None
+    used_hours: float | None
+    ratings: dict[str, Any]
+    version: int
+
+
+class CaseList(_Out):
+    cases: list[CaseSummary]
+    next: str | None
+
+
+class CaseEvent(_Out):
+    """One stored approval event; the type's own fields are present only when sent."""
+
+    id: str
+    type: str
+    at: str
+    seq: int | None
+    actor: str | None
+    node: str | None = None
+    applicant_id: str | None = None
+    applicant_name: str | None = None
+    channel: str | None = None
+    note: str | None = None
+    reason: str | None = None
+    legal_basis: str | None = None
+    opinion: str | None = None
+    reason_code: str | None = None
+    amount_fen: int | None = None
+    result: str | None = None
+    method: str | None = None
+    backdated: bool
+    batch_id: str
+    arrived_at: str | None
+
+
+class CaseRating(_Out):
+    id: str
+    rating: str
+    at: str
+    comment: str | None
+
+
+class CaseSuspension(_Out):
+    from_: str | None = Field(alias="from")
+    to: str | None
+
+
+class NodeClock(_Out):
+    code: str
+    name: str
+    days: int | None
+    started_at: str | None
+    due: str | None
+    completed_at: str | None
+    risk_level: int | None
+
+
+class CaseClocks(_Out):
+    """The case's clocks as of the office's watermark; empty when its power item is unknown."""
+
+    due: str | None = None
+    warn_at: str | None = None
+    counting_from: str | None = None
+    limit_days: int | None = None
+    warn_days: int | None = None
+    used_hours: float | None = None
+    acceptance_due: str | None = None
+    suspended: bool | None = None
+    suspensions: list[CaseSuspension] | None = None
+    nodes: list[NodeClock] | None = None
+    next_check: str | None = None
+    closed_at: str | None = None
+    current_node: str | None = None
+
+
+class CaseDetail(_Out):
+    office: str
+    case_no: str
+    power_code: str
+    item: PowerItem | None
+    state: str
+    as_of: str
+    clocks: CaseClocks
+    events: list[CaseEvent]
+    evaluations: list[CaseRating]
+    alerts: list[AlertOut]
+    version: int
+
+
+class Change(_Out):
+    seq: int
+    entity: str
+    id: str
+    op: Literal["upsert", "delete"]
+    data: Any
+
+
+class ChangeFeed(_Out):
+    changes: list[Change]
+    cursor: str
+    more: bool
+
+
+class StatusIn(_In):
+    """A petitioner's status check: both values are credentials, protected like passwords."""
+
+    receipt_code: Annotated[StrictStr, PROTECTED, Field(min_length=1, max_length=64)]
+    password: Annotated[Secret, Field(min_length=1, max_length=1000)]
+
+
+class PetitionDeadlines(_Out):
+    accept_due: str | None
+    accept_warn_at: str | None
+    handle_due: str | None
+    handle_warn_at: str | None
+    extension_days: int
+
+
+class PetitionStatus(_Out):
+    receipt_code: str | None
+    status: str
+    received_at: str
+    deadlines: PetitionDeadlines
+    reply: str | None
+
+
+class PetitionerOut(_Out):
+    name: str
+    id_number: str | None = None
+    phone: str | None = None
+    address: str | None = None
+
+
+class PetitionOut(_Out):
+    id: str
+    office: str
+    channel: str
+    received_at: str
+    anonymous: bool
+    petitioner: PetitionerOut | Literal["[protected]"] | None
+    """The identity only for the petition desk; ``"[protected]"`` for everyone else."""
+    subject: dict[str, Any]
+    category: str
+    content: str
+    receipt_code: str | None
+    status: str
+    primary_id: str | None
+    version: int
+
+
+class PetitionList(_Out):
+    petitions: list[PetitionOut]
+    next: str | None
+
+
+class PetitionEventOut(_Out):
+    id: str
+    type: str
+    at: str
+    actor: str | None
+    days: int | None
+    text: str | None
+
+
+class PetitionDetail(PetitionOut):
+    events: list[PetitionEventOut]
+
+
+class ReminderOut(_Out):
+    id: int
+    office: str
+    case_no: str
+    node: str
+    level: int
+    point: str
+    measure: str
+    recipients: list[dict[str, Any]]
+    text: str
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: str | None
+
+
+class ReminderList(_Out):
+    reminders: list[ReminderOut]
+    next: str | None

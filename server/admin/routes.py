@@ -2,44 +2,45 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path
 from fastapi.concurrency import run_in_threadpool
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictStr
 from sqlalchemy import func, select
 
 from server.audit import service as audit
 from server.auth.models import Token
 from server.catalogue.models import CalendarYear, PowerItemVersion
 from server.changes.service import ChangeWriter, lock_for_commit_order
-from server.context import ClockMovedBack, bump_meta, instant_in_range, real_now
-from server.deps import CallerDep, ContextDep, ReadSession, parse_model, read_json, require
-from server.errors import ApiError
+from server.context import (
+    CLOCK_EARLIEST,
+    CLOCK_LATEST,
+    CLOCK_YEARS,
+    ClockMovedBack,
+    bump_meta,
+    instant_in_range,
+    real_now,
+)
+from server.deps import PEOPLE, Admin, CallerDep, ContextDep, ReadSession, json_body, require
+from server.errors import ApiError, errors
 from server.evaluation import Evaluator, office_json, sweep
+from server.offices import watermark as watermarks
 from server.offices.models import Office
 from server.security import new_token, token_digest
+from shared import protocol as p
 from shared.calendar import validate_year_upload
-from shared.catalogue import CatalogueError, parse_catalogue
+from shared.catalogue import CatalogueError, PowerItem, parse_catalogue
 from shared.timeutil import format_instant
 
 router = APIRouter(tags=["admin"])
-ADMIN = require("admin")
+OfficeCode = Annotated[str, Path(min_length=1, max_length=64)]
+Year = Annotated[int, Path(ge=1990, le=2200)]
 
 
-class OfficeIn(BaseModel):
-    code: Annotated[StrictStr, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
-    name: Annotated[StrictStr, Field(min_length=1, max_length=200)]
-    kind: Literal["township", "department", "centre"] = "township"
-    parent: Annotated[StrictStr, Field(max_length=64)] | None = None
-    silent_hours: int = Field(24, ge=1, le=24 * 90)
-
-
-@router.post("/offices", status_code=201, dependencies=[ADMIN], summary="Register an office; returns its token once")
-async def create_office(request: Request, ctx: ContextDep, caller: CallerDep) -> dict[str, Any]:
-    body = parse_model(OfficeIn, await read_json(request, max_bytes=64 * 1024))
-
+@router.post("/offices", status_code=201, response_model=p.OfficeToken, responses=errors(409),
+             summary="Register an office; returns its token once")
+async def create_office(ctx: ContextDep, caller: Admin,
+                        body: Annotated[p.OfficeIn, json_body(p.OfficeIn, max_bytes=64 * 1024)]) -> dict[str, Any]:
     def run() -> dict[str, Any]:
         changes = ChangeWriter()
         with ctx.db.writing() as session:
@@ -66,8 +67,9 @@ async def create_office(request: Request, ctx: ContextDep, caller: CallerDep) ->
     return await run_in_threadpool(run)
 
 
-@router.post("/offices/{code}/token", dependencies=[ADMIN], summary="Issue a new office token (old ones stop working)")
-def rotate_office_token(code: str, ctx: ContextDep, caller: CallerDep) -> dict[str, Any]:
+@router.post("/offices/{code}/token", response_model=p.OfficeToken, responses=errors(404),
+             summary="Issue a new office token (old ones stop working)")
+def rotate_office_token(code: OfficeCode, ctx: ContextDep, caller: Admin) -> dict[str, Any]:
     with ctx.db.writing() as session:
         office = session.scalars(select(Office).where(Office.code == code)).one_or_none()
         if office is None:
@@ -81,26 +83,60 @@ def rotate_office_token(code: str, ctx: ContextDep, caller: CallerDep) -> dict[s
     return {"code": code, "token": token}
 
 
-@router.get("/offices", summary="Offices with their watermarks")
-def list_offices(ctx: ContextDep, caller: CallerDep, session: ReadSession) -> dict[str, Any]:
-    if caller.is_office:
-        raise ApiError(403, "FORBIDDEN", "not allowed")
+@router.put("/offices/{code}/watermark", response_model=p.OfficeOut, responses=errors(404),
+            summary="Correct an office's watermark (it may move back); audited with the reason")
+async def put_watermark(code: OfficeCode, ctx: ContextDep, caller: Admin,
+                        body: Annotated[p.WatermarkIn, json_body(p.WatermarkIn, max_bytes=16 * 1024)],
+                        ) -> dict[str, Any]:
+    target = instant_in_range(body.watermark)
+    if target is None:
+        raise ApiError(400, "INVALID_REQUEST", "watermark must lie between 1970 and 9000")
+
+    def run() -> dict[str, Any]:
+        with ctx.db.reading() as session:
+            now = ctx.now(session)
+        if target > p.latest_complete_until(now):
+            raise ApiError(400, "FUTURE_TIMESTAMP", f"watermark lies after the end of the server's day "
+                           f"({format_instant(now)}); an office cannot have declared that complete")
+        try:
+            return watermarks.correct_watermark(ctx, code=code, watermark=target, reason=body.reason,
+                                                actor=caller.name)
+        except watermarks.UnknownOffice:
+            raise ApiError(404, "NOT_FOUND", f"no office {code[:64]}") from None
+
+    return await run_in_threadpool(run)
+
+
+@router.get("/offices", response_model=p.OfficeList, dependencies=[require(*PEOPLE)],
+            summary="Offices with their watermarks")
+def list_offices(ctx: ContextDep, session: ReadSession) -> dict[str, Any]:
     now = ctx.now(session)
     return {"offices": [office_json(o, now) for o in session.scalars(select(Office).order_by(Office.code))],
             "next": None}
 
 
-@router.put("/catalogue", dependencies=[ADMIN], summary="Upsert power items; creates a catalogue version")
-async def put_catalogue(request: Request, ctx: ContextDep, caller: CallerDep) -> dict[str, Any]:
-    body = await read_json(request, max_bytes=64 * 1024 * 1024)
-    if not isinstance(body, dict) or "items" not in body:
+def _catalogue_body(data: Any) -> p.CatalogueIn:
+    if not isinstance(data, dict) or "items" not in data:
         raise ApiError(400, "INVALID_REQUEST", "send {\"items\": [PowerItem, …]}")
+    if set(data) != {"items"}:
+        raise ApiError(400, "INVALID_REQUEST", f"unknown field {sorted(set(data) - {'items'})[0][:64]!r}; "
+                       "send {\"items\": [PowerItem, …]}")
     try:
-        items = parse_catalogue(body["items"])
+        items = parse_catalogue(data["items"])
     except CatalogueError as exc:
         raise ApiError(400, "INVALID_CATALOGUE", exc.problems[0] if len(exc.problems) == 1 else
                        f"{len(exc.problems)} problems; first: {exc.problems[0]}",
                        details=exc.problems[:200]) from None
+    return p.CatalogueIn.model_construct(items=items)
+
+
+@router.put("/catalogue", response_model=p.CatalogueStored,
+            summary="Upsert power items; creates a catalogue version")
+async def put_catalogue(
+    ctx: ContextDep, caller: Admin,
+    body: Annotated[p.CatalogueIn, json_body(p.CatalogueIn, max_bytes=64 * 1024 * 1024, parse=_catalogue_body)],
+) -> dict[str, Any]:
+    items: list[PowerItem] = body.items
 
     def run() -> dict[str, Any]:
         changes = ChangeWriter()
@@ -124,28 +160,18 @@ async def put_catalogue(request: Request, ctx: ContextDep, caller: CallerDep) ->
     return await run_in_threadpool(run)
 
 
-@router.get("/catalogue", summary="The power items in force")
-def get_catalogue(ctx: ContextDep, caller: CallerDep, session: ReadSession) -> dict[str, Any]:
-    if caller.is_office:
-        raise ApiError(403, "FORBIDDEN", "not allowed")
+@router.get("/catalogue", response_model=p.CatalogueOut, dependencies=[require(*PEOPLE)],
+            summary="The power items in force")
+def get_catalogue(ctx: ContextDep, session: ReadSession) -> dict[str, Any]:
     snap = ctx.catalogue(session)
     return {"version": snap.version,
             "items": [entries[-1][2].model_dump(mode="json") for _, entries in sorted(snap.versions.items())]}
 
 
-class CalendarIn(BaseModel):
-    # Both lists are required and nothing else is accepted: a misspelt key ("holiday") must not
-    # replace a year's calendar with an empty one.
-    model_config = ConfigDict(extra="forbid")
-    holidays: list[date] = Field(max_length=366)
-    workdays: list[date] = Field(max_length=366)
-
-
-@router.put("/calendar/{year}", dependencies=[ADMIN], summary="Upload a year's holidays and adjusted working days")
-async def put_calendar(year: int, request: Request, ctx: ContextDep, caller: CallerDep) -> dict[str, Any]:
-    if not 1990 <= year <= 2200:
-        raise ApiError(400, "INVALID_REQUEST", "year must be between 1990 and 2200")
-    body = parse_model(CalendarIn, await read_json(request, max_bytes=256 * 1024))
+@router.put("/calendar/{year}", response_model=p.CalendarStored,
+            summary="Upload a year's holidays and adjusted working days")
+async def put_calendar(year: Year, ctx: ContextDep, caller: Admin,
+                       body: Annotated[p.CalendarIn, json_body(p.CalendarIn, max_bytes=256 * 1024)]) -> dict[str, Any]:
     problems = validate_year_upload(year, body.holidays, body.workdays)
     if problems:
         raise ApiError(400, "INVALID_CALENDAR", problems[0], details=problems)
@@ -173,8 +199,9 @@ async def put_calendar(year: int, request: Request, ctx: ContextDep, caller: Cal
     return await run_in_threadpool(run)
 
 
-@router.get("/calendar/{year}", summary="A year's working-day calendar and where it came from")
-def get_calendar(year: int, ctx: ContextDep, caller: CallerDep, session: ReadSession) -> dict[str, Any]:
+@router.get("/calendar/{year}", response_model=p.CalendarOut,
+            summary="A year's working-day calendar and where it came from")
+def get_calendar(year: Year, ctx: ContextDep, caller: CallerDep, session: ReadSession) -> dict[str, Any]:
     cal = ctx.calendar(session)
     days, source = cal.year_days(year)
     return {"year": year, "source": source.value, "warning": cal.warning(year),
@@ -182,24 +209,21 @@ def get_calendar(year: int, ctx: ContextDep, caller: CallerDep, session: ReadSes
             "workdays": sorted(d.isoformat() for d in days.workdays)}
 
 
-class ClockIn(BaseModel):
-    now: AwareDatetime
-
-
-@router.get("/admin/clock", summary="The server's current instant")
+@router.get("/admin/clock", response_model=p.ClockOut, summary="The server's current instant")
 def get_clock(ctx: ContextDep, caller: CallerDep, session: ReadSession) -> dict[str, Any]:
     return {"now": format_instant(ctx.now(session)), "simulated": ctx.clock.simulated}
 
 
-@router.put("/admin/clock", dependencies=[ADMIN], summary="Move the simulated clock forward and evaluate")
-async def put_clock(request: Request, ctx: ContextDep, caller: CallerDep) -> dict[str, Any]:
+@router.put("/admin/clock", response_model=p.ClockMoved, responses=errors(409),
+            summary="Move the simulated clock forward and evaluate")
+async def put_clock(ctx: ContextDep, caller: Admin,
+                    body: Annotated[p.ClockIn, json_body(p.ClockIn, max_bytes=4096)]) -> dict[str, Any]:
     if not ctx.clock.simulated:
         raise ApiError(409, "CLOCK_NOT_SIMULATED", "the server runs on real time; start it with --simulated-clock")
-    body = parse_model(ClockIn, await read_json(request, max_bytes=4096))
-    in_range = instant_in_range(body.now)
-    if in_range is None:
-        raise ApiError(400, "INVALID_REQUEST", "now must lie between 1970 and 9000")
-    target = in_range
+    target = instant_in_range(body.now)
+    if target is None or not CLOCK_EARLIEST <= target < CLOCK_LATEST:
+        raise ApiError(400, "INVALID_REQUEST", f"now must lie between {CLOCK_YEARS[0]} and {CLOCK_YEARS[1]}; "
+                       "check the year")
 
     def run() -> dict[str, Any]:
         with ctx.db.writing() as session:
@@ -216,7 +240,8 @@ async def put_clock(request: Request, ctx: ContextDep, caller: CallerDep) -> dic
     return await run_in_threadpool(run)
 
 
-@router.get("/admin/stats", dependencies=[ADMIN], summary="Row counts, for operations")
+@router.get("/admin/stats", response_model=p.Stats, dependencies=[require("admin")],
+            summary="Row counts, for operations")
 def stats(session: ReadSession) -> dict[str, Any]:
     from server import models as m
 

@@ -2,41 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from sqlalchemy import or_, select
 
 from server.alerts.models import ACTIVE_STATUSES, Alert, AlertAction
 from server.alerts.service import alert_json
-from server.deps import CallerDep, ContextDep, ReadSession, keyset_page, row_id
+from server.deps import PEOPLE, CallerDep, ContextDep, ReadSession, RowCursor, keyset_page, require, row_id
 from server.errors import ApiError
 from server.investigations.service import linked_alert_ids
 from server.mutations.stores import read_world
 from server.offices.models import Office
 from shared.actions import Actor
 from shared.actions.alert import SUBJECTS_BY_ROLE, visible
+from shared.protocol import AlertDetail, AlertList
 from shared.timeutil import format_instant
 
 router = APIRouter(tags=["alerts"])
 
 
-@router.get("/alerts", summary="Alerts, filtered and paginated")
+@router.get("/alerts", response_model=AlertList, dependencies=[require(*PEOPLE)],
+            summary="Alerts, filtered and paginated")
 def list_alerts(
     caller: CallerDep,
     session: ReadSession,
-    status: str | None = None,
-    severity: str | None = None,
-    rule: str | None = None,
-    office: str | None = None,
-    case_no: str | None = None,
+    status: Annotated[str | None, Query(max_length=200)] = None,
+    severity: Annotated[str | None, Query(max_length=16)] = None,
+    rule: Annotated[str | None, Query(max_length=500)] = None,
+    office: Annotated[str | None, Query(max_length=64)] = None,
+    case_no: Annotated[str | None, Query(max_length=64)] = None,
     active: bool | None = None,
     limit: int = Query(500, ge=1, le=5000),
-    cursor: str | None = None,
+    cursor: RowCursor = None,
 ) -> dict[str, Any]:
-    subjects = SUBJECTS_BY_ROLE.get(caller.role)
-    if subjects is None:
-        raise ApiError(403, "FORBIDDEN", "office tokens cannot read alerts")
+    subjects = SUBJECTS_BY_ROLE[caller.role]
     # The shared ``visible`` rule as SQL: the role's subjects, or linked to a case the caller sees.
     q = select(Alert, Office.code).join(Office, Office.id == Alert.office_id).where(
         or_(Alert.subject_type.in_(subjects), Alert.id.in_(linked_alert_ids(Actor(caller.name, caller.role)))))
@@ -58,11 +58,13 @@ def list_alerts(
     return {"alerts": [alert_json(a, code) for a, code in rows], "next": after}
 
 
-@router.get("/alerts/{alert_id}", summary="One alert with its history")
+@router.get("/alerts/{alert_id}", response_model=AlertDetail, summary="One alert with its history")
 def get_alert(alert_id: int, caller: CallerDep, ctx: ContextDep, session: ReadSession) -> dict[str, Any]:
     row = None if row_id(alert_id) is None else session.execute(
         select(Alert, Office.code).join(Office, Office.id == Alert.office_id).where(Alert.id == alert_id)
     ).first()
+    # An alert the caller may not see does not exist for it (404, never 403): the same rule as
+    # the mutations' (shared.actions.alert.visible).
     if row is None or caller.is_office or not visible(Actor(caller.name, caller.role), alert_json(row[0], row[1]),
                                                       read_world(ctx, session)):
         raise ApiError(404, "NOT_FOUND", f"no alert {alert_id}")

@@ -15,8 +15,10 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.audit.anchor import Head
 from server.audit.models import AuditEntry
 from server.changes.service import lock_for_commit_order
+from server.db import AUDIT_HEAD
 
 GENESIS = "0" * 64
 
@@ -57,6 +59,8 @@ def append(
     )
     session.add(entry)
     session.flush()
+    # After this transaction commits, the head outside the database moves here (audit.anchor).
+    session.info[AUDIT_HEAD] = (seq, entry.hash)
     return entry
 
 
@@ -67,10 +71,19 @@ class VerifyResult:
     reason: str | None
 
 
-def verify(session: Session) -> VerifyResult:
+def tail(session: Session) -> Head:
+    """The newest entry of the chain (``seq`` 0 and the genesis hash when it is empty)."""
+    last = session.execute(select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)).first()
+    return Head(last[0], last[1]) if last else Head(0, GENESIS)
+
+
+def verify(session: Session, anchor: Head | None = None) -> VerifyResult:
+    """Check every link of the chain, and that it still reaches ``anchor`` (the head recorded
+    outside the database) with the same hash: entries cut off its end show there."""
     prev = GENESIS
     count = 0
     expected_seq = 1
+    at_anchor: str | None = GENESIS if anchor is not None and anchor.seq == 0 else None
     for e in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).yield_per(2000):
         count += 1
         if e.seq != expected_seq:
@@ -83,6 +96,15 @@ def verify(session: Session) -> VerifyResult:
         )
         if recomputed != e.hash:
             return VerifyResult(count, e.seq, "its content does not match its hash")
+        if anchor is not None and e.seq == anchor.seq:
+            at_anchor = e.hash
         prev = e.hash
         expected_seq += 1
+    if anchor is not None:
+        last = expected_seq - 1
+        if last < anchor.seq:
+            return VerifyResult(count, last + 1, f"the chain ends at entry {last}, but the head recorded outside "
+                                f"the database is entry {anchor.seq}: entries {last + 1} to {anchor.seq} were removed")
+        if at_anchor != anchor.hash:
+            return VerifyResult(count, anchor.seq, "it is not the entry recorded as the head outside the database")
     return VerifyResult(count, None, None)

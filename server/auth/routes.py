@@ -5,39 +5,26 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field, StrictStr
 from sqlalchemy import select
 
 from server.audit import service as audit
 from server.auth import service
 from server.auth.models import User
 from server.context import real_now
-from server.deps import CallerDep, ContextDep, ReadSession, parse_model, read_json, require
-from server.errors import ApiError
+from server.deps import Admin, CallerDep, ContextDep, ReadSession, json_body, require
+from server.errors import ApiError, errors
 from server.security import hash_password, verify_password
+from shared import protocol as p
 from shared.timeutil import format_instant
 
 router = APIRouter(tags=["auth"])
 WINDOW = 15 * 60
 MAX_USER_FAILURES = 10
 MAX_ADDRESS_FAILURES = 50
-
-
-class LoginIn(BaseModel):
-    username: Annotated[StrictStr, Field(min_length=1, max_length=100)]
-    password: Annotated[StrictStr, Field(min_length=1, max_length=1000)]
-
-
-class UserIn(BaseModel):
-    username: Annotated[StrictStr, Field(min_length=1, max_length=100, pattern=r"^[\w.\-@]+$")]
-    password: Annotated[StrictStr, Field(min_length=8, max_length=1000)]
-    role: Literal["admin", "operator", "investigator", "petition_officer", "leader"]
-    offices: list[Annotated[StrictStr, Field(max_length=64)]] = Field(default_factory=list, max_length=5000)
-    display_name: Annotated[StrictStr, Field(max_length=200)] = ""
 
 
 def _limited(session: Any, scope: str, key: str, limit: int) -> None:
@@ -48,9 +35,10 @@ def _limited(session: Any, scope: str, key: str, limit: int) -> None:
                        headers={"Retry-After": str(retry)})
 
 
-@router.post("/auth/token", summary="Sign in with a user name and password")
-async def login(request: Request, ctx: ContextDep) -> dict[str, Any]:
-    body = parse_model(LoginIn, await read_json(request, max_bytes=64 * 1024))
+@router.post("/auth/token", response_model=p.TokenOut, responses=errors(401, 429),
+             summary="Sign in with a user name and password")
+async def login(request: Request, ctx: ContextDep,
+                body: Annotated[p.LoginIn, json_body(p.LoginIn, max_bytes=64 * 1024)]) -> dict[str, Any]:
     address = request.client.host if request.client else "unknown"
     user_key = hashlib.sha256(body.username.lower().encode()).hexdigest()
 
@@ -81,15 +69,16 @@ async def login(request: Request, ctx: ContextDep) -> dict[str, Any]:
     return await run_in_threadpool(run)
 
 
-@router.post("/users", status_code=201, dependencies=[require("admin")], summary="Create a user")
-async def create_user(request: Request, ctx: ContextDep, caller: CallerDep) -> dict[str, Any]:
-    body = parse_model(UserIn, await read_json(request, max_bytes=1024 * 1024))
-
+@router.post("/users", status_code=201, response_model=p.UserOut, responses=errors(409), summary="Create a user")
+async def create_user(ctx: ContextDep, caller: Admin,
+                      body: Annotated[p.UserIn, json_body(p.UserIn, max_bytes=1024 * 1024)]) -> dict[str, Any]:
     def run() -> dict[str, Any]:
+        # Hashed before the write transaction: Argon2id's deliberate cost must not hold other writers.
+        password_hash = hash_password(body.password)
         with ctx.db.writing() as session:
             if session.scalars(select(User).where(User.username == body.username)).first() is not None:
                 raise ApiError(409, "USER_EXISTS", f"user {body.username!r} already exists")
-            user = User(username=body.username, password_hash=hash_password(body.password), role=body.role,
+            user = User(username=body.username, password_hash=password_hash, role=body.role,
                         offices=body.offices, display_name=body.display_name, created_at=real_now())
             session.add(user)
             session.flush()
@@ -102,7 +91,7 @@ async def create_user(request: Request, ctx: ContextDep, caller: CallerDep) -> d
     return await run_in_threadpool(run)
 
 
-@router.get("/users", dependencies=[require("admin")], summary="List users")
+@router.get("/users", response_model=p.UserList, dependencies=[require("admin")], summary="List users")
 def list_users(session: ReadSession) -> dict[str, Any]:
     return {"users": [
         {"username": u.username, "role": u.role, "offices": u.offices, "display_name": u.display_name,
@@ -111,8 +100,6 @@ def list_users(session: ReadSession) -> dict[str, Any]:
     ], "next": None}
 
 
-@router.get("/auth/me", summary="Who the token belongs to")
+@router.get("/auth/me", response_model=p.Me, summary="Who the token belongs to")
 def me(caller: CallerDep) -> dict[str, Any]:
     return {"role": caller.role, "name": caller.name, "office": caller.office_code, "offices": list(caller.offices)}
-
-

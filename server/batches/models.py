@@ -9,9 +9,11 @@ from server.db import Base, InstantColumn
 
 
 class Batch(Base):
+    """A batch id belongs to its office: two offices may use the same one without meeting."""
+
     __tablename__ = "batches"
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), primary_key=True, index=True)
     batch_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
     records_digest: Mapped[str] = mapped_column(String(64))
     summary: Mapped[bytes] = mapped_column(LargeBinary)
     processed_at: Mapped[int] = mapped_column(InstantColumn)

@@ -4,36 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field, StrictStr, field_validator
+from fastapi import APIRouter, Path
 from sqlalchemy import select
 
 from server.audit import service as audit
 from server.cameras.models import Camera
 from server.changes.service import ChangeWriter
 from server.context import real_now
-from server.deps import CallerDep, ContextDep, ReadSession, parse_model, read_json, require
+from server.deps import Admin, ContextDep, ReadSession, json_body, require
 from server.errors import ApiError
+from shared import protocol as p
 
 router = APIRouter(tags=["cameras"])
 WATCHERS = require("admin", "operator", "leader")
-SCHEMES = ("rtsp://", "rtsps://", "http://", "https://", "rtp://", "udp://", "file://")
-
-
-class CameraIn(BaseModel):
-    name: Annotated[StrictStr, Field(min_length=1, max_length=200)]
-    office: Annotated[StrictStr, Field(max_length=64)] | None = None
-    window: Annotated[StrictStr, Field(max_length=100)] | None = None
-    main_url: Annotated[StrictStr, Field(min_length=1, max_length=2000)]
-    sub_url: Annotated[StrictStr, Field(max_length=2000)] | None = None
-    enabled: bool = True
-
-    @field_validator("main_url", "sub_url")
-    @classmethod
-    def _scheme(cls, value: str | None) -> str | None:
-        if value and not value.lower().startswith(SCHEMES):
-            raise ValueError(f"a stream URL starts with one of {', '.join(SCHEMES)}")
-        return value
+CameraId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 def camera_json(c: Camera) -> dict[str, Any]:
@@ -48,16 +32,15 @@ def _redacted(c: Camera) -> dict[str, Any]:
     return out
 
 
-@router.get("/cameras", dependencies=[WATCHERS], summary="Cameras (with stream URLs: video roles only)")
+@router.get("/cameras", response_model=p.CameraList, dependencies=[WATCHERS],
+            summary="Cameras (with stream URLs: video roles only)")
 def list_cameras(session: ReadSession) -> dict[str, Any]:
     return {"cameras": [camera_json(c) for c in session.scalars(select(Camera).order_by(Camera.id))], "next": None}
 
 
-@router.put("/cameras/{camera_id}", dependencies=[require("admin")], summary="Create or replace a camera")
-async def put_camera(camera_id: str, request: Request, ctx: ContextDep, caller: CallerDep) -> dict[str, Any]:
-    if not camera_id or len(camera_id) > 64:
-        raise ApiError(400, "INVALID_REQUEST", "camera id must be 1 to 64 characters")
-    body = parse_model(CameraIn, await read_json(request, max_bytes=64 * 1024))
+@router.put("/cameras/{camera_id}", response_model=p.CameraOut, summary="Create or replace a camera")
+def put_camera(camera_id: CameraId, ctx: ContextDep, caller: Admin,
+               body: Annotated[p.CameraIn, json_body(p.CameraIn, max_bytes=64 * 1024)]) -> dict[str, Any]:
     changes = ChangeWriter()
     with ctx.db.writing() as session:
         cam = session.get(Camera, camera_id)
@@ -80,8 +63,8 @@ async def put_camera(camera_id: str, request: Request, ctx: ContextDep, caller: 
     return out
 
 
-@router.delete("/cameras/{camera_id}", dependencies=[require("admin")], summary="Remove a camera")
-def delete_camera(camera_id: str, ctx: ContextDep, caller: CallerDep) -> dict[str, Any]:
+@router.delete("/cameras/{camera_id}", response_model=p.CameraDeleted, summary="Remove a camera")
+def delete_camera(camera_id: CameraId, ctx: ContextDep, caller: Admin) -> dict[str, Any]:
     changes = ChangeWriter()
     with ctx.db.writing() as session:
         cam = session.get(Camera, camera_id)

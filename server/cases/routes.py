@@ -2,29 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from sqlalchemy import select
 
 from server.alerts.models import Alert
 from server.alerts.service import alert_json
 from server.cases import service
 from server.cases.models import ApprovalCase
-from server.deps import ContextDep, ReadSession, keyset_page, require
+from server.deps import ContextDep, ReadSession, RowCursor, keyset_page, require
 from server.errors import ApiError
 from server.offices.models import Office
+from shared import protocol as p
 from shared.rules import evaluate_case
 from shared.rules.common import RULES
 from shared.timeutil import format_instant
 
 router = APIRouter(tags=["cases"])
-READERS = require("admin", "operator", "leader", "investigator")
+# Investigators see their investigations and linked alerts, "nothing else in detail" (spec 01 Roles).
+READERS = require("admin", "operator", "leader")
 
 
 # ``:path`` because office case numbers may contain "/" (e.g. "2026/0001"), sent as %2F.
-@router.get("/approval-cases/{office}/{case_no:path}", dependencies=[READERS], summary="A case with its clocks")
-def get_case(office: str, case_no: str, ctx: ContextDep, session: ReadSession) -> dict[str, Any]:
+@router.get("/approval-cases/{office}/{case_no:path}", response_model=p.CaseDetail, response_model_exclude_unset=True,
+            dependencies=[READERS], summary="A case with its clocks")
+def get_case(office: Annotated[str, Path(max_length=64)], case_no: Annotated[str, Path(max_length=200)],
+             ctx: ContextDep, session: ReadSession) -> dict[str, Any]:
     o = session.scalars(select(Office).where(Office.code == office)).one_or_none()
     case = None
     if o is not None:
@@ -70,13 +74,13 @@ def get_case(office: str, case_no: str, ctx: ContextDep, session: ReadSession) -
     }
 
 
-@router.get("/approval-cases", dependencies=[READERS], summary="Cases, newest first")
+@router.get("/approval-cases", response_model=p.CaseList, dependencies=[READERS], summary="Cases, newest first")
 def list_cases(
     session: ReadSession,
-    office: str | None = None,
-    state: str | None = None,
+    office: Annotated[str | None, Query(max_length=64)] = None,
+    state: Annotated[str | None, Query(max_length=32)] = None,
     limit: int = Query(500, ge=1, le=5000),
-    cursor: str | None = None,
+    cursor: RowCursor = None,
 ) -> dict[str, Any]:
     q = select(ApprovalCase, Office.code).join(Office, Office.id == ApprovalCase.office_id)
     if office:
@@ -87,7 +91,7 @@ def list_cases(
     return {"cases": [service.case_summary(c, code) for c, code in rows], "next": after}
 
 
-@router.get("/rules", summary="The supervision rules with their names and severities")
+@router.get("/rules", response_model=p.RuleList, summary="The supervision rules with their names and severities")
 def list_rules() -> dict[str, Any]:
     return {
         "rules": [

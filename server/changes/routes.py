@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
 from server.changes.service import ROLE_TOPICS, latest_seq, oldest_seq, read_changes
-from server.deps import CallerDep, ContextDep
-from server.errors import ApiError
+from server.deps import CallerDep, ContextDep, require
+from server.errors import ApiError, errors
+from shared.protocol import ChangeFeed
 
 router = APIRouter(tags=["changes"])
 CURSOR_PREFIX = "c1."
@@ -31,16 +32,17 @@ def parse_cursor(text: str | None) -> int:
     return value
 
 
-@router.get("/changes", summary="Every change the caller may see, in order; long-poll with wait")
+@router.get("/changes", response_model=ChangeFeed, responses=errors(410), dependencies=[require(*ROLE_TOPICS)],
+            summary="Every change the caller may see, in order; long-poll with wait")
 async def get_changes(
     ctx: ContextDep,
     caller: CallerDep,
-    since: str | None = None,
+    since: Annotated[str | None, Query(max_length=200, json_schema_extra={"pattern": r"^(c1\.[0-9]+)?$"},
+                                       description="the `cursor` of the previous answer; none: from the start")
+                     ] = None,
     limit: int = Query(500, ge=1, le=5000),
     wait: float = Query(0, ge=0, le=30),
 ) -> dict[str, Any]:
-    if caller.role not in ROLE_TOPICS:
-        raise ApiError(403, "FORBIDDEN", "this token cannot read the change feed")
     position = parse_cursor(since)
 
     def read() -> tuple[list[dict[str, Any]], int, bool]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import orjson
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from fastapi.concurrency import run_in_threadpool
 
-from server.deps import ContextDep, PersonDep, parse_model, read_json
+from server.deps import MAX_BODY, ContextDep, PersonDep, json_body
 from server.mutations.service import apply_mutations
 from server.uow import unit_of_work
 from shared.actions import Actor
@@ -15,11 +15,9 @@ from shared.protocol import MutationResults, MutationsIn
 router = APIRouter(tags=["mutations"])
 
 
-@router.post("/mutations", response_model=MutationResults, summary="Replay queued changes (idempotent by id)",
-             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
-                 "schema": MutationsIn.model_json_schema(ref_template="#/components/schemas/{model}")}}}})
-async def post_mutations(request: Request, ctx: ContextDep, caller: PersonDep) -> Response:
-    body = parse_model(MutationsIn, await read_json(request))
+@router.post("/mutations", response_model=MutationResults, summary="Replay queued changes (idempotent by id)")
+async def post_mutations(ctx: ContextDep, caller: PersonDep,
+                         body: MutationsIn = json_body(MutationsIn, max_bytes=MAX_BODY)) -> Response:
     actor = Actor(caller.name, caller.role)
 
     def run() -> bytes:

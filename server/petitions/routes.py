@@ -7,20 +7,20 @@ import math
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field, StrictStr
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.audit import service as audit
 from server.auth import service as auth
-from server.deps import CallerDep, ContextDep, ReadSession, parse_model, read_json, require
-from server.errors import ApiError
+from server.deps import CallerDep, ContextDep, ReadSession, json_body, require
+from server.errors import ApiError, errors
 from server.offices.models import Office
 from server.petitions import service
 from server.petitions.models import Petition, PetitionEvent
-from server.security import verify_password
+from server.security import DUMMY_QUERY_HASH, verify_password
+from shared import protocol as pr
 from shared.rules.petition import evaluate_petition
 from shared.timeutil import format_instant
 
@@ -31,9 +31,11 @@ CODE_FAILURES = 5
 ADDRESS_FAILURES = 30
 
 
-@router.get("/petitions", dependencies=[READERS], summary="Petitions (identity protected)")
+@router.get("/petitions", response_model=pr.PetitionList, dependencies=[READERS],
+            summary="Petitions (identity protected)")
 def list_petitions(
-    session: ReadSession, limit: int = Query(500, ge=1, le=5000), cursor: str | None = None
+    session: ReadSession, limit: int = Query(500, ge=1, le=5000),
+    cursor: Annotated[str | None, Query(max_length=64)] = None,
 ) -> dict[str, Any]:
     q = select(Petition, Office.code).join(Office, Office.id == Petition.office_id)
     if cursor:
@@ -45,8 +47,10 @@ def list_petitions(
             "next": rows[-1][0].id if more else None}
 
 
-@router.get("/petitions/{petition_id}", dependencies=[READERS], summary="A petition with its events")
-def get_petition(petition_id: str, ctx: ContextDep, caller: CallerDep) -> dict[str, Any]:
+@router.get("/petitions/{petition_id}", response_model=pr.PetitionDetail, dependencies=[READERS],
+            summary="A petition with its events (the identity only for the petition desk, audited)")
+def get_petition(petition_id: Annotated[str, Path(max_length=64)], ctx: ContextDep, caller: CallerDep
+                 ) -> dict[str, Any]:
     reveal = caller.role == "petition_officer"
     with ctx.db.writing() as session:
         row = session.execute(
@@ -70,14 +74,11 @@ def get_petition(petition_id: str, ctx: ContextDep, caller: CallerDep) -> dict[s
         return out
 
 
-class StatusIn(BaseModel):
-    receipt_code: Annotated[StrictStr, Field(min_length=1, max_length=64)]
-    password: Annotated[StrictStr, Field(min_length=1, max_length=1000)]
-
-
-@router.post("/public/petition-status", summary="A petitioner checks the status with receipt code and password")
-async def petition_status(request: Request, ctx: ContextDep) -> dict[str, Any]:
-    body = parse_model(StatusIn, await read_json(request, max_bytes=16 * 1024))
+@router.post("/public/petition-status", response_model=pr.PetitionStatus, responses=errors(404, 429),
+             summary="A petitioner checks the status with receipt code and password")
+async def petition_status(request: Request, ctx: ContextDep,
+                          body: Annotated[pr.StatusIn, json_body(pr.StatusIn, max_bytes=16 * 1024)]
+                          ) -> dict[str, Any]:
     address = request.client.host if request.client else "unknown"
     code_key = hashlib.sha256(body.receipt_code.encode()).hexdigest()
 
@@ -97,7 +98,7 @@ async def petition_status(request: Request, ctx: ContextDep) -> dict[str, Any]:
             )
         # Unknown codes verify against a dummy hash too, so both failures take the same time; and
         # Argon2 runs outside any write transaction (it would hold every writer back on SQLite).
-        ok = verify_password(stored_hash, body.password)
+        ok = verify_password(stored_hash, body.password, dummy=DUMMY_QUERY_HASH)
         with ctx.db.writing() as session:
             check_limits(session)
             p = session.scalars(select(Petition).where(Petition.receipt_code == body.receipt_code)).one_or_none()

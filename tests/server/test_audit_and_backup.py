@@ -114,6 +114,43 @@ def test_verify_audit_names_a_removed_entry(audited: ServerProcess) -> None:
     assert verify(audited)[0] == 0
 
 
+@pytest.mark.parametrize("removed", [1, 5])
+def test_verify_audit_notices_the_newest_entries_removed(audited: ServerProcess, removed: int) -> None:
+    """The chain alone cannot tell a truncated log from a short one: the head outside the database can."""
+    count = entries(audited)
+    with sqlite_connect(audited) as conn:
+        rows = conn.execute("SELECT * FROM audit_log WHERE seq > ? ORDER BY seq", (count - removed,)).fetchall()
+        conn.execute("DELETE FROM audit_log WHERE seq > ?", (count - removed,))
+        conn.commit()
+        try:
+            code, out = verify(audited)
+            assert code != 0
+            assert re.search(rf"\bentry {count - removed + 1}\b", out), out
+            assert "removed" in out
+        finally:
+            conn.executemany(f"INSERT INTO audit_log VALUES ({', '.join('?' * len(rows[0]))})", rows)
+            conn.commit()
+    assert verify(audited)[0] == 0
+
+
+def test_verify_audit_notices_a_forged_or_missing_head(audited: ServerProcess) -> None:
+    head = audited.data_dir / "audit-head.json"
+    original = head.read_text()
+    try:
+        # Moving the head back to hide a truncation needs the data key to sign it.
+        head.write_text(original.replace('"seq":', '"seq":1', 1))
+        code, out = verify(audited)
+        assert code != 0
+        assert "signature" in out
+        head.unlink()
+        code, out = verify(audited)
+        assert code != 0
+        assert "audit-head.json" in out
+    finally:
+        head.write_text(original)
+    assert verify(audited)[0] == 0
+
+
 # -- backup and restore ---------------------------------------------------------------------
 
 def batch_records(n: int) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ text field of every record kind are stored and returned verbatim, and never exec
 from __future__ import annotations
 
 import gzip
+import http.client
 import json
 import re
 import urllib.parse
@@ -70,8 +71,8 @@ ENDPOINTS = [
     Endpoint("GET", "/alerts", ANY_PERSON),
     Endpoint("GET", "/alerts/{alert_id}", frozenset({"admin", "operator", "leader"})),
     Endpoint("POST", "/mutations", ANY_PERSON, body=True),
-    Endpoint("GET", "/approval-cases/{office}/{case_no}", frozenset({"admin", "operator", "leader", "investigator"})),
-    Endpoint("GET", "/approval-cases", frozenset({"admin", "operator", "leader", "investigator"})),
+    Endpoint("GET", "/approval-cases/{office}/{case_no}", frozenset({"admin", "operator", "leader"})),
+    Endpoint("GET", "/approval-cases", frozenset({"admin", "operator", "leader"})),
     Endpoint("GET", "/changes", ANY_PERSON),
     Endpoint("GET", "/users", frozenset({"admin"})),
     Endpoint("POST", "/users", frozenset({"admin"}), body=True),
@@ -79,6 +80,7 @@ ENDPOINTS = [
     Endpoint("GET", "/offices", ANY_PERSON),
     Endpoint("POST", "/offices", frozenset({"admin"}), body=True),
     Endpoint("POST", "/offices/{code}/token", frozenset({"admin"})),
+    Endpoint("PUT", "/offices/{code}/watermark", frozenset({"admin"}), body=True),
     Endpoint("GET", "/catalogue", ANY_PERSON),
     Endpoint("PUT", "/catalogue", frozenset({"admin"}), body=True),
     Endpoint("PUT", "/calendar/{year}", frozenset({"admin"}), body=True),
@@ -135,6 +137,8 @@ class World:
             "/catalogue": ({"items": [CATALOGUE[0]]}, "admin"),
             "/calendar/{year}": ({"holidays": ["2027-01-01"], "workdays": []}, "admin"),
             "/admin/clock": ({"now": self.server.call("GET", "/admin/clock").json()["now"]}, "admin"),
+            "/offices/{code}/watermark": ({"watermark": self.server.call("GET", "/admin/clock").json()["now"],
+                                           "reason": "纠正错误的报送截止时间"}, "admin"),
             "/cameras/{camera_id}": ({"name": "窗口 1", "main_url": "rtsp://10.0.0.1/main", "office": "T01"},
                                      "admin"),
         }
@@ -358,6 +362,27 @@ def test_content_type_and_encoding(world: World, ep: Endpoint) -> None:
     assert_error(world.call(ep.method, path, raw=gzip.compress(raw)[:-8], role=role,
                             headers={"Content-Encoding": "gzip"}), 400, "INVALID_GZIP")
     assert_error(world.call(ep.method, path, raw=raw, role=role, headers={"Content-Encoding": "br"}), 415)
+    # JSON is UTF-8: another charset is not read as if it were, and no Content-Type is not JSON.
+    for ctype in ("application/json; charset=latin-1", "application/json;charset=UTF-16", "application/jsonx"):
+        assert_error(world.call(ep.method, path, raw=raw, role=role, headers={"Content-Type": ctype}), 415)
+    assert_error(without_content_type(world, ep.method, path, raw, role), 415, "UNSUPPORTED_MEDIA_TYPE")
+    for ctype in ("application/json; charset=utf-8", "application/json;charset=\"UTF-8\"", "Application/JSON"):
+        assert world.call(ep.method, path, raw=raw, role=role, headers={"Content-Type": ctype}).status != 415
+
+
+def without_content_type(world: World, method: str, path: str, raw: bytes, role: str) -> Response:
+    """A request with a body and no Content-Type header at all (urllib would add one)."""
+    conn = http.client.HTTPSConnection("127.0.0.1", world.server.port, context=world.server.ssl_context(),
+                                       timeout=60)
+    try:
+        conn.putrequest(method, "/api/v1" + path, skip_accept_encoding=True)
+        conn.putheader("Authorization", f"Bearer {world.token(role)}")
+        conn.putheader("Content-Length", str(len(raw)))
+        conn.endheaders(raw)
+        r = conn.getresponse()
+        return Response(r.status, r.read(), dict(r.headers))
+    finally:
+        conn.close()
 
 
 @pytest.mark.parametrize("ep", BODY_ENDPOINTS, ids=lambda e: e.id)

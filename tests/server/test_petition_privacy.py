@@ -93,11 +93,11 @@ def desk(tmp_path_factory: pytest.TempPathFactory, server_template: Path) -> Ite
             d.answers.append(r.body)
         summary = d.answers[0]
         assert b'"rejected":5' in summary
-        # Time passes: acceptance deadlines run out and the petition clocks raise alerts.
+        # Time passes: acceptance deadlines run out and the office's heartbeat raises the petition alerts.
+        assert server.call("PUT", "/admin/clock", {"now": "2026-04-01T00:00:00+08:00"}).status == 200
         assert server.call("POST", "/batches", {"batch_id": new_id(), "office": "T01", "records": [],
                                                 "complete_until": "2026-04-01T00:00:00+08:00"},
                            token=d.tokens["T01"]).status == 200
-        assert server.call("PUT", "/admin/clock", {"now": "2026-04-01T00:00:00+08:00"}).status == 200
         url = f"rtsp://admin:{CAMERA_PASSWORD}@10.0.0.5/main"
         assert server.call("PUT", "/cameras/cam-9", {"name": "信访接待室", "main_url": url}).status == 200
         yield d
