@@ -26,6 +26,7 @@ from server.context import Context, Settings
 from server.deps import ContextDep, ReadSession
 from server.evaluation import sweep
 from server.mutations.routes import router as mutations_router
+from server.petitions.page import router as status_page_router
 from server.petitions.routes import router as petitions_router
 from server.reminders.routes import router as reminders_router
 from server.reminders.service import Gateway, deliver_due
@@ -101,6 +102,8 @@ def create_app(ctx: Context) -> FastAPI:
     for router in (health_router, batches_router, alerts_router, cases_router, changes_router, auth_router,
                    admin_router, cameras_router, petitions_router, reminders_router, mutations_router):
         app.include_router(router, prefix="/api/v1")
+    # The petitioner's status page is for people, not programs: outside the API's prefix.
+    app.include_router(status_page_router)
     return app
 
 

@@ -190,6 +190,8 @@ class PetitionEvent(_Record):
     actor: Short | None = None
     days: Annotated[StrictInt, Field(ge=1, le=30)] | None = None
     text: Text | None = None
+    substantiated: StrictBool | None = None
+    """On ``closed``: the complaint proved founded (it counts in the risk index, spec 07 §1)."""
 
 
 KIND_MODELS: dict[str, type[_Record]] = {
@@ -248,11 +250,17 @@ class Rejection(Exception):
         self.message = message
 
 
+#: Fields whose values an error message never repeats: who petitioned, and their password.
+UNECHOED_FIELDS = frozenset({"petitioner", "query_password"})
+
+
 def _describe(err: Any) -> tuple[str, str | None, str]:
     loc = [str(p) for p in err["loc"]]
     field = ".".join(loc) if loc else None
     if err["type"] == "missing":
         return "MISSING_FIELD", field, f"{field} is required"
+    if loc and loc[0] in UNECHOED_FIELDS:
+        return "INVALID_FIELD", field, f"{field}: {err['msg']}"
     got = err.get("input")
     shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
     if len(shown) > 60:
