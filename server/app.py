@@ -25,7 +25,11 @@ from server.changes.routes import router as changes_router
 from server.context import Context, Settings
 from server.deps import ContextDep, ReadSession
 from server.evaluation import sweep
+from server.evidence.routes import router as evidence_router
+from server.evidence.service import sweep_partial_uploads
+from server.investigations.routes import router as investigations_router
 from server.mutations.routes import router as mutations_router
+from server.mutations.stores import load_stores
 from server.petitions.page import router as status_page_router
 from server.petitions.routes import router as petitions_router
 from server.reminders.routes import router as reminders_router
@@ -75,6 +79,7 @@ async def _outbox(ctx: Context) -> None:
 def create_app(ctx: Context) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(sweep_partial_uploads, ctx.settings.data_dir)
         notifier = ChangeNotifier(ctx.db)
         await notifier.start()
         ctx.notifier = notifier
@@ -98,9 +103,11 @@ def create_app(ctx: Context) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.ctx = ctx
+    load_stores()  # entity stores and the change feed's per-person audiences, before any write
     errors.install(app)
     for router in (health_router, batches_router, alerts_router, cases_router, changes_router, auth_router,
-                   admin_router, cameras_router, petitions_router, reminders_router, mutations_router):
+                   admin_router, cameras_router, petitions_router, reminders_router, mutations_router,
+                   investigations_router, evidence_router):
         app.include_router(router, prefix="/api/v1")
     # The petitioner's status page is for people, not programs: outside the API's prefix.
     app.include_router(status_page_router)

@@ -1,4 +1,4 @@
-"""``yingyan server init | serve | migrate | backup | verify-audit``."""
+"""``yingyan server init | serve | migrate | backup | restore | verify-audit | verify-evidence``."""
 
 from __future__ import annotations
 
@@ -197,8 +197,18 @@ def cmd_backup(args: argparse.Namespace) -> int:
         if run.returncode != 0:
             print(f"yingyan: pg_dump failed: {run.stderr.strip()}", file=sys.stderr)
             return 1
-    print(f"backup written to {target}")
+    # Evidence after the database: every blob the copied database names was stored before it
+    # was attached, so it is there now (blobs are never changed or deleted).
+    from server.evidence.service import copy_blobs
+
+    copied, _ = copy_blobs(settings.data_dir / "evidence", _evidence_of(target), check=False)
+    print(f"backup written to {target} (evidence in {_evidence_of(target)}, {copied} new files)")
     return 0
+
+
+def _evidence_of(backup: Path) -> Path:
+    """Where a backup keeps its evidence blobs: a folder beside the database file."""
+    return backup.with_name(backup.name + ".evidence")
 
 
 def _key_problem(db_file: Path, key: DataKey) -> str | None:
@@ -255,6 +265,17 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print(f"yingyan: {source} does not fit the data key {key_file}: {problem}; nothing was changed{hint}",
               file=sys.stderr)
         return 1
+    from server.evidence.service import copy_blobs
+
+    # Evidence first, each blob checked against its name: adding a blob never harms a server,
+    # and a damaged backup is refused before its database replaces anything.
+    copied, problems = copy_blobs(_evidence_of(source), data / "evidence", check=True)
+    if problems:
+        for problem in problems:
+            print(f"yingyan: {problem}", file=sys.stderr)
+        print(f"yingyan: the backup's evidence is damaged ({len(problems)} files); the database was not restored",
+              file=sys.stderr)
+        return 1
     target = Path(settings.db_url.split("sqlite:///", 1)[1])
     part = target.with_name(target.name + ".restoring")
     shutil.copyfile(source, part)
@@ -267,7 +288,33 @@ def cmd_restore(args: argparse.Namespace) -> int:
                 _write_secret(data / "secrets" / name, (old / "secrets" / name).read_text().strip())
         if (old / "tls").is_dir():
             shutil.copytree(old / "tls", data / "tls", dirs_exist_ok=True)
-    print(f"restored {target} from {source}" + (f" with the secrets and TLS files of {old}" if old else ""))
+    print(f"restored {target} from {source}" + (f" with the secrets and TLS files of {old}" if old else "")
+          + f"; {copied} evidence files")
+    return 0
+
+
+def cmd_verify_evidence(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from server.context import Settings
+    from server.db import open_database
+    from server.evidence.service import verify
+    from server.investigations.models import InvestigationEvidence
+
+    settings = Settings.from_data_dir(_data_dir(args.data_dir))
+    db = open_database(args.db or settings.db_url)
+    try:
+        with db.reading() as s:
+            referenced = set(s.scalars(select(InvestigationEvidence.sha256).distinct()))
+    finally:
+        db.dispose()
+    checked, problems = verify(settings.data_dir / "evidence", referenced)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"evidence BROKEN: {len(problems)} of {checked} files do not match (or are missing)", file=sys.stderr)
+        return 1
+    print(f"evidence intact: {checked} files, every SHA-256 verified")
     return 0
 
 
@@ -325,8 +372,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_migrate)
 
     p = sub.add_parser(
-        "backup", help="a consistent online copy of the database (not of DIR/secrets: keep those safe apart)",
-        description="Copy the database while the server runs. The copy holds protected petitioner data "
+        "backup", help="a consistent online copy of the database and the evidence files "
+                       "(not of DIR/secrets: keep those safe apart)",
+        description="Copy the database while the server runs, and the evidence files into TO.evidence beside "
+                    "it (only the files it lacks: evidence never changes). The copy holds protected petitioner data "
                     "encrypted with DIR/secrets/data.key, which is deliberately not in it: keep DIR/secrets "
                     "(and DIR/tls) backed up separately; `restore --secrets-from` needs them.")
     p.add_argument("--data-dir", required=True)
@@ -335,7 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser(
-        "restore", help="replace a stopped server's SQLite database with a backup",
+        "restore", help="replace a stopped server's SQLite database with a backup (and add its evidence files)",
         description="Replace the database of the (stopped) server in --data-dir with a backup. The backup "
                     "only opens with the data key of the server it came from: restoring onto a freshly "
                     "initialised directory needs --secrets-from OLD_DIR, which also takes over OLD_DIR's "
@@ -347,6 +396,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="data directory (or a copy of it) whose secrets/data.key, secrets/admin.token and tls/ "
                         "to install with the backup")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("verify-evidence", help="re-hash every evidence file and name any that does not match")
+    p.add_argument("--data-dir", required=True)
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_verify_evidence)
 
     p = sub.add_parser("verify-audit", help="check the audit hash chain")
     p.add_argument("--data-dir", required=True)

@@ -235,9 +235,10 @@ def parse_model(model: type[M], data: Any) -> M:
 def keyset_page(
     session: Session, query: Select[Any, Any], key: Any, *, cursor: str | None, limit: int, newest_first: bool = False
 ) -> tuple[list[Any], str | None]:
-    """One page of a list endpoint ordered by an integer id: the rows and the next cursor.
+    """One page of a list endpoint ordered by an integer column: the rows and the next cursor.
 
-    The cursor is the last id of the page; a cursor this server could not have given is 400.
+    The cursor is the page's last value of ``key`` (a column of the first selected entity); a
+    cursor this server could not have given is 400.
     """
     if cursor:
         last = row_id(cursor)
@@ -248,4 +249,4 @@ def keyset_page(
     rows = list(session.execute(query.order_by(order).limit(limit + 1)).all())
     more = len(rows) > limit
     rows = rows[:limit]
-    return rows, (str(rows[-1][0].id) if more else None)
+    return rows, (str(getattr(rows[-1][0], key.key)) if more else None)

@@ -9,6 +9,15 @@ from server.cases.models import ApprovalCase, ApprovalEvent, Evaluation
 from server.catalogue.models import CalendarYear, Meta, PowerItemVersion, SweepRun
 from server.changes.models import Change, ChangeAudience
 from server.db import Base
+from server.evidence.models import EvidenceUpload
+from server.investigations.models import (
+    Investigation,
+    InvestigationEntry,
+    InvestigationEvidence,
+    InvestigationLink,
+    InvestigationOpinion,
+    InvestigationPerson,
+)
 from server.mutations.models import Mutation
 from server.offices.models import Office
 from server.petitions.models import Petition, PetitionEvent
@@ -27,7 +36,14 @@ __all__ = [
     "Change",
     "ChangeAudience",
     "Evaluation",
+    "EvidenceUpload",
     "Failure",
+    "Investigation",
+    "InvestigationEntry",
+    "InvestigationEvidence",
+    "InvestigationLink",
+    "InvestigationOpinion",
+    "InvestigationPerson",
     "Meta",
     "Mutation",
     "Office",

@@ -27,8 +27,10 @@ __all__ = [
     "VERSIONLESS",
     "ActionRefused",
     "apply",
+    "apply_entity",
     "bumps_version",
     "check",
+    "check_entity",
 ]
 
 #: Who acts when the replica does not say: the checks of role are then left to the server.
@@ -89,7 +91,9 @@ def _alert_state(alert: Mapping[str, Any]) -> State:
 def _decide(entity: str, state: State, action: str, data: Mapping[str, Any], actor: Actor | None,
             world: ReplicaWorld | None) -> State:
     w = world or ReplicaWorld()
-    w.entities.setdefault((entity, str(state.get("id"))), state)
+    spec = spec_of(entity, action)
+    if spec is None or not spec.creates:  # a create names an entity that does not exist yet
+        w.entities.setdefault((entity, str(state.get("id"))), state)
     outcome = plan(entity, action, entity_id=state.get("id"), data=data, base_version=None,
                    actor=actor or _ANYONE, world=w)
     if isinstance(outcome, Refusal):
@@ -116,6 +120,18 @@ def apply(alert: Mapping[str, Any], action: str, data: Mapping[str, Any]) -> dic
         if key in after and (key in out or after.get(key) is not None):
             out[key] = after[key]
     return out
+
+
+def check_entity(entity: str, state: Mapping[str, Any], action: str, data: Mapping[str, Any],
+                 actor: Actor | None = None, world: ReplicaWorld | None = None) -> None:
+    """Raise ``ActionRefused`` when the server would refuse this action on this entity (any kind)."""
+    _decide(entity, dict(state), action, data, actor, world)
+
+
+def apply_entity(entity: str, state: Mapping[str, Any], action: str, data: Mapping[str, Any],
+                 actor: Actor | None = None, world: ReplicaWorld | None = None) -> State:
+    """The entity as the server will hold it after ``action`` (raises ``ActionRefused``)."""
+    return _decide(entity, dict(state), action, data, actor, world)
 
 
 def bumps_version(entity: str, action: str) -> bool:

@@ -5,23 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from server.alerts.models import ACTIVE_STATUSES, Alert, AlertAction
 from server.alerts.service import alert_json
-from server.deps import CallerDep, ReadSession, keyset_page, row_id
+from server.deps import CallerDep, ContextDep, ReadSession, keyset_page, row_id
 from server.errors import ApiError
+from server.investigations.service import linked_alert_ids
+from server.mutations.stores import read_world
 from server.offices.models import Office
+from shared.actions import Actor
+from shared.actions.alert import SUBJECTS_BY_ROLE, visible
 from shared.timeutil import format_instant
 
 router = APIRouter(tags=["alerts"])
-SUBJECTS_BY_ROLE = {
-    "admin": ("case", "petition", "office"),
-    "operator": ("case", "office"),
-    "leader": ("case", "petition", "office"),
-    "petition_officer": ("petition",),
-    "investigator": (),
-}
 
 
 @router.get("/alerts", summary="Alerts, filtered and paginated")
@@ -40,7 +37,9 @@ def list_alerts(
     subjects = SUBJECTS_BY_ROLE.get(caller.role)
     if subjects is None:
         raise ApiError(403, "FORBIDDEN", "office tokens cannot read alerts")
-    q = select(Alert, Office.code).join(Office, Office.id == Alert.office_id).where(Alert.subject_type.in_(subjects))
+    # The shared ``visible`` rule as SQL: the role's subjects, or linked to a case the caller sees.
+    q = select(Alert, Office.code).join(Office, Office.id == Alert.office_id).where(
+        or_(Alert.subject_type.in_(subjects), Alert.id.in_(linked_alert_ids(Actor(caller.name, caller.role)))))
     if status:
         q = q.where(Alert.status.in_(status.split(",")))
     if severity:
@@ -60,11 +59,12 @@ def list_alerts(
 
 
 @router.get("/alerts/{alert_id}", summary="One alert with its history")
-def get_alert(alert_id: int, caller: CallerDep, session: ReadSession) -> dict[str, Any]:
+def get_alert(alert_id: int, caller: CallerDep, ctx: ContextDep, session: ReadSession) -> dict[str, Any]:
     row = None if row_id(alert_id) is None else session.execute(
         select(Alert, Office.code).join(Office, Office.id == Alert.office_id).where(Alert.id == alert_id)
     ).first()
-    if row is None or row[0].subject_type not in SUBJECTS_BY_ROLE.get(caller.role, ()):
+    if row is None or caller.is_office or not visible(Actor(caller.name, caller.role), alert_json(row[0], row[1]),
+                                                      read_world(ctx, session)):
         raise ApiError(404, "NOT_FOUND", f"no alert {alert_id}")
     a, code = row
     history = session.scalars(select(AlertAction).where(AlertAction.alert_id == a.id).order_by(AlertAction.id))

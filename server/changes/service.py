@@ -22,12 +22,12 @@ from server.db import LOCK_CHANGES, advisory_xact_lock, bulk_insert, table_of
 ROLE_TOPICS: dict[str, frozenset[str]] = {
     "admin": frozenset(
         {"office", "case", "case_alert", "office_alert", "petition", "petition_alert", "camera", "catalogue",
-         "calendar"}
+         "calendar", "investigation"}
     ),
     "operator": frozenset({"office", "case", "case_alert", "office_alert", "camera", "catalogue", "calendar"}),
     "leader": frozenset(
         {"office", "case", "case_alert", "office_alert", "petition", "petition_alert", "camera", "catalogue",
-         "calendar"}
+         "calendar", "investigation"}
     ),
     "petition_officer": frozenset({"office", "petition", "petition_alert", "calendar"}),
     "investigator": frozenset({"office", "catalogue", "calendar"}),

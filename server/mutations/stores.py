@@ -12,8 +12,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from server.auth.models import User
+from server.changes.service import ChangeWriter
+from server.context import Context
 from server.offices.models import Office
 from server.uow import Work
 from shared.actions import Actor, State, Step
@@ -46,12 +49,18 @@ def register_store(store: EntityStore) -> EntityStore:
 def load_stores() -> None:
     """Import every domain's store (each registers itself)."""
     import server.alerts.store
+    import server.investigations.store
     import server.petitions.store  # noqa: F401
 
 
 def evidence_path(data_dir: Path, sha256: str) -> Path:
     """Where a content-addressed evidence blob lives (spec 06 §1)."""
     return data_dir / "evidence" / sha256[:2] / sha256[2:4] / sha256
+
+
+def read_world(ctx: Context, session: Session) -> ServerWorld:
+    """The world of a read (GET) request: what ``visible`` rules look at, outside any write."""
+    return ServerWorld(Work(ctx=ctx, session=session, changes=ChangeWriter(), now=ctx.now(session)))
 
 
 class ServerWorld:

@@ -194,10 +194,13 @@ def _check_and_apply(entity: str, eid: str, spec: ActionSpec, state: State | Non
         parsed = spec.data.model_validate(dict(data or {}))
     except ValidationError as exc:
         return data_refusal(exc, spec.data)
-    refusal = spec.check(state, parsed, actor, world)  # type: ignore[arg-type]
+    # A create's check and apply see the new entity as ``{"id": …}``: it names itself in what it
+    # makes (its links, the follow-ups pointing back at it).
+    seen = state if state is not None else {"id": eid}
+    refusal = spec.check(seen, parsed, actor, world)
     if refusal is not None:
         return refusal
-    applied = spec.apply(state, parsed, actor, world)
+    applied = spec.apply(seen, parsed, actor, world)
     after = applied.state
     if state is None:
         # A created entity carries the id it was created under (chosen by the client).
@@ -257,7 +260,7 @@ def _load() -> None:
     global _loaded
     if not _loaded:
         _loaded = True
-        from shared.actions import alert, petition  # noqa: F401
+        from shared.actions import alert, investigation, petition  # noqa: F401
 
 
 __all__ = [

@@ -172,7 +172,8 @@ class ActionSpec:
     conflicts: bool = False
     #: Increments ``version`` when applied (defaults to ``conflicts``).
     bumps: bool | None = None
-    #: Makes a new entity: it need not exist (and must not, with other content).
+    #: Makes a new entity: it need not exist (and must not, with other content). Its ``check``
+    #: and ``apply`` receive ``{"id": entity_id}`` as the state.
     creates: bool = False
     #: For a create: the data fields that must equal the stored entity's for a repeated create
     #: (a retry under a new mutation id) to count as the same, not ``ALREADY_EXISTS``.

@@ -270,3 +270,27 @@ def server_from_template(template: Path, data_dir: Path, **kwargs: Any) -> Serve
 
     shutil.copytree(template, data_dir)
     return ServerProcess(data_dir, **kwargs)
+
+
+def mutate(server: ServerProcess, token: str | None, entity: str, entity_id: object, action: str,
+           data: dict[str, Any] | None = None, *, base_version: int | None = None,
+           mutation_id: str | None = None) -> dict[str, Any]:
+    """One mutation through ``POST /mutations``; its result."""
+    m: dict[str, Any] = {"id": mutation_id or new_id(), "entity": entity, "entity_id": entity_id, "action": action,
+                         "data": data or {}}
+    if base_version is not None:
+        m["base_version"] = base_version
+    r = server.call("POST", "/mutations", {"mutations": [m]}, token=token)
+    assert r.status == 200, r.body[:500]
+    return r.json()["results"][0]  # type: ignore[no-any-return]
+
+
+def upload(server: ServerProcess, token: str | None, data: bytes) -> str:
+    """Store a blob through ``PUT /evidence/{sha256}``; its hash."""
+    import hashlib
+
+    digest = hashlib.sha256(data).hexdigest()
+    r = server.call("PUT", f"/evidence/{digest}", raw=data, token=token,
+                    headers={"Content-Type": "application/octet-stream"})
+    assert r.status in (200, 201), r.body[:500]
+    return digest

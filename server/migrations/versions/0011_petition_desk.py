@@ -1,7 +1,7 @@
 """petition desk: merge links, conversions, attachments, open deadline, searchable unit, substantiated closes
 
 Revision ID: 0011
-Revises: 0005
+Revises: 0010 (0005 before the investigations branch was merged into desk)
 Create Date: 2026-12-04 09:00:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0011'
-down_revision = '0005'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
