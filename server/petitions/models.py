@@ -57,6 +57,8 @@ class PetitionEvent(Base):
     days: Mapped[int | None] = mapped_column()
     text: Mapped[str | None] = mapped_column(Text)
     substantiated: Mapped[bool | None] = mapped_column()
+    seq: Mapped[int | None] = mapped_column()
+    """A desk event's place among the petition's events: several may share one instant."""
     digest: Mapped[str] = mapped_column(String(64))
     batch_id: Mapped[str | None] = mapped_column(String(64))
     """The batch that carried the event; NULL for an event the desk made (complete at once)."""

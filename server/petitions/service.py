@@ -62,8 +62,13 @@ def load_events(session: Session, ids: Sequence[str]) -> dict[str, list[Petition
         for e in session.scalars(select(PetitionEvent).where(PetitionEvent.petition_id.in_(ids[i : i + 500]))):
             out[e.petition_id].append(e)
     for events in out.values():
-        events.sort(key=lambda e: (e.at, e.id))
+        events.sort(key=event_order)
     return out
+
+
+def event_order(e: PetitionEvent) -> tuple[int, int, str]:
+    """Events in time; at one instant an office's first, then the desk's in the order it made them."""
+    return (e.at, -1 if e.seq is None else e.seq, e.id)
 
 
 def load_merged(session: Session, ids: Sequence[str]) -> dict[str, list[str]]:

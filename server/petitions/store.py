@@ -85,7 +85,7 @@ class PetitionStore:
         p = work.session.get(Petition, step.entity_id)
         assert p is not None
         before = {e["id"] for e in (step.before or {}).get("events") or ()}
-        for event in step.after.get("events") or ():
+        for n, event in enumerate(step.after.get("events") or ()):
             if event["id"] in before:
                 continue
             body = {k: event.get(k) for k in ("petition_id", "type", "at", "actor", "days", "text", "substantiated")}
@@ -93,7 +93,7 @@ class PetitionStore:
             work.session.add(PetitionEvent(
                 id=event["id"], petition_id=p.id, type=event["type"], at=parse_instant(event["at"]),
                 actor=event.get("actor"), days=event.get("days"), text=event.get("text"),
-                substantiated=event.get("substantiated"),
+                substantiated=event.get("substantiated"), seq=n,
                 digest=work.ctx.key.digest(orjson.dumps({k: v for k, v in body.items() if v is not None},
                                                         option=orjson.OPT_SORT_KEYS)),
                 batch_id=None,

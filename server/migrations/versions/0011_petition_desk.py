@@ -25,6 +25,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_petitions_primary_id'), ['primary_id'], unique=False)
     with op.batch_alter_table('petition_events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('substantiated', sa.Boolean(), nullable=True))
+        batch_op.add_column(sa.Column('seq', sa.Integer(), nullable=True))
     # Petitions stored before: their unit becomes searchable; their deadline is set by the next
     # evaluation (the sweep re-evaluates every petition whose next_check has passed).
     conn = op.get_bind()
@@ -39,6 +40,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table('petition_events', schema=None) as batch_op:
+        batch_op.drop_column('seq')
         batch_op.drop_column('substantiated')
     with op.batch_alter_table('petitions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_petitions_primary_id'))
