@@ -40,7 +40,7 @@ SECURITY_HEADERS = {
                                "frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
@@ -57,11 +57,16 @@ STATUS_ZH = {
 }
 
 
-def _when(text: str | None) -> str | None:
+def _when(text: str | None, *, deadline: bool = False) -> str | None:
+    """An instant as people write it; a deadline at midnight is the end of the day before
+    (2026-04-29T00:00 is 2026年4月28日 24:00)."""
     instant = parse_instant_or_none(text)
     if instant is None:
         return None
     d = to_datetime(instant)
+    if deadline and (d.hour, d.minute, d.second) == (0, 0, 0):
+        d = to_datetime(instant - 1)
+        return f"{d.year}年{d.month}月{d.day}日 24:00"
     return f"{d.year}年{d.month}月{d.day}日 {d.hour:02d}:{d.minute:02d}"
 
 
@@ -80,12 +85,13 @@ def _page(request: Request, token: str, *, status: int = 200, answer: dict[str, 
     if answer is not None:
         name, sentence = STATUS_ZH.get(answer["status"], (answer["status"], ""))
         deadlines = answer.get("deadlines") or {}
+        waiting = answer["status"]
         view = {
             "status": name,
             "sentence": sentence,
             "received_at": _when(answer.get("received_at")),
-            "accept_due": _when(deadlines.get("accept_due")) if answer["status"] == "registered" else None,
-            "handle_due": _when(deadlines.get("handle_due")) if answer["status"] == "accepted" else None,
+            "accept_due": _when(deadlines.get("accept_due"), deadline=True) if waiting == "registered" else None,
+            "handle_due": _when(deadlines.get("handle_due"), deadline=True) if waiting == "accepted" else None,
             "extension_days": deadlines.get("extension_days") or 0,
             "reply": answer.get("reply"),
         }
@@ -113,12 +119,14 @@ def status_style(request: Request) -> Response:
 
 
 def _same_origin(request: Request) -> bool:
+    """Whether the form was sent from this page: browsers say so in ``Sec-Fetch-Site``; older
+    ones in ``Origin``; a client that sends neither still needs the token from the cookie."""
     site = request.headers.get("sec-fetch-site")
-    if site is not None and site not in ("same-origin", "none"):
-        return False
+    if site is not None:
+        return site == "same-origin"
     origin = request.headers.get("origin")
-    if origin is None or origin == "null":
-        return origin is None
+    if origin is None:
+        return True
     host = request.headers.get("host", "")
     return origin in (f"https://{host}", f"http://{host}")
 
