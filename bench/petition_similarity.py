@@ -75,7 +75,7 @@ def score(ranked: Ranked, pairs: list[dict[str, Any]], threshold: float = 0.0) -
 
 
 def best(ranked: Ranked, pairs: list[dict[str, Any]]) -> Score:
-    return max((score(ranked, pairs, t) for t in range(0, 101)), key=lambda s: (s.f1, -s.threshold))
+    return max((score(ranked, pairs, t) for t in range(101)), key=lambda s: (s.f1, -s.threshold))
 
 
 def timed(fn: Callable[[list[dict[str, Any]]], Ranked], petitions: list[dict[str, Any]]) -> tuple[Ranked, float]:
@@ -100,12 +100,13 @@ def main() -> None:
     base, t_base = timed(rank_difflib, petitions)
     rows = [
         ("n-grams (ours), top 5", score(ours, pairs)),
-        (f"n-grams (ours), top 5 with score ≥ {LIKELY_DUPLICATE} (likely_duplicate)", score(ours, pairs, LIKELY_DUPLICATE)),
+        (f"n-grams (ours), top 5 with score ≥ {LIKELY_DUPLICATE} (likely_duplicate)",
+         score(ours, pairs, LIKELY_DUPLICATE)),
         ("n-grams (ours), top 5 at its best-F1 threshold", best(ours, pairs)),
         ("difflib, top 5", score(base, pairs)),
         ("difflib, top 5 at its best-F1 threshold", best(base, pairs)),
     ]
-    print(f"| method | threshold | precision | recall | F1 | pairs suggested |\n|---|---|---|---|---|---|")
+    print("| method | threshold | precision | recall | F1 | pairs suggested |\n|---|---|---|---|---|---|")
     for name, s in rows:
         print(f"| {name} | {s.threshold:g} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.suggested} |")
     n = len(petitions)

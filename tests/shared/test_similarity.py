@@ -31,9 +31,11 @@ def test_placeholder_names_and_units() -> None:
 def test_the_same_complaint_reworded_ranks_first() -> None:
     query = Doc.of("a", SUBJECT, "反映城关镇市场监管所赵某办理食品经营许可时超标准收费八十元")
     pool = [
-        Doc.of("reworded", {"name": "赵某", "unit": "城关镇市场监管所"}, "城关镇市场监管所的赵某在食品经营许可中多收了80元费用"),
+        Doc.of("reworded", {"name": "赵某", "unit": "城关镇市场监管所"},
+               "城关镇市场监管所的赵某在食品经营许可中多收了80元费用"),
         Doc.of("same-person", SUBJECT, "赵某上班时间经常在办公室打牌，群众办事找不到人"),
-        Doc.of("other-person", {"name": "钱某", "unit": "城关镇国土所"}, "反映城关镇国土所钱某办理宅基地审批时超标准收费二百元"),
+        Doc.of("other-person", {"name": "钱某", "unit": "城关镇国土所"},
+               "反映城关镇国土所钱某办理宅基地审批时超标准收费二百元"),
         Doc.of("same-surname", {"name": "赵某", "unit": "西山乡财政所"}, "西山乡财政所赵某克扣马村村民补贴三百元"),
     ]
     got = rank(query, [query, *pool], limit=5, min_score=0)
