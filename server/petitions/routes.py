@@ -7,12 +7,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field, StrictStr
 from sqlalchemy import ColumnElement, Select, case, or_, select
 from sqlalchemy.orm import Session
 
+from server.audit import service as audit
 from server.deps import CallerDep, ContextDep, ReadSession, parse_model, read_json, require
 from server.errors import ApiError
+from server.mutations.stores import evidence_path
 from server.offices.models import Office
 from server.petitions import public, service, similar
 from server.petitions.models import Petition
@@ -138,6 +141,25 @@ def similar_petitions(petition_id: str, session: ReadSession,
                       limit: int = Query(5, ge=1, le=50)) -> dict[str, Any]:
     p, _office = _one(session, petition_id)
     return {"suggestions": [s.as_json() for s in similar.suggest(session, p, limit=limit)]}
+
+
+@router.get("/petitions/{petition_id}/attachments/{sha256}", response_class=FileResponse, response_model=None,
+            responses={200: {"content": {"application/octet-stream": {}},
+                             "description": "the bytes; X-Content-SHA256 repeats the hash"}},
+            summary="A scanned letter or recording attached to a petition (the desk only; every read audited)")
+def get_attachment(petition_id: str, sha256: str, ctx: ContextDep, caller: CallerDep) -> FileResponse:
+    # A letter names who wrote it: it is identity, read by the petition desk alone and audited.
+    if caller.role not in service.IDENTITY_ROLES:
+        raise ApiError(403, "FORBIDDEN", f"the {caller.role} role may not read a petition's attachments")
+    with ctx.db.writing() as session:
+        p, _office = _one(session, petition_id)
+        attached = next((a for a in p.attachments or () if a.get("sha256") == sha256), None)
+        path = evidence_path(ctx.settings.data_dir, sha256) if attached is not None else None
+        if attached is None or path is None or not path.is_file():
+            raise ApiError(404, "NOT_FOUND", "no such attachment")
+        audit.append(session, at=ctx.now(session), actor=caller.name, action="petition.attachment_viewed",
+                     entity="petition", entity_id=p.id, detail={"sha256": sha256})
+    return FileResponse(path, media_type="application/octet-stream", headers={"X-Content-SHA256": sha256})
 
 
 class StatusIn(BaseModel):

@@ -278,6 +278,18 @@ def test_merging_the_same_complaint_and_the_duplicate_status(desk: Desk) -> None
     res = desk.act(dup, "attach", {"sha256": blob, "filename": "来电记录.txt"})
     assert res["status"] == "applied", res
     assert desk.get(dup)["attachments"][0]["sha256"] == blob
+    # Another officer reads the letter through the petition (audited); nobody else does.
+    read = desk.server.call("GET", f"/petitions/{dup}/attachments/{blob}", token=desk.tokens["desk2"])
+    assert read.status == 200
+    assert read.body == "来电记录：东关镇 吴某 补贴".encode()
+    assert desk.server.call("GET", f"/petitions/{dup}/attachments/{blob}", token=desk.tokens["leader"]).status == 403
+    assert desk.server.call("GET", f"/petitions/{primary}/attachments/{blob}", token=desk.tokens["desk2"]).status \
+        == 404, "only where it is attached"
+    assert desk.server.call("GET", f"/evidence/{blob}", token=desk.tokens["leader"]).status == 404
+    with sqlite_connect(desk.server) as conn:
+        viewed = conn.execute("SELECT actor FROM audit_log WHERE action = 'petition.attachment_viewed' "
+                              "AND entity = 'petition' AND entity_id = ?", (dup,)).fetchall()
+    assert viewed == [(desk.names["desk2"],)]
     missing = desk.act(dup, "attach", {"sha256": "0" * 64, "filename": "x.pdf"})
     assert missing["error"]["code"] == "EVIDENCE_MISSING"
 
