@@ -237,8 +237,8 @@ def keyset_page(
 ) -> tuple[list[Any], str | None]:
     """One page of a list endpoint ordered by an integer column: the rows and the next cursor.
 
-    The cursor is the page's last value of ``key`` (a column of the first selected entity); a
-    cursor this server could not have given is 400.
+    The cursor is the page's last value of ``key``: the first selected column itself, or that
+    attribute of the first selected entity; a cursor this server could not have given is 400.
     """
     if cursor:
         last = row_id(cursor)
@@ -249,4 +249,7 @@ def keyset_page(
     rows = list(session.execute(query.order_by(order).limit(limit + 1)).all())
     more = len(rows) > limit
     rows = rows[:limit]
-    return rows, (str(getattr(rows[-1][0], key.key)) if more else None)
+    if not more:
+        return rows, None
+    last = rows[-1][0]
+    return rows, str(last if isinstance(last, int) else getattr(last, key.key))

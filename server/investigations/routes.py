@@ -48,7 +48,7 @@ def list_investigations(
     q = service.list_query(actor=Actor(caller.name, caller.role), stage=stage, status=status,
                            assigned_to_me=assigned == "me")
     rows, after = keyset_page(session, q, Investigation.pk, cursor=cursor, limit=limit, newest_first=True)
-    return {"investigations": service.summaries(session, [r[0] for r in rows]), "next": after}
+    return {"investigations": service.summaries(session, rows), "next": after}
 
 
 @router.get("/investigations/{investigation_id}", response_model=InvestigationOut,

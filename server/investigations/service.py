@@ -26,65 +26,79 @@ from shared.actions import Actor
 from shared.actions.investigation import CREATOR_ROLES
 from shared.timeutil import format_instant
 
-#: Every field of the case but its growing lists: what a list item shows.
-SUMMARY_FIELDS = ("id", "title", "subject", "stage", "status", "version", "joint_review", "investigators",
-                  "reviewers", "created_by", "created_at", "updated_at", "links", "filing_approved_by")
+#: The case row's columns a summary shows (read as plain tuples: a page of ORM objects costs
+#: more than its queries).
+SUMMARY_COLUMNS = (Investigation.pk, Investigation.id, Investigation.title, Investigation.subject,
+                   Investigation.stage, Investigation.status, Investigation.version, Investigation.joint_review,
+                   Investigation.created_by, Investigation.created_at, Investigation.updated_at,
+                   Investigation.filing_approved_by)
 
 
-def _link_json(link: InvestigationLink) -> dict[str, Any]:
-    return {"type": link.type, "id": int(link.ref) if link.type == "alert" else link.ref}
+def _link_json(type_: str, ref: str) -> dict[str, Any]:
+    return {"type": type_, "id": int(ref) if type_ == "alert" else ref}
 
 
-def summaries(session: Session, rows: Sequence[Investigation]) -> list[dict[str, Any]]:
-    """The cases without their evidence, opinions and timeline, in the order given."""
-    pks = [r.pk for r in rows]
+def summaries(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
+    """The cases (rows of :data:`SUMMARY_COLUMNS`) without their evidence, opinions and
+    timeline, in the order given."""
+    pks = [r[0] for r in rows]
     people: dict[tuple[int, str], list[str]] = {}
     links: dict[int, list[dict[str, Any]]] = {}
     if pks:
-        for p in session.scalars(select(InvestigationPerson).where(InvestigationPerson.investigation_pk.in_(pks))
-                                 .order_by(InvestigationPerson.position)):
-            people.setdefault((p.investigation_pk, p.relation), []).append(p.username)
-        for link in session.scalars(select(InvestigationLink).where(InvestigationLink.investigation_pk.in_(pks))
-                                    .order_by(InvestigationLink.position)):
-            links.setdefault(link.investigation_pk, []).append(_link_json(link))
+        for pk, relation, username in session.execute(
+                select(InvestigationPerson.investigation_pk, InvestigationPerson.relation,
+                       InvestigationPerson.username)
+                .where(InvestigationPerson.investigation_pk.in_(pks)).order_by(InvestigationPerson.position)):
+            people.setdefault((pk, relation), []).append(username)
+        for pk, type_, ref in session.execute(
+                select(InvestigationLink.investigation_pk, InvestigationLink.type, InvestigationLink.ref)
+                .where(InvestigationLink.investigation_pk.in_(pks)).order_by(InvestigationLink.position)):
+            links.setdefault(pk, []).append(_link_json(type_, ref))
     return [{
-        "id": r.id, "title": r.title, "subject": r.subject, "stage": r.stage, "status": r.status,
-        "version": r.version, "joint_review": r.joint_review,
-        "investigators": people.get((r.pk, INVESTIGATOR), []), "reviewers": people.get((r.pk, REVIEWER), []),
-        "created_by": r.created_by, "created_at": format_instant(r.created_at),
-        "updated_at": format_instant(r.updated_at), "links": links.get(r.pk, []),
-        "filing_approved_by": r.filing_approved_by,
-    } for r in rows]
+        "id": iid, "title": title, "subject": subject, "stage": stage, "status": status, "version": version,
+        "joint_review": joint, "investigators": people.get((pk, INVESTIGATOR), []),
+        "reviewers": people.get((pk, REVIEWER), []), "created_by": created_by,
+        "created_at": format_instant(created_at), "updated_at": format_instant(updated_at),
+        "links": links.get(pk, []), "filing_approved_by": approved_by,
+    } for pk, iid, title, subject, stage, status, version, joint, created_by, created_at, updated_at, approved_by
+        in rows]
 
 
-def case_file(session: Session, row: Investigation) -> dict[str, Any]:
-    """One case with its evidence (supersede chain), opinions (dissent kept) and timeline."""
+def case_file(session: Session, row: Any) -> dict[str, Any]:
+    """One case (a row of :data:`SUMMARY_COLUMNS`) with its evidence (supersede chain),
+    opinions (dissent kept) and timeline."""
     [out] = summaries(session, [row])
+    pk = row[0]
     out["evidence"] = [{
-        "sha256": e.sha256, "filename": e.filename, "kind": e.kind, "size": e.size, "attached_by": e.attached_by,
-        "attached_at": format_instant(e.attached_at), "supersedes": e.supersedes,
-    } for e in session.scalars(select(InvestigationEvidence).where(InvestigationEvidence.investigation_pk == row.pk)
-                               .order_by(InvestigationEvidence.position))]
-    out["opinions"] = [{"reviewer": o.reviewer, "opinion": o.opinion, "text": o.text, "at": format_instant(o.at)}
-                       for o in session.scalars(select(InvestigationOpinion)
-                                                .where(InvestigationOpinion.investigation_pk == row.pk)
-                                                .order_by(InvestigationOpinion.id))]
+        "sha256": sha, "filename": filename, "kind": kind, "size": size, "attached_by": by,
+        "attached_at": format_instant(at), "supersedes": supersedes,
+    } for sha, filename, kind, size, by, at, supersedes in session.execute(
+        select(InvestigationEvidence.sha256, InvestigationEvidence.filename, InvestigationEvidence.kind,
+               InvestigationEvidence.size, InvestigationEvidence.attached_by, InvestigationEvidence.attached_at,
+               InvestigationEvidence.supersedes)
+        .where(InvestigationEvidence.investigation_pk == pk).order_by(InvestigationEvidence.position))]
+    out["opinions"] = [{"reviewer": reviewer, "opinion": opinion, "text": text, "at": format_instant(at)}
+                       for reviewer, opinion, text, at in session.execute(
+                           select(InvestigationOpinion.reviewer, InvestigationOpinion.opinion,
+                                  InvestigationOpinion.text, InvestigationOpinion.at)
+                           .where(InvestigationOpinion.investigation_pk == pk).order_by(InvestigationOpinion.id))]
     out["timeline"] = [{"at": format_instant(at), "actor": actor, "action": action, "data": data}
                        for at, actor, action, data in session.execute(
                            select(InvestigationEntry.at, InvestigationEntry.actor, InvestigationEntry.action,
                                   InvestigationEntry.data)
-                           .where(InvestigationEntry.investigation_pk == row.pk)
+                           .where(InvestigationEntry.investigation_pk == pk)
                            .order_by(InvestigationEntry.id))]
     return out
 
 
 def find(session: Session, *, investigation_id: str) -> Investigation | None:
+    """The case row to change (the store's)."""
     return session.scalars(select(Investigation).where(Investigation.id == investigation_id)).one_or_none()
 
 
 def load(session: Session, *, investigation_id: str) -> dict[str, Any] | None:
     """The case file, whoever asks (callers check ``visible``)."""
-    row = find(session, investigation_id=investigation_id)
+    row = session.execute(select(*SUMMARY_COLUMNS).where(Investigation.id == investigation_id)).first()
     return None if row is None else case_file(session, row)
 
 
@@ -112,8 +126,8 @@ def visible_pks(actor: Actor) -> Select[Any]:
 
 def list_query(*, actor: Actor, stage: str | None, status: str | None, assigned_to_me: bool
                ) -> Select[Any]:
-    """The cases ``actor`` may see, filtered as the list asks (newest first)."""
-    q = select(Investigation).where(visible_filter(actor))
+    """The cases ``actor`` may see (rows of :data:`SUMMARY_COLUMNS`), filtered as the list asks."""
+    q = select(*SUMMARY_COLUMNS).where(visible_filter(actor))
     if stage:
         q = q.where(Investigation.stage.in_(stage.split(",")))
     if status:

@@ -38,6 +38,7 @@ from tests.server.support import (
     petition_event,
     server_from_template,
     sqlite_connect,
+    upload,
 )
 
 ROLES = ("admin", "operator", "leader", "investigator", "petition_officer", "office")
@@ -91,7 +92,13 @@ ENDPOINTS = [
     Endpoint("GET", "/petitions", frozenset({"admin", "leader", "petition_officer"})),
     Endpoint("GET", "/petitions/{petition_id}", frozenset({"admin", "leader", "petition_officer"})),
     Endpoint("GET", "/risk-reminders", frozenset({"admin", "operator", "leader"})),
+    Endpoint("GET", "/investigations", ANY_PERSON),
+    Endpoint("GET", "/investigations/{investigation_id}", ANY_PERSON),
+    Endpoint("PUT", "/evidence/{sha256}", frozenset({"admin", "operator", "investigator", "petition_officer"})),
+    Endpoint("GET", "/evidence/{sha256}", ANY_PERSON),
 ]
+#: What the caller may not see does not exist for them: 404, never 403 (spec 06 §2).
+HIDDEN_NOT_FORBIDDEN = ("/alerts/{alert_id}", "/investigations/{investigation_id}", "/evidence/{sha256}")
 BODY_ENDPOINTS = [e for e in ENDPOINTS if e.body]
 PROTECTED = [e for e in ENDPOINTS if e.roles is not None]
 
@@ -154,8 +161,14 @@ def world(tmp_path_factory: pytest.TempPathFactory, server_template: Path) -> It
         assert summary["imported"] == 4
         alert = server.call("GET", "/alerts?rule=POOR_RATING").json()["alerts"][0]
         assert server.call("PUT", "/cameras/cam-1", {"name": "大厅", "main_url": "rtsp://10.0.0.9/1"}).status == 200
+        investigation_id = new_id()
+        assert server.call("POST", "/mutations", {"mutations": [{
+            "id": new_id(), "entity": "investigation", "entity_id": investigation_id, "action": "create",
+            "data": {"title": "hostile", "subject": {"name": "某"}}}]}).json()["results"][0]["status"] == "applied"
+        sha256 = upload(server, "admin", b"hostile evidence")
         w.ids.update(batch_id=summary["batch_id"], alert_id=str(alert["id"]), office="T01", case_no="H-1",
-                     code="ROT", year="2027", camera_id="cam-h", petition_id=pet["id"])
+                     code="ROT", year="2027", camera_id="cam-h", petition_id=pet["id"],
+                     investigation_id=investigation_id, sha256=sha256)
         yield w
     finally:
         server.stop()
@@ -229,7 +242,8 @@ def test_wrong_role_is_403(world: World, ep: Endpoint) -> None:
         if role in ep.roles:
             assert r.status not in (401, 403), (role, r.status, r.body[:300])
             check(r)
-        elif ep.path == "/alerts/{alert_id}" or (ep.path == "/batches/{batch_id}" and role == "office"):
+        elif (ep.path in HIDDEN_NOT_FORBIDDEN and ep.method == "GET") or (
+                ep.path == "/batches/{batch_id}" and role == "office"):
             # Alerts a role may not see, and another office's batches, do not exist for it.
             assert_error(r, 404, "NOT_FOUND")
         else:
@@ -387,7 +401,8 @@ def test_hostile_path_parameters(world: World, ep: Endpoint) -> None:
     role = "admin" if ep.roles is None or "admin" in ep.roles else sorted(ep.roles)[0]
     for value in PATH_VALUES:
         path = ep.path
-        for name in ("batch_id", "alert_id", "office", "case_no", "code", "year", "camera_id", "petition_id"):
+        for name in ("batch_id", "alert_id", "office", "case_no", "code", "year", "camera_id", "petition_id",
+                     "investigation_id", "sha256"):
             path = path.replace("{" + name + "}", value)
         raw = json.dumps(world.valid_body(ep)[0]).encode() if ep.body else None
         r = check(world.call(ep.method, path, raw=raw, role=role))
@@ -404,6 +419,9 @@ QUERIES = {
     "/changes": ["since=garbage", "since=c1.", "since=c1.-1", "since=c1.1e5", "since=c1.99999999999999999999999",
                  "since=c2.5", "wait=-1", "wait=31", "wait=nan", "wait=inf", "limit=0", "limit=5001",
                  "since=%00"],
+    "/investigations": ["limit=0", "limit=1001", "limit=abc", "cursor=abc", "cursor=-1",
+                        "cursor=99999999999999999999999", "stage=%27%3B%20DROP%20TABLE%20investigations%3B--",
+                        "status=" + "x" * 5000, "assigned=you", "assigned=%00", "stage=,,,"],
     "/petitions": ["cursor=%00", "cursor=%27%20OR%201%3D1--", "limit=-3"],
     "/batches": ["dry_run=perhaps"],
     "/risk-reminders": ["cursor=99999999999999999999999", "cursor=-1", "cursor=x", "limit=0", "status=%00",

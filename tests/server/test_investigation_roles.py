@@ -17,6 +17,7 @@ import pytest
 
 from tests.harness import ServerProcess, event
 from tests.server.support import (
+    HOSTILE_TEXTS,
     create_user,
     evaluation,
     mutate,
@@ -198,7 +199,8 @@ def test_list_filters_and_pages(world: dict[str, Any]) -> None:
         cursor = body["next"]
         if not cursor:
             break
-    assert seen == at_acceptance and len(set(seen)) == len(seen)
+    assert seen == at_acceptance
+    assert len(set(seen)) == len(seen)
     assert seen.index(ids[2]) < seen.index(ids[0]), "newest first"
     assert server.call("GET", "/investigations?cursor=abc").status == 400
     assert server.call("GET", "/investigations?assigned=you").status == 400
@@ -256,7 +258,8 @@ def test_an_investigator_reads_only_the_alerts_of_their_cases(world: dict[str, A
     linked, unlinked = _alert(world), _alert(world)
     _case(world, source={"type": "alert", "id": linked["id"]})
     mine = [a["id"] for a in server.call("GET", "/alerts?limit=5000", token=tokens["assigned"]).json()["alerts"]]
-    assert linked["id"] in mine and unlinked["id"] not in mine
+    assert linked["id"] in mine
+    assert unlinked["id"] not in mine
     assert server.call("GET", f"/alerts/{linked['id']}", token=tokens["assigned"]).status == 200
     assert server.call("GET", f"/alerts/{linked['id']}", token=tokens["reviewer"]).status == 200
     assert server.call("GET", f"/alerts/{unlinked['id']}", token=tokens["assigned"]).status == 404
@@ -325,3 +328,28 @@ def test_an_investigation_leaves_an_audit_trail(world: dict[str, Any]) -> None:
     finally:
         db.close()
     assert actions == ["investigation.create", "investigation.transition", "investigation.request_review"]
+
+
+def test_hostile_text_is_kept_verbatim(world: dict[str, Any]) -> None:
+    server = world["server"]
+    for text in HOSTILE_TEXTS:
+        cid = new_id()
+        res = mutate(server, "admin", "investigation", cid, "create",
+                     {"title": text, "subject": {"name": text, "unit": text, "title": text}})
+        assert res["status"] == "applied", (text, res)
+        assert mutate(server, "admin", "investigation", cid, "note", {"text": text})["status"] == "applied"
+        case = server.call("GET", f"/investigations/{cid}").json()
+        assert case["title"] == text
+        assert case["subject"] == {"name": text, "unit": text, "title": text}
+        assert case["timeline"][-1]["data"] == {"text": text}
+    # Wrong types and oversized values are refused by name, never echoed.
+    for data, field in (({"title": 5, "subject": {"name": "x"}}, "title"),
+                        ({"title": "x" * 201, "subject": {"name": "x"}}, "title"),
+                        ({"title": "x", "subject": "张某"}, "subject"),
+                        ({"title": "x", "subject": {"name": "x", "age": 3}}, "subject.age"),
+                        ({"title": "x", "subject": {"name": "x"}, "investigators": "li-inv"}, "investigators"),
+                        ({"title": "x", "subject": {"name": "x"}, "source": {"type": "case", "id": 1}}, "source.type")):
+        res = mutate(server, "admin", "investigation", new_id(), "create", data)
+        assert res["status"] == "rejected", data
+        assert res["error"]["field"] == field, (data, res["error"])
+        assert "x" * 201 not in str(res)
