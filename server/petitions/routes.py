@@ -119,6 +119,7 @@ def get_petition(petition_id: str, ctx: ContextDep, caller: CallerDep) -> dict[s
             # The desk sees who petitioned; the read itself goes on the record.
             out["petitioner"] = service.reveal_petitioner(session, ctx.key, p, actor=caller.name, role=caller.role,
                                                           at=now)
+            out["attachments"] = service.attachments_json(p, ctx.key)
         return _with_clocks(out, p, office, events, now)
 
 

@@ -8,6 +8,7 @@ every such read is an audit entry.
 
 from __future__ import annotations
 
+import base64
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -44,6 +45,27 @@ def decrypt_petitioner(key: DataKey, p: Petition) -> dict[str, Any] | None:
         return None
     data: dict[str, Any] = orjson.loads(key.decrypt(p.petitioner_enc, associated=p.id.encode()))
     return data
+
+
+def encrypt_text(key: DataKey, context: str, text: str) -> str:
+    """A short protected text (an attachment's file name) encrypted for a JSON column."""
+    return base64.b64encode(key.encrypt(text.encode(), associated=context.encode())).decode()
+
+
+def decrypt_text(key: DataKey, context: str, blob: str) -> str:
+    return key.decrypt(base64.b64decode(blob), associated=context.encode()).decode()
+
+
+def attachments_json(p: Petition, key: DataKey | None = None) -> list[dict[str, Any]]:
+    """A petition's attachments; their file names only with the key (for the desk)."""
+    out = []
+    for a in p.attachments or ():
+        shown = {k: v for k, v in a.items() if k != "filename_enc"}
+        shown["filename"] = PROTECTED
+        if key is not None and a.get("filename_enc"):
+            shown["filename"] = decrypt_text(key, f"{p.id}/{a['sha256']}", a["filename_enc"])
+        out.append(shown)
+    return out
 
 
 def reveal_petitioner(session: Session, key: DataKey, p: Petition, *, actor: str, role: str,
@@ -142,7 +164,7 @@ def petition_json(p: Petition, office_code: str, *, events: Sequence[PetitionEve
         "merged_into": p.merged_into,
         "duplicates": list(duplicates),
         "investigations": list(p.investigations or ()),
-        "attachments": list(p.attachments or ()),
+        "attachments": attachments_json(p),
         "events": [petition_event_json(e) for e in events],
         "version": p.version,
     }

@@ -100,7 +100,17 @@ class PetitionStore:
             ))
         p.merged_into = step.after.get("merged_into")
         p.investigations = list(step.after.get("investigations") or ())
-        p.attachments = list(step.after.get("attachments") or ())
+        stored = {a.get("sha256"): a for a in p.attachments or ()}
+        attachments = []
+        for a in step.after.get("attachments") or ():
+            kept = stored.get(a.get("sha256"))
+            if kept is None:
+                # A file's name may name the petitioner: kept encrypted, like the identity.
+                kept = {k: v for k, v in a.items() if k != "filename"}
+                kept["filename_enc"] = service.encrypt_text(work.ctx.key, f"{p.id}/{a['sha256']}",
+                                                            str(getattr(step.data, "filename", "")).strip())
+            attachments.append(kept)
+        p.attachments = attachments
         p.status = str(step.after.get("status") or p.status)
         p.version = int(step.after["version"])
         work.session.flush()

@@ -132,6 +132,9 @@ class ConvertData(ActionData):
 
 
 class AttachData(ActionData):
+    #: A scan's file name often names who wrote (张三来信.pdf): it is kept like the identity.
+    protected_fields: ClassVar[frozenset[str]] = frozenset({"filename"})
+
     sha256: Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{64}$")]
     filename: Annotated[NonBlank, Field(max_length=255)]
 
@@ -428,7 +431,8 @@ def _attach(petition: State | None, data: AttachData, actor: Actor, world: World
     have = list(petition.get("attachments") or ())
     out = dict(petition)
     if not any(a.get("sha256") == data.sha256 for a in have):
-        have.append({"sha256": data.sha256, "filename": data.filename.strip(), "attached_by": actor.name,
+        # The name is the desk's to read (GET /petitions/{id}); everyone else sees it protected.
+        have.append({"sha256": data.sha256, "filename": PROTECTED, "attached_by": actor.name,
                      "attached_at": world.now()})
     out["attachments"] = have
     return Applied(out)

@@ -139,7 +139,7 @@ def run_the_desk(s: Session) -> None:
     s.act(c, "convert", {"investigation_id": new_id(), "title": "信访转立案"})
     blob = upload(s.server, s.tokens["desk"], f"来信扫描：{NAME}".encode())
     s.ids["blob"] = blob
-    s.act(b, "attach", {"sha256": blob, "filename": "来信.pdf"})
+    s.act(b, "attach", {"sha256": blob, "filename": f"{NAME}来信.pdf"})
     # The township's own register and events.
     town = petition(receipt_code="8800000000000001", name=TOWN_NAME, id_number=TOWN_ID, phone=PHONE, address=ADDRESS,
                     subject="赵某", received_at="2026-04-12T09:00:00+08:00")

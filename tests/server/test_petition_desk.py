@@ -278,6 +278,8 @@ def test_merging_the_same_complaint_and_the_duplicate_status(desk: Desk) -> None
     res = desk.act(dup, "attach", {"sha256": blob, "filename": "来电记录.txt"})
     assert res["status"] == "applied", res
     assert desk.get(dup)["attachments"][0]["sha256"] == blob
+    assert desk.get(dup)["attachments"][0]["filename"] == "来电记录.txt", "the desk reads the file's name"
+    assert desk.get(dup, "leader")["attachments"][0]["filename"] == "[protected]", "nobody else does"
     # Another officer reads the letter through the petition (audited); nobody else does.
     read = desk.server.call("GET", f"/petitions/{dup}/attachments/{blob}", token=desk.tokens["desk2"])
     assert read.status == 200

@@ -387,6 +387,7 @@ def test_attach_needs_the_blob_stored_first() -> None:
     done = act(petition, "attach", {"sha256": blob, "filename": "来信扫描件.pdf"}, world=World(petition, blobs=(blob,)))
     assert isinstance(done, Plan)
     assert done.steps[0].after["attachments"][0]["sha256"] == blob
+    assert done.steps[0].after["attachments"][0]["filename"] == PROTECTED, "a file name may name the petitioner"
     assert code(act(petition, "attach", {"sha256": blob.upper(), "filename": "x"})) == "INVALID_FIELD"
     assert code(act(petition, "attach", {"sha256": blob, "filename": " "})) == "INVALID_FIELD"
 
