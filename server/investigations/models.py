@@ -52,7 +52,7 @@ class InvestigationPerson(Base):
     position: Mapped[int] = mapped_column()
     __table_args__ = (
         PrimaryKeyConstraint("investigation_pk", "relation", "username"),
-        Index("ix_investigation_people_username", "username", "investigation_pk"),
+        Index("ix_investigation_people_username", "username", "relation", "investigation_pk"),
     )
 
 

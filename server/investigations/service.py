@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from server.investigations.models import (
@@ -103,9 +103,10 @@ def load(session: Session, *, investigation_id: str) -> dict[str, Any] | None:
 
 
 def _person_is(actor: Actor, relations: Iterable[str]) -> ColumnElement[bool]:
-    return exists().where(InvestigationPerson.investigation_pk == Investigation.pk,
-                          InvestigationPerson.username == actor.name,
-                          InvestigationPerson.relation.in_(tuple(relations)))
+    # An IN over the person's own rows (index username, relation, case): an investigator's few
+    # hundred cases are found directly instead of probing every case newest first.
+    return Investigation.pk.in_(select(InvestigationPerson.investigation_pk).where(
+        InvestigationPerson.username == actor.name, InvestigationPerson.relation.in_(tuple(relations))))
 
 
 def visible_filter(actor: Actor) -> ColumnElement[bool]:

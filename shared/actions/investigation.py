@@ -333,16 +333,21 @@ def _create(inv: State | None, data: CreateData, actor: Actor, world: World) -> 
 def _link_back(inv_id: str, link: dict[str, Any], world: World) -> FollowUp | None:
     """The source's side of the link, in the same operation: an alert becomes ``promoted`` and
     names the case (unless it already does — ``promote`` links it itself, and one operation
-    bumps its version once); a petition lists the case when the desk's entity is known."""
+    bumps its version once); a petition lists the case when the desk's entity is registered
+    with an internal ``link`` action taking ``{"investigation": id}`` (and not when its
+    ``convert`` already listed it)."""
     kind = kind_of(str(link["type"]))
     if kind is None or "link" not in kind.actions:
         return None  # the link is kept on the investigation's side only
     source = world.get(str(link["type"]), str(link["id"]))
     if source is None:
         return None
+    # An alert names its cases in ``links``; a petition in ``investigations`` (spec 06 §3).
     for back in source.get("links") or ():
         if back.get("type") == "investigation" and back.get("id") == inv_id:
             return None
+    if inv_id in (source.get("investigations") or ()):
+        return None
     return FollowUp(str(link["type"]), str(link["id"]), "link", {"investigation": inv_id})
 
 

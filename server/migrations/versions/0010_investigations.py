@@ -93,7 +93,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('investigation_pk', 'relation', 'username', name=op.f('pk_investigation_people'))
     )
     with op.batch_alter_table('investigation_people', schema=None) as batch_op:
-        batch_op.create_index('ix_investigation_people_username', ['username', 'investigation_pk'], unique=False)
+        batch_op.create_index('ix_investigation_people_username', ['username', 'relation', 'investigation_pk'], unique=False)
 
     op.create_table('investigation_timeline',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
