@@ -289,12 +289,19 @@ def screen(driver: Any, width: int, height: int, *, mobile: bool) -> None:
 
 
 def submit(driver: Any, world: World, code: str, password: str) -> None:
+    """Fill the form and send it, as a person does; returns once the answer's page has loaded."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.wait import WebDriverWait
 
     driver.get(world.origin + "/status")
+    form_page = driver.find_element(By.TAG_NAME, "main")
     driver.find_element(By.ID, "receipt_code").send_keys(code)
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait = WebDriverWait(driver, 30)
+    wait.until(expected_conditions.staleness_of(form_page))
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def text_of(driver: Any) -> str:
