@@ -30,6 +30,7 @@ from server.evidence.service import sweep_partial_uploads
 from server.investigations.routes import router as investigations_router
 from server.mutations.routes import router as mutations_router
 from server.mutations.stores import load_stores
+from server.petitions.page import router as status_page_router
 from server.petitions.routes import router as petitions_router
 from server.reminders.routes import router as reminders_router
 from server.reminders.service import Gateway, deliver_due
@@ -111,6 +112,8 @@ def create_app(ctx: Context) -> FastAPI:
                    admin_router, cameras_router, petitions_router, reminders_router, mutations_router,
                    investigations_router, evidence_router):
         app.include_router(router, prefix="/api/v1")
+    # The petitioner's status page is for people, not programs: outside the API's prefix.
+    app.include_router(status_page_router)
     return app
 
 

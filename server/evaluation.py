@@ -128,24 +128,33 @@ class Evaluator:
             rows = list(self.session.scalars(select(Petition).where(Petition.id.in_(chunk))))
             events = petitions.load_events(self.session, chunk)
             dups = petitions.load_duplicates(self.session, rows)
+            merged = petitions.load_merged(self.session, chunk)
             self.alerts.load(("petition", p.id) for p in rows)
             for p in rows:
                 as_of = self.as_of(p.office_id)
-                result = evaluate_petition(petitions.build_facts(p, events.get(p.id, []), dups.get(p.id)), as_of)
+                evs = events.get(p.id, [])
+                # Desk events are seen as soon as their time has passed (spec 06 §3).
+                result = evaluate_petition(petitions.build_facts(p, evs, dups.get(p.id)), as_of, self.now)
                 self.evaluated += 1
                 p.next_check = result.next_instant
-                if p.status != result.status or p.id in touched:
-                    p.status = result.status
+                p.deadline = result.open_due()
+                status = petitions.status_of(evs)
+                if p.status != status or p.id in touched:
+                    p.status = status
                     p.version += 1
                     self.changes.add(topic="petition", entity="petition", entity_id=p.id,
-                                     data=petitions.petition_json(p, self.codes[p.office_id]), at=self.now)
+                                     data=petitions.petition_json(p, self.codes[p.office_id], events=evs,
+                                                                  duplicates=merged.get(p.id, [])), at=self.now)
                 self.alerts.apply(subject=("petition", p.id), subject_ref=p.id, office_id=p.office_id,
                                   hits=result.hits, as_of=as_of)
 
     # ---- offices ----------------------------------------------------------------------
     def office(self, office: Office) -> None:
-        hit, next_at = office_silent(now=self.now, watermark=office.watermark, created_at=office.created_at,
-                                     silent_hours=office.silent_hours or self.ctx.settings.silent_hours)
+        if office.is_centre:
+            hit, next_at = None, None  # the server's own office is complete at once, never silent
+        else:
+            hit, next_at = office_silent(now=self.now, watermark=office.watermark, created_at=office.created_at,
+                                         silent_hours=office.silent_hours or self.ctx.settings.silent_hours)
         office.next_silent_check = next_at
         key = ("office", str(office.id))
         self.alerts.load([key])

@@ -56,7 +56,8 @@ def _error(status: int) -> dict[str, Any]:
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     doc = get_openapi(title=app.title, version=app.version, routes=app.routes, description=app.description)
     # Routes as mounted (with their prefixes), however FastAPI nests included routers.
-    routes: list[Any] = [c for c in iter_route_contexts(app.routes) if isinstance(c.original_route, APIRoute)]
+    routes: list[Any] = [c for c in iter_route_contexts(app.routes)
+                         if isinstance(c.original_route, APIRoute) and c.original_route.include_in_schema]
     bodies: dict[tuple[str, tuple[str, ...]], type[BaseModel]] = {}
     for route in routes:
         for call in _calls(route.dependant):

@@ -254,6 +254,8 @@ class PetitionEvent(_Record):
     actor: Short | None = None
     days: Annotated[StrictInt, Field(ge=1, le=30)] | None = None
     text: Text | None = None
+    substantiated: StrictBool | None = None
+    """On ``closed``: the complaint proved founded (it counts in the risk index, spec 07 §1)."""
 
 
 KIND_MODELS: dict[str, type[_Record]] = {
@@ -1040,6 +1042,24 @@ class PetitionerOut(_Out):
     address: str | None = None
 
 
+class PetitionEventOut(_Out):
+    id: str
+    type: str
+    at: str
+    actor: str | None
+    days: int | None
+    text: str | None
+    substantiated: bool | None = None
+
+
+class PetitionAttachmentOut(_Out):
+    """A scanned letter or recording; its file name only for the petition desk."""
+
+    model_config = ConfigDict(extra="allow")
+    sha256: str
+    filename: str
+
+
 class PetitionOut(_Out):
     id: str
     office: str
@@ -1053,8 +1073,18 @@ class PetitionOut(_Out):
     content: str
     receipt_code: str | None
     status: str
-    primary_id: str | None
+    merged_into: str | None
+    """The primary this petition was merged into (一信多投), or null."""
+    duplicates: list[str]
+    """Petitions merged into this one."""
+    investigations: list[str]
+    """Investigations the petition was converted into."""
+    attachments: list[PetitionAttachmentOut]
+    events: list[PetitionEventOut]
     version: int
+    deadlines: PetitionDeadlines
+    overdue: bool
+    """A statutory deadline has passed with nothing done."""
 
 
 class PetitionList(_Out):
@@ -1062,17 +1092,8 @@ class PetitionList(_Out):
     next: str | None
 
 
-class PetitionEventOut(_Out):
-    id: str
-    type: str
-    at: str
-    actor: str | None
-    days: int | None
-    text: str | None
-
-
 class PetitionDetail(PetitionOut):
-    events: list[PetitionEventOut]
+    pass
 
 
 class ReminderOut(_Out):

@@ -74,6 +74,9 @@ class ReplicaWorld:
     def office_exists(self, code: str) -> bool:
         return True
 
+    def unique_taken(self, entity: str, field: str, value: str) -> bool:
+        return False  # the server decides on replay
+
 
 def _alert_state(alert: Mapping[str, Any]) -> State:
     """The alert as the shared actions read it (the replica keeps subjects as columns)."""

@@ -28,7 +28,7 @@ from shared import protocol
 NAMESPACE = uuid.UUID("6f1d6c1e-3c4e-5b8a-9e21-7a0c1b2d3e4f")
 
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "resources" / "sync-mappings"
-PARSERS = ("text", "datetime", "int", "yuan_to_fen", "bool")
+PARSERS = ("text", "datetime", "int", "yuan_to_fen", "bool", "ref")
 DEFAULT_DATETIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M",
@@ -68,6 +68,9 @@ class FieldRule:
     values: dict[str, Any] | None = None
     keep_unknown: bool = False
     required: bool = False
+    #: For ``parse = "ref"``: the source system whose local numbers the column holds (a
+    #: petition's 信访编号); the value becomes that record's id, as its own mapping computes it.
+    ref: str = ""
     root: str = ""
     plain: bool = False  # text, no value table, not nested: the fast path
 
@@ -177,7 +180,7 @@ class Mapping:
             # kind and type first: they decide which fields the record has, and rules for
             # other fields (an export row carries every column) are skipped unconverted.
             for rule, cols in deciding:
-                self._apply(rule, cols, cells, record, used)
+                self._apply(rule, cols, cells, record, used, office)
             known = self._fields_of(record.get("kind"), record.get("type"))
             for rule, cols in others:
                 if known is not None and rule.root not in known:
@@ -192,7 +195,7 @@ class Mapping:
                             continue
                         if not rule.required:
                             continue
-                self._apply(rule, cols, cells, record, used)
+                self._apply(rule, cols, cells, record, used, office)
         except RowError as err:
             err.column = self._where(err.column, headers)
             raise
@@ -235,7 +238,7 @@ class Mapping:
         return column
 
     def _apply(self, rule: FieldRule, cols: tuple[str, ...], cells: dict[str, Any], record: dict[str, Any],
-               used: dict[str, str]) -> None:
+               used: dict[str, str], office: str) -> None:
         raw: Any = None
         column = None
         for c in cols:
@@ -272,6 +275,11 @@ class Mapping:
                     rule.name,
                     column,
                 )
+        if rule.parse == "ref":
+            _set(record, rule.name, self.ref_id(office, rule.ref, _text(raw)))
+            if column:
+                used[rule.name] = column
+            return
         try:
             value = self._convert(rule.parse, raw)
         except ValueError as exc:
@@ -330,6 +338,11 @@ class Mapping:
         if known is None or record.keys() <= known:
             return record
         return {k: v for k, v in record.items() if k in known}
+
+    def ref_id(self, office: str, system: str, local_number: str) -> str:
+        """The id of the record another export of ``system`` calls ``local_number`` (a petition's
+        信访编号): the same uuid5 wherever it is named, so a petition's events find it."""
+        return _uuid5(self._ns, "\x1f".join([office, system, "ref", local_number]))
 
     def record_id(self, office: str, record: dict[str, Any]) -> str:
         """uuid5 of office, source system and the row's key fields: stable across re-exports."""
@@ -497,10 +510,13 @@ def mapping_from_dict(data: dict[str, Any], path: Path | None = None) -> Mapping
             raise MappingError(f"{where}: fields.{fname}.unknown must be 'reject' or 'keep'")
         if not columns and "value" not in spec:
             raise MappingError(f"{where}: fields.{fname} needs a column or a fixed value")
+        ref = spec.get("ref", "")
+        if (parse == "ref") != bool(ref) or not isinstance(ref, str):
+            raise MappingError(f"{where}: fields.{fname}: parse = \"ref\" goes with ref = \"<source system>\"")
         rules.append(FieldRule(
             name=fname, columns=columns, const=spec.get("value"), parse=parse,
             values={str(k): v for k, v in values.items()} if values is not None else None,
-            keep_unknown=unknown == "keep", required=bool(spec.get("required", False)),
+            keep_unknown=unknown == "keep", required=bool(spec.get("required", False)), ref=ref,
         ))
     if fmt == "table" and not rules:
         raise MappingError(f"{where}: a table mapping needs [fields]")

@@ -428,6 +428,7 @@ def _store(
             anonymous=pet.anonymous, petitioner_enc=petitions.encrypt_petitioner(ctx.key, a.id, petitioner),
             identity_key=petitions.identity_key(ctx.key, pet.petitioner.id_number if pet.petitioner else None),
             subject=pet.subject.model_dump(exclude_none=True), subject_name=pet.subject.name.strip(),
+            subject_unit=(pet.subject.unit or "").strip()[:200] or None,
             category=pet.category, content=pet.content, receipt_code=pet.receipt_code,
             password_hash=work.password_hashes[a.index] if pet.query_password else None,
             status="registered", digest=a.digest, batch_id=batch_id, version=0,
@@ -439,7 +440,7 @@ def _store(
         bulk_insert(session, table_of(PetitionEvent), [
             {"id": a.id, "petition_id": str(a.record.petition_id), "type": a.record.type,
              "at": to_instant(a.record.at), "actor": a.record.actor, "days": a.record.days, "text": a.record.text,
-             "digest": a.digest, "batch_id": batch_id}
+             "substantiated": a.record.substantiated, "digest": a.digest, "batch_id": batch_id}
             for a in petition_events
         ])
         touched_petitions += [str(a.record.petition_id) for a in petition_events]

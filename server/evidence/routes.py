@@ -6,14 +6,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel
 
-from server.deps import CallerDep, ContextDep, PersonDep, ReadSession
-from server.errors import ApiError
+from server.deps import CallerDep, ContextDep, PersonDep, ReadSession, require
+from server.errors import ApiError, errors
 from server.evidence import service
 from server.mutations.stores import evidence_path
 from shared.actions import Actor
 
 router = APIRouter(tags=["evidence"])
-UPLOADERS = frozenset({"investigator", "petition_officer", "operator", "admin"})
+UPLOADERS = ("investigator", "petition_officer", "operator", "admin")
 
 
 class BlobStored(BaseModel):
@@ -22,12 +22,13 @@ class BlobStored(BaseModel):
     created: bool
 
 
-@router.put("/evidence/{sha256}", response_model=BlobStored, status_code=201,
-            responses={200: {"model": BlobStored, "description": "already stored: nothing changed"}},
+@router.put("/evidence/{sha256}", response_model=BlobStored, status_code=201, dependencies=[require(*UPLOADERS)],
+            responses={200: {"model": BlobStored, "description": "already stored: nothing changed"},
+                       **errors(413)},
+            openapi_extra={"requestBody": {"required": True, "content": {"application/octet-stream": {
+                "schema": {"type": "string", "format": "binary"}}}}},
             summary="Store a file by its SHA-256 (the raw bytes as the body, at most 100 MiB)")
 async def put_evidence(sha256: str, request: Request, ctx: ContextDep, caller: PersonDep) -> JSONResponse:
-    if caller.role not in UPLOADERS:
-        raise ApiError(403, "FORBIDDEN", f"the {caller.role} role may not upload evidence")
     claimed = service.parse_sha256(sha256)
     if claimed is None:
         raise ApiError(400, "INVALID_REQUEST", "the address must end in the file's SHA-256 (64 hexadecimal digits)")

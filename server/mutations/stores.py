@@ -49,7 +49,8 @@ def register_store(store: EntityStore) -> EntityStore:
 def load_stores() -> None:
     """Import every domain's store (each registers itself)."""
     import server.alerts.store
-    import server.investigations.store  # noqa: F401
+    import server.investigations.store
+    import server.petitions.store  # noqa: F401
 
 
 def evidence_path(data_dir: Path, sha256: str) -> Path:
@@ -91,3 +92,7 @@ class ServerWorld:
 
     def office_exists(self, code: str) -> bool:
         return self.work.session.scalar(select(Office.id).where(Office.code == code)) is not None
+
+    def unique_taken(self, entity: str, field: str, value: str) -> bool:
+        taken = getattr(STORES.get(entity), "taken", None)
+        return bool(taken(self.work, field, value)) if taken is not None else False

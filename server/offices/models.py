@@ -25,8 +25,16 @@ class Office(Base):
     next_silent_check: Mapped[int | None] = mapped_column(InstantColumn, index=True)
     version: Mapped[int] = mapped_column(default=1)
 
+    @property
+    def is_centre(self) -> bool:
+        """The server's own office (spec 06 §3): what it records is complete at once."""
+        return self.kind == "centre"
+
     def as_of(self, now: int) -> int:
-        """Evaluation time: min(server now, watermark); the creation instant before any batch."""
+        """Evaluation time: min(server now, watermark); the creation instant before any batch;
+        the server's now for the centre, whose records are complete at once."""
+        if self.is_centre:
+            return now
         if self.watermark is None:
             return min(now, self.created_at)
         return min(now, self.watermark)

@@ -28,7 +28,16 @@ class Petition(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(32), default="registered")
     next_check: Mapped[int | None] = mapped_column(InstantColumn)
-    primary_id: Mapped[str | None] = mapped_column(String(36))
+    merged_into: Mapped[str | None] = mapped_column("primary_id", String(36), index=True)
+    """The primary petition this one was merged into (一信多投); its handling answers both."""
+    subject_unit: Mapped[str | None] = mapped_column(String(200))
+    """``subject.unit`` as a column, for the desk's search."""
+    investigations: Mapped[list[str] | None] = mapped_column(JSON)
+    """Ids of the investigations the petition was converted into."""
+    attachments: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    """Scanned letters and recordings: ``{"sha256","filename","attached_by","attached_at"}``."""
+    deadline: Mapped[int | None] = mapped_column(InstantColumn, index=True)
+    """The statutory deadline the petition still waits on (acceptance, then handling), for ``overdue``."""
     digest: Mapped[str] = mapped_column(String(64))
     batch_id: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(default=1)
@@ -47,5 +56,9 @@ class PetitionEvent(Base):
     actor: Mapped[str | None] = mapped_column(String(200))
     days: Mapped[int | None] = mapped_column()
     text: Mapped[str | None] = mapped_column(Text)
+    substantiated: Mapped[bool | None] = mapped_column()
+    seq: Mapped[int | None] = mapped_column()
+    """A desk event's place among the petition's events: several may share one instant."""
     digest: Mapped[str] = mapped_column(String(64))
     batch_id: Mapped[str | None] = mapped_column(String(64))
+    """The batch that carried the event; NULL for an event the desk made (complete at once)."""

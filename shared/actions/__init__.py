@@ -183,6 +183,10 @@ class _Overlay:
     def office_exists(self, code: str) -> bool:
         return self.world.office_exists(code)
 
+    def unique_taken(self, entity: str, field: str, value: str) -> bool:
+        mine = any(e == entity and s.get(field) == value for (e, _), s in self.states.items())
+        return mine or self.world.unique_taken(entity, field, value)
+
 
 def _check_and_apply(entity: str, eid: str, spec: ActionSpec, state: State | None, data: Mapping[str, Any] | None,
                      actor: Actor, world: World) -> tuple[Step, Applied] | Refusal:
@@ -199,6 +203,7 @@ def _check_and_apply(entity: str, eid: str, spec: ActionSpec, state: State | Non
     applied = spec.apply(seen, parsed, actor, world)
     after = applied.state
     if state is None:
+        # A created entity carries the id it was created under (chosen by the client).
         after.setdefault("id", eid)
         after.setdefault("version", 1)
     elif spec.bumps_version:
@@ -255,7 +260,7 @@ def _load() -> None:
     global _loaded
     if not _loaded:
         _loaded = True
-        from shared.actions import alert, investigation  # noqa: F401
+        from shared.actions import alert, investigation, petition  # noqa: F401
 
 
 __all__ = [

@@ -84,6 +84,10 @@ class World(Protocol):
     def office_exists(self, code: str) -> bool:
         """Whether an office with this code is registered."""
 
+    def unique_taken(self, entity: str, field: str, value: str) -> bool:
+        """Whether a stored entity of this kind already holds ``value`` in a field that must be
+        unique (a petition's receipt code); a replica that cannot know answers False."""
+
 
 class ActionData(BaseModel):
     """Base of every action's data model: unknown keys are refused, so a typo in a field
@@ -95,6 +99,16 @@ class ActionData(BaseModel):
     secret_fields: ClassVar[frozenset[str]] = frozenset()
     #: Fields shown only to the petition desk (petitioner identity): redacted elsewhere.
     protected_fields: ClassVar[frozenset[str]] = frozenset()
+
+    def __repr_args__(self) -> Any:
+        # A repr reaches logs and tracebacks: it never shows a secret or protected value.
+        for name, value in super().__repr_args__():
+            if name in self.secret_fields and value is not None:
+                yield name, "[secret]"
+            elif name in self.protected_fields and value is not None:
+                yield name, "[protected]"
+            else:
+                yield name, value
 
 
 class NoData(ActionData):

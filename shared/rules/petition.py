@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,8 @@ class PetitionEventFact:
     type: str
     at: Instant
     days: int = 0
+    desk: bool = False
+    """Made at the centre (the petition desk): complete at once, seen as soon as ``at`` has passed."""
 
 
 @dataclass
@@ -55,15 +57,54 @@ class PetitionResult:
             "extension_days": self.extension_days,
         }
 
+    def open_due(self) -> Instant | None:
+        """The statutory deadline the petition still waits on: acceptance before a decision,
+        handling once accepted until the reply; None when nothing is pending."""
+        if self.status == "registered":
+            return self.accept_clock.due
+        if self.status == "accepted" and self.handle_clock is not None:
+            return self.handle_clock.due
+        return None
 
-def evaluate_petition(facts: PetitionFacts, as_of: Instant) -> PetitionResult:
+
+#: What a petition can be, from registration to the end of its handling.
+PETITION_STATES = ("registered", "accepted", "not_accepted", "replied", "closed", "merged")
+
+
+def petition_state(types: Iterable[str]) -> str:
+    """The state of a petition after events of these types (spec 04, 06 §3).
+
+    The furthest step reached counts, whatever order an office's records came in: merged
+    (into another petition) ends it; then closed, replied; then the first decision
+    (accepted or not accepted); before any of them the petition is registered."""
+    seen: list[str] = list(types)
+    for final in ("merged", "closed", "replied"):
+        if final in seen:
+            return final
+    return next((t for t in seen if t in ("accepted", "not_accepted")), "registered")
+
+
+def extension_days(events: Iterable[tuple[str, int | None]]) -> int:
+    """Days the handling limit was extended by, in all, from ``(type, days)`` pairs (uncapped)."""
+    return sum(days or 0 for typ, days in events if typ == "extended")
+
+
+def seen_events(events: Sequence[PetitionEventFact], as_of: Instant, now: Instant | None = None
+                ) -> list[PetitionEventFact]:
+    """The events the rules see: an office's own records up to its ``as_of``, and those the
+    centre made (desk events, complete at once) as soon as their ``at`` has passed ``now``."""
+    return [e for e in events if e.at <= as_of or (e.desk and now is not None and e.at <= now)]
+
+
+def evaluate_petition(facts: PetitionFacts, as_of: Instant, now: Instant | None = None) -> PetitionResult:
     hits: dict[tuple[str, str | None], Hit] = {}
-    view = [e for e in facts.events if e.at <= as_of]
+    view = seen_events(facts.events, as_of, now)
     decision = next((e for e in view if e.type in ("accepted", "not_accepted", "merged")), None)
     accepted = next((e for e in view if e.type == "accepted"), None)
     finish = next((e for e in view if e.type in ("replied", "closed", "merged")), None)
-    extension = min(MAX_EXTENSION, sum(e.days for e in view if e.type == "extended"))
-    candidates: list[int | None] = [next((e.at for e in facts.events if e.at > as_of), None)]
+    extension = min(MAX_EXTENSION, extension_days((e.type, e.days) for e in view))
+    candidates: list[int | None] = [min((e.at for e in facts.events if e.at > as_of and e not in view),
+                                        default=None)]
 
     accept = calendar_clock(facts.received_at, ACCEPT_DAYS, warn_days=ACCEPT_WARN)
     seen = facts.received_at <= as_of
@@ -123,12 +164,7 @@ def evaluate_petition(facts: PetitionFacts, as_of: Instant) -> PetitionResult:
             f"the same petitioner raised the same subject in petition {other} ({short(other_at)})",
         )
 
-    if finish is not None:
-        status = finish.type
-    elif decision is not None:
-        status = decision.type
-    else:
-        status = "registered"
+    status = petition_state(e.type for e in view)
     return PetitionResult(hits, status, accept, handle, extension, earliest_after(candidates, as_of))
 
 

@@ -246,11 +246,20 @@ def test_promote_and_create_from_an_alert_are_one_operation(world: dict[str, Any
                  {"title": "t", "subject": {"name": "n"}, "source": {"type": "alert", "id": other["id"]}})
     assert res["error"]["code"] == "INVALID_FIELD", "an investigator cannot open a case from an alert it cannot see"
     assert server.call("GET", f"/alerts/{other['id']}").json()["status"] == "open"
-    # A petition source is recorded on the case (the desk links its side when it exists).
-    pid = new_id()
-    res = mutate(server, tokens["petition_officer"], "investigation", new_id(), "create",
+    # A petition source links both ways: the case names it, the petition lists the case.
+    pid, cid = new_id(), new_id()
+    registered = mutate(server, tokens["petition_officer"], "petition", pid, "register", {
+        "office": "T01", "channel": "letter", "received_at": "2026-03-01T09:00:00+08:00", "petitioner": None,
+        "anonymous": True, "subject": {"name": "张某"}, "category": "other", "content": "反映张某问题"})
+    assert registered["status"] == "applied", registered
+    res = mutate(server, tokens["petition_officer"], "investigation", cid, "create",
                  {"title": "信访转立案", "subject": {"name": "张某"}, "source": {"type": "petition", "id": pid}})
     assert res["status"] == "applied", res
+    petition = server.call("GET", f"/petitions/{pid}", token=tokens["petition_officer"]).json()
+    assert petition["investigations"] == [cid]
+    res = mutate(server, tokens["petition_officer"], "investigation", new_id(), "create",
+                 {"title": "t", "subject": {"name": "n"}, "source": {"type": "petition", "id": new_id()}})
+    assert (res["status"], res["error"]["code"]) == ("rejected", "INVALID_FIELD"), "no such petition"
 
 
 def test_an_investigator_reads_only_the_alerts_of_their_cases(world: dict[str, Any]) -> None:

@@ -34,6 +34,9 @@ class World:
     def office_exists(self, code: str) -> bool:
         return code == "T01"
 
+    def unique_taken(self, entity: str, field: str, value: str) -> bool:
+        return False
+
 
 def alert(status: str = "open", subject: str = "case", version: int = 3, **extra: Any) -> dict[str, Any]:
     return {"id": 7, "rule": "OVERDUE", "severity": "yellow", "status": status, "version": version,

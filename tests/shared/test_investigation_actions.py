@@ -178,40 +178,21 @@ def test_create_and_promote_are_one_operation() -> None:
     assert promoted.steps[0].after["version"] == 3, "the alert's version moves once"
 
 
-def test_a_petition_source_links_back_when_the_desk_is_there() -> None:
-    from shared import actions
-    from shared.actions.base import ActionData, ActionSpec, Applied, EntityKind, roles, uuid_id
-
-    class LinkData(ActionData):
-        investigation: str
-
-    def link(state: Any, data: LinkData, _actor: Actor, _world: Any) -> Applied:
-        return Applied({**state, "investigations": [*state.get("investigations", []), data.investigation]})
-
+def test_a_petition_source_links_back_through_the_desk() -> None:
     pid = "8d4f0a1e-3c52-4e5b-9a0b-1f6c0d2e3a4b"
-    petition = {"id": pid, "version": 1, "investigations": []}
+    petition = {"id": pid, "version": 1, "investigations": [], "events": [], "subject": {"name": "张某"}}
     po = Actor("xf", "petition_officer")
     data = {"title": "信访转立案", "subject": {"name": "张某"}, "source": {"type": "petition", "id": pid}}
-    assert actions.kind_of("petition") is None
-    alone = plan("investigation", "create", entity_id=CID, data=data, base_version=None, actor=po, world=World())
-    assert isinstance(alone, Plan)
-    assert [s.entity for s in alone.steps] == ["investigation"], "without the desk, the case keeps the link alone"
-    assert alone.steps[0].after["links"] == [{"type": "petition", "id": pid}]
-    actions.register(EntityKind("petition", lambda a, s, w: a.role == "petition_officer", {
-        "link": ActionSpec("link", LinkData, roles(), link, bumps=True, internal=True)}, uuid_id))
-    try:
-        world = World(("petition", pid, petition))
-        both = plan("investigation", "create", entity_id=CID, data=data, base_version=None, actor=po, world=world)
-        assert isinstance(both, Plan)
-        assert [(s.entity, s.spec.name) for s in both.steps] == [("investigation", "create"), ("petition", "link")]
-        assert both.steps[1].after["investigations"] == [CID]
-        hidden = plan("investigation", "create", entity_id=CID, data=data, base_version=None,
-                      actor=Actor("op", "operator"), world=world)
-        assert isinstance(hidden, Refusal)
-        assert hidden.field == "source.id", "a petition the caller cannot see is no source"
-        listed = World(("petition", pid, {**petition, "investigations": [CID]}))
-        once = plan("investigation", "create", entity_id=CID, data=data, base_version=None, actor=po, world=listed)
-        assert isinstance(once, Plan)
-        assert len(once.steps) == 1, "a convert that already listed the case is not linked twice"
-    finally:
-        del actions.ENTITIES["petition"]
+    unknown = plan("investigation", "create", entity_id=CID, data=data, base_version=None, actor=po, world=World())
+    assert isinstance(unknown, Refusal)
+    assert unknown.field == "source.id", "a petition that does not exist is no source"
+    world = World(("petition", pid, petition))
+    both = plan("investigation", "create", entity_id=CID, data=data, base_version=None, actor=po, world=world)
+    assert isinstance(both, Plan)
+    assert [(s.entity, s.spec.name) for s in both.steps] == [("investigation", "create"), ("petition", "link")]
+    assert both.steps[1].after["investigations"] == [CID]
+    assert both.steps[1].after["version"] == 1, "a link is no desk action: the petition's version stays"
+    listed = World(("petition", pid, {**petition, "investigations": [CID]}))
+    once = plan("investigation", "create", entity_id=CID, data=data, base_version=None, actor=po, world=listed)
+    assert isinstance(once, Plan)
+    assert len(once.steps) == 1, "a convert that already listed the case is not linked twice"
