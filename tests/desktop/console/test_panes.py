@@ -15,13 +15,15 @@ from desktop.common import credentials
 from desktop.common.api import ApiClient
 from desktop.common.tasks import BackgroundTasks
 from desktop.console.bigscreen import BigScreen
-from desktop.console.groups import GroupModel, group_counts
+from desktop.console.groups import GroupModel
 from desktop.console.stats import StatisticsPane
 from desktop.console.wall import AlertWall
-from desktop.console.wall_model import AlertFilter
+from desktop.replica import queries
+from desktop.replica.queries import AlertFilter
 from desktop.replica.store import Replica
 from tests.desktop.console import fakes
 from tests.desktop.console.conftest import OPERATOR
+from tests.desktop.console.operator import settled
 
 
 @pytest.fixture
@@ -109,8 +111,8 @@ def test_big_screen_tiles_coloured_by_worst_signal(qtbot: Any, replica: Replica)
 
 def test_grouping_by_office_narrows_the_wall(qtbot: Any, qtmodeltester: Any, replica: Replica) -> None:
     conn = replica.connect(readonly=True)
-    groups = group_counts(conn, "office", AlertFilter())
-    assert [g[0] for g in groups] == ["T01", "T03"]
+    groups = queries.group_counts(conn, "office", AlertFilter())
+    assert [g.key for g in groups] == ["T01", "T03"]
     model = GroupModel()
     model.set_groups("office", groups)
     qtmodeltester.check(model, force_py=False)
@@ -122,6 +124,7 @@ def test_grouping_by_office_narrows_the_wall(qtbot: Any, qtmodeltester: Any, rep
     qtbot.waitUntil(lambda: wall.groups.rowCount() == 2, timeout=5000)
     assert wall.groups.index(0, 1).data() == 1  # T01: one red
     wall.group_view.clicked.emit(wall.groups.index(1, 0))  # the operator clicks T03
+    settled(qtbot, wall.model)
     assert {wall.model.row_info(r)["office"] for r in range(wall.model.rowCount())} == {"T03"}
     wall.set_filter(severities={"red"})
     qtbot.waitUntil(lambda: wall.model.rowCount() == 0, timeout=3000)
@@ -137,6 +140,7 @@ def test_dismiss_needs_a_reason(qtbot: Any, replica: Replica) -> None:
     wall = AlertWall(replica, BackgroundTasks(), lambda ids, action, data, done: calls.append((ids, action, data)))
     qtbot.addWidget(wall)
     wall.show()
+    settled(qtbot, wall.model)
     wall.table.setFocus()
     wall.table.selectRow(0)
     qtbot.keyClick(wall.table, Qt.Key.Key_D)
@@ -186,7 +190,7 @@ def test_sign_in_keeps_the_token_in_the_keyring(qtbot: Any, live_server: Any, ke
 def test_xlsx_is_a_real_workbook(replica: Replica, tmp_path: Path) -> None:
     from desktop.console.stats import compute, export_xlsx
 
-    path = export_xlsx(compute(replica.connect(readonly=True)), tmp_path / "s.xlsx")
+    path = export_xlsx(compute(queries.statistics_inputs(replica.connect(readonly=True))), tmp_path / "s.xlsx")
     assert zipfile.is_zipfile(path)
 
 
