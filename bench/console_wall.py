@@ -257,7 +257,7 @@ def main() -> int:
         handler_ms.append((time.perf_counter() - t) * 1000)
         handler_cpu_ms.append((time.thread_time() - c) * 1000)
 
-    wall.model._place = timed_place  # type: ignore[method-assign]
+    wall.model._place = timed_place  # type: ignore[method-assign, assignment]
     # What the console's window does with each page (ConsoleWindow.on_applied).
     engine.applied.connect(lambda r: wall.alerts_changed(r.alert_ids, r.new_red))
     gaps: list[float] = []

@@ -120,7 +120,10 @@ def wall(rounds: int) -> dict[str, Any]:
             status, _ = writer.call("POST", "/batches", {"batch_id": str(uuid.uuid4()), "office": "T01",
                                                         "records": red_batch(f"2026-9{n:06d}")})
             assert status == 200
-            arrived = until(lambda b=before: bool(set(window.wall.model.loaded_ids()) - b), "the alert on the wall")
+            def on_the_wall(before: set[int] = before) -> bool:
+                return bool(set(window.wall.model.loaded_ids()) - before)
+
+            arrived = until(on_the_wall, "the alert on the wall")
             thread.join(35)
             shown.append(arrived - sent)
             polled.append(result["t"] - sent)

@@ -225,7 +225,7 @@ def test_the_agent_stops_on_a_certificate_and_retries_a_dead_link(server: tuple[
 
 
 def _imports(module: Path) -> set[str]:
-    found = set()
+    found: set[str] = set()
     for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found.update(a.name.split(".")[0] if a.name != "http.client" else a.name for a in node.names)

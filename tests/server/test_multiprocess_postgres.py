@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -132,7 +133,7 @@ def test_sweeps_on_two_processes_raise_each_alert_once(pair: tuple[ServerProcess
     # Both processes keep sweeping at the new instant.
     procs = {}
     for server in (a, b):
-        procs[server.port] = wait_for(lambda s=server: process_name(url, s), what="a sweep by each process")
+        procs[server.port] = wait_for(functools.partial(process_name, url, server), what="a sweep by each process")
     assert len(set(procs.values())) == 2
 
     def swept_twice_each() -> bool:

@@ -72,6 +72,7 @@ def test_long_lists_are_cut_and_markup_is_escaped(qapp: Any) -> None:
 
 def test_item_node_names_ignores_malformed_catalogue_rows() -> None:
     assert item_node_names(ITEM) == {"review": "审查", "site": "现场踏勘"}
+    bad: Any
     for bad in (None, [], {"nodes": "x"}, {"nodes": [1, {"code": 2, "name": "x"}, {"code": "a"}]}):
         assert item_node_names(bad) == {}
 

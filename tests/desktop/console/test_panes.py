@@ -17,7 +17,7 @@ from desktop.common.tasks import BackgroundTasks
 from desktop.console.bigscreen import BigScreen
 from desktop.console.groups import GroupModel
 from desktop.console.stats import StatisticsPane
-from desktop.console.wall import AlertWall
+from desktop.console.wall import AlertWall, DismissDialog
 from desktop.replica import queries
 from desktop.replica.queries import AlertFilter
 from desktop.replica.store import Replica
@@ -92,16 +92,20 @@ def test_big_screen_tiles_coloured_by_worst_signal(qtbot: Any, replica: Replica)
     screen.show()
     screen.refresh()
     qtbot.waitUntil(lambda: screen.summary is not None, timeout=5000)
-    tiles = {t.code: t.worst for t in screen.summary.tiles}
+    summary = screen.summary
+    assert summary is not None
+    tiles = {t.code: t.worst for t in summary.tiles}
     assert tiles == {"T01": "red", "T02": "clear", "T03": "yellow"}
-    assert screen.summary.active_red == 1
-    assert screen.summary.latest_red[0]["case_no"] == "A1"
+    assert summary.active_red == 1
+    assert summary.latest_red[0]["case_no"] == "A1"
     # A new red signal arrives: the totals follow.
     res = replica.apply_changes(fakes.page(fakes.alert(9, severity="red", rule="FEE_EXCESS", office="T02",
                                                        case_no="B2", minutes=999)))
     screen.data_changed(res.new_red)
-    qtbot.waitUntil(lambda: screen.summary.active_red == 2, timeout=5000)
-    assert {t.code: t.worst for t in screen.summary.tiles}["T02"] == "red"
+    qtbot.waitUntil(lambda: screen.summary is not None and screen.summary.active_red == 2, timeout=5000)
+    summary = screen.summary
+    assert summary is not None
+    assert {t.code: t.worst for t in summary.tiles}["T02"] == "red"
     # Without a video wall the cycle stays on the summary; Esc leaves.
     screen.swap()
     assert not screen.showing_video()
@@ -125,7 +129,7 @@ def test_grouping_by_office_narrows_the_wall(qtbot: Any, qtmodeltester: Any, rep
     assert wall.groups.index(0, 1).data() == 1  # T01: one red
     wall.group_view.clicked.emit(wall.groups.index(1, 0))  # the operator clicks T03
     settled(qtbot, wall.model)
-    assert {wall.model.row_info(r)["office"] for r in range(wall.model.rowCount())} == {"T03"}
+    assert {(wall.model.row_info(r) or {}).get("office") for r in range(wall.model.rowCount())} == {"T03"}
     wall.set_filter(severities={"red"})
     qtbot.waitUntil(lambda: wall.model.rowCount() == 0, timeout=3000)
     # Free text searches office names too.
@@ -145,7 +149,7 @@ def test_dismiss_needs_a_reason(qtbot: Any, replica: Replica) -> None:
     wall.table.selectRow(0)
     qtbot.keyClick(wall.table, Qt.Key.Key_D)
     dialog = wall.dialog
-    assert dialog is not None
+    assert isinstance(dialog, DismissDialog)
     ok = dialog.buttons.buttons()[0]
     assert not ok.isEnabled()  # no reason yet
     dialog.reason.setCurrentIndex(1)

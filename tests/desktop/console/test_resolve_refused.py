@@ -115,10 +115,14 @@ def test_a_change_arriving_while_the_decision_is_written_waits_for_it(tmp_path: 
     racing: list[threading.Thread] = []
     queue_one = outbox.queue_one
 
+    def a_page_arrives() -> None:
+        # Dismissed on the server by now.
+        replica.apply_changes(fakes.page(fakes.alert(3, status="dismissed", version=3)))
+        page_applied.set()
+
     def queue_while_a_page_arrives(*args: Any) -> str | None:
-        # Dismissed on the server by now; the page's writer must wait for this decision.
-        thread = threading.Thread(target=lambda: (replica.apply_changes(fakes.page(
-            fakes.alert(3, status="dismissed", version=3))), page_applied.set()))
+        # The page's writer must wait for this decision.
+        thread = threading.Thread(target=a_page_arrives)
         thread.start()
         racing.append(thread)
         return queue_one(*args)

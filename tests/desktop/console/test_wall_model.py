@@ -54,7 +54,7 @@ def refilter(qtbot: Any, model: AlertWallModel, flt: AlertFilter) -> None:
     settled(qtbot, model)
 
 
-def test_pages_newest_first_and_fetches_more(qapp, qtbot, wall_model) -> None:
+def test_pages_newest_first_and_fetches_more(qapp: Any, qtbot: Any, wall_model: Any) -> None:
     model = wall_model(page_size=100)
     assert model.rowCount() == 100
     assert shown_ids(model)[:3] == [500, 499, 498]
@@ -64,7 +64,7 @@ def test_pages_newest_first_and_fetches_more(qapp, qtbot, wall_model) -> None:
     assert shown_ids(model) == list(range(500, 0, -1))
 
 
-def test_filter_and_sort_in_sql(qapp, qtbot, wall_model) -> None:
+def test_filter_and_sort_in_sql(qapp: Any, qtbot: Any, wall_model: Any) -> None:
     model = wall_model(page_size=50)
     refilter(qtbot, model, AlertFilter(severities=frozenset({"red"}), offices=frozenset({"T03"})))
     fetch_all(qtbot, model)
@@ -79,14 +79,14 @@ def test_filter_and_sort_in_sql(qapp, qtbot, wall_model) -> None:
     assert offices == sorted(offices)
 
 
-def test_free_text_matches_office_name(qapp, qtbot, wall_model) -> None:
+def test_free_text_matches_office_name(qapp: Any, qtbot: Any, wall_model: Any) -> None:
     model = wall_model(page_size=1000)
     refilter(qtbot, model, AlertFilter(text="T02 便民"))
     assert model.rowCount() > 0
     assert {model.row_info(r)["office"] for r in range(model.rowCount())} == {"T02"}
 
 
-def test_new_alerts_take_their_place_and_red_flashes(qapp, qtbot, replica: Replica, wall_model) -> None:
+def test_new_alerts_take_their_place_and_red_flashes(qapp: Any, qtbot: Any, replica: Replica, wall_model: Any) -> None:
     model = wall_model(page_size=100)
     res = replica.apply_changes(fakes.page(fakes.alert(1000, severity="red", minutes=10_000),
                                            fakes.alert(1001, severity="yellow", minutes=450)))
@@ -105,7 +105,8 @@ def test_new_alerts_take_their_place_and_red_flashes(qapp, qtbot, replica: Repli
     assert 1000 not in shown_ids(model)
 
 
-def test_models_pass_the_model_tester(qapp, qtbot, qtmodeltester, replica: Replica, wall_model) -> None:
+def test_models_pass_the_model_tester(qapp: Any, qtbot: Any, qtmodeltester: Any, replica: Replica,
+                                      wall_model: Any) -> None:
     model = wall_model(page_size=64)
     qtmodeltester.check(model, force_py=False)
     res = replica.apply_changes(fakes.page(fakes.alert(2000, severity="red", minutes=20_000)))
@@ -116,8 +117,8 @@ def test_models_pass_the_model_tester(qapp, qtbot, qtmodeltester, replica: Repli
     qtmodeltester.check(model, force_py=False)
 
 
-def test_rare_phrase_found_through_the_trigram_index(qapp, qtbot, replica: Replica, monkeypatch,
-                                                     wall_model) -> None:
+def test_rare_phrase_found_through_the_trigram_index(qapp: Any, qtbot: Any, replica: Replica, monkeypatch: Any,
+                                                     wall_model: Any) -> None:
     res = replica.apply_changes(fakes.page(fakes.alert(7777, message="窗口人员擅自离岗 T-77")))
     assert res.alert_ids == [7777]
     model = wall_model(page_size=50)
@@ -135,7 +136,7 @@ def test_rare_phrase_found_through_the_trigram_index(qapp, qtbot, replica: Repli
     assert shown_ids(model) == []
 
 
-def test_message_in_the_consoles_language(qapp, replica: Replica, wall_model) -> None:
+def test_message_in_the_consoles_language(qapp: Any, replica: Replica, wall_model: Any) -> None:
     from desktop import i18n
 
     replica.apply_changes(fakes.page(fakes.alert(9000, minutes=99_999, message="办结时间晚于到期时间",
@@ -152,8 +153,9 @@ def test_message_in_the_consoles_language(qapp, replica: Replica, wall_model) ->
 
 @pytest.mark.parametrize("text", ["擅自离岗", "case 1", "OVERDUE", "离岗", "T-7", '"离岗" OR x', "100%", "a_b",
                                   "'; DROP", "x" * 500])
-def test_free_text_finds_the_same_rows_whichever_way_it_searches(qapp, qtbot, replica: Replica, monkeypatch,
-                                                                  wall_model, text: str) -> None:
+def test_free_text_finds_the_same_rows_whichever_way_it_searches(qapp: Any, qtbot: Any, replica: Replica,
+                                                                  monkeypatch: Any, wall_model: Any,
+                                                                  text: str) -> None:
     """The trigram index and the scan along the order are two routes to one answer."""
     replica.apply_changes(fakes.page(fakes.alert(7777, message="窗口人员擅自离岗 T-77 100% a_b"),
                                      fakes.alert(7778, message='"离岗" OR x'),

@@ -91,7 +91,8 @@ def test_active_alerts_are_asked_for_with_active_true(server: tuple[str, Path]) 
 
 def test_a_server_not_signed_by_the_ca_is_refused(server: tuple[str, Path], tmp_path: Path) -> None:
     url, _ = server
-    other_ca, _, _ = make_certificates(tmp_path / "other" if (tmp_path / "other").mkdir() is None else tmp_path)
+    (tmp_path / "other").mkdir()
+    other_ca, _, _ = make_certificates(tmp_path / "other")
     with pytest.raises(ApiError) as info:
         cameras(wall_client(url, TOKEN, str(other_ca)))
     assert (info.value.status, info.value.code) == (0, "TLS_UNTRUSTED")

@@ -136,7 +136,7 @@ def test_red_alert_frames_the_tile_and_show_camera_brings_it_to_the_large_tile(
     qtbot.waitUntil(lambda: _frame_is_red(wall, index), timeout=5_000)
     assert not _frame_is_red(wall, 0)
 
-    shown = []
+    shown: list[Any] = []
     wall.camera_shown.connect(shown.append)
     assert wall.show_camera(target.id) == 0
     assert wall.assignments()[0] == target.id
