@@ -19,6 +19,7 @@ import sqlite3
 import threading
 import time
 import traceback
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -40,6 +41,15 @@ class UIThreadRead(RuntimeError):
     """The UI thread asked the replica file for something: it must go through the background tasks."""
 
 
+class _Reader:
+    """One worker thread's read-only connection; closed with the thread (its thread-local goes) or by ``close``."""
+
+    __slots__ = ("__weakref__", "conn")
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+
 class Replica(ReplicaFile):
     """The replica file and its operations."""
 
@@ -47,7 +57,8 @@ class Replica(ReplicaFile):
         super().__init__(path)
         open_file(self.path)
         self._readers = threading.local()
-        self._opened: list[sqlite3.Connection] = []
+        #: every live reader (weakly: a worker thread that ends takes its connection with it)
+        self._opened: weakref.WeakSet[_Reader] = weakref.WeakSet()
         self._lock = threading.Lock()
         self._ui_thread: threading.Thread | None = None
         #: a read from the UI thread raises (tests) instead of being logged (production)
@@ -65,20 +76,21 @@ class Replica(ReplicaFile):
             if self.strict:
                 raise UIThreadRead(message)
             log.error("%s:\n%s", message, "".join(traceback.format_stack(limit=8)))
-        conn: sqlite3.Connection | None = getattr(self._readers, "conn", None)
-        if conn is None:
-            conn = self._readers.conn = self.connect(readonly=True)
+        reader: _Reader | None = getattr(self._readers, "reader", None)
+        if reader is None:
+            reader = self._readers.reader = _Reader(self.connect(readonly=True))
             with self._lock:
-                self._opened.append(conn)
-        return query(conn, *args, **kwargs)
+                self._opened.add(reader)
+        return query(reader.conn, *args, **kwargs)
 
     def close(self) -> None:
-        """Close the workers' read connections (at the end of a session)."""
+        """Close the workers' read connections (at the end of a session, the workers idle)."""
         with self._lock:
-            opened, self._opened = self._opened, []
-        for conn in opened:
-            conn.close()
-        self._readers = threading.local()
+            opened = list(self._opened)
+            self._opened.clear()
+            self._readers = threading.local()
+        for reader in opened:
+            reader.conn.close()
 
     def cursor(self) -> str | None:
         return self.meta("cursor")
