@@ -235,6 +235,8 @@ class AlertWall(QWidget):
         bar.addWidget(self.rule_combo)
         self.office_combo = QComboBox(self)
         self.office_combo.setMinimumContentsLength(10)
+        # The offices arrive from the replica after the wall is shown: the box grows to their names.
+        self.office_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.office_combo.addItem(self.tr("All offices"), None)
         self.reload_offices()
         bar.addWidget(self.office_combo)
