@@ -54,16 +54,20 @@ def _actions(kind: Kind) -> Any:
 
 
 def queue_one(conn: sqlite3.Connection, kind: Kind, key: tuple[Any, ...], action: str,
-              data: dict[str, Any]) -> str | None:
-    """Queue one action on one entity and show it at once, in ``conn``'s transaction; the refusal, if refused."""
+              data: dict[str, Any]) -> local.ActionRefused | None:
+    """Queue one action on one entity and show it at once, in ``conn``'s transaction.
+
+    Returns the refusal (the whole of it: its reason in every language) when the action does
+    not apply to the entity as the replica holds it.
+    """
     actions = _actions(kind)
     row = conn.execute(f"SELECT * FROM {kind.table} WHERE {kind.where_key}", key).fetchone()  # noqa: S608
     if row is None:
-        return "not in the replica"
+        return local.ActionRefused(f"{kind.entity} {kind.id_text(key)} is not in the replica")
     try:
         actions.check(kind.state_of(row), action, data)
     except local.ActionRefused as exc:
-        return str(exc)
+        return exc
     entity_id = kind.id_text(key)
     snapshot = json.loads(row["server"]) if row["server"] else kind.state_of(row)
     # The version the server will have when this action arrives: its known version plus each
@@ -93,17 +97,23 @@ def enqueue(db: ReplicaFile, entity: str, ids: Sequence[Any], action: str,
 
     Returns (ids changed, reasons for the ones refused locally, each ``#id: why``).
     """
+    changed, refusals = enqueue_all(db, entity, ids, action, data)
+    return changed, [f"#{entity_id}: {why}" for entity_id, why in refusals]
+
+
+def enqueue_all(db: ReplicaFile, entity: str, ids: Sequence[Any], action: str,
+                data: dict[str, Any]) -> tuple[list[Any], list[tuple[Any, local.ActionRefused]]]:
+    """``enqueue``, with each refusal whole: (ids changed, (id, refusal) for the ones refused)."""
     kind = KINDS[entity]
     changed: list[Any] = []
-    refused: list[str] = []
+    refused: list[tuple[Any, local.ActionRefused]] = []
     with db.writing() as conn:
         for entity_id in ids:
-            key = kind.key_of(str(entity_id))
-            why = queue_one(conn, kind, key, action, data)
+            why = queue_one(conn, kind, kind.key_of(str(entity_id)), action, data)
             if why is None:
                 changed.append(entity_id)
             else:
-                refused.append(f"#{entity_id}: {why}")
+                refused.append((entity_id, why))
     return changed, refused
 
 
@@ -256,7 +266,7 @@ def resolve(db: ReplicaFile, mutation_id: str, *, retry: bool) -> Any:
             why = queue_one(conn, kind, key, m["action"], json.loads(m["data"]))
             if why is not None:
                 # Rolls the whole decision back: the conflict stays as it was.
-                raise local.ActionRefused(why)
+                raise why
         refresh_attention(conn, kind, key)
     return key[0] if len(key) == 1 else key
 
