@@ -120,7 +120,7 @@ def test_a_change_arriving_while_the_decision_is_written_waits_for_it(tmp_path: 
         replica.apply_changes(fakes.page(fakes.alert(3, status="dismissed", version=3)))
         page_applied.set()
 
-    def queue_while_a_page_arrives(*args: Any) -> str | None:
+    def queue_while_a_page_arrives(*args: Any) -> local.ActionRefused | None:
         # The page's writer must wait for this decision.
         thread = threading.Thread(target=a_page_arrives)
         thread.start()
