@@ -43,12 +43,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.common.api import ApiError
-from desktop.common.tasks import BackgroundTasks
+from desktop.common.tasks import BACKGROUND, BackgroundTasks
 from desktop.console import evidence, labels
 from desktop.console.alarm import Alarm
 from desktop.console.groups import GroupModel
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
-from desktop.console.wall_model import COL, COLUMNS, AlertFilter, AlertWallModel, message_text
+from desktop.console.wall_model import COL, COLUMNS, AlertFilter, AlertWallModel, message_text, unless_superseded
 from desktop.console.wall_painter import WallPainter
 from desktop.replica import queries
 from desktop.replica.local import ACTIVE_STATUSES, INACTIVE_STATUSES
@@ -459,8 +459,11 @@ class AlertWall(QWidget):
         gen = self._group_gen
         replica = self.replica
 
+        def wanted() -> bool:
+            return gen == self._group_gen
+
         def work() -> list[Group]:
-            return replica.read(queries.group_counts, by, flt)
+            return replica.read(queries.group_counts, by, flt, still_wanted=wanted)
 
         def done(groups: list[Group]) -> None:
             if gen != self._group_gen:
@@ -471,7 +474,7 @@ class AlertWall(QWidget):
                 if row is not None:
                     self.group_view.selectRow(row)
 
-        self.tasks.run(work, done, label="group counts", owner=self)
+        self.tasks.run(work, done, unless_superseded, label="group counts", owner=self, priority=BACKGROUND)
 
     def _show_total(self, *_: Any) -> None:
         total = self.model.total

@@ -39,7 +39,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QFont
 
 from desktop import i18n
-from desktop.common.tasks import BackgroundTasks
+from desktop.common.tasks import BACKGROUND, BackgroundTasks
 from desktop.console import labels
 from desktop.console.labels import QT_TRANSLATE_NOOP
 from desktop.replica import queries
@@ -333,13 +333,17 @@ class AlertWallModel(QAbstractTableModel):
         gen = self._count_gen
         replica, flt = self.replica, self.filter
 
+        def wanted() -> bool:
+            # Read by the worker: a count started before the filter changed again stops early.
+            return gen == self._count_gen
+
         def done(n: int) -> None:
-            # A count started before the filter changed again is stale: drop it.
-            if gen == self._count_gen:
+            if wanted():
                 self.total = n
                 self.total_changed.emit(n)
 
-        self.tasks.run(lambda: replica.read(queries.count_alerts, flt), done, label="count", owner=self)
+        self.tasks.run(lambda: replica.read(queries.count_alerts, flt, still_wanted=wanted), done,
+                       unless_superseded, label="count", owner=self, priority=BACKGROUND)
 
     def _reindex(self) -> None:
         self._pos = {int(r[ID]): i for i, r in enumerate(self._rows)}
@@ -646,6 +650,13 @@ class AlertWallModel(QAbstractTableModel):
         if not self._flash:
             self._flash_on = True
             self._flash_timer.stop()
+
+
+def unless_superseded(exc: BaseException) -> None:
+    """A background read failed: fine when it was stopped for being stale, logged otherwise."""
+    if not isinstance(exc, queries.Superseded):
+        log.error("a background read of the replica failed: %s",
+                  getattr(exc, "__traceback_text__", repr(exc)))
 
 
 def message_text(message: str | None, message_en: str | None) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -44,10 +44,33 @@ SCAN_BUDGET = 1_000_000
 #: a common word's a million or more.
 FTS_PROBE_BUDGET = 100_000
 _STEPS_PER_CHECK = 20_000
+#: how often a stoppable query asks whether it is still wanted (a Python call per this many steps)
+_STOP_CHECK_STEPS = 2_000
 
 
 class _TooSlow(Exception):
     pass
+
+
+class Superseded(Exception):
+    """A query stopped because its answer was no longer wanted (the filter changed meanwhile)."""
+
+
+def _stoppable(conn: sqlite3.Connection, still_wanted: Callable[[], bool] | None, sql: str,
+               args: Sequence[Any]) -> list[Any]:
+    """Run ``sql``, stopping early (``Superseded``) once ``still_wanted()`` says no: a stale count
+    of a million alerts must not hold a worker the operator's next page is waiting for."""
+    if still_wanted is None:
+        return conn.execute(sql, args).fetchall()
+    conn.set_progress_handler(lambda: 0 if still_wanted() else 1, _STOP_CHECK_STEPS)
+    try:
+        return conn.execute(sql, args).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "interrupt" in str(exc):
+            raise Superseded from exc
+        raise
+    finally:
+        conn.set_progress_handler(None, 0)
 
 
 def _escape_like(text: str) -> str:
@@ -266,10 +289,10 @@ def wall_rows(conn: sqlite3.Connection, flt: AlertFilter, ids: Sequence[int],
     return {int(r[ID]): r for r in _named(conn, found, names, office_map)}
 
 
-def count_alerts(conn: sqlite3.Connection, flt: AlertFilter) -> int:
+def count_alerts(conn: sqlite3.Connection, flt: AlertFilter, *, still_wanted: Callable[[], bool] | None = None) -> int:
     """How many alerts match the filter (a million take a moment: run it in the background)."""
     where, args = flt.where(fts=flt.free_text, office_names=office_names(conn))
-    return int(conn.execute(f"SELECT COUNT(*) FROM alerts{where}", args).fetchone()[0])  # noqa: S608
+    return int(_stoppable(conn, still_wanted, f"SELECT COUNT(*) FROM alerts{where}", args)[0][0])  # noqa: S608
 
 
 @dataclass(frozen=True)
@@ -284,7 +307,8 @@ class Group:
     total: int
 
 
-def group_counts(conn: sqlite3.Connection, by: str, flt: AlertFilter) -> list[Group]:
+def group_counts(conn: sqlite3.Connection, by: str, flt: AlertFilter, *,
+                 still_wanted: Callable[[], bool] | None = None) -> list[Group]:
     """Alerts per office or per rule (``by``), with counts per severity, worst first."""
     column = {"office": "office", "rule": "rule"}[by]
     # The group's own dimension is not filtered, or choosing one group would hide the others.
@@ -296,7 +320,7 @@ def group_counts(conn: sqlite3.Connection, by: str, flt: AlertFilter) -> list[Gr
     )
     names = office_names(conn) if by == "office" else {}
     out = [Group(str(key), names.get(str(key), str(key)), zh, en, int(red or 0), int(yellow or 0), int(total))
-           for key, red, yellow, total, zh, en in conn.execute(sql, args)]
+           for key, red, yellow, total, zh, en in _stoppable(conn, still_wanted, sql, args)]
     out.sort(key=lambda g: (-g.red, -g.yellow, -g.total, g.name))
     return out
 

@@ -190,3 +190,23 @@ def test_free_text_finds_the_same_rows_whichever_way_it_searches(qapp: Any, qtbo
         assert expected
         assert expected <= set(chosen)
     assert replica.connect(readonly=True).execute("SELECT COUNT(*) FROM alerts").fetchone()[0] == 503
+
+
+def test_a_count_no_longer_wanted_stops_and_frees_its_worker(replica: Replica) -> None:
+    """A filter changed while a million alerts were being counted: the stale count stops early."""
+    conn = replica.connect(readonly=True)
+    everything = AlertFilter(statuses=frozenset(), text="case")  # read row by row, not from the index's size
+    assert queries.count_alerts(conn, everything, still_wanted=lambda: True) == 500
+    asked: list[bool] = []
+
+    def wanted() -> bool:
+        asked.append(True)
+        return False
+
+    with pytest.raises(queries.Superseded):
+        queries.count_alerts(conn, everything, still_wanted=wanted)
+    assert asked
+    # The connection is left as it was: the next query runs to the end.
+    assert queries.count_alerts(conn, everything) == 500
+    with pytest.raises(queries.Superseded):
+        queries.group_counts(conn, "office", everything, still_wanted=wanted)
