@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up Yingyan on a fresh Debian machine: system packages (when run as root),
-# a virtual environment in .venv and the project with its development extras.
+# a virtual environment in .venv and the project with its development and installer extras.
 #   bash setup.sh            # everything
 #   bash setup.sh --no-apt   # skip the Debian packages
 set -euo pipefail
@@ -23,5 +23,6 @@ PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null || PY=python3
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[dev]'
+# dev: tests and linters; installer: what installer/build.py needs (tests/installer builds the MSI).
+.venv/bin/python -m pip install -q -e '.[dev,installer]'
 echo "setup: ready (.venv/bin/yingyan)"

@@ -130,7 +130,7 @@ def shoot(server: ServerProcess, out: Path, tmp: Path) -> int:
         pump(lambda s=session: s.engine.state == sync.LIVE)
         window.wall.model.reload()
         window.wall.group_combo.setCurrentIndex(window.wall.group_combo.findData("office"))
-        pump(lambda w=window: w.wall.groups.rowCount() > 0)
+        pump(lambda w=window: w.wall.groups.rowCount() > 0 and not w.wall.model.busy)
         window.wall.table.selectRow(2)
         window.wall.table.setFocus()
         window.open_case("T01", CASE)

@@ -18,6 +18,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -55,12 +56,12 @@ def main() -> int:
             status, page = reader.call("GET", f"/changes?since={cursor}&limit=5000")
             cursor = page["cursor"]
         for n in range(args.rounds):
-            result: dict[str, float] = {}
+            result: dict[str, Any] = {}
 
-            def poll(since: str = cursor, result: dict[str, float] = result) -> None:
+            def poll(since: str = cursor, result: dict[str, Any] = result) -> None:
                 _, p = reader.call("GET", f"/changes?since={since}&wait=30&limit=5000")
                 result["t"] = time.perf_counter()
-                result["cursor"] = p["cursor"]  # type: ignore[assignment]
+                result["cursor"] = p["cursor"]
 
             t = threading.Thread(target=poll)
             t.start()
@@ -73,7 +74,7 @@ def main() -> int:
             assert status == 200
             t.join(35)
             latencies.append(result["t"] - sent)
-            cursor = result["cursor"]  # type: ignore[assignment]
+            cursor = result["cursor"]
     finally:
         if reader_srv is not writer_srv:
             reader_srv.stop()

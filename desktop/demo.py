@@ -11,21 +11,18 @@ alert stream instead of opening the console (headless machines, CI smoke runs).
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import socket
-import ssl
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any
 
+from desktop.common.api import ClientError, HttpClient
 from shared.rules.common import RULES
 from shared.timeutil import HOUR, format_instant, parse_instant
 
@@ -34,19 +31,23 @@ RESET = "\033[0m"
 
 
 class Api:
-    """A tiny HTTPS client (standard library) that verifies the demo server's private CA."""
+    """The demo's calls to its server, through the desktop programs' one HTTPS client (verifying the demo's CA)."""
 
     def __init__(self, base: str, ca_file: Path, token: str):
         self.base = base
-        self.ctx = ssl.create_default_context(cafile=str(ca_file))
+        self.ca_file = str(ca_file)
         self.token = token
+        #: one client per token (the administrator's, each office's), each keeping its connections
+        self._clients: dict[str, HttpClient] = {}
 
     def call(self, method: str, path: str, body: Any = None, token: str | None = None, timeout: float = 60) -> Any:
-        data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
-        req = urllib.request.Request(self.base + path, data=data, method=method, headers={
-            "Content-Type": "application/json", "Authorization": f"Bearer {token or self.token}"})
-        with urllib.request.urlopen(req, context=self.ctx, timeout=timeout) as r:
-            return json.loads(r.read())
+        key = token or self.token
+        client = self._clients.get(key)
+        if client is None:
+            # Fresh connections: no idle keep-alive connection holds the server's shutdown up at the end.
+            client = self._clients[key] = HttpClient(self.base, self.ca_file, key, user_agent="yingyan-demo/1",
+                                                     keep_alive=False)
+        return client.call(method, path, json=body, timeout=timeout)
 
 
 def _free_port() -> int:
@@ -71,7 +72,7 @@ def wait_healthy(api: Api, proc: subprocess.Popen[bytes], timeout: float = 60) -
         try:
             api.call("GET", "/health")
             return
-        except (OSError, urllib.error.URLError):
+        except ClientError:
             time.sleep(0.2)
     raise SystemExit("the demo server did not start")
 
@@ -91,7 +92,7 @@ def print_alerts(api: Api, stop: threading.Event) -> None:
     while not stop.is_set():
         try:
             page = api.call("GET", f"/changes?since={cursor}&wait=5&limit=500", timeout=30)
-        except (OSError, urllib.error.URLError):
+        except ClientError:
             time.sleep(0.5)
             continue
         cursor = page["cursor"]
@@ -151,7 +152,7 @@ def run_townships(api: Api, tokens: dict[str, str], sims: list[Any], start: str,
                 api.call("POST", "/batches", {"batch_id": str(uuid.uuid4()), "office": code,
                                               "complete_until": format_instant(later), "records": records},
                          token=token)
-        except (OSError, urllib.error.URLError):
+        except ClientError:
             if stop.is_set():
                 return
             time.sleep(1)

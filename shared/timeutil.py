@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
+from typing import overload
 
 CHINA_TZ = timezone(timedelta(hours=8), "CST")
 SECOND = 1_000_000
@@ -49,6 +50,12 @@ def parse_instant_or_none(text: object) -> Instant | None:
 def to_datetime(instant: Instant) -> datetime:
     """The instant in China local time."""
     return (_EPOCH + timedelta(microseconds=instant)).astimezone(CHINA_TZ)
+
+
+@overload
+def format_instant(instant: Instant) -> str: ...
+@overload
+def format_instant(instant: Instant | None) -> str | None: ...
 
 
 def format_instant(instant: Instant | None) -> str | None:

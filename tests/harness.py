@@ -70,6 +70,8 @@ class ServerProcess:
     extra_args: list[str] = field(default_factory=list)
     proc: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
+    #: office code → office token, for tests that set offices up (``setup_basic``)
+    tokens: dict[str, str] = field(default_factory=dict)
 
     @property
     def base(self) -> str:

@@ -28,6 +28,8 @@ _ALL: weakref.WeakSet[BackgroundTasks] = weakref.WeakSet()
 
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
+#: ``run`` priorities: what only refreshes a figure (counts, groups) waits behind the rest
+BACKGROUND = -1
 
 
 @dataclass
@@ -84,15 +86,17 @@ class BackgroundTasks(QObject):
         *,
         label: str = "",
         owner: QObject | None = None,
+        priority: int = 0,
     ) -> int:
         """Run ``fn`` on a worker; ``on_done(result)`` or ``on_error(exc)`` run here later.
 
         With ``owner``, the callbacks are dropped if the owner was deleted meanwhile (a pane
-        closed while its query ran).
+        closed while its query ran). Waiting tasks start by ``priority``, highest first: what the
+        operator waits for (a page of the wall) before what only refreshes a figure (a count).
         """
         task_id = next(self._ids)
         self._pending[task_id] = _Pending(on_done, on_error, label or getattr(fn, "__name__", "task"), owner)
-        self.pool.start(_Runnable(self, task_id, fn))
+        self.pool.start(_Runnable(self, task_id, fn), priority)
         self.busy_changed.emit(len(self._pending))
         return task_id
 

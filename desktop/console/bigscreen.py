@@ -25,10 +25,11 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 from desktop.common.tasks import BackgroundTasks
 from desktop.console import labels
 from desktop.console.labels import fmt
+from desktop.replica import queries
+from desktop.replica.queries import BigScreenInputs
 from desktop.replica.store import Replica
-from shared.timeutil import DAY, day_start, local_day, to_datetime
+from shared.timeutil import to_datetime
 
-ACTIVE = ("open", "acknowledged", "escalated", "promoted")
 TILE_COLOURS = {"red": QColor("#8e1b1b"), "yellow": QColor("#7a6306"), "clear": QColor("#0f5132")}
 
 
@@ -68,38 +69,19 @@ class Summary:
     latest_red: list[dict[str, Any]]
 
 
-def summarise(conn: Any, latest: int = 10) -> Summary:
-    """The big screen's figures from the replica (run off the UI thread)."""
-    row = conn.execute("SELECT MAX(raised_at) FROM alerts").fetchone()
-    now = int(row[0]) if row and row[0] else 0
-    start = day_start(local_day(now)) if now else 0
-    offices = {str(c): str(n or c) for c, n in conn.execute("SELECT code, name FROM offices ORDER BY code")}
+def summarise(inputs: BigScreenInputs) -> Summary:
+    """The big screen's figures from the replica's counts (``queries.bigscreen_inputs``, read in the background)."""
+    offices = inputs.office_names
     counts: dict[str, list[int]] = {code: [0, 0] for code in offices}
-    for office, sev, n in conn.execute(
-        f"SELECT office, severity, COUNT(*) FROM alerts WHERE status IN ({','.join('?' * len(ACTIVE))})"  # noqa: S608
-        " GROUP BY office, severity", ACTIVE,
-    ):
-        counts.setdefault(str(office), [0, 0])[0 if sev == "red" else 1] += int(n)
+    for office, sev, n in inputs.active:
+        counts.setdefault(office, [0, 0])[0 if sev == "red" else 1] += n
     tiles = [OfficeTile(code, offices.get(code, code), c[0], c[1]) for code, c in counts.items()]
     tiles.sort(key=lambda t: (t.worst != "red", t.worst != "yellow", t.code))
-    today = {str(s): int(n) for s, n in conn.execute(
-        "SELECT severity, COUNT(*) FROM alerts WHERE raised_at >= ? AND raised_at < ? GROUP BY severity",
-        (start, start + DAY))}
-    cases_today = int(conn.execute("SELECT COUNT(*) FROM cases WHERE received_at >= ? AND received_at < ?",
-                                   (start, start + DAY)).fetchone()[0])
-    red_sql = (
-        "SELECT id, office, case_no, rule, rule_zh, rule_en, raised_at, message FROM alerts"  # noqa: S608
-        f" WHERE severity = 'red' AND status IN ({','.join('?' * len(ACTIVE))})"
-        " ORDER BY raised_at DESC, id DESC LIMIT ?"
-    )
-    reds = [dict(zip(("id", "office", "case_no", "rule", "rule_zh", "rule_en", "raised_at", "message"), r,
-                     strict=True))
-            for r in conn.execute(red_sql, (*ACTIVE, latest))]
-    for r in reds:
-        r["office_name"] = offices.get(r["office"], r["office"])
-    return Summary(now=now, tiles=tiles, today_alerts=sum(today.values()), today_red=today.get("red", 0),
+    reds = [r | {"office_name": offices.get(r["office"], r["office"])} for r in inputs.latest_red]
+    today = inputs.today
+    return Summary(now=inputs.now, tiles=tiles, today_alerts=sum(today.values()), today_red=today.get("red", 0),
                    today_yellow=today.get("yellow", 0), active_red=sum(t.red for t in tiles),
-                   active_yellow=sum(t.yellow for t in tiles), cases_today=cases_today, latest_red=reds)
+                   active_yellow=sum(t.yellow for t in tiles), cases_today=inputs.cases_today, latest_red=reds)
 
 
 class SummaryView(QWidget):
@@ -283,11 +265,7 @@ class BigScreen(QWidget):
         gen = self._gen
 
         def work() -> Summary:
-            conn = replica.connect(readonly=True)
-            try:
-                return summarise(conn)
-            finally:
-                conn.close()
+            return summarise(replica.read(queries.bigscreen_inputs))
 
         def done(summary: Summary) -> None:
             if gen == self._gen:

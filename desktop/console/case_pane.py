@@ -1,15 +1,15 @@
 """Case review: an approval case's timeline against its catalogue item, events, alerts, ratings.
 
-Opening a case shows the copy cached in the replica at once (it works offline) and asks the
-server for a fresh one in the background (``GET /approval-cases/{office}/{case_no}``), which
-is cached for the next time. The clocks are computed locally with the shared domain over the
-replica's calendar, so an offline investigator sees what the server would compute.
+Opening a case reads what the replica holds of it in the background (``queries.case_view``:
+the copy cached the last time, its alerts, the office, the calendar) and shows it at once (it
+works offline), and asks the server for a fresh one (``GET /approval-cases/{office}/{case_no}``),
+which is cached for the next time. The clocks are computed locally with the shared domain over
+the replica's calendar, so an offline investigator sees what the server would compute.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from html import escape
 from typing import Any
@@ -38,7 +38,9 @@ from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
 from desktop.console.records import SORT_ROLE, Column, RecordTableModel
 from desktop.console.timeline import Timeline, TimelineWidget, build_timeline
 from desktop.console.wall_model import message_text
+from desktop.replica import queries
 from desktop.replica.names import item_node_names
+from desktop.replica.queries import CaseView
 from desktop.replica.store import Replica
 from shared.timeutil import parse_instant, to_datetime
 
@@ -129,13 +131,15 @@ class CasePane(QWidget):
         self.replica = replica
         self.tasks = tasks
         self.client = client
-        self.conn = replica.connect(readonly=True)
+        #: what the replica holds of the open case (read with it)
+        self.view: CaseView | None = None
         self.office: str | None = None
         self.case_no: str | None = None
         self.detail: dict[str, Any] | None = None
         self.fetched_at: float | None = None
         self.source = ""
         self.timeline: Timeline | None = None
+        self._opening = 0
         self._request = 0
         self._build()
 
@@ -193,35 +197,56 @@ class CasePane(QWidget):
 
     # ------------------------------------------------------------------ opening
     def open_case(self, office: str, case_no: str, alert_id: int | None = None) -> None:
-        """Show the cached copy now (if any), then fetch a fresh one in the background."""
+        """Show what the replica holds of the case (read in the background) and fetch a fresh copy."""
         self.office, self.case_no = office, case_no
         self._focus_alert = alert_id
         self.refresh_button.setEnabled(True)
-        self.camera_button.setEnabled(self._camera_for(office) is not None)
-        cached = self.replica.case_detail(office, case_no)
-        if cached is not None:
-            self._show(cached[0], cached[1], "cache")
-        else:
-            self.detail = None
-            self.title.setText(self._title_html(office, case_no, None))
-            self.summary.setText(escape(self.tr("Loading the case from the server…")))
-            self.timeline_view.set_timeline(None)
-        self.refresh()
+        self.detail = None
+        self.view = None
+        self.camera_button.setEnabled(False)
+        self.title.setText(self._title_html(office, case_no, None))
+        self.summary.setText(escape(self.tr("Loading the case from the server…") if self.client is not None
+                                    else self.tr("Loading the case…")))
+        self.timeline_view.set_timeline(None)
+        replica = self.replica
+        self._opening += 1
+        self._request += 1  # an answer for the case shown before is dropped
+        opening = self._opening
+
+        def done(view: CaseView) -> None:
+            if opening != self._opening:
+                return
+            self._set_view(view)
+            if view.cached is not None:
+                self._show(view.cached[0], view.cached[1], "cache")
+            # Then the server's copy: asked only now, so an answer (or a failure) always finds
+            # what this computer holds of the case on screen.
+            self.refresh()
+
+        self.tasks.run(lambda: replica.read(queries.case_view, office, case_no), done,
+                       label="case from the replica", owner=self)
+
+    def _set_view(self, view: CaseView) -> None:
+        self.view = view
+        self.camera_button.setEnabled(view.camera is not None)
 
     def refresh(self) -> None:
-        if self.office is None or self.case_no is None or self.client is None:
+        """Fetch the open case from the server (after what the replica holds of it is read)."""
+        if self.office is None or self.case_no is None or self.client is None or self.view is None:
             return
         office, case_no, client, replica = self.office, self.case_no, self.client, self.replica
         self._request += 1
         request = self._request
 
-        def work() -> dict[str, Any]:
+        def work() -> tuple[dict[str, Any], CaseView]:
             detail = client.case(office, case_no)
             replica.store_case_detail(office, case_no, detail)
-            return detail
+            return detail, replica.read(queries.case_view, office, case_no)
 
-        def done(detail: dict[str, Any]) -> None:
+        def done(result: tuple[dict[str, Any], CaseView]) -> None:
             if request == self._request:
+                detail, view = result
+                self._set_view(view)
                 self._show(detail, time.time(), "server")
 
         def failed(exc: BaseException) -> None:
@@ -241,7 +266,7 @@ class CasePane(QWidget):
             else:
                 text = str(exc)
             self.message.emit(text)
-            if self.detail is None:
+            if self.detail is None or self.view is None:
                 self.summary.setText(escape(text))
             else:
                 self._show(self.detail, self.fetched_at or time.time(), "cache")
@@ -250,21 +275,19 @@ class CasePane(QWidget):
 
     # ------------------------------------------------------------------ showing
     def _title_html(self, office: str, case_no: str, detail: dict[str, Any] | None) -> str:
-        office_name = office
-        row = self.conn.execute("SELECT name FROM offices WHERE code = ?", (office,)).fetchone()
-        if row is not None and row[0]:
-            office_name = row[0]
+        office_name = self.view.office_name if self.view is not None and self.view.office == office else office
         item = (detail or {}).get("item") or {}
         item_text = f" — {escape(str(item.get('name')))} ({escape(str(item.get('code')))})" if item else ""
         return f"<span style='font-size:15pt; font-weight:600'>{escape(case_no)}</span> " \
                f"<span style='color:#8b949e'>{escape(office_name)}</span>{item_text}"
 
     def _show(self, detail: dict[str, Any], fetched_at: float, source: str) -> None:
+        """Show a case's detail with what the replica holds of it (``self.view``, read with it)."""
+        assert self.view is not None
         self.detail = detail
         self.fetched_at = fetched_at
         self.source = source
-        calendar = self.replica.work_calendar()
-        self.timeline = build_timeline(detail, calendar)
+        self.timeline = build_timeline(detail, self.view.calendar)
         tl = self.timeline
         self.title.setText(self._title_html(str(detail.get("office")), str(detail.get("case_no")), detail))
         fmt_t = "%Y-%m-%d %H:%M"
@@ -312,9 +335,9 @@ class CasePane(QWidget):
     def _alerts(self, detail: dict[str, Any]) -> list[dict[str, Any]]:
         """The case's alerts: the replica's live state wins over the cached detail's."""
         by_id = {int(a["id"]): dict(a) for a in detail.get("alerts") or [] if a.get("id") is not None}
-        rows = self.conn.execute("SELECT * FROM alerts WHERE office = ? AND case_no = ?",
-                                 (detail.get("office"), detail.get("case_no")))
-        for r in rows:
+        same_case = self.view is not None and (self.view.office, self.view.case_no) == (detail.get("office"),
+                                                                                          detail.get("case_no"))
+        for r in self.view.alerts if self.view is not None and same_case else []:
             rec = by_id.setdefault(int(r["id"]), {"id": int(r["id"])})
             rec.update({"rule": r["rule"], "severity": r["severity"], "status": r["status"], "node": r["node"],
                         "message": r["message"], "message_en": r["message_en"],
@@ -334,18 +357,10 @@ class CasePane(QWidget):
         self.evidence.setHtml(f"<b>{escape(why)}</b>" + evidence.html_table(rec.get("evidence"), self._node_names()))
 
     # ------------------------------------------------------------------ camera
-    def _camera_for(self, office: str) -> str | None:
-        try:
-            row = self.conn.execute("SELECT id FROM cameras WHERE office = ? ORDER BY id LIMIT 1",
-                                    (office,)).fetchone()
-        except sqlite3.Error:
-            return None
-        return str(row[0]) if row is not None else None
-
     def _show_camera(self) -> None:
         if self.office is None:
             return
-        camera = self._camera_for(self.office)
+        camera = self.view.camera if self.view is not None else None
         if camera is None:
             self.message.emit(self.tr("No camera watches this office"))
             return

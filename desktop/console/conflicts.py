@@ -10,7 +10,6 @@ why it is off.
 
 from __future__ import annotations
 
-import json
 from html import escape
 from typing import Any
 
@@ -28,10 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.common.tasks import BackgroundTasks
 from desktop.console import labels
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
 from desktop.console.records import SORT_ROLE, Column, RecordTableModel
-from desktop.replica import local
+from desktop.replica import local, queries
 from desktop.replica.store import Replica
 
 translate = QCoreApplication.translate
@@ -87,12 +87,15 @@ class ConflictsPane(QWidget):
     resolve = Signal(str, bool)
     #: alert id to show on the wall
     show_alert = Signal(int)
+    #: the outbox was read again (``counts`` are current)
+    reloaded = Signal()
 
-    def __init__(self, replica: Replica, parent: QWidget | None = None) -> None:
+    def __init__(self, replica: Replica, tasks: BackgroundTasks, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ConflictsPane")
         self.replica = replica
-        self.conn = replica.connect(readonly=True)
+        self.tasks = tasks
+        self._gen = 0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.summary = QLabel(self)
@@ -131,22 +134,24 @@ class ConflictsPane(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        rows = self.conn.execute(
-            "SELECT * FROM outbox WHERE state IN ('pending', 'conflict', 'rejected') ORDER BY seq")
-        records = []
-        for r in rows:
-            records.append({
-                "id": r["id"], "entity_id": r["entity_id"], "action": r["action"], "state": r["state"],
-                "data": json.loads(r["data"]), "base_version": r["base_version"],
-                "current": json.loads(r["current"]) if r["current"] else None,
-                "result": json.loads(r["result"]) if r["result"] else None,
-                "queued": _when(r["created_at"]),
-            })
+        """Read the outbox again in the background; ``reloaded`` once it is shown."""
+        replica = self.replica
+        self._gen += 1
+        gen = self._gen
+
+        def done(entries: list[dict[str, Any]]) -> None:
+            if gen == self._gen:
+                self._show([e | {"queued": _when(e["created_at"])} for e in entries])
+
+        self.tasks.run(lambda: replica.read(queries.outbox_entries), done, label="outbox", owner=self)
+
+    def _show(self, records: list[dict[str, Any]]) -> None:
         self.model.set_records(records)
         self.counts = {s: sum(1 for m in records if m["state"] == s) for s in ("pending", "conflict", "rejected")}
         self.summary.setText(fmt(self.tr("%1 waiting to send · %2 conflicts · %3 rejected"),
                                  self.counts["pending"], self.counts["conflict"], self.counts["rejected"]))
         self._selected()
+        self.reloaded.emit()
 
     def current(self) -> dict[str, Any] | None:
         index = self.view.currentIndex()

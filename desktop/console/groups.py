@@ -1,12 +1,12 @@
 """Alerts grouped by office or by rule, with counts per severity (Alertmanager-style grouping).
 
-The counts are one ``GROUP BY`` over the replica, run in the background (a million alerts
-take a moment to count) and swapped in when ready. Choosing a group narrows the wall.
+The counts are one ``GROUP BY`` over the replica (``desktop.replica.queries.group_counts``), run
+in the background (a million alerts take a moment to count) and swapped in when ready.
+Choosing a group narrows the wall.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from PySide6.QtCore import (
@@ -21,33 +21,12 @@ from PySide6.QtGui import QBrush
 
 from desktop.console import labels
 from desktop.console.labels import QT_TRANSLATE_NOOP
-from desktop.console.wall_model import AlertFilter
+from desktop.replica.queries import Group
 
 Index = QModelIndex | QPersistentModelIndex
 GROUP_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 HEADERS = (QT_TRANSLATE_NOOP("Groups", "Group"), QT_TRANSLATE_NOOP("Groups", "Red"),
            QT_TRANSLATE_NOOP("Groups", "Yellow"), QT_TRANSLATE_NOOP("Groups", "Total"))
-
-
-def group_counts(conn: sqlite3.Connection, by: str, flt: AlertFilter) -> list[tuple[str, str, int, int, int]]:
-    """(key, label, red, yellow, total) per group, worst first. ``by`` is ``office`` or ``rule``."""
-    column = {"office": "office", "rule": "rule"}[by]
-    # The group's own dimension is not filtered, or choosing one group would hide the others.
-    flt = flt.with_(offices=frozenset()) if by == "office" else flt.with_(rules=frozenset())
-    where, args = flt.where()
-    sql = (
-        f"SELECT {column}, SUM(severity = 'red'), SUM(severity = 'yellow'), COUNT(*),"  # noqa: S608 - constant column
-        f" MAX(rule_zh), MAX(rule_en) FROM alerts{where} GROUP BY {column}"
-    )
-    names: dict[str, str] = {}
-    if by == "office":
-        names = {str(r[0]): str(r[1] or r[0]) for r in conn.execute("SELECT code, name FROM offices")}
-    out = []
-    for key, red, yellow, total, zh, en in conn.execute(sql, args):
-        label = names.get(key, key) if by == "office" else labels.rule_name(key, zh, en)
-        out.append((str(key), label, int(red or 0), int(yellow or 0), int(total)))
-    out.sort(key=lambda g: (-g[2], -g[3], -g[4], g[1]))
-    return out
 
 
 class GroupModel(QAbstractTableModel):
@@ -58,10 +37,14 @@ class GroupModel(QAbstractTableModel):
         self.by = "office"
         self._groups: list[tuple[str, str, int, int, int]] = []
 
-    def set_groups(self, by: str, groups: list[tuple[str, str, int, int, int]]) -> None:
+    def set_groups(self, by: str, groups: list[Group]) -> None:
+        """Show freshly counted groups (``by`` office or rule), labelled in the interface's language."""
         self.beginResetModel()
         self.by = by
-        self._groups = list(groups)
+        self._groups = [(g.key, g.name if by == "office" else labels.rule_name(g.key, g.rule_zh, g.rule_en),
+                         g.red, g.yellow, g.total) for g in groups]
+        # Worst first; groups as bad as each other by the name the operator reads.
+        self._groups.sort(key=lambda g: (-g[2], -g[3], -g[4], g[1]))
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API

@@ -8,6 +8,7 @@ new token.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,11 +55,14 @@ class Session:
         self.tasks.discard_pending()
         self.client.close()
         self.tasks.wait_idle(wait_ms)
+        self.replica.close()
 
 
 def open_session(client: ApiClient, username: str, *, role: str = "", tasks: BackgroundTasks | None = None,
                  replica_file: Path | None = None, wait: float = 25.0, parent: QObject | None = None) -> Session:
     tasks = tasks or BackgroundTasks(parent)
     replica = Replica(replica_file or replica_path(client.server_url, username))
+    # Built on the UI thread: from here on every read of the replica goes through the workers.
+    replica.forbid_reads_on(threading.current_thread())
     engine = SyncEngine(replica, client, tasks, wait=wait, parent=parent)
     return Session(client=client, replica=replica, tasks=tasks, engine=engine, username=username, role=role)

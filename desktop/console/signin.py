@@ -44,7 +44,7 @@ def explain(exc: BaseException) -> tuple[str, str]:
     elif exc.code == "RATE_LIMITED" or exc.status == 429:
         text = fmt(translate("SignIn", "Too many failed attempts. Try again in %1 s."), int(exc.retry_after)) \
             if exc.retry_after else translate("SignIn", "Too many failed attempts. Try again later.")
-    elif exc.code == "TLS_ERROR":
+    elif exc.code in ("TLS_UNTRUSTED", "TLS_CA_FILE"):
         text = translate("SignIn", "The server's certificate was not accepted (check the CA file in the "
                                    "configuration).")
     elif exc.status >= 500:

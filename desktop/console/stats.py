@@ -20,7 +20,7 @@ headers say the same):
 * **alerts per 100 cases** — alerts whose subject is a case of the office, per 100 cases.
 
 ``used_hours`` and ``ratings`` come from every case row of the change feed (kept in the
-replica's ``cases`` columns, see ``desktop.replica.store.case_closing``: values of the wrong
+replica's ``cases`` columns, see ``desktop.replica.cases.case_closing``: values of the wrong
 type, negative or unknown are dropped there, so they are never counted). Only for case rows
 from servers that did not send these fields yet does a case detail cached on this computer
 (opened in the case review) stand in. The headline's tooltip says over how many cases and
@@ -29,16 +29,16 @@ ratings the average and the satisfaction rate are computed.
 Departments are shown by their name from the catalogue (``department_name`` of the power
 items), or by their code when the catalogue gives none.
 
-Every query runs in the background, as aggregates in SQLite over covering indexes of the
-``cases`` table (a million cases and half a million alerts: about 5 s on a busy two-core
-machine, most of it grouping the alerts); exports (XLSX with openpyxl, PDF with QPdfWriter)
-too, except the chart picture, which must be grabbed on the UI thread.
+Every query runs in the background (``desktop.replica.queries.statistics_inputs``), as
+aggregates in SQLite over covering indexes of the ``cases`` table (a million cases and half a
+million alerts: about 5 s on a busy two-core machine, most of it grouping the alerts); exports
+(XLSX with openpyxl, PDF with QPdfWriter) too, except the chart picture, which must be grabbed
+on the UI thread.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -70,36 +70,16 @@ from PySide6.QtWidgets import (
 from desktop.common.tasks import BackgroundTasks
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
 from desktop.console.records import SORT_ROLE, Column, RecordTableModel
-from desktop.replica.store import Replica, rating_counts, used_hours_value
+from desktop.replica import queries
+from desktop.replica.cases import rating_counts, used_hours_value
+from desktop.replica.local import ACTIVE_STATUSES
+from desktop.replica.queries import CLOSED_STATES, StatisticsInputs
+from desktop.replica.store import Replica
 from shared.protocol import RATINGS
-from shared.timeutil import DAY, day_start, day_to_date, local_day
+from shared.timeutil import day_to_date
 
-CLOSED_STATES = ("decided_approved", "decided_refused", "not_accepted", "withdrawn")
 POSITIVE = ("satisfied", "basically_satisfied")
 NO_DEPARTMENT = "—"
-_CLOSED_SQL = ", ".join(f"'{s}'" for s in CLOSED_STATES)
-_RATINGS_SQL = ", ".join(f"'{r}'" for r in RATINGS)
-#: Late: closed at or after the due time (the server's OVERDUE condition); a case without both
-#: instants (from an older server) is late when it has an OVERDUE alert.
-_LATE_SQL = (
-    "CASE WHEN c.closed_at IS NOT NULL AND c.due IS NOT NULL THEN c.closed_at >= c.due"
-    " ELSE EXISTS (SELECT 1 FROM alerts a WHERE a.office = c.office AND a.case_no = c.case_no"
-    " AND a.rule = 'OVERDUE') END"
-)
-_CASES_SQL = (
-    f"SELECT c.office, c.power_code, COUNT(*), SUM(c.state IN ({_CLOSED_SQL})),"  # noqa: S608 - constants
-    f" SUM(CASE WHEN c.state IN ({_CLOSED_SQL}) THEN {_LATE_SQL} ELSE 0 END),"
-    f" SUM(CASE WHEN c.state IN ({_CLOSED_SQL}) THEN c.used_hours END),"
-    f" COUNT(CASE WHEN c.state IN ({_CLOSED_SQL}) THEN c.used_hours END)"
-    " FROM cases c GROUP BY c.office, c.power_code"
-)
-# The store keeps only valid counts; the filters here keep a hand-edited replica harmless too.
-_RATINGS_QUERY = (
-    "SELECT c.office, c.power_code, j.key, SUM(j.value) FROM cases c,"  # noqa: S608 - constants
-    " json_each(CASE WHEN json_valid(c.ratings) THEN c.ratings ELSE '{}' END) j"
-    " WHERE c.ratings IS NOT NULL AND j.type = 'integer' AND j.value > 0"
-    f" AND j.key IN ({_RATINGS_SQL}) GROUP BY c.office, c.power_code, j.key"
-)
 
 
 @dataclass
@@ -174,11 +154,11 @@ def _department_name(data: object) -> str:
     return " ".join(name.split())[:200] if isinstance(name, str) else ""
 
 
-def departments(conn: sqlite3.Connection) -> tuple[dict[str, str], dict[str, str]]:
-    """(power code → department code, department code → the name to show)."""
+def departments(power_items: list[tuple[str, str | None, str | None]]) -> tuple[dict[str, str], dict[str, str]]:
+    """(power code → department code, department code → the name to show) from the catalogue items."""
     of_power: dict[str, str] = {}
     names: dict[str, str] = {}
-    for code, dept, data in conn.execute("SELECT code, department, data FROM power_items ORDER BY code"):
+    for code, dept, data in power_items:
         key = str(dept or "") or NO_DEPARTMENT
         of_power[str(code)] = key
         name = _department_name(data)
@@ -190,35 +170,26 @@ def departments(conn: sqlite3.Connection) -> tuple[dict[str, str], dict[str, str
     return of_power, names
 
 
-def compute(conn: sqlite3.Connection, *, days: int = 30, today: int | None = None) -> Statistics:
-    """All figures as a few aggregate queries over the replica (run it off the UI thread)."""
-    if today is None:
-        row = conn.execute("SELECT MAX(raised_at) FROM alerts").fetchone()
-        today = local_day(int(row[0])) if row and row[0] else local_day(day_start(0))
-    first = today - days + 1
+def compute(inputs: StatisticsInputs) -> Statistics:
+    """Every figure from the replica's aggregates (``queries.statistics_inputs``, read in the background)."""
+    first, today = inputs.first_day, inputs.last_day
+    days = today - first + 1
     span = list(range(first, today + 1))
     red = [0] * days
     yellow = [0] * days
-    offset = 8 * 3600 * 1_000_000
-    # Two range scans of covering indexes (every alert, then the red ones); the rest is yellow.
-    for day, n in conn.execute(
-        "SELECT (raised_at + ?) / ? AS d, COUNT(*) FROM alerts WHERE raised_at >= ? GROUP BY d",
-        (offset, DAY, day_start(first)),
-    ):
-        i = int(day) - first
+    # Every alert per day, then the red ones: the rest is yellow.
+    for day, n in inputs.alerts_per_day:
+        i = day - first
         if 0 <= i < days:
-            yellow[i] += int(n)
-    for day, n in conn.execute(
-        "SELECT (raised_at + ?) / ? AS d, COUNT(*) FROM alerts WHERE severity = 'red' AND raised_at >= ? GROUP BY d",
-        (offset, DAY, day_start(first)),
-    ):
-        i = int(day) - first
+            yellow[i] += n
+    for day, n in inputs.red_per_day:
+        i = day - first
         if 0 <= i < days:
-            red[i] += int(n)
-            yellow[i] -= int(n)
+            red[i] += n
+            yellow[i] -= n
 
-    office_names = {str(c): str(n or c) for c, n in conn.execute("SELECT code, name FROM offices")}
-    dept_of, dept_names = departments(conn)
+    office_names = inputs.office_names
+    dept_of, dept_names = departments(inputs.power_items)
     offices: dict[str, UnitStats] = {}
     depts: dict[str, UnitStats] = {}
     pairs: dict[tuple[Any, Any], tuple[UnitStats, UnitStats]] = {}
@@ -236,35 +207,28 @@ def compute(conn: sqlite3.Connection, *, days: int = 30, today: int | None = Non
             found = pairs[(office, power)] = (offices[o], depts[dept])
         return found
 
-    for office, power, n, decided, late, used_sum, used_n in conn.execute(_CASES_SQL):
+    for office, power, n, decided, late, used_sum, used_n in inputs.cases:
         for u in targets(office, power):
             u.cases += int(n)
             u.decided += int(decided or 0)
             u.overdue_decided += int(late or 0)
             if used_n:
-                u.add_used(float(used_sum), int(used_n))
-    for office, power, kind, n in conn.execute(_RATINGS_QUERY):
+                u.add_used(float(used_sum or 0.0), int(used_n))
+    for office, power, kind, n in inputs.ratings:
         for u in targets(office, power):
             u.add_ratings(str(kind), int(n))
-    for office, power, sev, status, n in conn.execute(
-        "SELECT a.office, c.power_code, a.severity, a.status, COUNT(*) FROM alerts a"
-        " LEFT JOIN cases c ON c.office = a.office AND c.case_no = a.case_no"
-        " WHERE a.subject_type = 'case' GROUP BY a.office, c.power_code, a.severity, a.status"
-    ):
+    for office, power, sev, status, n in inputs.alerts:
         for u in targets(office, power):
             u.alerts += n
             if sev == "red":
                 u.red += n
-                if status in ("open", "acknowledged", "escalated", "promoted"):
+                if status in ACTIVE_STATUSES:
                     u.active_red += n
             else:
                 u.yellow += n
     # Case rows from servers before closed_at/used_hours/ratings: a case detail opened on this
     # computer stands in (never for a row that carried the fields, even empty or unreadable).
-    for office, data, power in conn.execute(
-        "SELECT d.office, d.data, c.power_code FROM case_details d"
-        " LEFT JOIN cases c ON c.office = d.office AND c.case_no = d.case_no WHERE c.has_closing IS NOT 1"
-    ):
+    for office, data, power in inputs.stand_ins:
         try:
             detail = json.loads(data)
         except (TypeError, ValueError):
@@ -282,12 +246,12 @@ def compute(conn: sqlite3.Connection, *, days: int = 30, today: int | None = Non
         evaluations = detail.get("evaluations")
         counts: dict[str, int] = {}
         for r in evaluations if isinstance(evaluations, list) else []:
-            kind = r.get("rating") if isinstance(r, dict) else None
-            if kind in RATINGS:
-                counts[kind] = counts.get(kind, 0) + 1
-        for kind, n in rating_counts(counts).items():
+            rating = r.get("rating") if isinstance(r, dict) else None
+            if rating in RATINGS:
+                counts[rating] = counts.get(rating, 0) + 1
+        for rating, n in rating_counts(counts).items():
             for u in units:
-                u.add_ratings(kind, n)
+                u.add_ratings(rating, n)
 
     def ranked(table: dict[str, UnitStats]) -> list[dict[str, Any]]:
         # Ranking: on-time rate first (higher is better), then alerts per 100 cases (lower).
@@ -306,13 +270,11 @@ def compute(conn: sqlite3.Connection, *, days: int = 30, today: int | None = Non
     used_cases = sum(u.used_cases for u in all_units)
     ratings = sum(u.ratings for u in all_units)
     positive = sum(u.positive for u in all_units)
-    total_alerts = int(conn.execute("SELECT COUNT(*) FROM alerts").fetchone()[0])
-    total_red = int(conn.execute("SELECT COUNT(*) FROM alerts WHERE severity = 'red'").fetchone()[0])
     totals = {
         "cases": cases, "decided": decided,
         "on_time_rate": (decided - overdue) / decided if decided else None,
         "avg_days": used_sum / used_cases / 24 if used_cases else None, "used_cases": used_cases,
-        "alerts": total_alerts, "red": total_red, "yellow": total_alerts - total_red,
+        "alerts": inputs.total_alerts, "red": inputs.total_red, "yellow": inputs.total_alerts - inputs.total_red,
         "satisfaction": positive / ratings if ratings else None, "ratings": ratings,
         "first_day": day_to_date(first).isoformat(), "last_day": day_to_date(today).isoformat(),
     }
@@ -583,11 +545,7 @@ class StatisticsPane(QWidget):
         self._stale = False
 
         def work() -> Statistics:
-            conn = replica.connect(readonly=True)
-            try:
-                return compute(conn, days=days)
-            finally:
-                conn.close()
+            return compute(replica.read(queries.statistics_inputs, days=days))
 
         self.tasks.run(work, lambda s: self._show(s) if gen == self._gen else None, label="statistics", owner=self)
 

@@ -3,13 +3,12 @@
 Triage is keyboard first, as on a trading desk: A acknowledge, E escalate, D dismiss (asks
 for a reason), G assign, C comment, P promote, Enter opens the case. Every action applies to
 all selected rows, lands in the replica at once and is replayed to the server by the sync
-engine. Filters and grouping are SQL over the replica; counting runs in the background.
+engine. Filters and grouping are queries over the replica (``desktop.replica.queries``), run
+in the background like every read: the wall draws what comes back.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -44,14 +43,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.common.api import ApiError
-from desktop.common.tasks import BackgroundTasks
+from desktop.common.tasks import BACKGROUND, BackgroundTasks
 from desktop.console import evidence, labels
 from desktop.console.alarm import Alarm
-from desktop.console.groups import GroupModel, group_counts
+from desktop.console.groups import GroupModel
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
-from desktop.console.wall_model import COL, COLUMNS, AlertFilter, AlertWallModel, message_text
+from desktop.console.wall_model import COL, COLUMNS, AlertFilter, AlertWallModel, message_text, unless_superseded
 from desktop.console.wall_painter import WallPainter
+from desktop.replica import queries
 from desktop.replica.local import ACTIVE_STATUSES, INACTIVE_STATUSES
+from desktop.replica.queries import AlertDetail, Group
 from desktop.replica.store import Replica
 from shared.rules.common import RULES
 
@@ -191,20 +192,24 @@ class AlertWall(QWidget):
         self.enqueue = enqueue
         self.user = user
         self.alarm = alarm or Alarm(self)
-        self.conn = replica.connect(readonly=True)
-        self.model = AlertWallModel(self.conn, parent=self)
-        self.model.counter = self._count_in_background
+        self.model = AlertWallModel(replica, tasks, parent=self)
         self.groups = GroupModel(self)
         self.dialog: QDialog | None = None
         self._group_key: str | None = None
         self._group_gen = 0
+        self._detail_gen = 0
+        #: the alert whose detail is shown (None: none)
+        self.detail_id: int | None = None
+        #: select this alert once the wall has reloaded (it was not among the rows)
+        self._select_after_reload: int | None = None
         self._build()
         self._build_actions()
         self.model.total_changed.connect(self._show_total)
         self.model.red_arrived.connect(self._on_red)
         self.model.reloaded.connect(self._refresh_groups)
+        self.model.reloaded.connect(self._reloaded)
+        self.model.placed.connect(self._placed)
         self.model.rowsInserted.connect(self._show_total)
-        self.model.recount()
         self._refresh_groups()
 
     # ------------------------------------------------------------------ layout
@@ -230,6 +235,9 @@ class AlertWall(QWidget):
         bar.addWidget(self.rule_combo)
         self.office_combo = QComboBox(self)
         self.office_combo.setMinimumContentsLength(10)
+        # The offices arrive from the replica after the wall is shown: the box grows to their names.
+        self.office_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.office_combo.addItem(self.tr("All offices"), None)
         self.reload_offices()
         bar.addWidget(self.office_combo)
         self.search = QLineEdit(self)
@@ -359,12 +367,17 @@ class AlertWall(QWidget):
 
     # ------------------------------------------------------------------ filters and groups
     def reload_offices(self) -> None:
+        """Fill the office filter with the replica's offices (read in the background)."""
+        replica = self.replica
+        self.tasks.run(lambda: replica.read(queries.offices), self._show_offices, label="offices", owner=self)
+
+    def _show_offices(self, offices: list[tuple[str, str]]) -> None:
         current = self.office_combo.currentData() if self.office_combo.count() else None
         self.office_combo.blockSignals(True)
         self.office_combo.clear()
         self.office_combo.addItem(self.tr("All offices"), None)
-        for code, name in self.conn.execute("SELECT code, name FROM offices ORDER BY code"):
-            self.office_combo.addItem(f"{name or code}", code)
+        for code, name in offices:
+            self.office_combo.addItem(name, code)
         if current is not None:
             i = self.office_combo.findData(current)
             self.office_combo.setCurrentIndex(max(0, i))
@@ -446,14 +459,13 @@ class AlertWall(QWidget):
         gen = self._group_gen
         replica = self.replica
 
-        def work() -> list[tuple[str, str, int, int, int]]:
-            conn = replica.connect(readonly=True)
-            try:
-                return group_counts(conn, by, flt)
-            finally:
-                conn.close()
+        def wanted() -> bool:
+            return gen == self._group_gen
 
-        def done(groups: list[tuple[str, str, int, int, int]]) -> None:
+        def work() -> list[Group]:
+            return replica.read(queries.group_counts, by, flt, still_wanted=wanted)
+
+        def done(groups: list[Group]) -> None:
             if gen != self._group_gen:
                 return
             self.groups.set_groups(by, groups)
@@ -462,19 +474,7 @@ class AlertWall(QWidget):
                 if row is not None:
                     self.group_view.selectRow(row)
 
-        self.tasks.run(work, done, label="group counts", owner=self)
-
-    def _count_in_background(self, sql: str, args: list[Any], done: Callable[[int], None]) -> None:
-        replica = self.replica
-
-        def work() -> int:
-            conn = replica.connect(readonly=True)
-            try:
-                return int(conn.execute(sql, args).fetchone()[0])
-            finally:
-                conn.close()
-
-        self.tasks.run(work, done, label="count", owner=self)
+        self.tasks.run(work, done, unless_superseded, label="group counts", owner=self, priority=BACKGROUND)
 
     def _show_total(self, *_: Any) -> None:
         total = self.model.total
@@ -498,16 +498,27 @@ class AlertWall(QWidget):
         for i in ids:
             # The alert changed: its history has a new line.
             self._history.pop(int(i), None)
-        index = self.table.currentIndex()
-        shown = self.model.alert_id(index.row()) if index.isValid() else None
         self.model.alerts_changed(ids, new_red or [])
         if self.group_combo.currentData() is not None:
             self._refresh_groups_later()
+
+    def _placed(self, ids: list[int]) -> None:
         index = self.table.currentIndex()
         now = self.model.alert_id(index.row()) if index.isValid() else None
         # The detail pane is HTML laid out anew on every set: only when its alert changed.
-        if now != shown or (now is not None and now in {int(i) for i in ids}):
+        if now != self.detail_id or (now is not None and now in ids):
             self._update_detail()
+
+    def _reloaded(self) -> None:
+        wanted, self._select_after_reload = self._select_after_reload, None
+        if wanted is not None:
+            self.select_alert(wanted)
+
+    def show_alert(self, alert_id: int) -> None:
+        """Select the alert; when the filter hides it, show every alert and select it once loaded."""
+        if not self.select_alert(alert_id):
+            self._select_after_reload = alert_id
+            self.set_filter(status="All", text="")
 
     def _refresh_groups_later(self) -> None:
         if not hasattr(self, "_group_timer"):
@@ -611,22 +622,31 @@ class AlertWall(QWidget):
             self.current_alert.emit(alert_id)
 
     def _update_detail(self) -> None:
+        """Show the current alert's detail, read from the replica in the background."""
         index = self.table.currentIndex()
         alert_id = self.model.alert_id(index.row()) if index.isValid() else None
+        self._detail_gen += 1
+        gen = self._detail_gen
         if alert_id is None:
+            self.detail_id = None
             self.detail.clear()
             return
-        row = self.conn.execute("SELECT * FROM alerts WHERE id = ?", (alert_id,)).fetchone()
-        if row is None:
-            self.detail.clear()
-            return
-        pending = [json.loads(r[0]).get("text", "") for r in self.conn.execute(
-            "SELECT data FROM outbox WHERE entity_id = ? AND action = 'comment' AND state = 'pending' ORDER BY seq",
-            (str(alert_id),))]
-        nodes = self.model.node_names.for_case(row["office"], row["case_no"]) if row["case_no"] else {}
-        self.detail.setHtml(alert_html(row, nodes) + history_html(self._history.get(alert_id), pending))
-        if self.history is not None and alert_id not in self._history:
-            self._history_timer.start()
+        replica = self.replica
+
+        def done(found: AlertDetail | None) -> None:
+            if gen != self._detail_gen:
+                return
+            self.detail_id = alert_id
+            if found is None:
+                self.detail.clear()
+                return
+            self.detail.setHtml(alert_html(found.alert, found.nodes)
+                                + history_html(self._history.get(alert_id), found.pending_comments))
+            if self.history is not None and alert_id not in self._history:
+                self._history_timer.start()
+
+        self.tasks.run(lambda: replica.read(queries.alert_detail, alert_id), done, label="alert detail",
+                       owner=self)
 
     def _fetch_history(self) -> None:
         index = self.table.currentIndex()
@@ -670,7 +690,7 @@ def history_html(history: list[dict[str, Any]] | None, pending_comments: list[st
     return f"<div><b>{escape(title)}</b></div><table>{''.join(lines)}</table>"
 
 
-def alert_html(row: sqlite3.Row, nodes: Mapping[str, str] | None = None) -> str:
+def alert_html(row: Mapping[str, Any], nodes: Mapping[str, str] | None = None) -> str:
     """The selected alert: why the rule fired (message and evidence), who handles it."""
     from html import escape
 

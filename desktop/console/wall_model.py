@@ -1,11 +1,16 @@
-"""The alert wall's table model: pages alerts out of the replica with SQL, never all of them.
+"""The alert wall's table model: pages alerts out of the replica in the background, never all of them.
 
 The model holds only the rows the view has asked for: the first page on a (re)load, then a
-page per ``fetchMore`` as the operator scrolls. Pages are keyset queries —
-``(sort key, raised_at, id)`` past the last loaded row — walking one of the replica's
-indexes, so the first paint and every page cost the same with a thousand or a million
-alerts. Filters and sorting are SQL; a ``QSortFilterProxyModel`` would only see the loaded
-page.
+page per ``fetchMore`` as the operator scrolls. Pages are keyset queries
+(``desktop.replica.queries.wall_page``) walking one of the replica's indexes, so the first
+paint and every page cost the same with a thousand or a million alerts. Filters and sorting
+are SQL; a ``QSortFilterProxyModel`` would only see the loaded page.
+
+Every read runs on a worker through the background-task helper, one after another in the
+order they were asked for (``_Read``): a page, a reload, the re-read of alerts the change
+feed brought. Each read's result is applied on the UI thread before the next read starts, so
+a read always sees the replica at least as new as the rows it lands among, and nothing
+between two reads moves the rows. The UI thread never waits for the file.
 
 When the change feed brings alerts, ``alerts_changed(ids)`` re-reads just those rows and
 inserts, updates or removes them where the current order puts them; a row that sorts below
@@ -14,11 +19,11 @@ the loaded window is left for ``fetchMore``. New red signals flash for a few sec
 
 from __future__ import annotations
 
-import re
-import sqlite3
+import logging
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
@@ -34,15 +39,49 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QFont
 
 from desktop import i18n
+from desktop.common.tasks import BACKGROUND, BackgroundTasks
 from desktop.console import labels
 from desktop.console.labels import QT_TRANSLATE_NOOP
+from desktop.replica import queries
 from desktop.replica.local import ACTIVE_STATUSES
 from desktop.replica.names import NodeNames
+from desktop.replica.queries import (
+    AS_OF,
+    ASSIGNEE,
+    CASE_NO,
+    CLEARED,
+    CONFLICT,
+    ID,
+    MSG,
+    MSG_EN,
+    NODE,
+    NODE_NAME,
+    OFFICE,
+    OFFICE_NAME,
+    PENDING,
+    PET,
+    RAISED,
+    RULE,
+    RULE_EN,
+    RULE_ZH,
+    SEV,
+    STATUS,
+    STYPE,
+    VERSION,
+    AlertFilter,
+    WallOrder,
+    WallPage,
+    WallRow,
+)
+from desktop.replica.store import Replica
 from shared.timeutil import to_datetime
+
+log = logging.getLogger(__name__)
+__all__ = ["COL", "COLUMNS", "AlertFilter", "AlertWallModel", "RowLook", "message_text"]
 
 Index = QModelIndex | QPersistentModelIndex
 
-#: Columns: (key, header, SQL sort expression or None when the column cannot sort).
+#: Columns: (key, header, the sortable column it orders by, or None when the column cannot sort).
 COLUMNS: tuple[tuple[str, str, str | None], ...] = (
     ("severity", QT_TRANSLATE_NOOP("AlertWall", "Severity"), "severity"),
     ("rule", QT_TRANSLATE_NOOP("AlertWall", "Rule"), "rule"),
@@ -57,14 +96,7 @@ COLUMNS: tuple[tuple[str, str, str | None], ...] = (
 )
 COL = {key: i for i, (key, _, _) in enumerate(COLUMNS)}
 _STATUS_COL = COL["status"]
-SELECT = (
-    "SELECT id, severity, rule, rule_zh, rule_en, office, subject_type, case_no, petition_id, node, raised_at,"
-    " as_of, status, assignee, message, pending, conflict, condition_cleared, version, message_en FROM alerts"
-)
-ID, SEV, RULE, RULE_ZH, RULE_EN, OFFICE, STYPE, CASE_NO, PET, NODE, RAISED, AS_OF, STATUS, ASSIGNEE, MSG, \
-    PENDING, CONFLICT, CLEARED, VERSION, MSG_EN = range(20)
 
-_KEY_INDEX = {"severity": SEV, "rule": RULE, "office": OFFICE, "status": STATUS, "raised_at": RAISED, "id": ID}
 ALERT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 2
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -77,94 +109,6 @@ _ALERT_ID = int(ALERT_ID_ROLE)
 _SEVERITY = int(SEVERITY_ROLE)
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 FLASH_SECONDS = 6.0
-
-
-#: Text that looks like a case number or petition id: at least 6 characters, digits and
-#: separators, starting with a letter or digit (``2026-0000123``, ``XF2026…``).
-ID_LIKE = re.compile(r"^(?=.*\d.*\d.*\d)[A-Za-z0-9][A-Za-z0-9_\-/.]{5,}$")
-
-
-#: How much work a free-text page may do scanning along the wall's order before the trigram
-#: index is used instead, in SQLite VM steps (a page of a common word takes 15,000–400,000; a scan
-#: of a million alerts for a rare phrase about 9,000,000). Counted in
-#: steps, not seconds, so a busy machine does not push common words onto the index path,
-#: where they are slow.
-SCAN_BUDGET = 1_000_000
-#: How much the trigram index may do first: a rare phrase's look-up takes a few thousand steps,
-#: a common word's a million or more.
-FTS_PROBE_BUDGET = 100_000
-_STEPS_PER_CHECK = 20_000
-
-
-class _TooSlow(Exception):
-    pass
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-@dataclass(frozen=True)
-class AlertFilter:
-    """What the operator chose to see; every field narrows (an empty set means "any")."""
-
-    severities: frozenset[str] = frozenset()
-    rules: frozenset[str] = frozenset()
-    offices: frozenset[str] = frozenset()
-    statuses: frozenset[str] = field(default_factory=lambda: frozenset(ACTIVE_STATUSES))
-    text: str = ""
-
-    def where(self, *, fts: bool = False, office_names: dict[str, str] | None = None) -> tuple[str, list[Any]]:
-        """The SQL condition.
-
-        ``fts`` finds free text through the trigram index (for rare phrases). ``office_names``
-        (code → name) lets text that names an office match by office code, which keeps the
-        condition one an index can serve; without it offices are matched by a subquery.
-        """
-        parts: list[str] = []
-        args: list[Any] = []
-        for column, values in (("severity", self.severities), ("rule", self.rules), ("office", self.offices),
-                               ("status", self.statuses)):
-            if values:
-                parts.append(f"{column} IN ({','.join('?' * len(values))})")
-                args.extend(sorted(values))
-        text = self.text.strip()
-        if text and ID_LIKE.match(text):
-            # A case number or petition id (typed or pasted): an index range from its start,
-            # instantly, instead of a scan of every alert.
-            parts.append("((case_no >= ? AND case_no < ?) OR (petition_id >= ? AND petition_id < ?))")
-            args.extend([text, text + "\U0010ffff"] * 2)
-        elif text:
-            like = f"%{_escape_like(text)}%"
-            named = self.named_offices(office_names) if office_names is not None else None
-            if named:
-                # The text names offices: their alerts, and any alert that mentions it.
-                parts.append(f"(office IN ({','.join('?' * len(named))}) OR search LIKE ? ESCAPE '\\')")
-                args.extend([*named, like])
-            elif named is not None and fts and len(text) >= 3:
-                # Every trigram must be present (the index), then the exact substring (LIKE) on
-                # the few candidates: detail=none indexes cannot check adjacency themselves. No
-                # OR here: it would turn the index look-up back into a scan of every alert.
-                trigrams = sorted({text[i : i + 3] for i in range(len(text) - 2)})
-                match = " AND ".join('"' + t.replace('"', '""') + '"' for t in trigrams)
-                parts.append("id IN (SELECT rowid FROM alerts_fts WHERE alerts_fts MATCH ?)"
-                             " AND search LIKE ? ESCAPE '\\'")
-                args.extend([match, like])
-            elif named is not None:
-                parts.append("search LIKE ? ESCAPE '\\'")
-                args.append(like)
-            else:
-                parts.append("(search LIKE ? ESCAPE '\\'"
-                             " OR office IN (SELECT code FROM offices WHERE name LIKE ? ESCAPE '\\'))")
-                args.extend([like, like])
-        return (" WHERE " + " AND ".join(parts)) if parts else "", args
-
-    def named_offices(self, office_names: dict[str, str]) -> list[str]:
-        text = self.text.strip().casefold()
-        return sorted(code for code, name in office_names.items() if text and text in (name or "").casefold())
-
-    def with_(self, **changes: Any) -> AlertFilter:
-        return replace(self, **changes)
 
 
 class RowLook(NamedTuple):
@@ -192,6 +136,17 @@ class _Key:
         return self.value > other.value if self.desc else self.value < other.value
 
 
+@dataclass
+class _Read:
+    """One read of the model's: the first page (``reload``), the next page, or alerts to place again."""
+
+    kind: str  # "reload" | "page" | "place"
+    ids: dict[int, None] = field(default_factory=dict)
+    new_red: list[int] = field(default_factory=list)
+    #: forget the node names read so far first (the catalogue or cases changed)
+    renamed: bool = False
+
+
 class AlertWallModel(QAbstractTableModel):
     """Alerts from the replica in the order and with the filter the operator chose."""
 
@@ -199,23 +154,27 @@ class AlertWallModel(QAbstractTableModel):
     total_changed = Signal(int)
     #: new red alerts arrived that match the filter (ids)
     red_arrived = Signal(list)
-    #: the model was reloaded (filter or sort changed)
+    #: the model was reloaded (filter or sort changed) and shows the first page
     reloaded = Signal()
+    #: alerts were re-read and placed (ids): their rows show their current state
+    placed = Signal(list)
+    #: no read is waiting or running any more (tests and benchmarks wait for it)
+    settled = Signal()
 
-    def __init__(self, conn: sqlite3.Connection, *, page_size: int = 200, max_loaded: int = 5000,
+    def __init__(self, replica: Replica, tasks: BackgroundTasks, *, page_size: int = 200, max_loaded: int = 5000,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.conn = conn
+        self.replica = replica
+        self.tasks = tasks
         self.page_size = page_size
         self.max_loaded = max_loaded
         self.filter = AlertFilter()
         self.sort_column = COL["raised_at"]
         self.sort_order = Qt.SortOrder.DescendingOrder
-        self._rows: list[tuple[Any, ...]] = []
+        self._rows: list[WallRow] = []
         self._pos: dict[int, int] = {}
-        self._exhausted = False
+        self._exhausted = True
         self._changing = False
-        self._key_cache: tuple[Any, tuple[int, ...], bool] = (None, (), True)
         #: how the current free text is found: True through the trigram index, False by a scan
         #: along the order, None not yet known
         self._text_path: bool | None = None
@@ -230,121 +189,161 @@ class AlertWallModel(QAbstractTableModel):
         self._bold.setBold(True)
         self._count_gen = 0
         self.total = -1
-        self._offices: dict[str, str] = {}
         self._flash: dict[int, float] = {}
         self._flash_on = True
         self._flash_timer = QTimer(self)
         self._flash_timer.setInterval(450)
         self._flash_timer.timeout.connect(self._flash_tick)
-        self.counter: Any = None  # set by the wall: runs the count off the UI thread
         # Counting a million rows takes a while: at most one exact count every 5 s while alerts stream in.
         self._recount_timer = QTimer(self)
         self._recount_timer.setSingleShot(True)
         self._recount_timer.setInterval(5000)
         self._recount_timer.timeout.connect(self.recount)
-        self.node_names = NodeNames(conn)
-        self.load_offices()
+        #: node names, read with the rows (only by this model's reads, which run one at a time)
+        self.node_names = NodeNames()
+        self._queue: deque[_Read] = deque()
+        self._running: _Read | None = None
+        self._order: tuple[Any, WallOrder] = (None, WallOrder())
         self.reload()
 
-    # ------------------------------------------------------------------ queries
-    def _sort_sql(self) -> tuple[list[str], bool]:
-        desc = self.sort_order == Qt.SortOrder.DescendingOrder
-        expr = COLUMNS[self.sort_column][2] or "raised_at"
-        keys = [expr, "raised_at", "id"] if expr != "raised_at" else ["raised_at", "id"]
-        return keys, desc
+    # ------------------------------------------------------------------ reads, one after another
+    @property
+    def busy(self) -> bool:
+        """A read is waiting or running: the rows may not show the replica's latest state yet."""
+        return self._running is not None or bool(self._queue)
 
-    def _key_of(self, row: Sequence[Any]) -> _Key:
-        # Called O(log n) times per placed row: the column positions are computed once per order.
-        if self._key_cache[0] != (self.sort_column, self.sort_order):
-            keys, desc = self._sort_sql()
-            self._key_cache = ((self.sort_column, self.sort_order), tuple(_KEY_INDEX[k] for k in keys), desc)
-        _, positions, desc = self._key_cache
-        return _Key(tuple(row[i] for i in positions), desc)
+    @property
+    def order(self) -> WallOrder:
+        # Asked O(log n) times per placed row: built once per order.
+        if self._order[0] != (self.sort_column, self.sort_order):
+            self._order = ((self.sort_column, self.sort_order),
+                           WallOrder(COLUMNS[self.sort_column][2] or "raised_at",
+                                     self.sort_order == Qt.SortOrder.DescendingOrder))
+        return self._order[1]
 
-    def _page(self, after: Sequence[Any] | None) -> list[tuple[Any, ...]]:
-        text = self.filter.text.strip()
-        if not text or ID_LIKE.match(text):
-            return self._page_with(after, fts=False)
-        if self._text_path is not None:
-            # The path that served this filter's first page serves the rest as quickly.
-            return self._page_with(after, fts=self._text_path)
-        # Free text. A rare phrase is found at once through the trigram index, where a scan
-        # along the wall's order would read every alert; a common word is found at once by
-        # that scan, where the index would read long posting lists. So: the index on a short
-        # budget, then the scan on a budget, then the index to the end.
-        for fts, budget in ((True, FTS_PROBE_BUDGET), (False, SCAN_BUDGET), (True, None)):
-            if fts and len(text) < 3:
-                continue
-            try:
-                rows = self._page_with(after, fts=fts, budget=budget)
-            except _TooSlow:
-                continue
-            self._text_path = fts
-            return rows
-        return self._page_with(after, fts=False)
+    def _ask(self, read: _Read) -> None:
+        if read.kind == "reload":
+            # A reload reads everything afresh: pages of the old order or filter are moot, and
+            # alerts waiting to be placed are placed among the new rows, after it.
+            self._queue = deque([read, *(r for r in self._queue if r.kind == "place")])
+        elif read.kind == "page":
+            if any(r.kind in ("page", "reload") for r in (self._running, *self._queue) if r is not None):
+                return
+            self._queue.append(read)
+        else:
+            waiting = self._queue[-1] if self._queue else None
+            if waiting is not None and waiting.kind == "place":
+                # Alerts streaming in: one re-read for all that arrived meanwhile.
+                waiting.ids.update(read.ids)
+                waiting.new_red.extend(read.new_red)
+                waiting.renamed = waiting.renamed or read.renamed
+            else:
+                self._queue.append(read)
+        self._next()
 
-    def _page_with(self, after: Sequence[Any] | None, *, fts: bool,
-                   budget: int | None = None) -> list[tuple[Any, ...]]:
-        where, args = self.filter.where(fts=fts, office_names=self._offices)
-        keys, desc = self._sort_sql()
-        if after is not None:
-            cmp = "<" if desc else ">"
-            tup = f"({', '.join(keys)}) {cmp} ({', '.join('?' * len(keys))})"
-            where = f"{where} AND {tup}" if where else f" WHERE {tup}"
-            args = [*args, *self._key_of(after).value]
-        direction = " DESC" if desc else ""
-        order = ", ".join(k + direction for k in keys)
-        sql = f"{SELECT}{where} ORDER BY {order} LIMIT ?"
-        if budget is None:
-            return [tuple(r) for r in self.conn.execute(sql, [*args, self.page_size])]
-        checks = [max(1, budget // _STEPS_PER_CHECK)]
+    def _next(self) -> None:
+        if self._running is not None:
+            return
+        if not self._queue:
+            self.settled.emit()
+            return
+        read = self._running = self._queue.popleft()
+        replica, flt, order, names, limit = self.replica, self.filter, self.order, self.node_names, self.page_size
+        work: Callable[[], Any]
+        if read.kind == "reload":
+            self._text_path = None
 
-        def spent() -> int:
-            checks[0] -= 1
-            return int(checks[0] <= 0)
+            def work() -> WallPage:
+                return replica.read(queries.wall_page, flt, order, None, limit, names=names)
+        elif read.kind == "page":
+            after = order.key_of(self._rows[-1]) if self._rows else None
+            path = self._text_path
 
-        self.conn.set_progress_handler(spent, _STEPS_PER_CHECK)
+            def work() -> WallPage:
+                return replica.read(queries.wall_page, flt, order, after, limit, text_path=path, names=names)
+        else:
+            ids = list(read.ids)
+            renamed = read.renamed
+
+            def work() -> dict[int, WallRow]:
+                if renamed:
+                    names.clear()
+                return replica.read(queries.wall_rows, flt, ids, names)
+
+        self.tasks.run(work, lambda result: self._read_done(read, result), lambda exc: self._read_failed(read, exc),
+                       label=f"wall {read.kind}", owner=self)
+
+    def _read_done(self, read: _Read, result: Any) -> None:
+        self._running = None
+        self._changing = True
         try:
-            return [tuple(r) for r in self.conn.execute(sql, [*args, self.page_size])]
-        except sqlite3.OperationalError as exc:
-            if "interrupt" in str(exc):
-                raise _TooSlow from exc
-            raise
+            if read.kind == "reload":
+                self._reset(result)
+            elif read.kind == "page":
+                self._append(result)
+            else:
+                self._place(list(read.ids), read.new_red, result)
         finally:
-            self.conn.set_progress_handler(None, 0)
+            self._changing = False
+        if read.kind == "reload":
+            self.reloaded.emit()
+            self.recount()
+        elif read.kind == "place":
+            self.placed.emit(list(read.ids))
+        self._next()
 
-    def load_offices(self) -> None:
-        self._offices = {str(r[0]): str(r[1] or r[0]) for r in self.conn.execute("SELECT code, name FROM offices")}
+    def _read_failed(self, read: _Read, exc: BaseException) -> None:
+        # The rows stay as they were; the next change or reload reads again.
+        log.error("the wall could not read the replica (%s): %r", read.kind, exc)
+        self._running = None
+        self._next()
 
-    def reload(self) -> None:
+    # ------------------------------------------------------------------ applying what was read
+    def _key_of(self, row: Sequence[Any]) -> _Key:
+        order = self.order
+        return _Key(order.key_of(row), order.descending)
+
+    def _reset(self, page: WallPage) -> None:
         self.beginResetModel()
-        self._text_path = None
+        self._text_path = page.text_path
         self._texts.clear()
-        self._rows = self._page(None)
+        self._rows = list(page.rows)
         self._exhausted = len(self._rows) < self.page_size
         self._reindex()
         self.endResetModel()
-        self.reloaded.emit()
-        self.recount()
+
+    def _append(self, page: WallPage) -> None:
+        rows = page.rows
+        if len(rows) < self.page_size:
+            self._exhausted = True
+        if rows:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+            self._rows.extend(rows)
+            for i, r in enumerate(rows, start):
+                self._pos[int(r[ID])] = i
+            self.endInsertRows()
+
+    def reload(self) -> None:
+        """Read the first page again (filter or order changed, or a re-snapshot finished)."""
+        self._ask(_Read("reload"))
 
     def recount(self) -> None:
-        text = self.filter.text.strip()
-        where, args = self.filter.where(fts=bool(text) and not ID_LIKE.match(text), office_names=self._offices)
-        sql = f"SELECT COUNT(*) FROM alerts{where}"  # noqa: S608 - the filter's clauses are bound parameters
         self._count_gen += 1
         gen = self._count_gen
-        if self.counter is None:
-            self.total = int(self.conn.execute(sql, args).fetchone()[0])
-            self.total_changed.emit(self.total)
-            return
+        replica, flt = self.replica, self.filter
+
+        def wanted() -> bool:
+            # Read by the worker: a count started before the filter changed again stops early.
+            return gen == self._count_gen
 
         def done(n: int) -> None:
-            # A count started before the filter changed again is stale: drop it.
-            if gen == self._count_gen:
+            if wanted():
                 self.total = n
                 self.total_changed.emit(n)
 
-        self.counter(sql, args, done)
+        self.tasks.run(lambda: replica.read(queries.count_alerts, flt, still_wanted=wanted), done,
+                       unless_superseded, label="count", owner=self, priority=BACKGROUND)
 
     def _reindex(self) -> None:
         self._pos = {int(r[ID]): i for i, r in enumerate(self._rows)}
@@ -367,23 +366,11 @@ class AlertWallModel(QAbstractTableModel):
         return not parent.isValid() and not self._exhausted
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: N802 - Qt API
+        """Ask for the next page; its rows arrive when the background read is done."""
         if parent.isValid() or self._exhausted or self._changing:
             # A view or tester may ask for more while rows are being inserted: one change at a time.
             return
-        rows = self._page(self._rows[-1] if self._rows else None)
-        if len(rows) < self.page_size:
-            self._exhausted = True
-        if rows:
-            start = len(self._rows)
-            self._changing = True
-            try:
-                self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
-                self._rows.extend(rows)
-                for i, r in enumerate(rows, start):
-                    self._pos[int(r[ID])] = i
-                self.endInsertRows()
-            finally:
-                self._changing = False
+        self._ask(_Read("page"))
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -461,7 +448,7 @@ class AlertWallModel(QAbstractTableModel):
         if key == "rule":
             return labels.rule_name(row[RULE], row[RULE_ZH], row[RULE_EN])
         if key == "office":
-            return self._offices.get(row[OFFICE], row[OFFICE])
+            return str(row[OFFICE_NAME])
         if key == "subject":
             if row[STYPE] == "case":
                 return str(row[CASE_NO] or "")
@@ -469,9 +456,7 @@ class AlertWallModel(QAbstractTableModel):
                 return str(row[PET] or "")
             return QCoreApplication.translate("AlertWall", "(office)")
         if key == "node":
-            if row[NODE] and row[STYPE] == "case":
-                return self.node_names.name(row[OFFICE], row[CASE_NO], str(row[NODE]))
-            return str(row[NODE] or "")
+            return str(row[NODE_NAME])
         if key == "raised_at":
             return _fmt(row[RAISED])
         if key == "as_of":
@@ -525,30 +510,17 @@ class AlertWallModel(QAbstractTableModel):
     # ------------------------------------------------------------------ live updates
     def alerts_changed(self, ids: Iterable[int], new_red: Iterable[int] = ()) -> None:
         """Re-read the given alerts and place them where the current filter and order put them."""
-        wanted = list(dict.fromkeys(int(i) for i in ids))
-        if not wanted:
-            return
-        self._changing = True
-        try:
-            self._place(wanted, list(new_red))
-        finally:
-            self._changing = False
+        wanted = dict.fromkeys(int(i) for i in ids)
+        if wanted:
+            self._ask(_Read("place", wanted, [int(i) for i in new_red]))
 
-    def _place(self, wanted: list[int], new_red: list[int]) -> None:
+    def _place(self, wanted: list[int], new_red: list[int], fresh: dict[int, WallRow]) -> None:
         for alert_id in wanted:
             self._texts.pop(alert_id, None)
-        where, args = self.filter.where(office_names=self._offices)
-        fresh: dict[int, tuple[Any, ...]] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            clause = f"id IN ({','.join('?' * len(chunk))})"
-            sql = f"{SELECT}{where} AND {clause}" if where else f"{SELECT} WHERE {clause}"
-            for r in self.conn.execute(sql, [*args, *chunk]):
-                fresh[int(r[ID])] = tuple(r)
         # 1. rows that left the filter, or whose place in the order changed, are taken out
         removals: list[int] = []
-        updates: list[tuple[int, tuple[Any, ...]]] = []
-        inserts: list[tuple[Any, ...]] = []
+        updates: list[tuple[int, WallRow]] = []
+        inserts: list[WallRow] = []
         moved: set[int] = set()
         for alert_id in wanted:
             pos = self._pos.get(alert_id)
@@ -593,10 +565,10 @@ class AlertWallModel(QAbstractTableModel):
         if (inserts or removals) and not self._recount_timer.isActive():
             self._recount_timer.start()
 
-    def _insert_sorted(self, rows: list[tuple[Any, ...]]) -> None:
+    def _insert_sorted(self, rows: list[WallRow]) -> None:
         keyed = sorted(((self._key_of(r), r) for r in rows), key=lambda kr: kr[0].value,
                        reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
-        groups: list[tuple[int, list[tuple[Any, ...]]]] = []
+        groups: list[tuple[int, list[WallRow]]] = []
         for key, row in keyed:
             pos = self._bisect(key)
             if pos >= len(self._rows) and not self._exhausted:
@@ -636,19 +608,22 @@ class AlertWallModel(QAbstractTableModel):
             self._reindex()
 
     def names_changed(self) -> None:
-        """The catalogue or cases changed: node names are read again as rows are drawn."""
-        self.node_names.clear()
-        self._column_changed(COL["node"])
+        """The catalogue or cases changed: the loaded rows' node names are read again."""
+        ids = dict.fromkeys(int(r[ID]) for r in self._rows if r[NODE])
+        self._ask(_Read("place", ids, renamed=True))
+
+    def cases_arrived(self, cases: Iterable[tuple[str, str]]) -> None:
+        """Cases reached the replica: rows of theirs whose node had no name yet are read again."""
+        arrived = set(cases)
+        ids = dict.fromkeys(int(r[ID]) for r in self._rows
+                            if r[NODE] and r[NODE_NAME] == r[NODE] and (r[OFFICE], r[CASE_NO]) in arrived)
+        if ids:
+            self._ask(_Read("place", ids))
 
     def offices_changed(self) -> None:
-        self.load_offices()
-        self._column_changed(COL["office"])
-
-    def _column_changed(self, col: int) -> None:
-        """A column's texts must be formatted again (what they name changed, not the alerts)."""
-        self._texts.clear()
+        """Offices were renamed or added: the loaded rows' office names are read again."""
         if self._rows:
-            self.dataChanged.emit(self.index(0, col), self.index(len(self._rows) - 1, col))
+            self._ask(_Read("place", dict.fromkeys(self.loaded_ids())))
 
     # ------------------------------------------------------------------ flashing
     def flash(self, ids: Iterable[int]) -> None:
@@ -675,6 +650,13 @@ class AlertWallModel(QAbstractTableModel):
         if not self._flash:
             self._flash_on = True
             self._flash_timer.stop()
+
+
+def unless_superseded(exc: BaseException) -> None:
+    """A background read failed: fine when it was stopped for being stale, logged otherwise."""
+    if not isinstance(exc, queries.Superseded):
+        log.error("a background read of the replica failed: %s",
+                  getattr(exc, "__traceback_text__", repr(exc)))
 
 
 def message_text(message: str | None, message_en: str | None) -> str:

@@ -47,8 +47,9 @@ from desktop.console.conflicts import ConflictsPane
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
 from desktop.console.session import Session
 from desktop.console.wall import AlertWall
-from desktop.replica import sync
-from desktop.replica.store import ApplyResult, OutboxResult
+from desktop.replica import queries, sync
+from desktop.replica.feed import ApplyResult
+from desktop.replica.outbox import OutboxResult
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ class ConsoleWindow(QMainWindow):
         self.wall = AlertWall(session.replica, session.tasks, session.engine.enqueue, alarm=self.alarm,
                               user=session.username, history=session.client.alert, parent=self)
         self.case_pane = CasePane(session.replica, session.tasks, session.client, self)
-        self.conflicts = ConflictsPane(session.replica, self)
+        self.conflicts = ConflictsPane(session.replica, session.tasks, self)
         self.video: Any = None
         #: why the video wall could not be loaded (libvlc missing or broken): not retried
         self.video_error: str | None = None
@@ -251,6 +252,7 @@ class ConsoleWindow(QMainWindow):
         self.case_pane.show_camera.connect(self.show_camera)
         self.conflicts.resolve.connect(lambda mid, retry: engine.resolve(mid, retry=retry))
         self.conflicts.show_alert.connect(self._show_alert)
+        self.conflicts.reloaded.connect(self._show_outbox)
 
     # ------------------------------------------------------------------ sync events
     def on_applied(self, result: ApplyResult) -> None:
@@ -258,8 +260,11 @@ class ConsoleWindow(QMainWindow):
             self.wall.model.offices_changed()
             self.wall.reload_offices()
         if "power_item" in result.entities:
-            # Node names come from the catalogue (cases arrive with or before their alerts).
+            # Node names come from the catalogue.
             self.wall.model.names_changed()
+        elif result.cases:
+            # ... through the case's item: an alert that came before its case gets its node's name now.
+            self.wall.model.cases_arrived(result.cases)
         if result.snapshot_finished:
             self.wall.model.reload()
         elif result.alert_ids:
@@ -289,8 +294,8 @@ class ConsoleWindow(QMainWindow):
                     result.conflicts, result.rejected), 15000)
 
     def _outbox_changed(self) -> None:
+        # The status bar follows once the pane has read the outbox (``reloaded``).
         self.conflicts.reload()
-        self._show_outbox()
 
     def _show_outbox(self) -> None:
         self._show_banner()
@@ -432,9 +437,7 @@ class ConsoleWindow(QMainWindow):
 
     def _show_alert(self, alert_id: int) -> None:
         self.tabs.setCurrentWidget(self.wall)
-        if not self.wall.select_alert(alert_id):
-            self.wall.set_filter(status="All", text="")
-            self.wall.select_alert(alert_id)
+        self.wall.show_alert(alert_id)
 
     def show_stats(self) -> None:
         if self.stats is None:
@@ -478,28 +481,37 @@ class ConsoleWindow(QMainWindow):
             self.statusBar().showMessage(fmt(self.tr("Camera %1 is not on the wall"), camera_id), 8000)
 
     def _feed_video(self) -> None:
+        """Give the video wall the replica's cameras (read in the background), then the red alerts."""
         from desktop.video.model import CameraConfigError, parse_cameras
 
-        conn = self.wall.conn
-        import json
+        replica = self.session.replica
 
-        data = [json.loads(r[0]) for r in conn.execute("SELECT data FROM cameras ORDER BY id")]
-        try:
-            cameras = parse_cameras(data)
-        except CameraConfigError as exc:
-            self.statusBar().showMessage(str(exc), 8000)
-            return
-        self.video.set_cameras(cameras)
-        self._feed_video_alerts()
+        def done(data: list[dict[str, Any]]) -> None:
+            if self.video is None:
+                return
+            try:
+                cameras = parse_cameras(data)
+            except CameraConfigError as exc:
+                self.statusBar().showMessage(str(exc), 8000)
+                return
+            self.video.set_cameras(cameras)
+            self._feed_video_alerts()
+
+        self.session.tasks.run(lambda: replica.read(queries.camera_configs), done, label="cameras", owner=self)
 
     def _feed_video_alerts(self) -> None:
         from desktop.video.model import ActiveAlert
 
-        rows = self.wall.conn.execute(
-            "SELECT id, rule, severity, office, case_no, message FROM alerts WHERE severity = 'red'"
-            " AND status IN ('open', 'acknowledged', 'escalated', 'promoted') ORDER BY raised_at DESC LIMIT 500")
-        self.video.set_active_alerts([ActiveAlert(id=str(r[0]), rule=r[1], severity=r[2], office=r[3],
-                                                  case_no=r[4], message=r[5] or "") for r in rows])
+        replica = self.session.replica
+
+        def done(rows: list[dict[str, Any]]) -> None:
+            if self.video is not None:
+                self.video.set_active_alerts([ActiveAlert(id=str(r["id"]), rule=r["rule"], severity=r["severity"],
+                                                          office=r["office"], case_no=r["case_no"],
+                                                          message=r["message"] or "") for r in rows])
+
+        self.session.tasks.run(lambda: replica.read(queries.active_red_alerts, 500), done, label="red alerts",
+                               owner=self)
 
     def show_bigscreen(self) -> None:
         if self.bigscreen is None:

@@ -5,6 +5,9 @@ catalogue item; the name an operator reads (审查) comes from the case's item. 
 is: the case's ``power_code`` → the item's nodes → the node's name. Both steps are cached
 (an item's nodes parsed once), and a case or item the replica does not hold yet is not
 cached, so its name appears once it arrives.
+
+A ``NodeNames`` is a cache, read through whichever connection the caller's thread holds; one
+thread uses it at a time (the wall's reads run one after another).
 """
 
 from __future__ import annotations
@@ -29,10 +32,9 @@ def item_node_names(item: Any) -> dict[str, str]:
 
 
 class NodeNames:
-    """Node names for cases, read through one replica connection (the caller's thread's)."""
+    """Node names for cases, remembered between look-ups."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
+    def __init__(self) -> None:
         self._items: dict[str, dict[str, str]] = {}
         self._cases: dict[tuple[str, str], str] = {}
 
@@ -41,10 +43,10 @@ class NodeNames:
         self._items.clear()
         self._cases.clear()
 
-    def for_item(self, power_code: str) -> dict[str, str]:
+    def for_item(self, conn: sqlite3.Connection, power_code: str) -> dict[str, str]:
         found = self._items.get(power_code)
         if found is None:
-            row = self.conn.execute("SELECT data FROM power_items WHERE code = ?", (power_code,)).fetchone()
+            row = conn.execute("SELECT data FROM power_items WHERE code = ?", (power_code,)).fetchone()
             if row is None or not row[0]:
                 return {}
             try:
@@ -54,22 +56,22 @@ class NodeNames:
             self._items[power_code] = found
         return found
 
-    def for_case(self, office: str, case_no: str) -> dict[str, str]:
+    def for_case(self, conn: sqlite3.Connection, office: str, case_no: str) -> dict[str, str]:
         key = (office, case_no)
         power = self._cases.get(key)
         if power is None:
-            row = self.conn.execute("SELECT power_code FROM cases WHERE office = ? AND case_no = ?", key).fetchone()
+            row = conn.execute("SELECT power_code FROM cases WHERE office = ? AND case_no = ?", key).fetchone()
             if row is None or not row[0]:
                 return {}
             if len(self._cases) >= _CASE_LIMIT:
                 self._cases.clear()
             power = self._cases[key] = str(row[0])
-        return self.for_item(power)
+        return self.for_item(conn, power)
 
-    def name(self, office: str | None, case_no: str | None, node: str | None) -> str:
+    def name(self, conn: sqlite3.Connection, office: str | None, case_no: str | None, node: str | None) -> str:
         """The node's name, or its code when the replica cannot tell."""
         if not node:
             return ""
         if not office or not case_no:
             return node
-        return self.for_case(office, case_no).get(node, node)
+        return self.for_case(conn, office, case_no).get(node, node)

@@ -87,10 +87,10 @@ def main(argv: list[str] | None = None) -> int:
             print("yingyan wall: no token (use --token-file, YINGYAN_TOKEN or sign in with the console)",
                   file=sys.stderr)
             return EXIT_USAGE
-        from desktop.video.api import ServerClient
+        from desktop.video.api import wall_client
 
         try:
-            client = ServerClient(args.server, token, args.ca)
+            client = wall_client(args.server, token, args.ca)
         except ValueError as exc:
             print(f"yingyan wall: {exc}", file=sys.stderr)
             return EXIT_USAGE

@@ -25,7 +25,7 @@
     </message>
     <message>
         <source>Red</source>
-        <extracomment>draws the rows (set once the model is); without it Qt&apos;s delegate paints cell by cell (office, case_no, alert id) — Enter on a case alert alert id of the current row (for the detail and case panes) a message for the status bar (refused actions and the like) the server answered 401 to an alert&apos;s history: the token may have been refused reads an alert&apos;s history (actions, comments) from the server: ``ApiClient.alert``</extracomment>
+        <extracomment>draws the rows (set once the model is); without it Qt&apos;s delegate paints cell by cell (office, case_no, alert id) — Enter on a case alert alert id of the current row (for the detail and case panes) a message for the status bar (refused actions and the like) the server answered 401 to an alert&apos;s history: the token may have been refused reads an alert&apos;s history (actions, comments) from the server: ``ApiClient.alert`` the alert whose detail is shown (None: none) select this alert once the wall has reloaded (it was not among the rows)</extracomment>
         <translation>红色</translation>
     </message>
     <message>
@@ -134,7 +134,7 @@
     </message>
     <message>
         <source>This column cannot be sorted</source>
-        <extracomment>Text that looks like a case number or petition id: at least 6 characters, digits and separators, starting with a letter or digit (``2026-0000123``, ``XF2026…``). How much work a free-text page may do scanning along the wall&apos;s order before the trigram index is used instead, in SQLite VM steps (a page of a common word takes 15,000–400,000; a scan of a million alerts for a rare phrase about 9,000,000). Counted in steps, not seconds, so a busy machine does not push common words onto the index path, where they are slow. How much the trigram index may do first: a rare phrase&apos;s look-up takes a few thousand steps, a common word&apos;s a million or more. the severity column&apos;s text colour, and every other column&apos;s (None: the palette&apos;s) open alerts have their severity and status in bold the number of alerts matching the filter (counted in the background), or -1 while counting new red alerts arrived that match the filter (ids) the model was reloaded (filter or sort changed) how the current free text is found: True through the trigram index, False by a scan along the order, None not yet known</extracomment>
+        <extracomment>the severity column&apos;s text colour, and every other column&apos;s (None: the palette&apos;s) open alerts have their severity and status in bold forget the node names read so far first (the catalogue or cases changed) the number of alerts matching the filter (counted in the background), or -1 while counting new red alerts arrived that match the filter (ids) the model was reloaded (filter or sort changed) and shows the first page alerts were re-read and placed (ids): their rows show their current state no read is waiting or running any more (tests and benchmarks wait for it) how the current free text is found: True through the trigram index, False by a scan along the order, None not yet known node names, read with the rows (only by this model&apos;s reads, which run one at a time)</extracomment>
         <translation>此列不能排序</translation>
     </message>
     <message>
@@ -185,7 +185,7 @@
     </message>
     <message>
         <source>Severity</source>
-        <extracomment>Columns: (key, header, SQL sort expression or None when the column cannot sort).</extracomment>
+        <extracomment>Columns: (key, header, the sortable column it orders by, or None when the column cannot sort).</extracomment>
         <translation>等级</translation>
     </message>
     <message>
@@ -319,7 +319,7 @@
     </message>
     <message>
         <source>No case open: select an alert and press Enter</source>
-        <extracomment>the server answered 401 to the case&apos;s fetch: the token may have been refused (office, case_no) once a case is on screen (from cache or server)</extracomment>
+        <extracomment>the server answered 401 to the case&apos;s fetch: the token may have been refused (office, case_no) once a case is on screen (from cache or server) what the replica holds of the open case (read with it)</extracomment>
         <translation>未打开办件：选中预警后按 Enter</translation>
     </message>
     <message>
@@ -349,6 +349,10 @@
     <message>
         <source>Loading the case from the server…</source>
         <translation>正在从服务器读取办件…</translation>
+    </message>
+    <message>
+        <source>Loading the case…</source>
+        <translation>正在读取办件…</translation>
     </message>
     <message>
         <source>Offline: showing the copy kept on this computer</source>
@@ -491,7 +495,7 @@
     <name>ConflictsPane</name>
     <message>
         <source>Keep the server&apos;s version</source>
-        <extracomment>(mutation id, retry) alert id to show on the wall</extracomment>
+        <extracomment>(mutation id, retry) alert id to show on the wall the outbox was read again (``counts`` are current)</extracomment>
         <translation>保留服务器版本</translation>
     </message>
     <message>
@@ -1156,7 +1160,6 @@
     <name>StatisticsPane</name>
     <message>
         <source>Rank</source>
-        <extracomment>Late: closed at or after the due time (the server&apos;s OVERDUE condition); a case without both instants (from an older server) is late when it has an OVERDUE alert.</extracomment>
         <translation>排名</translation>
     </message>
     <message>

@@ -13,6 +13,10 @@ from collections.abc import Iterator
 
 import pytest
 
+# The console's replica refuses reads from the UI thread: in tests the refusal is an error, so a
+# widget that reads on the UI thread fails its test instead of logging.
+os.environ.setdefault("YINGYAN_STRICT_UI_THREAD", "1")
+
 
 @pytest.fixture(autouse=True)
 def _suite_language(request: pytest.FixtureRequest) -> Iterator[None]:

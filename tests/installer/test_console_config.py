@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,7 +15,7 @@ from desktop import cli, vlc_locate
 from desktop.config import MSI_KEY, POLICY_KEY, ConfigError, load_config, user_config_dir
 
 
-def fake_registry(values: dict[tuple[str, str], str]):
+def fake_registry(values: dict[tuple[str, str], str]) -> Callable[[str, str], str | None]:
     return lambda key, name: values.get((key, name))
 
 
@@ -219,7 +221,7 @@ def test_console_without_app_module_says_so(
 
 
 def test_console_passes_the_resolved_config_to_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen = {}
+    seen: dict[str, Any] = {}
 
     class FakeApp:
         @staticmethod

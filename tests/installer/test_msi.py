@@ -45,7 +45,7 @@ def next_version(version: str) -> str:
 
 
 def run(cmd: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(cmd, capture_output=True, text=True, check=False, **kw)  # type: ignore[call-overload, no-any-return]
+    return subprocess.run(cmd, capture_output=True, text=True, check=False, **kw)  # type: ignore[call-overload]
 
 
 @dataclass
@@ -165,11 +165,11 @@ def properties(msi: Path) -> dict[str, str]:
 # --------------------------------------------------------------------------- tables
 
 
-def test_build_time_and_size(built: Built) -> None:
+def test_the_msi_stays_small(built: Built) -> None:
     size_mb = built.msi.stat().st_size / 1e6
+    # How long a build takes is in BENCHMARKS.md (its commands); a build that hangs is the run's timeout.
     print(f"MSI {built.msi.name}: {size_mb:.1f} MB, built in {built.seconds:.0f} s")
     assert size_mb < 200
-    assert built.seconds < 600
 
 
 def test_product_properties(built: Built) -> None:

@@ -55,7 +55,7 @@ def poor_rating_alert(ops: dict[str, Any]) -> dict[str, Any]:
                                                  evaluation(no, "dissatisfied", "2026-02-26T10:00:00+08:00")])
     alerts = server.call("GET", f"/alerts?case_no={no}&rule=POOR_RATING").json()["alerts"]
     assert [(a["severity"], a["status"]) for a in alerts] == [("yellow", "open")]
-    return alerts[0]  # type: ignore[no-any-return]
+    return alerts[0]
 
 
 def mutate(ops: dict[str, Any], who: str, alert: dict[str, Any] | int, action: str, *,
@@ -70,13 +70,13 @@ def mutate(ops: dict[str, Any], who: str, alert: dict[str, Any] | int, action: s
     assert r.status == 200, r.body
     results = r.json()["results"]
     assert len(results) == 1
-    return results[0]  # type: ignore[no-any-return]
+    return results[0]
 
 
 def get_alert(ops: dict[str, Any], alert_id: int) -> dict[str, Any]:
     r = ops["server"].call("GET", f"/alerts/{alert_id}")
     assert r.status == 200
-    return r.json()  # type: ignore[no-any-return]
+    return r.json()
 
 
 def test_ack_then_escalate_turns_yellow_red_and_is_audited(ops: dict[str, Any]) -> None:

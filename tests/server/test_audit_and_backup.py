@@ -189,7 +189,7 @@ def test_backup_while_ingesting_restores_into_a_new_directory(tmp_path: Path, se
                         stop_at = min(stop_at, n + 3)
                     if n >= stop_at:
                         return
-                    body = {"batch_id": new_id(), "office": "T01", "records": batch_records(n)}
+                    body: dict[str, Any] = {"batch_id": new_id(), "office": "T01", "records": batch_records(n)}
                     sent.append(body)
                     r = old.call("POST", "/batches", body, token=token)
                     assert r.status == 200, r.body[:300]
@@ -202,6 +202,7 @@ def test_backup_while_ingesting_restores_into_a_new_directory(tmp_path: Path, se
         wait_for(lambda: len(committed) >= 3, what="the first batches")
         before_backup = len(committed)
         backup = tmp_path / "backup" / "yingyan.db"
+        r: Any  # a command's outcome, then the server's answers
         r = run_cli("backup", "--data-dir", str(old.data_dir), "--to", str(backup))
         during = len(committed)
         backup_done.set()

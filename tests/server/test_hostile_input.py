@@ -477,6 +477,8 @@ def test_hostile_text_is_stored_verbatim_and_never_executed(world: World) -> Non
     server = world.server
     token = world.tokens["T01"]
     expected_cases: dict[str, tuple[list[dict[str, Any]], dict[str, Any] | None]] = {}
+    rating: dict[str, Any] | None
+    sent: Any  # the events sent for a case, then what was sent for a petition
     expected_petitions: dict[str, dict[str, Any]] = {}
     records: list[dict[str, Any]] = []
     for n, text in enumerate(HOSTILE_TEXTS):

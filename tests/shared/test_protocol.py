@@ -70,7 +70,7 @@ def test_petition_rules_on_identity_and_receipt() -> None:
         parse_record(base | {"anonymous": False, "petitioner": {"name": "李某"}, "receipt_code": "123",
                              "query_password": "secret1"})
     assert info.value.field == "receipt_code"
-    ok = parse_record(base | {"anonymous": True})
+    ok: Any = parse_record(base | {"anonymous": True})
     assert ok.kind == "petition"
 
 

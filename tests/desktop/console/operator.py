@@ -42,3 +42,20 @@ def status(window: Any, alert_id: int) -> str:
     """The wall's status cell for the alert, or "" when it is not on the wall."""
     row = window.wall.model.row_of(alert_id)
     return "" if row is None else window.wall.model.index(row, COL["status"]).data()
+
+
+def settled(qtbot: Any, model: Any, timeout: int = 10_000) -> None:
+    """Wait until the wall has read everything asked of it (its reads run in the background)."""
+    qtbot.waitUntil(lambda: not model.busy, timeout=timeout)
+
+
+def look(replica: Any, query: Any, *args: Any) -> Any:
+    """Read the replica as a test does: one of ``desktop.replica.queries`` on a connection of its own.
+
+    (The console's own reads go through its workers; ``Replica.read`` refuses the UI thread.)
+    """
+    conn = replica.connect(readonly=True)
+    try:
+        return query(conn, *args)
+    finally:
+        conn.close()

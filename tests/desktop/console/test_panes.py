@@ -15,13 +15,15 @@ from desktop.common import credentials
 from desktop.common.api import ApiClient
 from desktop.common.tasks import BackgroundTasks
 from desktop.console.bigscreen import BigScreen
-from desktop.console.groups import GroupModel, group_counts
+from desktop.console.groups import GroupModel
 from desktop.console.stats import StatisticsPane
-from desktop.console.wall import AlertWall
-from desktop.console.wall_model import AlertFilter
+from desktop.console.wall import AlertWall, DismissDialog
+from desktop.replica import queries
+from desktop.replica.queries import AlertFilter
 from desktop.replica.store import Replica
 from tests.desktop.console import fakes
 from tests.desktop.console.conftest import OPERATOR
+from tests.desktop.console.operator import settled
 
 
 @pytest.fixture
@@ -90,16 +92,20 @@ def test_big_screen_tiles_coloured_by_worst_signal(qtbot: Any, replica: Replica)
     screen.show()
     screen.refresh()
     qtbot.waitUntil(lambda: screen.summary is not None, timeout=5000)
-    tiles = {t.code: t.worst for t in screen.summary.tiles}
+    summary = screen.summary
+    assert summary is not None
+    tiles = {t.code: t.worst for t in summary.tiles}
     assert tiles == {"T01": "red", "T02": "clear", "T03": "yellow"}
-    assert screen.summary.active_red == 1
-    assert screen.summary.latest_red[0]["case_no"] == "A1"
+    assert summary.active_red == 1
+    assert summary.latest_red[0]["case_no"] == "A1"
     # A new red signal arrives: the totals follow.
     res = replica.apply_changes(fakes.page(fakes.alert(9, severity="red", rule="FEE_EXCESS", office="T02",
                                                        case_no="B2", minutes=999)))
     screen.data_changed(res.new_red)
-    qtbot.waitUntil(lambda: screen.summary.active_red == 2, timeout=5000)
-    assert {t.code: t.worst for t in screen.summary.tiles}["T02"] == "red"
+    qtbot.waitUntil(lambda: screen.summary is not None and screen.summary.active_red == 2, timeout=5000)
+    summary = screen.summary
+    assert summary is not None
+    assert {t.code: t.worst for t in summary.tiles}["T02"] == "red"
     # Without a video wall the cycle stays on the summary; Esc leaves.
     screen.swap()
     assert not screen.showing_video()
@@ -109,8 +115,8 @@ def test_big_screen_tiles_coloured_by_worst_signal(qtbot: Any, replica: Replica)
 
 def test_grouping_by_office_narrows_the_wall(qtbot: Any, qtmodeltester: Any, replica: Replica) -> None:
     conn = replica.connect(readonly=True)
-    groups = group_counts(conn, "office", AlertFilter())
-    assert [g[0] for g in groups] == ["T01", "T03"]
+    groups = queries.group_counts(conn, "office", AlertFilter())
+    assert [g.key for g in groups] == ["T01", "T03"]
     model = GroupModel()
     model.set_groups("office", groups)
     qtmodeltester.check(model, force_py=False)
@@ -122,7 +128,8 @@ def test_grouping_by_office_narrows_the_wall(qtbot: Any, qtmodeltester: Any, rep
     qtbot.waitUntil(lambda: wall.groups.rowCount() == 2, timeout=5000)
     assert wall.groups.index(0, 1).data() == 1  # T01: one red
     wall.group_view.clicked.emit(wall.groups.index(1, 0))  # the operator clicks T03
-    assert {wall.model.row_info(r)["office"] for r in range(wall.model.rowCount())} == {"T03"}
+    settled(qtbot, wall.model)
+    assert {(wall.model.row_info(r) or {}).get("office") for r in range(wall.model.rowCount())} == {"T03"}
     wall.set_filter(severities={"red"})
     qtbot.waitUntil(lambda: wall.model.rowCount() == 0, timeout=3000)
     # Free text searches office names too.
@@ -137,11 +144,12 @@ def test_dismiss_needs_a_reason(qtbot: Any, replica: Replica) -> None:
     wall = AlertWall(replica, BackgroundTasks(), lambda ids, action, data, done: calls.append((ids, action, data)))
     qtbot.addWidget(wall)
     wall.show()
+    settled(qtbot, wall.model)
     wall.table.setFocus()
     wall.table.selectRow(0)
     qtbot.keyClick(wall.table, Qt.Key.Key_D)
     dialog = wall.dialog
-    assert dialog is not None
+    assert isinstance(dialog, DismissDialog)
     ok = dialog.buttons.buttons()[0]
     assert not ok.isEnabled()  # no reason yet
     dialog.reason.setCurrentIndex(1)
@@ -186,7 +194,7 @@ def test_sign_in_keeps_the_token_in_the_keyring(qtbot: Any, live_server: Any, ke
 def test_xlsx_is_a_real_workbook(replica: Replica, tmp_path: Path) -> None:
     from desktop.console.stats import compute, export_xlsx
 
-    path = export_xlsx(compute(replica.connect(readonly=True)), tmp_path / "s.xlsx")
+    path = export_xlsx(compute(queries.statistics_inputs(replica.connect(readonly=True))), tmp_path / "s.xlsx")
     assert zipfile.is_zipfile(path)
 
 

@@ -251,7 +251,7 @@ def test_unknown_refusals_keep_the_servers_words(qapp: Any) -> None:
     text, detail = explain(ApiError(403, "FORBIDDEN", "this token cannot read the change feed"))
     assert "this token cannot read the change feed" in text
     assert detail == "403 FORBIDDEN"
-    assert explain(ApiError(0, "TLS_ERROR", "the server's certificate was not accepted: x"))[0].startswith(
+    assert explain(ApiError(0, "TLS_UNTRUSTED", "the server's certificate was not accepted: x"))[0].startswith(
         "服务器证书未被接受")
 
 

@@ -8,7 +8,9 @@ queued, and the caller is told why. These run on the replica alone, whatever win
 
 from __future__ import annotations
 
-import json
+import subprocess
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -94,35 +96,85 @@ def test_an_action_that_can_follow_is_queued_once_on_the_servers_version(conflic
     assert len(replica.pending_mutations()) == 1
 
 
-def test_a_change_arriving_between_the_check_and_the_queueing_keeps_the_conflict(tmp_path: Path) -> None:
-    """The change feed may bring the alert's newer state while the decision is being written."""
+def test_a_change_arriving_while_the_decision_is_written_waits_for_it(tmp_path: Path, monkeypatch: Any) -> None:
+    """The change feed may bring the alert's newer state while the decision is being written.
 
-    class Racing(Replica):
-        race = False
+    Deciding is one write transaction: the page waits for it, then applies on top, and the
+    action applied again is kept (pending, shown on the server's newest state) for the server
+    to answer, never lost between the decision and the queueing.
+    """
+    from desktop.replica import outbox
 
-        def enqueue(self, alert_ids: Any, action: str, data: dict[str, Any]) -> tuple[list[int], list[str]]:
-            if self.race:
-                self.race = False
-                # Closed on the server by now: nothing can follow.
-                self.apply_changes(fakes.page(fakes.alert(3, status="dismissed", version=3)))
-            return super().enqueue(alert_ids, action, data)
-
-    replica = Racing(tmp_path / "replica.sqlite3")
+    replica = Replica(tmp_path / "replica.sqlite3")
     replica.apply_changes(fakes.page(fakes.alert(3), offices=("T01",)))
-    replica.enqueue([3], "escalate", {})
+    replica.enqueue([3], "assign", {"assignee": "李四"})
     [sent] = replica.pending_mutations()
     replica.record_results([{"id": sent["id"], "status": "conflict",
                              "current": fakes.alert(3, status="acknowledged", version=2)}])
-    replica.race = True
-    with pytest.raises(local.ActionRefused, match="dismissed"):
-        replica.resolve(sent["id"], retry=True)
-    assert _outbox(replica) == [("3", "escalate", "conflict")]
-    assert replica.pending_mutations() == []
-    assert _alert(replica, 3)["conflict"] == 1
-    conn = replica.connect(readonly=True)
-    try:
-        row = conn.execute("SELECT current, decided_at FROM outbox").fetchone()
-    finally:
-        conn.close()
-    assert json.loads(row["current"])["status"] == "acknowledged"
-    assert row["decided_at"] is not None
+    page_applied = threading.Event()
+    racing: list[threading.Thread] = []
+    queue_one = outbox.queue_one
+
+    def a_page_arrives() -> None:
+        # Dismissed on the server by now.
+        replica.apply_changes(fakes.page(fakes.alert(3, status="dismissed", version=3)))
+        page_applied.set()
+
+    def queue_while_a_page_arrives(*args: Any) -> local.ActionRefused | None:
+        # The page's writer must wait for this decision.
+        thread = threading.Thread(target=a_page_arrives)
+        thread.start()
+        racing.append(thread)
+        return queue_one(*args)
+
+    monkeypatch.setattr(outbox, "queue_one", queue_while_a_page_arrives)
+    assert replica.resolve(sent["id"], retry=True) == 3
+    racing[0].join(30)
+    assert page_applied.is_set()
+    assert _outbox(replica) == [("3", "assign", "superseded"), ("3", "assign", "pending")]
+    [queued] = replica.pending_mutations()
+    assert queued["base_version"] == 2  # checked and queued against the version it was decided on
+    # The row shows the server's newest state; the waiting action is kept for the server to answer.
+    assert _alert(replica, 3) == {"status": "dismissed", "assignee": "李四", "conflict": 0, "pending": 1}
+
+
+CRASHING_DECISION = """
+import os, sqlite3, sys
+sys.path.insert(0, sys.argv[3])
+connect = sqlite3.connect
+
+def crashing(*args, **kwargs):
+    conn = connect(*args, **kwargs)
+    conn.create_function("crash", 0, lambda: os._exit(9))  # the process dies mid-write, like a kill
+    return conn
+
+sqlite3.connect = crashing
+from desktop.replica.store import Replica
+Replica(sys.argv[1]).resolve(sys.argv[2], retry=True)
+"""
+
+
+def test_a_crash_while_applying_mine_again_keeps_the_conflict(conflicted: Replica) -> None:
+    """Killed while queueing the action again: after a restart the conflict is there to decide, as it was.
+
+    Before the decision was one transaction, the conflict was marked decided first and the
+    action queued in a second write: a crash between the two lost the operator's action.
+    """
+    replica = conflicted
+    assign = _conflicts(replica)[2]
+    conn = replica.connect()
+    conn.execute("CREATE TRIGGER crash_on_queue BEFORE INSERT ON outbox BEGIN SELECT crash(); END")
+    conn.close()
+    done = subprocess.run([sys.executable, "-c", CRASHING_DECISION, str(replica.path), assign,
+                           str(Path(__file__).resolve().parents[3])], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 9, done.stderr
+    conn = replica.connect()
+    conn.execute("DROP TRIGGER crash_on_queue")
+    conn.close()
+    restarted = Replica(replica.path)
+    assert _outbox(restarted) == [("1", "ack", "conflict"), ("2", "assign", "conflict")]
+    assert restarted.pending_mutations() == []
+    assert _alert(restarted, 2) == {"status": "acknowledged", "assignee": None, "conflict": 1, "pending": 0}
+    # And the decision can still be taken.
+    assert restarted.resolve(assign, retry=True) == 2
+    assert _outbox(restarted)[1:] == [("2", "assign", "superseded"), ("2", "assign", "pending")]

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 
 from desktop.common.tasks import BackgroundTasks
 from desktop.console.stats import StatisticsPane, compute
+from desktop.replica import queries
 from desktop.replica.store import Replica
 from shared.timeutil import HOUR, format_instant
 from tests.desktop.console import fakes
@@ -251,7 +252,7 @@ def test_old_replica_gains_the_case_columns_from_its_stored_feed_rows(tmp_path: 
     rows = {row[0]: tuple(row[1:]) for row in conn.execute(
         "SELECT case_no, has_closing, closed_at, used_hours, ratings FROM cases")}
     indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    stats = compute(conn)
+    stats = compute(queries.statistics_inputs(conn))
     conn.close()
     assert rows == {
         "N1": (1, DUE + HOUR, 50.0, json.dumps({"satisfied": 1, "dissatisfied": 1})),

@@ -16,6 +16,7 @@ from desktop.console.wall_model import COL
 from desktop.console.wall_painter import WallPainter
 from desktop.replica.store import Replica
 from tests.desktop.console import fakes
+from tests.desktop.console.operator import settled
 
 
 @pytest.fixture
@@ -33,6 +34,7 @@ def wall(qtbot: Any, tmp_path: Path) -> AlertWall:
     w.resize(1400, 500)
     w.show()
     qtbot.waitExposed(w)
+    settled(qtbot, w.model)
     return w
 
 

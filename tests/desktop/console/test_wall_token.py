@@ -19,7 +19,7 @@ from desktop.common.api import ApiClient
 from desktop.common.tasks import BackgroundTasks
 from desktop.console.signin import SignInDialog
 from desktop.video import cli as wall_cli
-from desktop.video.api import ServerClient
+from desktop.video.api import cameras, wall_client
 from tests.desktop.console.conftest import OPERATOR
 from tests.harness import ROOT
 
@@ -58,8 +58,7 @@ def test_token_from_the_console_sign_in_is_found_by_the_wall(qtbot: Any, live_se
     assert credentials.find_token(url) == (OPERATOR[0], token)
 
     # And the token works for what the wall does with it.
-    cameras = ServerClient(url, token, ca).cameras()
-    assert [c.name for c in cameras] == ["T01 综合窗口"]
+    assert [c.name for c in cameras(wall_client(url, token, ca))] == ["T01 综合窗口"]
     # Kept in the (mock) OS keyring only: not in the settings folder.
     assert token in keyring_file.read_text()
     assert all(token not in p.read_text(errors="ignore") for p in settings_dir.rglob("*") if p.is_file())

@@ -79,7 +79,8 @@ def make_export(cases: int, *, first: int = 1, day: str = "2026-03-01", prefix: 
         add("审核", "node_completed", 20, node_name=nodes[0][0], node=nodes[0][1], actor="S0302")
         add("审核", "node_completed", 40, node_name=nodes[1][0], node=nodes[1][1], actor="S0303")
         if fee:
-            add("收费", "fee_charged", 50, **{"收费金额(元)": fee})
+            charged: dict[str, Any] = {"收费金额(元)": fee}
+            add("收费", "fee_charged", 50, **charged)
         add("办结", "decided", 60, 办理意见="准予许可")
         add("送达", "delivered", 70)
     return exp

@@ -20,7 +20,7 @@ BACKEND = "tests.desktop.township.mock_keyring.MockOSKeyring"
 
 
 class MockOSKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def _path(self) -> Path:
         return Path(os.environ[FILE_ENV])

@@ -139,7 +139,9 @@ def test_ratings_export_and_protocol_jsonl(tmp_path: Path) -> None:
         ("evaluation", "very_poor", "2026-03-01T15:00:00+08:00"),
         ("evaluation", "satisfied", "2026-03-01T16:05:00+08:00"),
     ]
-    assert mapping.period_end_from_name("评价_2026-03-01.xlsx").isoformat() == "2026-03-02T00:00:00+08:00"
+    end = mapping.period_end_from_name("评价_2026-03-01.xlsx")
+    assert end is not None
+    assert end.isoformat() == "2026-03-02T00:00:00+08:00"
 
     petition = {"kind": "petition", "channel": "letter", "received_at": "2026-03-01T09:30:00+08:00",
                 "petitioner": {"name": "李某", "id_number": "350505198001011234"}, "anonymous": False,

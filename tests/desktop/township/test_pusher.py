@@ -19,8 +19,14 @@ from tests.desktop.township.fakes import FakeServer
 
 def pusher(box: ob.Outbox, server: FakeServer, delays: list[float] | None = None, **kw: Any) -> Pusher:
     waits = delays if delays is not None else []
+
+    def sleep(seconds: float) -> bool:
+        """Notes the wait instead of waiting; never stopped."""
+        waits.append(seconds)
+        return False
+
     return Pusher(box, server, "T03", backoff=Backoff(base=1, rng=random.Random(1)),  # type: ignore[arg-type]
-                  sleep=lambda s: waits.append(s) or False, **kw)
+                  sleep=sleep, **kw)
 
 
 @pytest.fixture

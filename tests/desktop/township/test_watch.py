@@ -27,7 +27,11 @@ def test_a_growing_file_is_taken_only_when_it_has_settled(tmp_path: Path) -> Non
     box = Outbox(tmp_path / "home")
     taken: list[tuple[str, bytes]] = []
     clock = Clock()
-    watcher = Watcher(box, folder, lambda p: taken.append((p.name, p.read_bytes())) or None, settle=2, clock=clock)
+
+    def take(path: Path) -> None:
+        taken.append((path.name, path.read_bytes()))
+
+    watcher = Watcher(box, folder, take, settle=2, clock=clock)
 
     f = folder / "办件流水_2026-03-01.csv"
     f.write_bytes(b"part one\n")
@@ -53,7 +57,7 @@ def test_a_growing_file_is_taken_only_when_it_has_settled(tmp_path: Path) -> Non
     [copy] = watcher.scan()
     assert not copy.processed
     # …a changed file is. A new watcher (restarted agent) remembers what was processed.
-    again = Watcher(box, folder, lambda p: taken.append((p.name, p.read_bytes())) or None, settle=2, clock=clock)
+    again = Watcher(box, folder, take, settle=2, clock=clock)
     again.scan()
     clock.now = 40
     assert [o.processed for o in again.scan()] == [False, False]

@@ -1,8 +1,7 @@
-"""The camera/alert client against a small HTTPS server speaking the sync protocol's shapes."""
+"""The wall's cameras and alerts, read with the one client from a small HTTPS server speaking the protocol's shapes."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import ssl
 import threading
@@ -13,13 +12,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import requests
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
-from desktop.video.api import ApiError, ServerClient
+from desktop.common.api import ApiError
+from desktop.video.api import active_alerts, cameras, wall_client
+from tests.desktop.tls import make_certificates
 
 TOKEN = "t0ken-for-tests"
 CAMERAS = [{"id": f"c{i}", "name": f"窗口{i}", "office": "T03", "window": str(i),
@@ -28,32 +24,6 @@ ALERTS = [{"id": "A1", "rule": "overdue", "severity": "red", "status": "open", "
            "subject": {"type": "case", "office": "T03", "case_no": "2026-0000001"}, "node": None,
            "raised_at": "2026-03-03T10:00:00+08:00", "as_of": "2026-03-03T10:00:00+08:00", "message": "m",
            "evidence": {"window": "2"}}]
-
-
-def _cert(tmp: Path) -> tuple[Path, Path, Path]:
-    now = dt.datetime.now(dt.UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Yingyan test CA")])
-    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
-          .serial_number(1).not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=1))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-          .sign(ca_key, hashes.SHA256()))
-    key = ec.generate_private_key(ec.SECP256R1())
-    import ipaddress
-
-    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
-            .issuer_name(ca_name).public_key(key.public_key()).serial_number(2)
-            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
-                                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .sign(ca_key, hashes.SHA256()))
-    ca_pem, cert_pem, key_pem = tmp / "ca.pem", tmp / "server.pem", tmp / "server.key"
-    ca_pem.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    cert_pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_pem.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                          serialization.NoEncryption()))
-    return ca_pem, cert_pem, key_pem
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -90,7 +60,7 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    ca, cert, key = _cert(tmp_path)
+    ca, cert, key = make_certificates(tmp_path)
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
@@ -105,7 +75,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 def test_cameras_are_read_over_verified_https_following_cursors(server: tuple[str, Path]) -> None:
     url, ca = server
-    cams = ServerClient(url, TOKEN, str(ca)).cameras()
+    cams = cameras(wall_client(url, TOKEN, str(ca)))
     assert [c.id for c in cams] == ["c0", "c1", "c2", "c3", "c4"]
     assert cams[2].main_url.startswith("rtsp://")
     assert all(s["auth"] == f"Bearer {TOKEN}" for s in Handler.seen)
@@ -114,27 +84,31 @@ def test_cameras_are_read_over_verified_https_following_cursors(server: tuple[st
 
 def test_active_alerts_are_asked_for_with_active_true(server: tuple[str, Path]) -> None:
     url, ca = server
-    alerts = ServerClient(url, TOKEN, str(ca)).active_alerts()
+    alerts = active_alerts(wall_client(url, TOKEN, str(ca)))
     assert [(a.id, a.office, a.window, a.case_no) for a in alerts] == [("A1", "T03", "2", "2026-0000001")]
     assert Handler.seen[-1]["query"]["active"] == "true"
 
 
 def test_a_server_not_signed_by_the_ca_is_refused(server: tuple[str, Path], tmp_path: Path) -> None:
     url, _ = server
-    other_ca, _, _ = _cert(tmp_path / "other" if (tmp_path / "other").mkdir() is None else tmp_path)
-    with pytest.raises(requests.exceptions.SSLError):
-        ServerClient(url, TOKEN, str(other_ca)).cameras()
+    (tmp_path / "other").mkdir()
+    other_ca, _, _ = make_certificates(tmp_path / "other")
+    with pytest.raises(ApiError) as info:
+        cameras(wall_client(url, TOKEN, str(other_ca)))
+    assert (info.value.status, info.value.code) == (0, "TLS_UNTRUSTED")
+    assert "certificate" in info.value.message
+    assert Handler.seen == []  # nothing was asked of a server the CA does not vouch for
 
 
 def test_errors_carry_the_protocol_code(server: tuple[str, Path]) -> None:
     url, ca = server
     with pytest.raises(ApiError) as info:
-        ServerClient(url, "wrong", str(ca)).cameras()
+        cameras(wall_client(url, "wrong", str(ca)))
     assert info.value.status == 401
     assert info.value.code == "UNAUTHORIZED"
 
 
 def test_plain_http_only_on_loopback() -> None:
     with pytest.raises(ValueError, match="HTTPS"):
-        ServerClient("http://supervision.example:8443", TOKEN)
-    ServerClient("http://127.0.0.1:8443", TOKEN)  # development on loopback is allowed
+        wall_client("http://supervision.example:8443", TOKEN)
+    wall_client("http://127.0.0.1:8443", TOKEN)  # development on loopback is allowed
