@@ -28,10 +28,12 @@ NOT_STORED = "e" * 64
 
 def _states(blobs: dict[str, str]) -> dict[str, list[tuple[str, dict[str, Any]]]]:
     """How to bring a case (opened by op, assigned to li) into each state, as the administrator."""
-    pre = [("transition", {"to": "preliminary_check"})]
-    report = [("attach", {"sha256": blobs["pre"], "filename": "初核.pdf", "kind": "preliminary_report"}),
+    pre: list[tuple[str, dict[str, Any]]] = [("transition", {"to": "preliminary_check"})]
+    report: list[tuple[str, dict[str, Any]]] = [
+        ("attach", {"sha256": blobs["pre"], "filename": "初核.pdf", "kind": "preliminary_report"}),
               ("approve_filing", {})]
-    to_trial = [("transition", {"to": "filing"}), ("transition", {"to": "investigation"}),
+    to_trial: list[tuple[str, dict[str, Any]]] = [
+        ("transition", {"to": "filing"}), ("transition", {"to": "investigation"}),
                 ("attach", {"sha256": blobs["inv"], "filename": "调查.pdf", "kind": "investigation_report"}),
                 ("transition", {"to": "trial_review"}),
                 ("attach", {"sha256": blobs["trial"], "filename": "审理.pdf", "kind": "trial_decision"}),
@@ -129,7 +131,8 @@ def _shape(case: dict[str, Any]) -> dict[str, Any]:
 def test_server_and_replica_agree_on_investigation_actions(world: dict[str, Any]) -> None:
     server, tokens, blobs = world["server"], world["tokens"], world["blobs"]
     states, variants = _states(blobs), _variants(blobs)
-    differ, codes = [], set()
+    differ: list[tuple[Any, ...]] = []
+    codes: set[str] = set()
     for state, steps in states.items():
         rows = [(actor, action, data) for actor in ACTORS for action, data in variants]
         ids = _open(server, tokens, steps, len(rows))

@@ -214,7 +214,7 @@ def _alert(w: dict[str, Any]) -> dict[str, Any]:
                                                  evaluation(no, "dissatisfied", "2026-02-26T10:00:00+08:00")])
     [alert] = [a for a in server.call("GET", "/alerts?rule=POOR_RATING&limit=5000").json()["alerts"]
                if a["subject"].get("case_no") == no]
-    return alert  # type: ignore[no-any-return]
+    return alert
 
 
 def test_promote_and_create_from_an_alert_are_one_operation(world: dict[str, Any]) -> None:

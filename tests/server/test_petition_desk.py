@@ -47,7 +47,7 @@ class Desk:
     def get(self, petition_id: str, role: str = "desk") -> dict[str, Any]:
         r = self.server.call("GET", f"/petitions/{petition_id}", token=self.tokens.get(role, "admin"))
         assert r.status == 200, r.body[:300]
-        return r.json()  # type: ignore[no-any-return]
+        return r.json()
 
     def clock(self, now: str) -> None:
         r = self.server.call("PUT", "/admin/clock", {"now": now})
@@ -152,7 +152,8 @@ def test_a_petition_worked_to_the_end(desk: Desk) -> None:
     reg = desk.act(pid, "register", registration("2026-04-02T07:30:00+08:00", receipt_code="7200000000000001"))
     assert reg["status"] == "applied"
     assert "receipt_code" not in reg, "a code the desk chose is not generated again"
-    steps = [("accept", {}), ("assign", {"unit": "城关镇纪委"}), ("extend", {"days": 20})]
+    steps: list[tuple[str, dict[str, Any]]] = [("accept", {}), ("assign", {"unit": "城关镇纪委"}),
+                                               ("extend", {"days": 20})]
     for n, (action, data) in enumerate(steps, start=2):
         res = desk.act(pid, action, data)
         assert (res["status"], res["version"]) == ("applied", n), res

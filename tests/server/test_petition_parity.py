@@ -130,7 +130,7 @@ def test_server_and_console_decide_petition_actions_alike(world: dict[str, Any])
     def state_of(pid: str) -> dict[str, Any]:
         r = server.call("GET", f"/petitions/{pid}")
         assert r.status == 200
-        return r.json()  # type: ignore[no-any-return]
+        return r.json()
 
     primary_state = state_of(primary)
     now = server.call("GET", "/admin/clock").json()["now"]

@@ -230,7 +230,7 @@ def test_another_offices_petition_is_not_known(site: Session) -> None:
 
 def watermark(site: Session, code: str) -> str | None:
     offices = site.call("GET", "/offices").json()["offices"]
-    return next(o["watermark"] for o in offices if o["code"] == code)  # type: ignore[no-any-return]
+    return next(o["watermark"] for o in offices if o["code"] == code)
 
 
 def test_complete_until_in_the_future_is_refused_and_the_watermark_stays(site: Session) -> None:

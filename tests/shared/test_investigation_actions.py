@@ -34,6 +34,9 @@ class World:
     def office_exists(self, code: str) -> bool:
         return True
 
+    def unique_taken(self, entity: str, field: str, value: str) -> bool:
+        return False
+
 
 def case(stage: str = "acceptance", **extra: Any) -> dict[str, Any]:
     base = {"id": CID, "title": "t", "subject": {"name": "赵某"}, "stage": stage, "status": "open", "version": 3,

@@ -210,7 +210,8 @@ def test_decisions_merge_and_close_conflict_on_a_stale_version_the_rest_do_not()
 def test_every_applied_desk_action_bumps_the_version_and_adds_its_event() -> None:
     petition = registered()
     assert petition["version"] == 1
-    steps = [("accept", {}, "accepted"), ("assign", {"unit": " 城关镇纪委 "}, "assigned"),
+    steps: list[tuple[str, dict[str, Any], str]] = [
+             ("accept", {}, "accepted"), ("assign", {"unit": " 城关镇纪委 "}, "assigned"),
              ("extend", {"days": 15}, "extended"), ("reply", {"text": "经核查属实，已退还多收费用。"}, "replied"),
              ("close", {"text": "办结", "substantiated": True}, "closed")]
     for n, (action, data, event_type) in enumerate(steps, start=2):
