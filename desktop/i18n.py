@@ -130,7 +130,7 @@ def install(app: QCoreApplication, lang: str | None = None) -> str:
         return _current
     _current = chosen
     QLocale.setDefault(QLocale(chosen))
-    candidates = [compiled(chosen), compiled(chosen, "yingyan_video")]
+    candidates = [compiled(chosen), compiled(chosen, "yingyan_video"), compiled(chosen, "yingyan_admin")]
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     for base in ("qtbase",):
         path = Path(qt_dir) / f"{base}_{chosen}.qm"

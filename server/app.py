@@ -16,10 +16,14 @@ from fastapi.concurrency import run_in_threadpool
 from server import errors, openapi
 from server.admin.routes import router as admin_router
 from server.alerts.routes import router as alerts_router
+from server.audit.routes import router as audit_router
 from server.auth.routes import router as auth_router
 from server.batches.routes import router as batches_router
+from server.calendars import service as calendars
+from server.calendars.routes import router as calendars_router
 from server.cameras.routes import router as cameras_router
 from server.cases.routes import router as cases_router
+from server.catalogue.routes import router as catalogue_router
 from server.changes.notifier import ChangeNotifier
 from server.changes.routes import router as changes_router
 from server.context import Context, Settings
@@ -34,9 +38,11 @@ from server.petitions.page import router as status_page_router
 from server.petitions.routes import router as petitions_router
 from server.reminders.routes import router as reminders_router
 from server.reminders.service import Gateway, deliver_due
+from server.settings.routes import router as settings_router
+from server.users.routes import router as users_router
 from shared import __version__
 from shared.protocol import Health
-from shared.timeutil import format_instant, to_datetime
+from shared.timeutil import format_instant
 
 log = logging.getLogger("yingyan.server")
 health_router = APIRouter(tags=["health"])
@@ -45,9 +51,7 @@ health_router = APIRouter(tags=["health"])
 @health_router.get("/health", response_model=Health, summary="Liveness, version, database and the server's time")
 def health(ctx: ContextDep, session: ReadSession) -> dict[str, Any]:
     now = ctx.now(session)
-    year = to_datetime(now).year
-    cal = ctx.calendar(session)
-    warnings = [w for w in (cal.warning(year),) if w]
+    warnings = calendars.status(ctx, session).warnings
     return {"status": "ok", "version": __version__, "database": ctx.db.dialect, "now": format_instant(now),
             "simulated_clock": ctx.clock.simulated, "calendar_warnings": warnings}
 
@@ -108,6 +112,8 @@ def create_app(ctx: Context) -> FastAPI:
     load_stores()  # entity stores and the change feed's per-person audiences, before any write
     errors.install(app)
     openapi.install(app)
+    for router in (calendars_router, catalogue_router, settings_router, users_router, audit_router):
+        app.include_router(router, prefix="/api/v1")
     for router in (health_router, batches_router, alerts_router, cases_router, changes_router, auth_router,
                    admin_router, cameras_router, petitions_router, reminders_router, mutations_router,
                    investigations_router, evidence_router):

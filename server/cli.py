@@ -7,9 +7,11 @@ import base64
 import contextlib
 import copy
 import os
+import shlex
 import shutil
 import sqlite3
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -96,7 +98,33 @@ def cmd_init(args: argparse.Namespace) -> int:
     shown = "(from --db)" if args.db else url
     print(f"initialised {data}\n  database  {shown}\n  CA        {data / 'tls/ca.pem'}\n"
           f"  admin token in {data / 'secrets/admin.token'}")
+    print(next_steps(data))
     return 0
+
+
+def next_steps(data: Path) -> str:
+    """What a new administrator does after ``init`` (printed by it; the guide is docs/admin/server.md)."""
+    d = shlex.quote(str(data))
+    admin = f"yingyan admin --data-dir {d}"
+    return f"""
+The data directory holds the server's secrets: {data / 'secrets'} is readable by this account only.
+Give {data / 'tls/ca.pem'} to every console and township agent (they verify the server with it);
+keep {data / 'secrets/data.key'} backed up apart from the database.
+
+Next steps:
+  1. start the server (systemd runs the same command; see docs/admin/server.md):
+       yingyan server serve --data-dir {d} --host 0.0.0.0 --port 8443
+  2. load the power catalogue from your spreadsheet (checked first; nothing changes if a row is wrong),
+     or the demo catalogue to try things out:
+       {admin} catalogue import catalogue.xlsx
+       {admin} catalogue import --demo
+  3. add the first office and keep its token for the township's sync agent:
+       {admin} office add T01 "城关镇便民服务中心" --token-file T01.token
+  4. add the first operator (the password is asked for):
+       {admin} user add op1 --role operator --display-name "值班员"
+  5. check this year's holidays (and load next year's when the State Council announces them):
+       {admin} calendar show {time.localtime().tm_year}
+"""
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

@@ -117,6 +117,20 @@ class CatalogueSnapshot:
         entries = self.versions.get(code)
         return entries[-1][2] if entries else None
 
+    def version_in_force(self, code: str, at: Instant | None) -> int | None:
+        """The catalogue version of the item version ``in_force`` picks (None if the code is unknown)."""
+        entries = self.versions.get(code)
+        if not entries:
+            return None
+        if at is None:
+            return entries[-1][1]
+        chosen = entries[0][1]
+        for valid_from, version, _ in entries:
+            if valid_from > at:
+                break
+            chosen = version
+        return chosen
+
     def in_force(self, code: str, at: Instant | None) -> PowerItem | None:
         """The version in force at ``at`` (the acceptance); the earliest if ``at`` precedes all."""
         entries = self.versions.get(code)
@@ -187,6 +201,11 @@ class Context:
                 snap.versions.setdefault(code, []).append((valid_from, ver, PowerItem.model_validate(data)))
             self._catalogue = snap
         return self._catalogue
+
+    def forget_calendar(self) -> None:
+        """Drop the cached calendar: a transaction that read a revision it then rolled back must
+        not leave that revision's calendar behind for the next upload that reuses the number."""
+        self._calendar = None
 
     def calendar(self, session: Session) -> WorkCalendar:
         revision = int(get_meta(session, "calendar.revision") or "0")

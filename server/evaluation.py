@@ -25,7 +25,9 @@ from server.offices.models import Office
 from server.petitions import service as petitions
 from server.petitions.models import Petition
 from server.reminders import service as reminders
+from server.settings.service import current
 from shared.rules import evaluate_case, evaluate_petition, office_silent
+from shared.settings import OfficeSilentSettings
 from shared.timeutil import HOUR, format_instant
 
 OFFICE_RULES = frozenset({"OFFICE_SILENT"})
@@ -61,6 +63,7 @@ class Evaluator:
         self.evaluated = 0
         self.reminder_candidates: list[reminders.Candidate] = []
         self.reminders_created = 0
+        self.silent_hours = current(session, OfficeSilentSettings, "office-silent").hours
 
     def as_of(self, office_id: int) -> int:
         return self.offices[office_id].as_of(self.now)
@@ -154,7 +157,7 @@ class Evaluator:
             hit, next_at = None, None  # the server's own office is complete at once, never silent
         else:
             hit, next_at = office_silent(now=self.now, watermark=office.watermark, created_at=office.created_at,
-                                         silent_hours=office.silent_hours or self.ctx.settings.silent_hours)
+                                         silent_hours=office.silent_hours or self.silent_hours)
         office.next_silent_check = next_at
         key = ("office", str(office.id))
         self.alerts.load([key])

@@ -22,6 +22,7 @@ from server.mutations.models import Mutation
 from server.offices.models import Office
 from server.petitions.models import Petition, PetitionEvent
 from server.reminders.models import RiskReminder
+from server.settings.models import ServerSetting
 
 __all__ = [
     "Alert",
@@ -51,6 +52,7 @@ __all__ = [
     "PetitionEvent",
     "PowerItemVersion",
     "RiskReminder",
+    "ServerSetting",
     "SweepRun",
     "Token",
     "User",

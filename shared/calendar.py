@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from shared.timeutil import date_to_day, day_to_date
+from shared.timeutil import Instant, date_to_day, day_to_date, local_day
 
 #: The range of days the fast clock arithmetic covers; outside it the clock walks day by day.
 FIRST_DAY = date_to_day(date(2000, 1, 1))
@@ -136,6 +136,33 @@ class WorkCalendar:
                 "Monday–Friday only; upload the year's calendar"
             )
         return None
+
+    def unloaded_years(self, start: date, end: date) -> list[int]:
+        """Years from ``start`` to ``end`` (inclusive) counted Monday–Friday only, for want of holidays.
+
+        A clock whose counting crosses such a year has a provisional due instant: it moves when
+        the year's arrangement is loaded.
+        """
+        return [y for y in range(start.year, end.year + 1) if self.source(y) is CalendarSource.WEEKDAYS]
+
+    def provisional_years(self, spans: Iterable[tuple[Instant | None, Instant | None]]) -> list[int]:
+        """Years without loaded holidays that the clocks ``(counting from, due)`` count through:
+        their due instants are provisional (Monday–Friday there) until those years are loaded."""
+        years: set[int] = set()
+        for start, end in spans:
+            if start is None or end is None or end <= start:
+                continue
+            years.update(self.unloaded_years(day_to_date(local_day(start)), day_to_date(local_day(end - 1))))
+        return sorted(years)
+
+    def missing_years(self, today: date, warn_from: tuple[int, int] = (11, 1)) -> list[int]:
+        """Years whose missing holidays matter on ``today``: this year, and next year once
+        ``today`` reaches ``warn_from`` (month, day) — the State Council announces next year's
+        arrangement around then, and clocks started in December already count into it."""
+        years = [today.year]
+        if (today.month, today.day) >= warn_from:
+            years.append(today.year + 1)
+        return [y for y in years if self.source(y) is CalendarSource.WEEKDAYS]
 
     def with_year(self, year: int, holidays: Iterable[date], workdays: Iterable[date]) -> WorkCalendar:
         """A new calendar with one year's administrator upload."""

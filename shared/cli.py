@@ -12,6 +12,8 @@ import sys
 #: subcommand -> (module with a ``main(argv)`` function, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "server": ("server.cli", "run and administer the sync server (init, serve, migrate, backup, verify-audit)"),
+    "admin": ("desktop.admin.cli", "administer a running server (office, user, catalogue, calendar, camera, settings, "
+                                   "audit)"),
     "sync": ("desktop.township.cli", "township sync agent (login, push, status, watch, --gui)"),
     "console": ("desktop.cli", "the desktop supervision console"),
     "wall": ("desktop.video.cli", "the standalone video wall window"),

@@ -685,7 +685,8 @@ class OfficeIn(_In):
     name: Annotated[StrictStr, Field(min_length=1, max_length=200)]
     kind: OfficeKind = "township"
     parent: Annotated[StrictStr, Field(max_length=64)] | None = None
-    silent_hours: Annotated[JsonInt, Field(ge=1, le=24 * 90)] = 24
+    silent_hours: Annotated[JsonInt, Field(ge=1, le=24 * 90)] | None = None
+    """None: the server's ``office-silent`` setting (24 h unless an administrator changed it)."""
 
 
 class OfficeToken(_Out):
@@ -746,6 +747,10 @@ class CalendarStored(_Out):
     year: int
     holidays: int
     workdays: int
+    reevaluated: int = 0
+    """Open cases whose clocks count through the year, evaluated again."""
+    alerts_changed: int = 0
+    dues_moved: int = 0
 
 
 class CalendarOut(_Out):
@@ -982,6 +987,9 @@ class CaseClocks(_Out):
     next_check: str | None = None
     closed_at: str | None = None
     current_node: str | None = None
+    provisional: bool = False
+    """A clock counts into a year whose holidays are not loaded: its due instants may move."""
+    provisional_years: list[int] = Field(default_factory=list)
 
 
 class CaseDetail(_Out):
@@ -989,6 +997,8 @@ class CaseDetail(_Out):
     case_no: str
     power_code: str
     item: PowerItem | None
+    catalogue_version: int | None = None
+    """The catalogue version the case is judged by (the one in force when it was accepted)."""
     state: str
     as_of: str
     clocks: CaseClocks

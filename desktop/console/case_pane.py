@@ -278,6 +278,11 @@ class CasePane(QWidget):
         office_name = self.view.office_name if self.view is not None and self.view.office == office else office
         item = (detail or {}).get("item") or {}
         item_text = f" — {escape(str(item.get('name')))} ({escape(str(item.get('code')))})" if item else ""
+        version = (detail or {}).get("catalogue_version")
+        if item and version:
+            # The catalogue version in force when the case was accepted: the one it is judged by.
+            used = fmt(self.tr("catalogue version %1"), version)
+            item_text += f" <span style='color:#8b949e'>{escape(used)}</span>"
         return f"<span style='font-size:15pt; font-weight:600'>{escape(case_no)}</span> " \
                f"<span style='color:#8b949e'>{escape(office_name)}</span>{item_text}"
 
@@ -302,7 +307,15 @@ class CasePane(QWidget):
             colour = "#f85149" if tl.due and (tl.close_at or tl.as_of) >= tl.due else "#2ea043"
             parts.append(field(self.tr("Used"), f"<span style='color:{colour}'>{escape(used)}</span>"))
         if tl.due:
-            parts.append(field(self.tr("Due"), to_datetime(tl.due).strftime(fmt_t)))
+            due = escape(to_datetime(tl.due).strftime(fmt_t))
+            # Counting through a year whose holidays are not loaded (Monday–Friday there): the
+            # due instant moves when they are, so it is marked provisional.
+            years = self.view.calendar.provisional_years(
+                [(tl.counting_from, tl.due), *((n.started, n.due) for n in tl.nodes)])
+            if years:
+                note = fmt(self.tr("provisional: the holidays of %1 are not loaded"), ", ".join(map(str, years)))
+                due += f" <span style='color:#d29922'>({escape(note)})</span>"
+            parts.append(field(self.tr("Due"), due))
         if tl.warn_at:
             parts.append(field(self.tr("Warning"), to_datetime(tl.warn_at).strftime(fmt_t)))
         parts.append(field(self.tr("As of"), to_datetime(tl.as_of).strftime(fmt_t)))

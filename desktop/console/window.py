@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import i18n
+from desktop.console.admin import hooks as admin_hooks
 from desktop.console.alarm import Alarm
 from desktop.console.case_pane import CasePane
 from desktop.console.conflicts import ConflictsPane
@@ -135,6 +136,8 @@ class ConsoleWindow(QMainWindow):
         self._build_actions()
         self._connect()
         self._restore()
+        # Administration (admins) and the holiday notice (admins, operators) live in their own package.
+        admin_hooks.attach(self)
 
     # ------------------------------------------------------------------ building
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:

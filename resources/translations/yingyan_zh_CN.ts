@@ -371,6 +371,10 @@
         <translation>已退出登录：重新登录后才能加载此办件</translation>
     </message>
     <message>
+        <source>catalogue version %1</source>
+        <translation>目录版本 %1</translation>
+    </message>
+    <message>
         <source>State</source>
         <translation>状态</translation>
     </message>
@@ -389,6 +393,10 @@
     <message>
         <source>Used</source>
         <translation>已用</translation>
+    </message>
+    <message>
+        <source>provisional: the holidays of %1 are not loaded</source>
+        <translation>暂定：%1 年节假日安排尚未载入</translation>
     </message>
     <message>
         <source>Due</source>

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from server.audit import service as audit
 from server.auth.models import Token
+from server.calendars import service as calendars
 from server.catalogue.models import CalendarYear, PowerItemVersion
 from server.changes.service import ChangeWriter, lock_for_commit_order
 from server.context import (
@@ -190,11 +191,19 @@ async def put_calendar(year: Year, ctx: ContextDep, caller: Admin,
                 row.holidays, row.workdays, row.uploaded_at = data["holidays"], data["workdays"], now
             bump_meta(session, "calendar.revision")
             changes.add(topic="calendar", entity="calendar", entity_id=str(year), data={"year": year, **data}, at=now)
-            audit.append(session, at=now, actor=caller.name, action="calendar.put", entity="calendar",
-                         entity_id=str(year), before=before, after=data)
+            entry = audit.append(session, at=now, actor=caller.name, action="calendar.put", entity="calendar",
+                                 entity_id=str(year), before=before, after=data)
+            # Clocks that count through the year move: evaluate them again now, audited as its effect.
+            try:
+                report = calendars.reevaluate_year(ctx, session, year=year, now=now, actor=caller.name,
+                                                   changes=changes, cause_seq=entry.seq)
+            except BaseException:
+                ctx.forget_calendar()
+                raise
             changes.flush(session)
         ctx.committed()
-        return {"year": year, "holidays": len(data["holidays"]), "workdays": len(data["workdays"])}
+        return {"year": year, "holidays": len(data["holidays"]), "workdays": len(data["workdays"]),
+                "reevaluated": report.cases, "alerts_changed": report.alerts_changed, "dues_moved": report.dues_moved}
 
     return await run_in_threadpool(run)
 

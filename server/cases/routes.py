@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from server.alerts.models import Alert
 from server.alerts.service import alert_json
+from server.calendars import service as calendars
 from server.cases import service
 from server.cases.models import ApprovalCase
 from server.deps import ContextDep, ReadSession, RowCursor, keyset_page, require
@@ -49,9 +50,9 @@ def get_case(office: Annotated[str, Path(max_length=64)], case_no: Annotated[str
     clocks: dict[str, Any] = {}
     state = case.state
     if item is not None:
-        result = evaluate_case(service.build_facts(case, o.code, item, events, ratings, dup), ctx.calendar(session),
-                               as_of)
-        clocks = result.clocks_json()
+        calendar = ctx.calendar(session)
+        result = evaluate_case(service.build_facts(case, o.code, item, events, ratings, dup), calendar, as_of)
+        clocks = result.clocks_json() | calendars.provisional(calendar, result)
         state = result.state
         clocks["current_node"] = result.current_node
     alerts = session.scalars(
@@ -62,6 +63,7 @@ def get_case(office: Annotated[str, Path(max_length=64)], case_no: Annotated[str
         "case_no": case.case_no,
         "power_code": case.power_code,
         "item": item.model_dump() if item else None,
+        "catalogue_version": service.catalogue_version_for_case(catalogue, case.power_code, events),
         "state": state,
         "as_of": format_instant(as_of),
         "clocks": clocks,

@@ -155,9 +155,19 @@ def item_for_case(
     catalogue: CatalogueSnapshot, power_code: str, events: Sequence[ApprovalEvent] | Sequence[CaseEvent]
 ) -> PowerItem | None:
     """The catalogue version in force when the case was accepted (or first seen)."""
+    return catalogue.in_force(power_code, _anchor(events))
+
+
+def catalogue_version_for_case(
+    catalogue: CatalogueSnapshot, power_code: str, events: Sequence[ApprovalEvent] | Sequence[CaseEvent]
+) -> int | None:
+    """The catalogue version whose item ``item_for_case`` picks (shown with the case)."""
+    return catalogue.version_in_force(power_code, _anchor(events))
+
+
+def _anchor(events: Sequence[ApprovalEvent] | Sequence[CaseEvent]) -> int | None:
     accepted = next((e.at for e in events if e.type == "accepted"), None)
-    anchor = accepted if accepted is not None else (events[0].at if events else None)
-    return catalogue.in_force(power_code, anchor)
+    return accepted if accepted is not None else (events[0].at if events else None)
 
 
 def build_facts(

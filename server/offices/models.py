@@ -21,7 +21,8 @@ class Office(Base):
     watermark: Mapped[int | None] = mapped_column(InstantColumn)
     """The largest ``complete_until`` the office has sent (spec 02 §3)."""
     last_batch_at: Mapped[int | None] = mapped_column(InstantColumn)
-    silent_hours: Mapped[int] = mapped_column(default=24)
+    silent_hours: Mapped[int | None] = mapped_column()
+    """Hours without data before OFFICE_SILENT; None: the server's ``office-silent`` setting."""
     next_silent_check: Mapped[int | None] = mapped_column(InstantColumn, index=True)
     version: Mapped[int] = mapped_column(default=1)
 

@@ -28,6 +28,7 @@ CATALOGUES = {
     "yingyan": ["desktop/app.py", "desktop/console/*.py", "desktop/replica/*.py", "desktop/common/*.py",
                 "desktop/demo.py", "desktop/config.py", "desktop/cli.py"],
     "yingyan_video": ["desktop/video/*.py"],
+    "yingyan_admin": ["desktop/console/admin/*.py"],
     "yingyan_township": ["desktop/township/*.py"],
 }
 

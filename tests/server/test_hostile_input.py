@@ -100,6 +100,17 @@ ENDPOINTS = [
     Endpoint("GET", "/investigations/{investigation_id}", ANY_PERSON),
     Endpoint("PUT", "/evidence/{sha256}", frozenset({"admin", "operator", "investigator", "petition_officer"})),
     Endpoint("GET", "/evidence/{sha256}", ANY_PERSON),
+    # Administration (issue 16)
+    Endpoint("GET", "/calendar-status", ANY_PERSON),
+    Endpoint("POST", "/catalogue/dry-run", frozenset({"admin"}), body=True),
+    Endpoint("GET", "/admin/settings", frozenset({"admin"})),
+    *(Endpoint(method, f"/admin/settings/{name}", frozenset({"admin"}), body=method == "PUT")
+      for name in ("risk-index", "office-silent", "calendar-warning") for method in ("GET", "PUT")),
+    Endpoint("GET", "/users/{username}", frozenset({"admin"})),
+    Endpoint("PATCH", "/users/{username}", frozenset({"admin"}), body=True),
+    Endpoint("PUT", "/users/{username}/password", frozenset({"admin"}), body=True),
+    Endpoint("GET", "/audit", frozenset({"admin"})),
+    Endpoint("GET", "/audit/verify", frozenset({"admin"})),
 ]
 #: What the caller may not see does not exist for them: 404, never 403 (spec 06 §2).
 HIDDEN_NOT_FORBIDDEN = ("/alerts/{alert_id}", "/investigations/{investigation_id}", "/evidence/{sha256}")
@@ -143,6 +154,12 @@ class World:
                                            "reason": "纠正错误的报送截止时间"}, "admin"),
             "/cameras/{camera_id}": ({"name": "窗口 1", "main_url": "rtsp://10.0.0.1/main", "office": "T01"},
                                      "admin"),
+            "/catalogue/dry-run": ({"items": [CATALOGUE[0]]}, "admin"),
+            "/admin/settings/office-silent": ({"hours": 24}, "admin"),
+            "/admin/settings/risk-index": ({"red_alert": -10, "green_from": 85}, "admin"),
+            "/admin/settings/calendar-warning": ({"from_month": 11, "from_day": 1}, "admin"),
+            "/users/{username}": ({"display_name": "管理员"}, "admin"),
+            "/users/{username}/password": ({"password": "hostile-admin-pw"}, "admin"),
         }
         return bodies[ep.path]
 
@@ -174,7 +191,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, server_template: Path) -> It
         sha256 = upload(server, "admin", b"hostile evidence")
         w.ids.update(batch_id=summary["batch_id"], alert_id=str(alert["id"]), office="T01", case_no="H-1",
                      code="ROT", year="2027", camera_id="cam-h", petition_id=pet["id"],
-                     investigation_id=investigation_id, sha256=sha256)
+                     investigation_id=investigation_id, sha256=sha256, username="admin")
         yield w
     finally:
         server.stop()
@@ -286,7 +303,7 @@ GARBAGE = [
     b'{"a":' * 2_000,
 ]
 #: Endpoints whose bodies may be large (batches, catalogue uploads, mutation queues, user lists).
-LARGE_BODIES = {"/batches", "/mutations", "/catalogue", "/users"}
+LARGE_BODIES = {"/batches", "/mutations", "/catalogue", "/users", "/catalogue/dry-run"}
 
 
 @pytest.mark.parametrize("ep", BODY_ENDPOINTS, ids=lambda e: e.id)
@@ -391,7 +408,7 @@ def without_content_type(world: World, method: str, path: str, raw: bytes, role:
 def test_25_mb_body_is_413(world: World, ep: Endpoint) -> None:
     body, role = world.valid_body(ep)
     # Catalogue uploads may hold tens of thousands of power items: their limit is 64 MiB.
-    size = (65 if ep.path == "/catalogue" else 25) * 1024 * 1024
+    size = (65 if ep.path in ("/catalogue", "/catalogue/dry-run") else 25) * 1024 * 1024
     raw = json.dumps(body | {"padding": "x" * size}).encode()
     err = assert_error(world.call(ep.method, world.path(ep), raw=raw, role=role), 413)
     if ep.path == "/batches":
@@ -429,7 +446,7 @@ def test_hostile_path_parameters(world: World, ep: Endpoint) -> None:
     for value in PATH_VALUES:
         path = ep.path
         for name in ("batch_id", "alert_id", "office", "case_no", "code", "year", "camera_id", "petition_id",
-                     "investigation_id", "sha256"):
+                     "investigation_id", "sha256", "username"):
             path = path.replace("{" + name + "}", value)
         raw = json.dumps(world.valid_body(ep)[0]).encode() if ep.body else None
         r = check(world.call(ep.method, path, raw=raw, role=role))

@@ -1,0 +1,1 @@
+"""Server settings an administrator may change (``shared.settings`` defines them)."""

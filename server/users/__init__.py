@@ -1,0 +1,1 @@
+"""User administration: change roles and offices, disable, reset a password (admin only)."""

@@ -1,0 +1,47 @@
+"""``GET/PATCH /users/{username}``, ``PUT /users/{username}/password`` (admin only).
+
+Creating and listing users are ``POST/GET /users`` (``server.auth.routes``).
+"""
+
+from __future__ import annotations
+
+from fastapi.concurrency import run_in_threadpool
+
+from server.bodies import checked_router
+from server.context import real_now
+from server.deps import CallerDep, ContextDep, ReadSession, require
+from server.security import hash_password
+from server.users import service
+from shared.admin import PasswordIn, PasswordSet, User, UserPatch
+
+router = checked_router(max_bytes=1024 * 1024, tags=["users"])
+ADMIN = require("admin")
+
+
+@router.get("/users/{username}", dependencies=[ADMIN], response_model=User, summary="One user")
+def get_user(username: str, session: ReadSession) -> User:
+    return service.get_user(session, username=username)
+
+
+@router.patch("/users/{username}", dependencies=[ADMIN], response_model=User,
+              summary="Change a user's role, offices, name; disable or enable (disabling ends their sessions)")
+async def patch_user(username: str, body: UserPatch, ctx: ContextDep, caller: CallerDep) -> User:
+    def run() -> User:
+        with ctx.db.writing() as session:
+            return service.update_user(session, username=username, patch=body, actor=caller.name, now=real_now())
+
+    return await run_in_threadpool(run)
+
+
+@router.put("/users/{username}/password", dependencies=[ADMIN], response_model=PasswordSet,
+            summary="Set a new password for a user; their sessions end")
+async def put_password(username: str, body: PasswordIn, ctx: ContextDep, caller: CallerDep) -> PasswordSet:
+    def run() -> PasswordSet:
+        # Argon2 takes tens of milliseconds on purpose: never inside a write transaction.
+        digest = hash_password(body.password)
+        with ctx.db.writing() as session:
+            ended = service.set_password(session, username=username, password_hash=digest, actor=caller.name,
+                                         now=real_now())
+        return PasswordSet(username=username, sessions_ended=ended)
+
+    return await run_in_threadpool(run)
