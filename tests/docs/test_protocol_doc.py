@@ -45,7 +45,10 @@ def test_every_action_a_client_may_send_is_in_the_protocol_reference() -> None:
         assert not undocumented, f"entity {name!r}: actions not in docs/protocol.md: {undocumented}"
 
 
-@pytest.mark.parametrize("document", ["README.md", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").rglob("*.md"))])
+DOCUMENTS = ["README.md", "BENCHMARKS.md", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").rglob("*.md"))]
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
 def test_every_relative_link_resolves_inside_the_repository(document: str) -> None:
     path = ROOT / document
     broken = []
@@ -60,6 +63,7 @@ def test_every_relative_link_resolves_inside_the_repository(document: str) -> No
 
 def test_the_readme_leads_a_newcomer_to_the_protocol_and_the_architecture() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "(docs/protocol.md)" in readme and "(docs/architecture.md)" in readme
+    assert "(docs/protocol.md)" in readme
+    assert "(docs/architecture.md)" in readme
     assert not re.search(r"\]\(\.\./", readme)
 
