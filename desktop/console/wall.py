@@ -51,13 +51,14 @@ from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
 from desktop.console.wall_model import COL, COLUMNS, AlertFilter, AlertWallModel, message_text, unless_superseded
 from desktop.console.wall_painter import WallPainter
 from desktop.replica import queries
-from desktop.replica.local import ACTIVE_STATUSES, INACTIVE_STATUSES
+from desktop.replica.local import ACTIVE_STATUSES, INACTIVE_STATUSES, Refused
 from desktop.replica.queries import AlertDetail, Group
 from desktop.replica.store import Replica
+from shared.actions import Actor, role_may
 from shared.rules.common import RULES
 
 translate = QCoreApplication.translate
-Enqueue = Callable[[list[int], str, dict[str, Any], Callable[[list[str]], None] | None], None]
+Enqueue = Callable[[list[int], str, dict[str, Any], Callable[[list[Refused]], None] | None], None]
 
 STATUS_CHOICES: tuple[tuple[str, frozenset[str]], ...] = (
     (QT_TRANSLATE_NOOP("AlertWall", "Active"), frozenset(ACTIVE_STATUSES)),
@@ -176,8 +177,8 @@ class AlertWall(QWidget):
     unauthorized = Signal()
 
     def __init__(self, replica: Replica, tasks: BackgroundTasks, enqueue: Enqueue | None, *,
-                 alarm: Alarm | None = None, user: str = "", history: Callable[[int], dict[str, Any]] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 alarm: Alarm | None = None, user: str = "", role: str | None = None,
+                 history: Callable[[int], dict[str, Any]] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("AlertWall")
         #: reads an alert's history (actions, comments) from the server: ``ApiClient.alert``
@@ -191,6 +192,8 @@ class AlertWall(QWidget):
         self.tasks = tasks
         self.enqueue = enqueue
         self.user = user
+        #: the signed-in user's role: the wall offers only the actions it may take (unknown: all of them)
+        self.role = role
         self.alarm = alarm or Alarm(self)
         self.model = AlertWallModel(replica, tasks, parent=self)
         self.groups = GroupModel(self)
@@ -360,6 +363,17 @@ class AlertWall(QWidget):
         self.table.keys[int(Qt.Key.Key_M)] = mute
         self.actions_for_toolbar = [self.act_ack, self.act_escalate, self.act_dismiss, self.act_assign,
                                     self.act_comment, self.act_promote, self.act_open]
+        self.set_role(self.role)
+
+    def set_role(self, role: str | None) -> None:
+        """Offer only the actions this role may take (the shared action table decides, as the server
+        does): a leader pressing A must not queue an acknowledgement the server will refuse."""
+        self.role = role
+        for act in (self.act_ack, self.act_escalate, self.act_dismiss, self.act_assign, self.act_comment,
+                    self.act_promote):
+            allowed = not role or role_may("alert", act.objectName(), Actor(self.user, role))
+            act.setEnabled(allowed)
+            act.setVisible(allowed)
 
     def _focus_search(self) -> None:
         self.search.setFocus()
@@ -563,9 +577,14 @@ class AlertWall(QWidget):
             return
         self.enqueue(ids, action, data or {}, self._refused)
 
-    def _refused(self, reasons: list[str]) -> None:
-        if reasons:
-            self.message.emit(fmt(self.tr("Not applied: %1"), "; ".join(reasons[:3])))
+    def _refused(self, refused: list[Refused]) -> None:
+        if not refused:
+            return
+        # Each reason whole, in the console's language; a long selection names the first three.
+        shown = "; ".join(f"#{entity_id} {labels.refusal_text(why.refusal)}" for entity_id, why in refused[:3])
+        if len(refused) > 3:
+            shown += " " + self.tr("(and %n more)", "", len(refused) - 3)
+        self.message.emit(fmt(self.tr("Not applied: %1"), shown))
 
     def ask_dismiss(self) -> None:
         ids = self.selected_ids()

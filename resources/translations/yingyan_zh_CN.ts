@@ -25,7 +25,7 @@
     </message>
     <message>
         <source>Red</source>
-        <extracomment>draws the rows (set once the model is); without it Qt&apos;s delegate paints cell by cell (office, case_no, alert id) — Enter on a case alert alert id of the current row (for the detail and case panes) a message for the status bar (refused actions and the like) the server answered 401 to an alert&apos;s history: the token may have been refused reads an alert&apos;s history (actions, comments) from the server: ``ApiClient.alert`` the alert whose detail is shown (None: none) select this alert once the wall has reloaded (it was not among the rows)</extracomment>
+        <extracomment>draws the rows (set once the model is); without it Qt&apos;s delegate paints cell by cell (office, case_no, alert id) — Enter on a case alert alert id of the current row (for the detail and case panes) a message for the status bar (refused actions and the like) the server answered 401 to an alert&apos;s history: the token may have been refused reads an alert&apos;s history (actions, comments) from the server: ``ApiClient.alert`` the signed-in user&apos;s role: the wall offers only the actions it may take (unknown: all of them) the alert whose detail is shown (None: none) select this alert once the wall has reloaded (it was not among the rows)</extracomment>
         <translation>红色</translation>
     </message>
     <message>
@@ -140,6 +140,12 @@
     <message>
         <source>Muted</source>
         <translation>已静音</translation>
+    </message>
+    <message numerus="yes">
+        <source>(and %n more)</source>
+        <translation>
+            <numerusform>（另有 %n 条）</numerusform>
+        </translation>
     </message>
     <message>
         <source>Not applied: %1</source>
