@@ -573,9 +573,16 @@ def poor_rating(v: CaseView) -> list[Hit]:
                 ratings=[{"id": r.id, "rating": r.rating, "at": format_instant(r.at)} for r in poor[:20]])]
 
 
+def is_backdated(at: Instant, watermark: Instant | None) -> bool:
+    """Whether an event arriving now is back-filled (补录): dated before the watermark its
+    office had before this batch. An office's first batch has no watermark, so nothing in it is."""
+    return watermark is not None and at < watermark
+
+
 @rule("BACKDATED", "yellow", "补录数据", "back-dated record", clock=False)
 def backdated(v: CaseView) -> list[Hit]:
-    """An event arrived dated before the period its office had already declared complete."""
+    """An event arrived dated before the period its office had already declared complete
+    (:func:`is_backdated`, decided by the server when the event arrives)."""
     late = [e for e in v.facts.events if e.backdated]
     if not late:
         return []
@@ -632,5 +639,6 @@ __all__ = [
     "counting_start",
     "evaluate_case",
     "find_duplicate",
+    "is_backdated",
     "normalize_applicant",
 ]
