@@ -165,7 +165,7 @@ def _ev(e: CaseEvent) -> dict[str, Any]:
     return out
 
 
-@dataclass
+@dataclass(slots=True)
 class CaseView:
     """What the approval rules read about one case, computed once per evaluation.
 
@@ -174,6 +174,7 @@ class CaseView:
     """
 
     facts: CaseFacts
+    item: PowerItem
     calendar: WorkCalendar
     as_of: Instant
     seen: list[CaseEvent]
@@ -196,10 +197,6 @@ class CaseView:
     stored_decided: CaseEvent | None
     stored_closing: CaseEvent | None
     stored_done: dict[str, CaseEvent]
-
-    @property
-    def item(self) -> PowerItem:
-        return self.facts.item
 
     @property
     def is_open(self) -> bool:
@@ -267,7 +264,7 @@ def case_view(facts: CaseFacts, calendar: WorkCalendar, as_of: Instant) -> CaseV
             stored_closing = e
 
     return CaseView(
-        facts=facts, calendar=calendar, as_of=as_of, seen=seen, received=received, accepted=accepted,
+        facts=facts, item=item, calendar=calendar, as_of=as_of, seen=seen, received=received, accepted=accepted,
         closing=closing, decision=decision, node_done=node_done, suspensions=suspensions,
         suspended_now=_open_suspension(seen), clock=clock, acceptance=acceptance, nodes=nodes,
         stored_accepted=stored_accepted, stored_decided=stored_decided, stored_closing=stored_closing,

@@ -68,11 +68,23 @@ def run_rules(subject: str, view: Any) -> dict[tuple[str, str | None], Hit]:
     first hit stands, so the evidence names the earliest cause.
     """
     hits: dict[tuple[str, str | None], Hit] = {}
-    for info in RULES.values():
-        if info.subject == subject:
-            for h in info.check(view):
-                hits.setdefault(h.key, h)
+    for check in _checks(subject):
+        for h in check(view):
+            hits.setdefault(h.key, h)
     return hits
+
+
+_CHECKS: dict[str, tuple[int, tuple[Callable[[Any], list[Hit]], ...]]] = {}
+
+
+def _checks(subject: str) -> tuple[Callable[[Any], list[Hit]], ...]:
+    # The sweep evaluates every case due, so the family's functions are looked up once;
+    # RULES only grows (by declaration), so its size tells whether the list is current.
+    cached = _CHECKS.get(subject)
+    if cached is None or cached[0] != len(RULES):
+        cached = (len(RULES), tuple(info.check for info in RULES.values() if info.subject == subject))
+        _CHECKS[subject] = cached
+    return cached[1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,7 +100,7 @@ def seen_events(events: Sequence[PetitionEventFact], as_of: Instant, now: Instan
     return [e for e in events if e.at <= as_of or (e.desk and now is not None and e.at <= now)]
 
 
-@dataclass
+@dataclass(slots=True)
 class PetitionView:
     """What the petition rules read about one petition, computed once per evaluation."""
 
