@@ -98,7 +98,7 @@ class ConsoleWindow(QMainWindow):
         self.alarm = Alarm(self)
         self.wall = AlertWall(session.replica, session.tasks, session.engine.enqueue, alarm=self.alarm,
                               user=session.username, role=session.role, history=session.client.alert,
-                              parent=self)
+                              people=session.client.people, parent=self)
         self.case_pane = CasePane(session.replica, session.tasks, session.client, self)
         self.conflicts = ConflictsPane(session.replica, session.tasks, self)
         self.video: Any = None

@@ -9,13 +9,19 @@ from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 
 from server.context import real_now
-from server.deps import CallerDep, ContextDep, ReadSession, json_body, require
+from server.deps import PEOPLE, CallerDep, ContextDep, ReadSession, json_body, require
 from server.security import hash_password
 from server.users import service
-from shared.admin import PasswordIn, PasswordSet, User, UserPatch
+from shared.admin import PasswordIn, PasswordSet, People, User, UserPatch
 
 router = APIRouter(tags=["users"])
 ADMIN = require("admin")
+
+
+@router.get("/people", dependencies=[require(*PEOPLE)], response_model=People,
+            summary="The active users (name, display name, role), for choosing whom to assign work to")
+def list_people(session: ReadSession) -> People:
+    return service.people(session)
 
 
 @router.get("/users/{username}", dependencies=[ADMIN], response_model=User, summary="One user")

@@ -4,6 +4,7 @@ back refused with a cut-off English reason)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -93,3 +94,52 @@ def test_an_operator_sees_a_refusal_whole_and_in_chinese(console: Any, live_serv
     assert why.message_zh
     assert said.args[0] == f"未执行：#{alert} {why.message_zh}"
     assert qtbot.waitUntil(lambda: window.statusBar().currentMessage() == said.args[0], timeout=5000) is None
+
+
+def test_assign_offers_the_users_and_refuses_a_name_that_is_no_one(console: Any, live_server: Any, qtbot: Any,
+                                                                   tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from desktop.console.wall import AssignDialog
+
+    window = console
+    for name, role, shown in (("inv-li", "investigator", "李调查"), ("gone", "investigator", "已离职")):
+        r = live_server.call("POST", "/users", {"username": name, "password": "investigator-1", "role": role,
+                                                "display_name": shown})
+        assert r.status == 201, r.body
+    assert live_server.call("PATCH", "/users/gone", {"disabled": True}).status == 200
+    assert live_server.post_batch("T01", live_server.tokens["T01"], red_batch("2026-0000613")).status == 200
+    qtbot.waitUntil(lambda: window.wall.model.rowCount() >= 1, timeout=10000)
+    alert = window.wall.model.loaded_ids()[0]
+
+    press(qtbot, window, alert, Qt.Key.Key_G)
+    dialog = window.wall.dialog
+    assert isinstance(dialog, AssignDialog)
+    qtbot.waitUntil(lambda: dialog.names is not None, timeout=10000)
+    offered = [dialog.person.itemText(i) for i in range(dialog.person.count())]
+    assert "李调查 (inv-li) · 调查员" in offered
+    assert not any("gone" in text for text in offered), "a disabled user is not offered"
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    dialog.person.setEditText("inv-lee")  # a typo
+    assert not ok.isEnabled()
+    assert dialog.problem.text() == "没有名为 inv-lee 的在职用户。"
+    picture = Path(os.environ.get("YINGYAN_TEST_SCREENSHOTS") or tmp_path) / "yingyan-console-assign-unknown.png"
+    assert dialog.grab().save(str(picture))
+    dialog.person.setEditText("gone")
+    assert not ok.isEnabled()
+
+    dialog.person.setCurrentIndex(dialog.person.findData("inv-li"))
+    assert ok.isEnabled()
+    assert dialog.problem.text() == ""
+    ok.click()
+    qtbot.waitUntil(lambda: history(live_server, alert) == ["assign"], timeout=15000)
+    assert live_server.call("GET", f"/alerts/{alert}").json()["assignee"] == "inv-li"
+
+    # The server refuses a name that is no active user, whoever sends it.
+    r = live_server.call("POST", "/mutations", {"mutations": [
+        {"id": "assign-gone-1", "entity": "alert", "entity_id": alert, "action": "assign",
+         "data": {"assignee": "gone"}}]})
+    assert r.json()["results"][0]["error"]["code"] == "INVALID_FIELD"
+    # Colleagues' names are for staff: an office's token does not read them.
+    assert live_server.call("GET", "/people", token=live_server.tokens["T01"]).status == 403
