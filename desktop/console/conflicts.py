@@ -10,6 +10,7 @@ why it is off.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -90,11 +91,13 @@ class ConflictsPane(QWidget):
     #: the outbox was read again (``counts`` are current)
     reloaded = Signal()
 
-    def __init__(self, replica: Replica, tasks: BackgroundTasks, parent: QWidget | None = None) -> None:
+    def __init__(self, replica: Replica, tasks: BackgroundTasks, parent: QWidget | None = None, *,
+                 server_offset: Callable[[], float] = lambda: 0.0) -> None:
         super().__init__(parent)
         self.setObjectName("ConflictsPane")
         self.replica = replica
         self.tasks = tasks
+        self.server_offset = server_offset
         self._gen = 0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -141,7 +144,8 @@ class ConflictsPane(QWidget):
 
         def done(entries: list[dict[str, Any]]) -> None:
             if gen == self._gen:
-                self._show([e | {"queued": _when(e["created_at"])} for e in entries])
+                offset = self.server_offset()
+                self._show([e | {"queued": _when(e["created_at"], offset)} for e in entries])
 
         self.tasks.run(lambda: replica.read(queries.outbox_entries), done, label="outbox", owner=self)
 
@@ -208,10 +212,11 @@ def retry_refusal(m: dict[str, Any]) -> str | None:
     return None
 
 
-def _when(created: float | None) -> str:
+def _when(created: float | None, offset: float = 0.0) -> str:
+    """When a change was queued, on the server's clock (the times around it are the server's)."""
     import time
 
-    return time.strftime("%m-%d %H:%M:%S", time.localtime(created)) if created else ""
+    return time.strftime("%m-%d %H:%M:%S", time.localtime(created + offset)) if created else ""
 
 
 def compare_html(m: dict[str, Any]) -> str:

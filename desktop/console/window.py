@@ -100,7 +100,10 @@ class ConsoleWindow(QMainWindow):
                               user=session.username, role=session.role, history=session.client.alert,
                               people=session.client.people, parent=self)
         self.case_pane = CasePane(session.replica, session.tasks, session.client, self)
-        self.conflicts = ConflictsPane(session.replica, session.tasks, self)
+        self.conflicts = ConflictsPane(session.replica, session.tasks, self,
+                                       server_offset=lambda: session.engine.server_offset)
+        #: the status bar's request to decide conflicts, cleared once none is left
+        self._conflict_message = ""
         self.video: Any = None
         #: why the video wall could not be loaded (libvlc missing or broken): not retried
         self.video_error: str | None = None
@@ -294,9 +297,10 @@ class ConsoleWindow(QMainWindow):
         if result.conflicts or result.rejected:
             self.conflicts_dock.show()
             self.conflicts_dock.raise_()
-            self.statusBar().showMessage(
-                fmt(self.tr("%1 of your changes conflict with the server and %2 were rejected: decide in Conflicts"),
-                    result.conflicts, result.rejected), 15000)
+            self._conflict_message = fmt(
+                self.tr("%1 of your changes conflict with the server and %2 were rejected: decide in Conflicts"),
+                result.conflicts, result.rejected)
+            self.statusBar().showMessage(self._conflict_message, 15000)
 
     def _outbox_changed(self) -> None:
         # The status bar follows once the pane has read the outbox (``reloaded``).
@@ -309,11 +313,14 @@ class ConsoleWindow(QMainWindow):
         attention = c.get("conflict", 0) + c.get("rejected", 0)
         if attention:
             text += " · <span style='color:#ff7b72'>" + fmt(self.tr("%1 to decide"), attention) + "</span>"
+        elif self._conflict_message and self.statusBar().currentMessage() == self._conflict_message:
+            # Decided: the message asking for a decision goes with the last conflict.
+            self.statusBar().clearMessage()
         self.outbox_label.setText(text)
 
     def connection_text(self) -> str:
         engine = self.session.engine
-        since = time.strftime("%H:%M:%S", time.localtime(engine.since))
+        since = time.strftime("%H:%M:%S", time.localtime(engine.since + engine.server_offset))
         names = {
             sync.LIVE: ("#3fb950", self.tr("Live")),
             sync.CATCHING_UP: ("#d29922", self.tr("Catching up")),
@@ -321,9 +328,12 @@ class ConsoleWindow(QMainWindow):
             sync.SIGNED_OUT: ("#f85149", self.tr("Signed out")),
         }
         colour, name = names.get(engine.state, ("#8b949e", engine.state))
+        if engine.paused:
+            # The operator's choice, not a fault: grey, and nothing that says "live".
+            colour, name = "#8b949e", self.tr("Working offline")
         text = f"<span style='color:{colour}'>●</span> {name} " + fmt(self.tr("since %1"), since)
         if engine.paused:
-            text += " · " + self.tr("working offline")
+            text += " · " + self.tr("your changes are kept and sent when you go back online")
         elif engine.state == sync.SIGNED_OUT:
             # The server's words are the tooltip; here, why in the interface's language.
             text += f" · <span style='color:#8b949e'>{escape(self._refusal()[0])}</span>"

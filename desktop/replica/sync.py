@@ -37,6 +37,7 @@ from desktop.common.api import ApiClient, ApiError, Unreachable
 from desktop.common.tasks import BackgroundTasks
 from desktop.replica import local
 from desktop.replica.store import ApplyResult, OutboxResult, Replica
+from shared.timeutil import SECOND, parse_instant
 
 log = logging.getLogger(__name__)
 _ENGINES: weakref.WeakSet[SyncEngine] = weakref.WeakSet()
@@ -81,6 +82,9 @@ class SyncEngine(QObject):
         #: what made the engine go offline (for the window to say why in its own language)
         self.error: BaseException | None = None
         self.last_sync: float | None = None
+        #: the server's clock minus this machine's, in seconds (a demo or training server runs a
+        #: simulated clock): what the console adds to local instants it shows beside the server's
+        self.server_offset = 0.0
         self.paused = False
         self._running = False
         self._polling = False
@@ -119,6 +123,23 @@ class SyncEngine(QObject):
                         "" if not self.paused else "working offline")
         self._poll()
         self.flush()
+        if not self.paused:
+            self._read_server_clock()
+
+    def _read_server_clock(self) -> None:
+        client = self.client
+
+        def read() -> float:
+            asked = time.time()
+            now = client.health().get("now")
+            return parse_instant(str(now)) / SECOND - (asked + time.time()) / 2 if now else 0.0
+
+        def done(offset: float) -> None:
+            # Within a few seconds is this machine's own clock: keep local times as they are.
+            self.server_offset = offset if abs(offset) > 60 else 0.0
+
+        self.tasks.run(read, done, lambda exc: log.info("could not read the server's clock: %r", exc),
+                       label="server clock", owner=self)
 
     def resume(self) -> None:
         """The client holds a new token: carry on from the stored cursor and replay the outbox."""
@@ -219,6 +240,12 @@ class SyncEngine(QObject):
             return
         self._failures = 0
         self.last_sync = time.time()
+        if self.paused:
+            # A long-poll sent before "work offline" was switched on: its page is kept, and the
+            # console stays offline (it must not say "live" while the operator chose otherwise).
+            if result.count or result.snapshot_finished:
+                self.applied.emit(result)
+            return
         was_offline = self.state != LIVE and self.state != CATCHING_UP
         result.live = self.state == LIVE
         if not result.more and not self._analyzed:

@@ -596,7 +596,7 @@
     </message>
     <message>
         <source>Alert wall</source>
-        <extracomment>why the video wall could not be loaded (libvlc missing or broken): not retried</extracomment>
+        <extracomment>the status bar&apos;s request to decide conflicts, cleared once none is left why the video wall could not be loaded (libvlc missing or broken): not retried</extracomment>
         <translation>预警墙</translation>
     </message>
     <message>
@@ -697,12 +697,12 @@
         <translation>已退出登录</translation>
     </message>
     <message>
-        <source>since %1</source>
-        <translation>自 %1 起</translation>
+        <source>Working offline</source>
+        <translation>脱机工作</translation>
     </message>
     <message>
-        <source>working offline</source>
-        <translation>脱机工作</translation>
+        <source>since %1</source>
+        <translation>自 %1 起</translation>
     </message>
     <message>
         <source>The server no longer accepts your sign-in (it expired or was revoked).</source>
@@ -735,6 +735,10 @@
     <message>
         <source>Sign in again…</source>
         <translation>重新登录…</translation>
+    </message>
+    <message>
+        <source>your changes are kept and sent when you go back online</source>
+        <translation>您的操作已保留，恢复联机后发送</translation>
     </message>
     <message>
         <source>%1 of your changes are kept and will be sent then.</source>

@@ -40,12 +40,16 @@ def test_apply_mine_again_once_and_keep_the_servers(console: Any, live_server: A
         assert live_server.post_batch("T01", live_server.tokens["T01"], red_batch(case_no)).status == 200
     qtbot.waitUntil(lambda: window.wall.model.rowCount() >= 4, timeout=5000)
     a, b, c = window.wall.model.loaded_ids()[:3]
+    for name in ("张三", "李四"):  # assignees must be people the server knows
+        r = live_server.call("POST", "/users", {"username": name, "password": "investigator-1",
+                                                "role": "investigator"})
+        assert r.status == 201, r.body
 
     # Offline, the operator assigns a, escalates b and acknowledges c.
     window.act_offline.setChecked(True)
     press(qtbot, window, a, Qt.Key.Key_G)
     qtbot.waitUntil(lambda: window.wall.dialog is not None, timeout=2000)
-    window.wall.dialog.setTextValue("张三")
+    window.wall.dialog.person.setEditText("张三")
     window.wall.dialog.accept()
     press(qtbot, window, b, Qt.Key.Key_E)
     press(qtbot, window, c, Qt.Key.Key_A)

@@ -91,3 +91,46 @@ def test_offline_actions_replay_exactly_once_and_conflicts_show(console: Any, li
     qtbot.waitUntil(lambda: window.conflicts.counts.get("conflict") == 0, timeout=3000)
     qtbot.waitUntil(lambda: not status(window, d).startswith("⚠"), timeout=3000)
     assert "已升级" in status(window, d)
+
+
+def test_working_offline_never_says_live_and_queue_times_are_the_servers(console: Any, live_server: Any,
+                                                                          qtbot: Any) -> None:
+    """Issue 15 #5: "● 在线 … · 脱机工作" with a green dot while working offline; the queue time on
+    this machine's date while everything else showed the (simulated) server's; the request to
+    decide a conflict stayed on the status bar after it was decided."""
+    window = console
+    engine = window.session.engine
+    assert live_server.post_batch("T01", live_server.tokens["T01"], red_batch("2026-0000121")).status == 200
+    qtbot.waitUntil(lambda: window.wall.model.rowCount() >= 1, timeout=10000)
+    a = window.wall.model.loaded_ids()[0]
+    qtbot.waitUntil(lambda: engine.server_offset != 0.0, timeout=10000)  # the server runs in March 2026
+
+    # Switched offline while a long-poll waits on the server; then the server has news for it.
+    window.act_offline.setChecked(True)
+    assert live_server.post_batch("T01", live_server.tokens["T01"], red_batch("2026-0000122")).status == 200
+    qtbot.waitUntil(lambda: window.wall.model.rowCount() >= 2, timeout=10000)  # the page in flight is kept
+    label = window.conn_label.text()
+    assert engine.state == sync.OFFLINE
+    assert "脱机工作" in label
+    assert "在线" not in label
+    assert "#3fb950" not in label, "no green dot while working offline"
+
+    press(qtbot, window, a, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: window.conflicts.counts.get("pending") == 1, timeout=5000)
+    queued = next(m for m in window.conflicts.model.records() if m["state"] == "pending")["queued"]
+    assert queued.startswith("03-0"), f"queued at {queued}: the server's March, not this machine's date"
+
+    # Someone else escalates it meanwhile; back online, my acknowledgement conflicts and is decided.
+    other = live_server.call("POST", "/mutations", {"mutations": [
+        {"id": "other-operator-121", "entity": "alert", "entity_id": a, "action": "escalate", "base_version": 1,
+         "data": {}}]})
+    assert other.json()["results"][0]["status"] == "applied"
+    window.act_offline.setChecked(False)
+    qtbot.waitUntil(lambda: engine.state == sync.LIVE and window.conflicts.counts.get("conflict") == 1,
+                    timeout=15000)
+    assert "#3fb950" in window.conn_label.text()
+    qtbot.waitUntil(lambda: "冲突" in window.statusBar().currentMessage(), timeout=5000)
+    conflict = next(m for m in window.conflicts.model.records() if m["state"] == "conflict")
+    window.session.engine.resolve(conflict["id"], retry=False)
+    qtbot.waitUntil(lambda: window.conflicts.counts.get("conflict") == 0, timeout=10000)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "", timeout=5000)
