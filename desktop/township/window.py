@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from desktop.township import outbox as ob
 from desktop.township.agent import GaveUp, PushEvent, Stopped, push_files
 from desktop.township.client import FatalError
+from desktop.township.reasons import Explainer
 
 QUEUE_SHOWN = 5000
 
@@ -51,11 +52,17 @@ class Snapshot:
 
 
 def read_snapshot(box: ob.Outbox) -> Snapshot:
+    # The reasons are worded here, on the worker's thread (it reads the mapping files), in
+    # the language of the installed translation.
+    explainer = Explainer(box.home)
+    rejections = [dict(r) for r in box.open_rejections(5000)]
+    for r in rejections:
+        r["reason"] = explainer.explain(r)
     return Snapshot(
         office=box.get("office"), server=box.get("server"), watermark=box.get("watermark"), counts=box.counts(),
         queue=[dict(r) for r in box.queue_rows(QUEUE_SHOWN)],
         batches=[dict(r) for r in box.recent_batches(50)],
-        rejections=[dict(r) for r in box.open_rejections(5000)],
+        rejections=rejections,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,15 @@ def test_bad_rows_come_back_with_reasons_and_can_be_fixed(logged_in: tuple[SyncE
         assert row[header.index("处理建议")]
     assert listed[14][header.index("列")] == "事项编码 (B)"
     assert "权力事项目录" in listed[14][header.index("处理建议")]
+    # The reasons are Chinese and in the clerk's terms: the steps as the export names them
+    # (初审, 审批), not the catalogue's node codes (review, approve); the cell as typed.
+    reasons = {n: str(row[header.index("原因")]) for n, row in listed.items()}
+    for n, reason in reasons.items():
+        assert re.search(r"[A-Za-z]{3,}", reason) is None, f"row {n}: {reason}"
+    for words, n in ((("复审", "初审、审批", "办理环节"), node_row + 2), (("QG-D99-001", "目录"), 14),
+                     (("补录", "操作类型", "收件"), 3), (("2026-02-30 10:00", "操作时间"), 6), (("办件编号",), 9)):
+        missing = [w for w in words if w not in reasons[n]]
+        assert missing == [], f"row {n}: {reasons[n]}"
 
     # The clerk fixes the cells in the report and imports it again with the same mapping.
     for row_cells in ws.iter_rows(min_row=2):

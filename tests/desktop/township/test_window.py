@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, QThread, QTimer
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QThread, QTimer
 
 from desktop.township.models import BatchModel, QueueModel, RejectionModel
 from desktop.township.window import SyncWindow
@@ -46,6 +46,9 @@ def test_models_pass_qtmodeltester(qtmodeltester: Any, qapp: Any) -> None:
         qtmodeltester.check(model)
     assert queue.data(queue.index(0, 3)) == "收件"  # event names in Chinese
     assert queue.data(queue.index(1, 5)) == "发送中（第 3 次尝试）"
+    # The server's English reason is shown in Chinese; its own words stay in the tooltip.
+    assert rejections.data(rejections.index(0, 5)) == "事项编码 X 不在县级权力事项目录中"
+    assert "power code 'X'" in rejections.data(rejections.index(0, 5), Qt.ItemDataRole.ToolTipRole)
 
 
 def test_window_pushes_in_the_background_and_lists_rejections(
