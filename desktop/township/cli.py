@@ -153,6 +153,9 @@ def cmd_login(args: argparse.Namespace, box: ob.Outbox) -> int:
     box.set("server", server)
     box.set("office", args.office)
     box.set("ca_file", ca)
+    # The window's header names the office as people call it; --no-check leaves it to the
+    # first push to ask.
+    box.set("office_name", None if args.no_check else Client(server, token, ca).office_name())
     print(f"logged in: office {args.office} at {server}" + (f" (CA {ca})" if ca else "")
           + "; the token is in the OS keyring")
     return EXIT_OK

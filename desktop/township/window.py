@@ -43,6 +43,7 @@ class Snapshot:
     """What the window shows, read by the worker in one go."""
 
     office: str | None = None
+    office_name: str | None = None
     server: str | None = None
     watermark: str | None = None
     counts: ob.Counts = field(default_factory=ob.Counts)
@@ -59,7 +60,8 @@ def read_snapshot(box: ob.Outbox) -> Snapshot:
     for r in rejections:
         r["reason"] = explainer.explain(r)
     return Snapshot(
-        office=box.get("office"), server=box.get("server"), watermark=box.get("watermark"), counts=box.counts(),
+        office=box.get("office"), office_name=box.get("office_name"), server=box.get("server"),
+        watermark=box.get("watermark"), counts=box.counts(),
         queue=[dict(r) for r in box.queue_rows(QUEUE_SHOWN)],
         batches=[dict(r) for r in box.recent_batches(50)],
         rejections=rejections,
@@ -129,6 +131,8 @@ class SyncWorker(QObject):
 
         try:
             client, office = make_client(box)
+            if not box.get("office_name"):  # logged in with --no-check, or before names were asked
+                box.set("office_name", client.office_name())
             result, imports, failures = push_files(self.home, client, office, [Path(p) for p in paths],
                                                     batch_size=self.batch_size, stop=self.stop_event,
                                                     on_event=on_event)
@@ -311,9 +315,12 @@ class SyncWindow(QMainWindow):
     def show_snapshot(self, snap: Snapshot) -> None:
         self.last = snap
         self._update_buttons()
-        if snap.office:
-            self.office_label.setText(self.tr("Office %1 · %2").replace("%1", snap.office)
-                                      .replace("%2", snap.server or ""))
+        if snap.office and snap.office_name:
+            self.office_label.setText(self.tr("%1 (office code %2) · %3").replace("%3", snap.server or "")
+                                      .replace("%2", snap.office).replace("%1", snap.office_name))
+        elif snap.office:
+            self.office_label.setText(self.tr("Office code %1 · %2").replace("%2", snap.server or "")
+                                      .replace("%1", snap.office))
         else:
             self.office_label.setText(self.tr("Not logged in: run 'yingyan sync login' first"))
         c = snap.counts

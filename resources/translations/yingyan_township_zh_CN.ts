@@ -296,9 +296,12 @@
             <translation>已发送 %1 / %2 条记录</translation>
         </message>
         <message>
-            <location filename="../../desktop/township/window.py" line="292" />
-            <source>Office %1 · %2</source>
-            <translation>办公室 %1 · %2</translation>
+            <source>%1 (office code %2) · %3</source>
+            <translation>%1（单位编码 %2）· %3</translation>
+        </message>
+        <message>
+            <source>Office code %1 · %2</source>
+            <translation>单位编码 %1 · %2</translation>
         </message>
         <message>
             <location filename="../../desktop/township/window.py" line="295" />
@@ -489,6 +492,17 @@
         <message>
             <source>time received</source>
             <translation>收件时间</translation>
+        </message>
+    </context>
+    <context>
+        <name>QFileDialog</name>
+        <message>
+            <source>&amp;Look in:</source>
+            <translation>查找范围(&amp;L)：</translation>
+        </message>
+        <message>
+            <source>Files of &amp;type:</source>
+            <translation>文件类型(&amp;T)：</translation>
         </message>
     </context>
 </TS>

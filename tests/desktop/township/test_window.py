@@ -7,10 +7,12 @@ Set ``YINGYAN_SCREENSHOTS=docs/screenshots`` to write the screenshots the docs u
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QThread, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QPushButton, QToolButton
 
 from desktop.township.models import BatchModel, QueueModel, RejectionModel
 from desktop.township.window import SyncWindow
@@ -66,6 +68,10 @@ def test_window_pushes_in_the_background_and_lists_rejections(
     window.resize(1100, 640)
     window.show()
     qtbot.waitUntil(lambda: office in window.office_label.text(), timeout=10_000)
+    # The header names the office as people call it (from the server at login), not "办公室 T03".
+    assert window.office_label.text().startswith(f"{office} 便民服务中心（单位编码 {office}）"), \
+        window.office_label.text()
+    assert "办公室" not in window.office_label.text()
     assert window.push_button.text() == "推送队列"
     assert window.worker.thread() is not QThread.currentThread()
 
@@ -113,4 +119,31 @@ def test_window_without_login_says_so_and_cannot_push(qtbot: Any, sync_env: Sync
     assert not window.push_button.isEnabled()
     assert not window.add_button.isEnabled()
     assert window.windowTitle() == "鹰眼 · 乡镇数据同步"
+    window.close()
+
+
+def test_the_file_dialogs_speak_chinese(qtbot: Any, sync_env: SyncEnv) -> None:
+    """Qt's own strings (查找范围, 取消) come from Qt's catalogue, installed with the window's."""
+    window = SyncWindow(sync_env.home)
+    qtbot.addWidget(window)
+    window.show()
+    seen: dict[str, list[str]] = {}
+
+    def look_and_close() -> None:
+        dialog = next((w for w in QApplication.topLevelWidgets() if isinstance(w, QFileDialog) and w.isVisible()),
+                      None)
+        if dialog is None:
+            QTimer.singleShot(50, look_and_close)
+            return
+        seen["buttons"] = [b.text() for b in dialog.findChildren(QPushButton)]
+        seen["labels"] = [lab.text() for lab in dialog.findChildren(QLabel)]
+        seen["tips"] = [b.toolTip() for b in dialog.findChildren(QToolButton) if b.isVisible()]
+        dialog.reject()
+
+    QTimer.singleShot(0, look_and_close)
+    window.choose_files()  # a modal dialog: returns once look_and_close has rejected it
+    assert "取消" in [t.replace("&", "") for t in seen["buttons"]], seen
+    # Every word the dialog shows or explains is Chinese (paths and the filter are the clerk's).
+    english = [t for t in seen["buttons"] + seen["labels"] + seen["tips"] if re.search(r"[A-Za-z]{3,}", t)]
+    assert english == [], seen
     window.close()
