@@ -125,6 +125,11 @@ def cmd_login(args: argparse.Namespace, box: ob.Outbox) -> int:
         _err(f"{box.counts().queued} records of office {old_office} are still queued; push them before "
              f"switching to {args.office}")
         return EXIT_USAGE
+    # Before the token is asked for: without a keyring to keep it, typing it would be in vain.
+    problem = credentials.missing_keyring()
+    if problem:
+        _err(problem)
+        return EXIT_USAGE
     if sys.stdin is not None and sys.stdin.isatty():
         token = getpass.getpass(f"office token for {args.office}: ")
     else:

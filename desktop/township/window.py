@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.township import credentials
 from desktop.township import outbox as ob
 from desktop.township.agent import GaveUp, PushEvent, Stopped, push_files
 from desktop.township.client import FatalError
@@ -144,12 +145,26 @@ class SyncWorker(QObject):
                               .replace("%3", str(result.rejected)).replace("%4", str(local)))
         except Stopped:
             self.message.emit(self.tr("Stopped; the queue is kept and the next push resumes"))
+        except credentials.NoKeyring:
+            self.message.emit(self.keyring_message(credentials.keyring_problem()))
         except (GaveUp, FatalError, SetupError, ob.Busy, OSError, ValueError) as exc:
             self.message.emit(self.tr("Push failed: %1").replace("%1", str(exc)))
         finally:
             self.snapshot.emit(read_snapshot(box))
             box.close()
             self.busy.emit(False)
+
+    def keyring_message(self, problem: str | None) -> str:
+        """The window's words for a missing OS keyring (the command line's are in ``credentials``)."""
+        if problem == credentials.NO_DBUS:
+            return self.tr("Cannot read the office token: this session has no D-Bus session bus, so no Secret "
+                           "Service (gnome-keyring) can answer. Start the window from the desktop login, or see "
+                           "'Linux without a desktop' in docs/sync-agent.md (dbus-run-session + gnome-keyring).")
+        if problem == credentials.NO_SECRET_SERVICE:
+            return self.tr("Cannot read the office token: no Secret Service is running in this session. Start "
+                           "gnome-keyring-daemon (unlocked) or KeePassXC's Secret Service and push again.")
+        return self.tr("Cannot read the office token from the OS keyring: unlock it and push again, or log in "
+                       "again with 'yingyan sync login'.")
 
     @Slot(str)
     def export_rejections(self, target: str) -> None:

@@ -337,6 +337,18 @@
     <context>
         <name>SyncWorker</name>
         <message>
+            <source>Cannot read the office token: this session has no D-Bus session bus, so no Secret Service (gnome-keyring) can answer. Start the window from the desktop login, or see &apos;Linux without a desktop&apos; in docs/sync-agent.md (dbus-run-session + gnome-keyring).</source>
+            <translation>无法读取单位令牌：当前会话没有 D-Bus 会话总线，系统密钥环（Secret Service，如 gnome-keyring）无法应答。请在桌面登录中启动本窗口，或参阅 docs/sync-agent.md 的“Linux without a desktop”一节（dbus-run-session + gnome-keyring）。</translation>
+        </message>
+        <message>
+            <source>Cannot read the office token: no Secret Service is running in this session. Start gnome-keyring-daemon (unlocked) or KeePassXC&apos;s Secret Service and push again.</source>
+            <translation>无法读取单位令牌：当前会话中没有运行系统密钥环服务（Secret Service）。请启动并解锁 gnome-keyring-daemon，或开启 KeePassXC 的 Secret Service 后重新推送。</translation>
+        </message>
+        <message>
+            <source>Cannot read the office token from the OS keyring: unlock it and push again, or log in again with &apos;yingyan sync login&apos;.</source>
+            <translation>无法从系统密钥环读取单位令牌：请解锁密钥环后重新推送，或用“yingyan sync login”重新登录。</translation>
+        </message>
+        <message>
             <location filename="../../desktop/township/window.py" line="100" />
             <source>Read %1: %2 rows, %3 queued, %4 rejected here</source>
             <translation>已读取 %1：%2 行，%3 条入队，本机拒收 %4 条</translation>

@@ -11,9 +11,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QThread, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QPushButton, QToolButton
 
+from desktop.township import outbox as ob
 from desktop.township.models import BatchModel, QueueModel, RejectionModel
 from desktop.township.window import SyncWindow
 from tests.desktop.township.conftest import SyncEnv
@@ -146,4 +148,28 @@ def test_the_file_dialogs_speak_chinese(qtbot: Any, sync_env: SyncEnv) -> None:
     # Every word the dialog shows or explains is Chinese (paths and the filter are the clerk's).
     english = [t for t in seen["buttons"] + seen["labels"] + seen["tips"] if re.search(r"[A-Za-z]{3,}", t)]
     assert english == [], seen
+    window.close()
+
+
+def test_a_push_without_a_keyring_says_what_to_do_in_chinese(qtbot: Any, sync_env: SyncEnv,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Logged in on the desktop, the window started later from an SSH session: no D-Bus, no keyring."""
+    import keyring
+    import keyring.backends.fail
+
+    with ob.Outbox(sync_env.home) as box:
+        box.set("server", "https://127.0.0.1:9")
+        box.set("office", "T99")
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    keyring.set_keyring(keyring.backends.fail.Keyring())  # the sync_env fixture puts the mock back
+    window = SyncWindow(sync_env.home)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.push_button.isEnabled(), timeout=10_000)
+    window.push([])
+    qtbot.waitUntil(lambda: "dbus-run-session" in window.statusBar().currentMessage(), timeout=10_000)
+    shown = window.statusBar().currentMessage()
+    assert "会话" in shown, shown
+    assert "keyrings.alt" not in shown
+    qtbot.waitUntil(lambda: window.push_button.isEnabled(), timeout=10_000)  # not stuck busy
     window.close()
