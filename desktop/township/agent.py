@@ -63,6 +63,8 @@ class ImportResult:
     rejected: int = 0
     complete_until: str | None = None
     rejections: list[ob.LocalRejection] = field(default_factory=list)
+    #: (row, 拒收编号) of fixed rows whose number names no open rejection of this outbox.
+    stale_refs: list[tuple[int, int]] = field(default_factory=list)
 
 
 def file_sha256(path: Path) -> str:
@@ -154,6 +156,7 @@ def import_file(box: ob.Outbox, path: Path, office: str, *, mapping: Mapping | s
         requeue: list[ob.QueuedRecord] = []
         rejections: list[ob.LocalRejection] = []
         refs: list[tuple[int, str]] = []
+        ref_rows: dict[int, int] = {}
         skipped = 0
         for row, m in mapped:
             source = _source_json(row, table.headers, table.format == "csv")
@@ -199,7 +202,9 @@ def import_file(box: ob.Outbox, path: Path, office: str, *, mapping: Mapping | s
                 continue
             if ref is not None:
                 refs.append((ref, rid))
-        box.write_chunk(upload_id, new, requeue, rejections, refs, len(chunk), skipped)
+                ref_rows[ref] = row.row
+        stale = box.write_chunk(upload_id, new, requeue, rejections, refs, len(chunk), skipped)
+        result.stale_refs.extend((ref_rows[ref], ref) for ref in stale)
         result.rows += len(chunk)
         result.queued += len(new) + len(requeue)
         result.skipped += skipped

@@ -278,8 +278,8 @@ class Outbox:
 
     def write_chunk(self, upload_id: int, new: list[QueuedRecord], requeue: list[QueuedRecord],
                     rejections: list[LocalRejection], resolved_refs: list[tuple[int, str]], rows: int,
-                    skipped: int) -> None:
-        """One import chunk, in one transaction."""
+                    skipped: int) -> list[int]:
+        """One import chunk, in one transaction; returns the 拒收编号 that name no open rejection."""
         at = now_iso()
         with self.tx() as db:
             db.executemany(
@@ -298,8 +298,7 @@ class Outbox:
                 )
             # A fixed row of the report takes its rejection over: it stays open (same 拒收编号)
             # until the server accepts the record, and closes now if the record was sent already.
-            for ref, rid in resolved_refs:
-                self._take_over(db, ref, rid, at)
+            stale = [ref for ref, rid in resolved_refs if not self._take_over(db, ref, rid, at)]
             # The same row rejected again (the file read twice) keeps its open rejection's number.
             for j in rejections:
                 found = self._open_rejection_for(db, j.ref, j.record_id, j.source)
@@ -318,6 +317,7 @@ class Outbox:
                 " local_rejected = local_rejected + ? WHERE id = ?",
                 (rows, len(new) + len(requeue), skipped, len(rejections), upload_id),
             )
+        return stale
 
     @staticmethod
     def _open_rejection_for(db: sqlite3.Connection, ref: int | None, record_id: str | None,
@@ -336,10 +336,18 @@ class Outbox:
         return int(r[0]) if r else None
 
     @staticmethod
-    def _take_over(db: sqlite3.Connection, ref: int, record_id: str, at: str) -> None:
-        """A row carrying 拒收编号 ``ref`` was queued (or found sent) as record ``record_id``."""
-        if db.execute("SELECT 1 FROM rejections WHERE id = ? AND resolved_at IS NULL", (ref,)).fetchone() is None:
-            return
+    def _take_over(db: sqlite3.Connection, ref: int, record_id: str, at: str) -> bool:
+        """A row carrying 拒收编号 ``ref`` was queued (or found sent) as record ``record_id``.
+
+        False when ``ref`` names no open rejection (closed already, or a report of another
+        computer's outbox): the caller warns, since the clerk expects it to close one.
+        """
+        row = db.execute("SELECT record_id, resolved_at FROM rejections WHERE id = ?", (ref,)).fetchone()
+        if row is None:
+            return False
+        if row[1] is not None:
+            # Closed already: fine if it was this very record's (the report imported twice).
+            return bool(row[0] == record_id)
         state = db.execute("SELECT state FROM records WHERE id = ?", (record_id,)).fetchone()
         own = db.execute("SELECT id FROM rejections WHERE record_id = ? AND resolved_at IS NULL AND id != ?",
                          (record_id, ref)).fetchone()
@@ -348,6 +356,7 @@ class Outbox:
             db.execute("UPDATE rejections SET resolved_at = ? WHERE id = ?", (at, ref))
         else:
             db.execute("UPDATE rejections SET record_id = ? WHERE id = ?", (record_id, ref))
+        return True
 
     def finish_upload(self, upload_id: int, period_start: str | None, complete_until: str | None) -> None:
         with self.tx() as db:

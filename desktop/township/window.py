@@ -114,6 +114,11 @@ class SyncWorker(QObject):
                 self.message.emit(self.tr("Read %1: %2 rows, %3 queued, %4 rejected here")
                                   .replace("%1", e.imported.path.name).replace("%2", str(e.imported.rows))
                                   .replace("%3", str(e.imported.queued)).replace("%4", str(e.imported.rejected)))
+                if e.imported.stale_refs:
+                    self.message.emit(self.tr("%1: %2 fixed rows carry a rejection number (拒收编号) that is not "
+                                              "open here: closed already, or from another computer's report")
+                                      .replace("%2", str(len(e.imported.stale_refs)))
+                                      .replace("%1", e.imported.path.name))
             elif e.kind == "summary" and e.batch is not None:
                 done += e.batch.count
                 # Everything still queued, including what the import added meanwhile.

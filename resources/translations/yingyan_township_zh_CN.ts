@@ -337,6 +337,10 @@
     <context>
         <name>SyncWorker</name>
         <message>
+            <source>%1: %2 fixed rows carry a rejection number (拒收编号) that is not open here: closed already, or from another computer&apos;s report</source>
+            <translation>%1：有 %2 行修改后的记录所带的拒收编号在本机没有对应的未处理拒收（已处理过，或来自其他电脑导出的报告）</translation>
+        </message>
+        <message>
             <source>Cannot read the office token: this session has no D-Bus session bus, so no Secret Service (gnome-keyring) can answer. Start the window from the desktop login, or see &apos;Linux without a desktop&apos; in docs/sync-agent.md (dbus-run-session + gnome-keyring).</source>
             <translation>无法读取单位令牌：当前会话没有 D-Bus 会话总线，系统密钥环（Secret Service，如 gnome-keyring）无法应答。请在桌面登录中启动本窗口，或参阅 docs/sync-agent.md 的“Linux without a desktop”一节（dbus-run-session + gnome-keyring）。</translation>
         </message>

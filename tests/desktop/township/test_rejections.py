@@ -138,3 +138,13 @@ def test_pushing_the_same_file_again_keeps_the_rejection_numbers_and_the_fix_clo
     status = json.loads(env.run("status", "--json").stdout)
     assert (status["queued"], status["rejected"]) == (0, 0), status
     assert "0 open rejections" in env.run("rejected").stdout
+
+    # A number that names nothing open here (a report from another computer, say) is not
+    # silently taken: the push warns about it.
+    ws.cell(row=2, column=header.index("拒收编号") + 1).value = "9999"
+    book.save(first)
+    r = env.run("push", str(first), "--mapping", "banjian", "--no-progress")
+    assert r.returncode == 0, r.stdout + r.stderr
+    said = r.stdout + r.stderr
+    assert "拒收编号 9999" in said
+    assert said.count("warning") == 1, said  # the other rows' numbers were closed by this very fix
