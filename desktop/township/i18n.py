@@ -10,19 +10,29 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTranslator
+from PySide6.QtCore import QCoreApplication, QTranslator
 
 from desktop import i18n
 
 CATALOGUE = "yingyan_township"
 
-#: Qt 6's file dialog asks for these with a mnemonic; PySide6's qtbase_zh_CN has them only
-#: in Qt 5's form ("Look in:"), so the dialog would say "Look in" in a Chinese window. The
-#: township catalogue fills the gap (marked here so pyside6-lupdate keeps them).
-QT_GAPS = (
-    QT_TRANSLATE_NOOP("QFileDialog", "&Look in:"),
-    QT_TRANSLATE_NOOP("QFileDialog", "Files of &type:"),
-)
+def _qt_gaps() -> list[str]:
+    """Qt 6 strings that PySide6's qtbase_zh_CN lacks; the township catalogue translates them.
+
+    The file dialog asks for "&Look in:" and "Files of &type:" with a mnemonic (the catalogue
+    has only Qt 5's "Look in:"), and its 类型 column asks ``QAbstractFileIconProvider``, a
+    context the catalogue does not have — so a Chinese window's dialog said "Look in" and
+    "Folder". Never called: pyside6-lupdate reads these calls to keep them in the catalogue.
+    """
+    return [
+        QCoreApplication.translate("QFileDialog", "&Look in:"),
+        QCoreApplication.translate("QFileDialog", "Files of &type:"),
+        QCoreApplication.translate("QAbstractFileIconProvider", "Folder", "All other platforms"),
+        QCoreApplication.translate("QAbstractFileIconProvider", "Drive"),
+        QCoreApplication.translate("QAbstractFileIconProvider", "File"),
+        QCoreApplication.translate("QAbstractFileIconProvider", "%1 File"),
+        QCoreApplication.translate("QAbstractFileIconProvider", "Unknown"),
+    ]
 
 
 def compiled_translation(language: str, ts_dir: Path = i18n.RESOURCES) -> Path | None:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QThread, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QPushButton, QToolButton
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QPushButton, QToolButton, QTreeView
 
 from desktop.township import outbox as ob
 from desktop.township.models import BatchModel, QueueModel, RejectionModel
@@ -131,22 +132,32 @@ def test_the_file_dialogs_speak_chinese(qtbot: Any, sync_env: SyncEnv) -> None:
     window.show()
     seen: dict[str, list[str]] = {}
 
+    deadline = time.monotonic() + 10
+
     def look_and_close() -> None:
         dialog = next((w for w in QApplication.topLevelWidgets() if isinstance(w, QFileDialog) and w.isVisible()),
                       None)
-        if dialog is None:
+        view = next((v for v in dialog.findChildren(QTreeView) if v.isVisible()), None) if dialog else None
+        # The listing fills in from a background thread: look once it has rows (or give up).
+        if dialog is None or view is None or (not view.model().rowCount(view.rootIndex())
+                                              and time.monotonic() < deadline):
             QTimer.singleShot(50, look_and_close)
             return
         seen["buttons"] = [b.text() for b in dialog.findChildren(QPushButton)]
         seen["labels"] = [lab.text() for lab in dialog.findChildren(QLabel)]
         seen["tips"] = [b.toolTip() for b in dialog.findChildren(QToolButton) if b.isVisible()]
+        # The 类型 column of the listing (the folders of the working directory).
+        model, root = view.model(), view.rootIndex()
+        seen["types"] = [str(model.index(i, 2, root).data()) for i in range(model.rowCount(root))]
         dialog.reject()
 
     QTimer.singleShot(0, look_and_close)
     window.choose_files()  # a modal dialog: returns once look_and_close has rejected it
     assert "取消" in [t.replace("&", "") for t in seen["buttons"]], seen
     # Every word the dialog shows or explains is Chinese (paths and the filter are the clerk's).
-    english = [t for t in seen["buttons"] + seen["labels"] + seen["tips"] if re.search(r"[A-Za-z]{3,}", t)]
+    assert seen["types"], seen  # the dialog opens where there are folders (the working directory)
+    english = [t for t in seen["buttons"] + seen["labels"] + seen["tips"] + seen["types"]
+               if re.search(r"[A-Za-z]{3,}", t)]
     assert english == [], seen
     window.close()
 
