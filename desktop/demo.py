@@ -11,6 +11,7 @@ alert stream instead of opening the console (headless machines, CI smoke runs).
 from __future__ import annotations
 
 import argparse
+import shutil
 import signal
 import socket
 import subprocess
@@ -59,9 +60,52 @@ def _free_port() -> int:
 def start_server(data_dir: Path, port: int, start: str) -> subprocess.Popen[bytes]:
     yy = [sys.executable, "-m", "shared.cli", "server"]
     subprocess.run([*yy, "init", "--data-dir", str(data_dir)], check=True, capture_output=True)
-    log = open(data_dir.parent / "server.log", "ab")  # noqa: SIM115 - owned by the child
-    return subprocess.Popen([*yy, "serve", "--data-dir", str(data_dir), "--port", str(port),
-                             "--simulated-clock", start], stdout=log, stderr=subprocess.STDOUT)
+    with open(data_dir.parent / "server.log", "ab") as log:  # the child keeps its own copy of the handle
+        return subprocess.Popen([*yy, "serve", "--data-dir", str(data_dir), "--port", str(port),
+                                 "--simulated-clock", start], stdout=log, stderr=subprocess.STDOUT)
+
+
+def stop_server(proc: subprocess.Popen[bytes] | None) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(30)
+
+
+class Interrupts:
+    """Ctrl+C (SIGINT) and SIGTERM end the demo the same way: stop, clean up, exit 0.
+
+    Outside the console's event loop the first signal raises ``KeyboardInterrupt`` in the
+    main thread, which interrupts whatever startup step is running. Inside it an exception
+    would only be printed by Qt, so there the signal just sets ``stop``, which a timer in the
+    console polls (the timer also gives Python the chance to run the handler at all: while
+    Qt waits for events, no Python code runs). A second signal during the clean-up is
+    ignored, so the temporary folder is still removed.
+    """
+
+    def __init__(self, stop: threading.Event):
+        self.stop = stop
+        self.in_event_loop = False
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> Interrupts:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        first = not self.stop.is_set()
+        self.stop.set()
+        if first and not self.in_event_loop:
+            raise KeyboardInterrupt
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
 
 
 def wait_healthy(api: Api, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -161,7 +205,8 @@ def run_townships(api: Api, tokens: dict[str, str], sims: list[Any], start: str,
         stop.wait(max(0.0, 1.0 / hours_per_second - (time.monotonic() - tick)))
 
 
-def run_console(root: Path, port: int, ca_file: Path, duration: float = 0) -> int:
+def run_console(root: Path, port: int, ca_file: Path, duration: float = 0, stop: threading.Event | None = None,
+                interrupts: Interrupts | None = None) -> int:
     """The console, signed in as the demo operator, its replica and settings kept in the demo folder."""
     import os
 
@@ -181,11 +226,24 @@ def run_console(root: Path, port: int, ca_file: Path, duration: float = 0) -> in
     window.show()
     session.engine.start()
     window.show_video()
-    if duration:
-        from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QTimer
 
+    if duration:
         QTimer.singleShot(int(duration * 1000), app.quit)
-    code = app.exec()
+    watch = QTimer()
+    if stop is not None:
+        # Ctrl+C and SIGTERM set ``stop`` (see Interrupts); looking every 200 ms is also what
+        # lets Python run the signal handler while Qt waits for events.
+        watch.timeout.connect(lambda: stop.is_set() and app.quit())
+        watch.start(200)
+    if interrupts is not None:
+        interrupts.in_event_loop = True
+    try:
+        code = app.exec()
+    finally:
+        if interrupts is not None:
+            interrupts.in_event_loop = False
+        watch.stop()
     session.shutdown()
     return int(code)
 
@@ -204,43 +262,54 @@ def main(argv: list[str] | None = None) -> int:
 
     from server.demo_data import TownshipSimulator, demo_catalogue
 
+    temporary = not args.data_dir
     root = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="yingyan-demo-"))
     data_dir = root / "data"
     port = _free_port()
-    print(f"Yingyan demo: server data in {root}; starting https://127.0.0.1:{port} …", flush=True)
-    proc = start_server(data_dir, port, args.start)
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     farm = None
-    try:
-        ca_file = data_dir / "tls" / "ca.pem"
-        admin = (data_dir / "secrets" / "admin.token").read_text().strip()
-        api = Api(f"https://127.0.0.1:{port}/api/v1", ca_file, admin)
-        wait_healthy(api, proc)
-        tokens = seed(api, args.offices)
-        create_operator(api)
-        if not args.no_video and not args.terminal:
-            farm = start_cameras(api, args.offices)
-        catalogue = demo_catalogue()
-        sims = [TownshipSimulator(code, catalogue, seed=i) for i, code in enumerate(tokens)]
-        print(f"loaded {len(catalogue)} power items, {len(tokens)} township offices; the clock starts at "
-              f"{args.start}. Sign-in: {DEMO_USER[0]} / {DEMO_USER[1]}.\n", flush=True)
-        townships = threading.Thread(target=run_townships, args=(api, tokens, sims, args.start,
-                                                                 args.hours_per_second, stop), daemon=True)
-        townships.start()
-        if args.duration:
-            threading.Timer(args.duration, stop.set).start()
-        if args.terminal:
-            threading.Thread(target=print_alerts, args=(api, stop), daemon=True).start()
-            while not stop.wait(0.5):
-                pass
+    proc = None
+    timer = None
+    with Interrupts(stop) as interrupts:
+        try:
+            print(f"Yingyan demo: server data in {root}; starting https://127.0.0.1:{port} … (Ctrl+C stops)",
+                  flush=True)
+            proc = start_server(data_dir, port, args.start)
+            ca_file = data_dir / "tls" / "ca.pem"
+            admin = (data_dir / "secrets" / "admin.token").read_text().strip()
+            api = Api(f"https://127.0.0.1:{port}/api/v1", ca_file, admin)
+            wait_healthy(api, proc)
+            tokens = seed(api, args.offices)
+            create_operator(api)
+            if not args.no_video and not args.terminal:
+                farm = start_cameras(api, args.offices)
+            catalogue = demo_catalogue()
+            sims = [TownshipSimulator(code, catalogue, seed=i) for i, code in enumerate(tokens)]
+            print(f"loaded {len(catalogue)} power items, {len(tokens)} township offices; the clock starts at "
+                  f"{args.start}. Sign-in: {DEMO_USER[0]} / {DEMO_USER[1]}.\n", flush=True)
+            townships = threading.Thread(target=run_townships, args=(api, tokens, sims, args.start,
+                                                                     args.hours_per_second, stop), daemon=True)
+            townships.start()
+            if args.duration:
+                timer = threading.Timer(args.duration, stop.set)
+                timer.daemon = True  # a Ctrl+C before the end must not wait for it
+                timer.start()
+            if args.terminal:
+                threading.Thread(target=print_alerts, args=(api, stop), daemon=True).start()
+                while not stop.wait(0.5):
+                    pass
+                return 0
+            return run_console(root, port, ca_file, args.duration, stop, interrupts)
+        except KeyboardInterrupt:
+            print("stopping the demo …", flush=True)
             return 0
-        return run_console(root, port, ca_file, args.duration)
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        stop.set()
-        if farm is not None:
-            farm.cleanup()
-        proc.terminate()
-        proc.wait(30)
+        finally:
+            stop.set()
+            if timer is not None:
+                timer.cancel()
+            if farm is not None:
+                farm.cleanup()
+            stop_server(proc)
+            if temporary:
+                # The demo's data is throwaway: nothing of it stays in the temp folder.
+                shutil.rmtree(root, ignore_errors=True)

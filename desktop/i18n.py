@@ -95,6 +95,25 @@ def reset(app: QCoreApplication) -> None:
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
 
 
+def qt_catalogue(language: str) -> Path | None:
+    """Qt's own strings (file dialogs' "Look in", standard buttons) shipped with PySide6."""
+    path = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)) / f"qtbase_{language}.qm"
+    return path if path.exists() else None
+
+
+def install_qt(app: QCoreApplication, language: str) -> QTranslator | None:
+    """Install Qt's own translation (a program with its own catalogue needs it too)."""
+    qm = qt_catalogue(language)
+    if qm is None:
+        return None
+    translator = QTranslator(app)
+    if not translator.load(str(qm)):
+        return None
+    app.installTranslator(translator)
+    register(translator)
+    return translator
+
+
 def install_catalogue(app: QCoreApplication, catalogue: str, language: str | None = None) -> QTranslator | None:
     """Install one catalogue's translation (the video wall's, the township window's) on its own.
 
@@ -130,11 +149,8 @@ def install(app: QCoreApplication, lang: str | None = None) -> str:
         return _current
     _current = chosen
     QLocale.setDefault(QLocale(chosen))
-    candidates = [compiled(chosen), compiled(chosen, "yingyan_video"), compiled(chosen, "yingyan_admin")]
-    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    for base in ("qtbase",):
-        path = Path(qt_dir) / f"{base}_{chosen}.qm"
-        candidates.append(path if path.exists() else None)
+    candidates = [compiled(chosen), compiled(chosen, "yingyan_video"), compiled(chosen, "yingyan_admin"),
+                  qt_catalogue(chosen)]
     for qm in candidates:
         if qm is None:
             continue

@@ -55,6 +55,7 @@ class Caller:
     user_id: int | None = None
     office_id: int | None = None
     office_code: str | None = None
+    office_name: str | None = None
     offices: tuple[str, ...] = ()
 
     @property
@@ -85,7 +86,8 @@ def get_caller(request: Request, ctx: ContextDep) -> Caller:
         if row.office_id is not None:
             office = session.get(Office, row.office_id)
             assert office is not None
-            return Caller(role="office", name=f"office:{office.code}", office_id=office.id, office_code=office.code)
+            return Caller(role="office", name=f"office:{office.code}", office_id=office.id, office_code=office.code,
+                          office_name=office.name)
         from server.auth.models import User
 
         user = session.get(User, row.user_id) if row.user_id is not None else None

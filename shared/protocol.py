@@ -677,6 +677,8 @@ class Me(_Out):
     role: str
     name: str
     office: str | None
+    #: An office token's office as people call it (the township agent's window shows it).
+    office_name: str | None = None
     offices: list[str]
 
 

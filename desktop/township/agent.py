@@ -35,7 +35,8 @@ from desktop.township.readers import ReadError, SourceRow, read_table
 IMPORT_CHUNK = 5000
 #: ``--until`` without an offset, and no mapping to say otherwise: China Standard Time.
 BEIJING = timezone(timedelta(hours=8))
-#: Column the rejected-records export adds: re-importing a fixed row resolves that rejection.
+#: Column the rejected-records export adds: a fixed row imported again takes that rejection over
+#: (it closes when the server accepts the row).
 REJECTION_REF_COLUMN = "拒收编号"
 
 
@@ -62,6 +63,8 @@ class ImportResult:
     rejected: int = 0
     complete_until: str | None = None
     rejections: list[ob.LocalRejection] = field(default_factory=list)
+    #: (row, 拒收编号) of fixed rows whose number names no open rejection of this outbox.
+    stale_refs: list[tuple[int, int]] = field(default_factory=list)
 
 
 def file_sha256(path: Path) -> str:
@@ -152,12 +155,15 @@ def import_file(box: ob.Outbox, path: Path, office: str, *, mapping: Mapping | s
         new: list[ob.QueuedRecord] = []
         requeue: list[ob.QueuedRecord] = []
         rejections: list[ob.LocalRejection] = []
-        refs: list[int] = []
+        refs: list[tuple[int, str]] = []
+        ref_rows: dict[int, int] = {}
         skipped = 0
         for row, m in mapped:
             source = _source_json(row, table.headers, table.format == "csv")
+            ref = _rejection_ref(row)
             if isinstance(m, RowError):
-                rejections.append(ob.LocalRejection(None, row.row, m.code, m.field, m.column, m.message, source))
+                rejections.append(ob.LocalRejection(None, row.row, m.code, m.field, m.column, m.message, source,
+                                                    ref))
                 continue
             rid = m["id"]
             payload = orjson.dumps(m).decode()
@@ -169,7 +175,7 @@ def import_file(box: ob.Outbox, path: Path, office: str, *, mapping: Mapping | s
                     rejections.append(ob.LocalRejection(
                         rid, row.row, "ID_CONFLICT", "id", None,
                         f"row {row.row} has the same key ({', '.join(chosen.key) or 'content'}) as row {earlier[0]} "
-                        "but different content; a record is sent once and never changed", source))
+                        "but different content; a record is sent once and never changed", source, ref))
                 continue
             seen[rid] = (row.row, payload)
             at = m.get("at") or m.get("received_at")
@@ -178,9 +184,6 @@ def import_file(box: ob.Outbox, path: Path, office: str, *, mapping: Mapping | s
                 last_at = at if last_at is None or at > last_at else last_at
             rec = ob.QueuedRecord(rid, row.row, m.get("kind", ""), m.get("case_no"), m.get("type"), at, payload,
                                   source)
-            ref = _rejection_ref(row)
-            if ref is not None:
-                refs.append(ref)
             state = existing.get(rid)
             if state is None:
                 new.append(rec)
@@ -194,8 +197,14 @@ def import_file(box: ob.Outbox, path: Path, office: str, *, mapping: Mapping | s
                 rejections.append(ob.LocalRejection(
                     rid, row.row, "ID_CONFLICT", "id", None,
                     f"this row (record {rid}) was already {'sent' if state[0] == 'sent' else 'queued'} with other "
-                    "content; records are never changed once sent — send a correction as a new event", source))
-        box.write_chunk(upload_id, new, requeue, rejections, refs, len(chunk), skipped)
+                    "content; records are never changed once sent — send a correction as a new event", source,
+                    ref))
+                continue
+            if ref is not None:
+                refs.append((ref, rid))
+                ref_rows[ref] = row.row
+        stale = box.write_chunk(upload_id, new, requeue, rejections, refs, len(chunk), skipped)
+        result.stale_refs.extend((ref_rows[ref], ref) for ref in stale)
         result.rows += len(chunk)
         result.queued += len(new) + len(requeue)
         result.skipped += skipped

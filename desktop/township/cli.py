@@ -125,6 +125,11 @@ def cmd_login(args: argparse.Namespace, box: ob.Outbox) -> int:
         _err(f"{box.counts().queued} records of office {old_office} are still queued; push them before "
              f"switching to {args.office}")
         return EXIT_USAGE
+    # Before the token is asked for: without a keyring to keep it, typing it would be in vain.
+    problem = credentials.missing_keyring()
+    if problem:
+        _err(problem)
+        return EXIT_USAGE
     if sys.stdin is not None and sys.stdin.isatty():
         token = getpass.getpass(f"office token for {args.office}: ")
     else:
@@ -153,6 +158,9 @@ def cmd_login(args: argparse.Namespace, box: ob.Outbox) -> int:
     box.set("server", server)
     box.set("office", args.office)
     box.set("ca_file", ca)
+    # The window's header names the office as people call it; --no-check leaves it to the
+    # first push to ask.
+    box.set("office_name", None if args.no_check else Client(server, token, ca).office_name())
     print(f"logged in: office {args.office} at {server}" + (f" (CA {ca})" if ca else "")
           + "; the token is in the OS keyring")
     return EXIT_OK

@@ -104,6 +104,16 @@ class Client:
         return reply.body
 
 
+    def office_name(self) -> str | None:
+        """The office's name as the server knows it (``GET /auth/me``); None if it cannot say."""
+        try:
+            me = self.http.call("GET", "/auth/me")
+        except (Unreachable, ApiError):
+            return None
+        name = me.get("office_name") if isinstance(me, dict) else None
+        return name if isinstance(name, str) and name.strip() else None
+
+
 def sleep_or_stop(seconds: float, stop: Any = None) -> bool:
     """Wait; True if ``stop`` (a threading.Event) was set meanwhile."""
     if stop is not None:

@@ -6,6 +6,13 @@ byte goes out — so after a crash, a kill or a dropped connection the same batc
 again and the server (idempotent by ``batch_id``) answers with the summary it stored. A
 record leaves the queue only when a summary accounts for it: imported or duplicate
 (``sent``) or rejected (kept, with the server's code and message, until the clerk fixes it).
+
+A rejection keeps its number (拒收编号, the row id in ``rejections``) for as long as its
+record is not accepted: reading the same file again, or the server refusing the record
+again, updates the open rejection in place instead of opening a new one, so a report the
+clerk printed earlier still names the right rejections. A rejection closes when the server
+accepts its record (imported or duplicate); a fixed row that carries the 拒收编号 takes the
+rejection over, whatever its record id is now.
 """
 
 from __future__ import annotations
@@ -175,6 +182,8 @@ class LocalRejection:
     column: str | None
     message: str
     source: str | None
+    #: The 拒收编号 the row carries (a row of the rejected-records report, still wrong).
+    ref: int | None = None
 
 
 @dataclass
@@ -268,8 +277,9 @@ class Outbox:
         return found
 
     def write_chunk(self, upload_id: int, new: list[QueuedRecord], requeue: list[QueuedRecord],
-                    rejections: list[LocalRejection], resolved_refs: list[int], rows: int, skipped: int) -> None:
-        """One import chunk, in one transaction."""
+                    rejections: list[LocalRejection], resolved_refs: list[tuple[int, str]], rows: int,
+                    skipped: int) -> list[int]:
+        """One import chunk, in one transaction; returns the 拒收编号 that name no open rejection."""
         at = now_iso()
         with self.tx() as db:
             db.executemany(
@@ -286,34 +296,67 @@ class Outbox:
                     [(upload_id, r.row_no, r.kind, r.case_no, r.type, r.at, r.payload, r.digest, r.source, r.id)
                      for r in requeue],
                 )
-            # Records queued now close their open rejections (a fixed row imported again).
-            open_ones = db.execute("SELECT 1 FROM rejections WHERE resolved_at IS NULL LIMIT 1").fetchone()
-            fixed = [r.id for r in new] + [r.id for r in requeue] if open_ones else []
-            for start in range(0, len(fixed), 900):
-                chunk = fixed[start : start + 900]
-                marks = ",".join("?" * len(chunk))
-                db.execute(f"UPDATE rejections SET resolved_at = ? WHERE resolved_at IS NULL"  # noqa: S608
-                           f" AND record_id IN ({marks})", [at, *chunk])
-            if resolved_refs:
-                db.executemany("UPDATE rejections SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL",
-                               [(at, ref) for ref in resolved_refs])
-            # The same row rejected again (the file pushed twice) replaces its open rejection.
-            db.executemany(
-                "UPDATE rejections SET resolved_at = ? WHERE resolved_at IS NULL AND"
-                " ((? IS NOT NULL AND record_id = ?) OR (record_id IS NULL AND source = ?))",
-                [(at, j.record_id, j.record_id, j.source) for j in rejections],
-            )
-            db.executemany(
-                "INSERT INTO rejections(record_id, upload_id, row_no, origin, code, field, column_name, message,"
-                " source, created_at) VALUES (?, ?, ?, 'local', ?, ?, ?, ?, ?, ?)",
-                [(j.record_id, upload_id, j.row_no, j.code, j.field, j.column, j.message, j.source, at)
-                 for j in rejections],
-            )
+            # A fixed row of the report takes its rejection over: it stays open (same 拒收编号)
+            # until the server accepts the record, and closes now if the record was sent already.
+            stale = [ref for ref, rid in resolved_refs if not self._take_over(db, ref, rid, at)]
+            # The same row rejected again (the file read twice) keeps its open rejection's number.
+            for j in rejections:
+                found = self._open_rejection_for(db, j.ref, j.record_id, j.source)
+                if found is not None:
+                    db.execute("UPDATE rejections SET record_id = ?, upload_id = ?, row_no = ?, origin = 'local',"
+                               " code = ?, field = ?, column_name = ?, message = ?, batch_id = NULL, source = ?"
+                               " WHERE id = ?", (j.record_id, upload_id, j.row_no, j.code, j.field, j.column,
+                                                 j.message, j.source, found))
+                else:
+                    db.execute(
+                        "INSERT INTO rejections(record_id, upload_id, row_no, origin, code, field, column_name,"
+                        " message, source, created_at) VALUES (?, ?, ?, 'local', ?, ?, ?, ?, ?, ?)",
+                        (j.record_id, upload_id, j.row_no, j.code, j.field, j.column, j.message, j.source, at))
             db.execute(
                 "UPDATE uploads SET rows = rows + ?, queued = queued + ?, skipped = skipped + ?,"
                 " local_rejected = local_rejected + ? WHERE id = ?",
                 (rows, len(new) + len(requeue), skipped, len(rejections), upload_id),
             )
+        return stale
+
+    @staticmethod
+    def _open_rejection_for(db: sqlite3.Connection, ref: int | None, record_id: str | None,
+                            source: str | None) -> int | None:
+        """The open rejection a re-read row continues: its 拒收编号, else its record, else its cells."""
+        if ref is not None:
+            r = db.execute("SELECT id FROM rejections WHERE id = ? AND resolved_at IS NULL", (ref,)).fetchone()
+            if r:
+                return int(r[0])
+        if record_id is not None:
+            r = db.execute("SELECT id FROM rejections WHERE record_id = ? AND resolved_at IS NULL ORDER BY id",
+                           (record_id,)).fetchone()
+        else:
+            r = db.execute("SELECT id FROM rejections WHERE record_id IS NULL AND source = ? AND resolved_at IS NULL"
+                           " ORDER BY id", (source,)).fetchone()
+        return int(r[0]) if r else None
+
+    @staticmethod
+    def _take_over(db: sqlite3.Connection, ref: int, record_id: str, at: str) -> bool:
+        """A row carrying 拒收编号 ``ref`` was queued (or found sent) as record ``record_id``.
+
+        False when ``ref`` names no open rejection (closed already, or a report of another
+        computer's outbox): the caller warns, since the clerk expects it to close one.
+        """
+        row = db.execute("SELECT record_id, resolved_at FROM rejections WHERE id = ?", (ref,)).fetchone()
+        if row is None:
+            return False
+        if row[1] is not None:
+            # Closed already: fine if it was this very record's (the report imported twice).
+            return bool(row[0] == record_id)
+        state = db.execute("SELECT state FROM records WHERE id = ?", (record_id,)).fetchone()
+        own = db.execute("SELECT id FROM rejections WHERE record_id = ? AND resolved_at IS NULL AND id != ?",
+                         (record_id, ref)).fetchone()
+        if (state is not None and state[0] == "sent") or own is not None:
+            # Accepted already, or the record has its own open rejection that carries on.
+            db.execute("UPDATE rejections SET resolved_at = ? WHERE id = ?", (at, ref))
+        else:
+            db.execute("UPDATE rejections SET record_id = ? WHERE id = ?", (record_id, ref))
+        return True
 
     def finish_upload(self, upload_id: int, period_start: str | None, complete_until: str | None) -> None:
         with self.tx() as db:
@@ -465,15 +508,26 @@ class Outbox:
                         continue
                     column = _column_for(columns, headers, e.get("field"))
                     db.execute("UPDATE records SET state = 'rejected' WHERE id = ?", (rid,))
-                    db.execute("UPDATE rejections SET resolved_at = ? WHERE record_id = ? AND resolved_at IS NULL",
-                               (at, rid))
-                    db.execute(
-                        "INSERT INTO rejections(record_id, upload_id, row_no, origin, code, field, column_name,"
-                        " message, batch_id, source, created_at) VALUES (?, ?, ?, 'server', ?, ?, ?, ?, ?, ?, ?)",
-                        (rid, upload_id, row_no, e.get("code", "?"), e.get("field"), column, e.get("message", ""),
-                         batch.batch_id, source, at),
-                    )
+                    found = self._open_rejection_for(db, None, rid, None)
+                    if found is not None:  # refused again: the same rejection, the same number
+                        db.execute(
+                            "UPDATE rejections SET upload_id = ?, row_no = ?, origin = 'server', code = ?, field = ?,"
+                            " column_name = ?, message = ?, batch_id = ?, source = ? WHERE id = ?",
+                            (upload_id, row_no, e.get("code", "?"), e.get("field"), column, e.get("message", ""),
+                             batch.batch_id, source, found))
+                    else:
+                        db.execute(
+                            "INSERT INTO rejections(record_id, upload_id, row_no, origin, code, field, column_name,"
+                            " message, batch_id, source, created_at) VALUES (?, ?, ?, 'server', ?, ?, ?, ?, ?, ?, ?)",
+                            (rid, upload_id, row_no, e.get("code", "?"), e.get("field"), column,
+                             e.get("message", ""), batch.batch_id, source, at),
+                        )
                     out.append({"row": row_no, "upload_id": upload_id, **e})
+            # Accepted records (imported or duplicate) close the rejections they were fixed for.
+            if db.execute("SELECT 1 FROM rejections WHERE resolved_at IS NULL LIMIT 1").fetchone():
+                db.execute("UPDATE rejections SET resolved_at = ? WHERE resolved_at IS NULL AND record_id IN"
+                           " (SELECT id FROM records WHERE batch_id = ? AND state = 'queued')",
+                           (at, batch.batch_id))
             # Accounted for (imported or duplicate): the payload is no longer needed.
             db.execute("UPDATE records SET state = 'sent', payload = '', source = NULL"
                        " WHERE batch_id = ? AND state = 'queued'", (batch.batch_id,))

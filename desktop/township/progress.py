@@ -60,6 +60,11 @@ class Progress:
                 self._line(f"  row {j.row_no}{where}: {j.code} {j.message}")
             if len(r.rejections) > 20:
                 self._line(f"  … {len(r.rejections) - 20} more ('yingyan sync rejected' lists them all)")
+            if r.stale_refs:
+                shown = ", ".join(f"row {row} (拒收编号 {ref})" for row, ref in r.stale_refs[:10])
+                more = f" and {len(r.stale_refs) - 10} more" if len(r.stale_refs) > 10 else ""
+                self._line(f"  warning: {shown}{more} name no open rejection here — closed already or from "
+                           "another computer's report; 'yingyan sync rejected' lists what is still open")
         elif event.kind == "batch" and event.batch is not None:
             if self.bar:
                 self._draw(event.remaining)

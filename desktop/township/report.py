@@ -2,8 +2,9 @@
 
 Each rejected row is written with the export's own columns and values (so the same mapping
 reads it back), followed by where and why: row number in the original file, the code, the
-field, the column, the message (the server's, or the local validator's — the same code
-either way) and what to do about it, in Chinese. The 拒收编号 column ties a fixed row back
+field, the column, the reason (``desktop.township.reasons``: in Chinese, naming the column,
+the cell and the mapping's own words — 初审/审批, not the protocol's node codes) and what to
+do about it. The 拒收编号 column ties a fixed row back
 to its rejection, which is then closed when the row is imported.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 from desktop.township.advice import advice
 from desktop.township.agent import REJECTION_REF_COLUMN
 from desktop.township.outbox import Outbox
+from desktop.township.reasons import Explainer, catalogue_translate
 
 EXTRA_COLUMNS = ("原文件", "原行号", "错误来源", "错误代码", "字段", "列", "原因", "处理建议", REJECTION_REF_COLUMN)
 ORIGIN_TEXT = {"local": "本机校验", "server": "服务器"}
@@ -25,6 +27,8 @@ ORIGIN_TEXT = {"local": "本机校验", "server": "服务器"}
 def rejection_groups(box: Outbox) -> dict[str, tuple[list[str], list[list[Any]]]]:
     """Rows to export, grouped by mapping (each mapping has its own columns)."""
     groups: dict[str, tuple[list[str], list[list[Any]]]] = {}
+    # The report is Chinese (its headers, the advice) whatever the language of the window.
+    explainer = Explainer(box.home, catalogue_translate("zh_CN"))
     for r in box.open_rejections():
         headers: list[str] = json.loads(r["headers"]) if r["headers"] else []
         source = json.loads(r["source"]) if r["source"] else []
@@ -40,7 +44,8 @@ def rejection_groups(box: Outbox) -> dict[str, tuple[list[str], list[list[Any]]]
         values = [v for h, v in zip(headers, values, strict=False) if h not in EXTRA_COLUMNS]
         _cols, rows = groups.setdefault(key, (base + list(EXTRA_COLUMNS), []))
         rows.append([*values, r["file"] or "", r["row_no"] or "", ORIGIN_TEXT.get(r["origin"], r["origin"]),
-                     r["code"], r["field"] or "", r["column_name"] or "", r["message"], advice(r["code"]), r["id"]])
+                     r["code"], r["field"] or "", r["column_name"] or "", explainer.explain(dict(r)), advice(r["code"]),
+                     r["id"]])
     return groups
 
 

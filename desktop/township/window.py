@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.township import credentials
 from desktop.township import outbox as ob
 from desktop.township.agent import GaveUp, PushEvent, Stopped, push_files
 from desktop.township.client import FatalError
+from desktop.township.reasons import Explainer
 
 QUEUE_SHOWN = 5000
 
@@ -42,6 +44,7 @@ class Snapshot:
     """What the window shows, read by the worker in one go."""
 
     office: str | None = None
+    office_name: str | None = None
     server: str | None = None
     watermark: str | None = None
     counts: ob.Counts = field(default_factory=ob.Counts)
@@ -51,11 +54,18 @@ class Snapshot:
 
 
 def read_snapshot(box: ob.Outbox) -> Snapshot:
+    # The reasons are worded here, on the worker's thread (it reads the mapping files), in
+    # the language of the installed translation.
+    explainer = Explainer(box.home)
+    rejections = [dict(r) for r in box.open_rejections(5000)]
+    for r in rejections:
+        r["reason"] = explainer.explain(r)
     return Snapshot(
-        office=box.get("office"), server=box.get("server"), watermark=box.get("watermark"), counts=box.counts(),
+        office=box.get("office"), office_name=box.get("office_name"), server=box.get("server"),
+        watermark=box.get("watermark"), counts=box.counts(),
         queue=[dict(r) for r in box.queue_rows(QUEUE_SHOWN)],
         batches=[dict(r) for r in box.recent_batches(50)],
-        rejections=[dict(r) for r in box.open_rejections(5000)],
+        rejections=rejections,
     )
 
 
@@ -104,6 +114,11 @@ class SyncWorker(QObject):
                 self.message.emit(self.tr("Read %1: %2 rows, %3 queued, %4 rejected here")
                                   .replace("%1", e.imported.path.name).replace("%2", str(e.imported.rows))
                                   .replace("%3", str(e.imported.queued)).replace("%4", str(e.imported.rejected)))
+                if e.imported.stale_refs:
+                    self.message.emit(self.tr("%1: %2 fixed rows carry a rejection number (拒收编号) that is not "
+                                              "open here: closed already, or from another computer's report")
+                                      .replace("%2", str(len(e.imported.stale_refs)))
+                                      .replace("%1", e.imported.path.name))
             elif e.kind == "summary" and e.batch is not None:
                 done += e.batch.count
                 # Everything still queued, including what the import added meanwhile.
@@ -122,6 +137,8 @@ class SyncWorker(QObject):
 
         try:
             client, office = make_client(box)
+            if not box.get("office_name"):  # logged in with --no-check, or before names were asked
+                box.set("office_name", client.office_name())
             result, imports, failures = push_files(self.home, client, office, [Path(p) for p in paths],
                                                     batch_size=self.batch_size, stop=self.stop_event,
                                                     on_event=on_event)
@@ -133,12 +150,26 @@ class SyncWorker(QObject):
                               .replace("%3", str(result.rejected)).replace("%4", str(local)))
         except Stopped:
             self.message.emit(self.tr("Stopped; the queue is kept and the next push resumes"))
+        except credentials.NoKeyring:
+            self.message.emit(self.keyring_message(credentials.keyring_problem()))
         except (GaveUp, FatalError, SetupError, ob.Busy, OSError, ValueError) as exc:
             self.message.emit(self.tr("Push failed: %1").replace("%1", str(exc)))
         finally:
             self.snapshot.emit(read_snapshot(box))
             box.close()
             self.busy.emit(False)
+
+    def keyring_message(self, problem: str | None) -> str:
+        """The window's words for a missing OS keyring (the command line's are in ``credentials``)."""
+        if problem == credentials.NO_DBUS:
+            return self.tr("Cannot read the office token: this session has no D-Bus session bus, so no Secret "
+                           "Service (gnome-keyring) can answer. Start the window from the desktop login, or see "
+                           "'Linux without a desktop' in docs/sync-agent.md (dbus-run-session + gnome-keyring).")
+        if problem == credentials.NO_SECRET_SERVICE:
+            return self.tr("Cannot read the office token: no Secret Service is running in this session. Start "
+                           "gnome-keyring-daemon (unlocked) or KeePassXC's Secret Service and push again.")
+        return self.tr("Cannot read the office token from the OS keyring: unlock it and push again, or log in "
+                       "again with 'yingyan sync login'.")
 
     @Slot(str)
     def export_rejections(self, target: str) -> None:
@@ -304,9 +335,12 @@ class SyncWindow(QMainWindow):
     def show_snapshot(self, snap: Snapshot) -> None:
         self.last = snap
         self._update_buttons()
-        if snap.office:
-            self.office_label.setText(self.tr("Office %1 · %2").replace("%1", snap.office)
-                                      .replace("%2", snap.server or ""))
+        if snap.office and snap.office_name:
+            self.office_label.setText(self.tr("%1 (office code %2) · %3").replace("%3", snap.server or "")
+                                      .replace("%2", snap.office).replace("%1", snap.office_name))
+        elif snap.office:
+            self.office_label.setText(self.tr("Office code %1 · %2").replace("%2", snap.server or "")
+                                      .replace("%1", snap.office))
         else:
             self.office_label.setText(self.tr("Not logged in: run 'yingyan sync login' first"))
         c = snap.counts

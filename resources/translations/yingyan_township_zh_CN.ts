@@ -296,9 +296,12 @@
             <translation>已发送 %1 / %2 条记录</translation>
         </message>
         <message>
-            <location filename="../../desktop/township/window.py" line="292" />
-            <source>Office %1 · %2</source>
-            <translation>办公室 %1 · %2</translation>
+            <source>%1 (office code %2) · %3</source>
+            <translation>%1（单位编码 %2）· %3</translation>
+        </message>
+        <message>
+            <source>Office code %1 · %2</source>
+            <translation>单位编码 %1 · %2</translation>
         </message>
         <message>
             <location filename="../../desktop/township/window.py" line="295" />
@@ -334,6 +337,22 @@
     <context>
         <name>SyncWorker</name>
         <message>
+            <source>%1: %2 fixed rows carry a rejection number (拒收编号) that is not open here: closed already, or from another computer&apos;s report</source>
+            <translation>%1：有 %2 行修改后的记录所带的拒收编号在本机没有对应的未处理拒收（已处理过，或来自其他电脑导出的报告）</translation>
+        </message>
+        <message>
+            <source>Cannot read the office token: this session has no D-Bus session bus, so no Secret Service (gnome-keyring) can answer. Start the window from the desktop login, or see &apos;Linux without a desktop&apos; in docs/sync-agent.md (dbus-run-session + gnome-keyring).</source>
+            <translation>无法读取单位令牌：当前会话没有 D-Bus 会话总线，系统密钥环（Secret Service，如 gnome-keyring）无法应答。请在桌面登录中启动本窗口，或参阅 docs/sync-agent.md 的“Linux without a desktop”一节（dbus-run-session + gnome-keyring）。</translation>
+        </message>
+        <message>
+            <source>Cannot read the office token: no Secret Service is running in this session. Start gnome-keyring-daemon (unlocked) or KeePassXC&apos;s Secret Service and push again.</source>
+            <translation>无法读取单位令牌：当前会话中没有运行系统密钥环服务（Secret Service）。请启动并解锁 gnome-keyring-daemon，或开启 KeePassXC 的 Secret Service 后重新推送。</translation>
+        </message>
+        <message>
+            <source>Cannot read the office token from the OS keyring: unlock it and push again, or log in again with &apos;yingyan sync login&apos;.</source>
+            <translation>无法从系统密钥环读取单位令牌：请解锁密钥环后重新推送，或用“yingyan sync login”重新登录。</translation>
+        </message>
+        <message>
             <location filename="../../desktop/township/window.py" line="100" />
             <source>Read %1: %2 rows, %3 queued, %4 rejected here</source>
             <translation>已读取 %1：%2 行，%3 条入队，本机拒收 %4 条</translation>
@@ -362,6 +381,168 @@
             <location filename="../../desktop/township/window.py" line="141" />
             <source>Wrote %1</source>
             <translation>已写入 %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>Reason</name>
+        <message>
+            <source>%1 “%2” is not a step of item %3; its steps are: %4</source>
+            <translation>%1“%2”不是事项 %3 的办理环节；该事项的环节为：%4</translation>
+        </message>
+        <message>
+            <source>Item code %1 is not in the county&apos;s catalogue of powers</source>
+            <translation>事项编码 %1 不在县级权力事项目录中</translation>
+        </message>
+        <message>
+            <source>Case %1 was reported before with item code %2; this row has %3</source>
+            <translation>办件 %1 此前已按事项编码 %2 上报，本行却是 %3</translation>
+        </message>
+        <message>
+            <source>The time %1 is later than the server&apos;s time %2</source>
+            <translation>时间 %1 晚于服务器当前时间 %2</translation>
+        </message>
+        <message>
+            <source>The time %1 is later than this computer&apos;s time %2</source>
+            <translation>时间 %1 晚于本机当前时间 %2</translation>
+        </message>
+        <message>
+            <source>The time in column %1 is later than now</source>
+            <translation>“%1”列的时间晚于当前时间</translation>
+        </message>
+        <message>
+            <source>The time %1 is before 1970; check the year</source>
+            <translation>时间 %1 早于 1970 年：请检查年份</translation>
+        </message>
+        <message>
+            <source>The same record was sent twice in one batch</source>
+            <translation>同一条记录在一个批次中出现了两次</translation>
+        </message>
+        <message>
+            <source>The kind of record %1 is not one the server knows</source>
+            <translation>服务器无法识别记录类型 %1</translation>
+        </message>
+        <message>
+            <source>This row is the same step as row %1 (same case, step and time) but its other cells differ</source>
+            <translation>本行与第 %1 行是同一办理步骤（办件编号、操作和时间相同），但其他内容不同</translation>
+        </message>
+        <message>
+            <source>This step was already sent with other content; a sent record cannot be changed</source>
+            <translation>该办理步骤此前已以不同内容上报，已上报的记录不能修改</translation>
+        </message>
+        <message>
+            <source>Column %1 is empty; it must be filled in</source>
+            <translation>“%1”列为空，该列必须填写</translation>
+        </message>
+        <message>
+            <source>A required value (%1) is missing</source>
+            <translation>缺少必填内容（%1）</translation>
+        </message>
+        <message>
+            <source>“%1” in column %2 is not one of the words the mapping knows: %3</source>
+            <translation>“%2”列中的“%1”不在映射文件的对照表中，可用的写法有：%3</translation>
+        </message>
+        <message>
+            <source>“%1” in column %2 is not a date and time (write it like 2026-03-01 09:30:00)</source>
+            <translation>“%2”列中的“%1”不是有效的日期时间（应写作 2026-03-01 09:30:00）</translation>
+        </message>
+        <message>
+            <source>“%1” in column %2 is not a whole number</source>
+            <translation>“%2”列中的“%1”不是整数</translation>
+        </message>
+        <message>
+            <source>“%1” in column %2 is not an amount in yuan</source>
+            <translation>“%2”列中的“%1”不是以元为单位的金额</translation>
+        </message>
+        <message>
+            <source>“%1” in column %2 has more than two decimals (fen)</source>
+            <translation>“%2”列中的“%1”超过两位小数（精确到分）</translation>
+        </message>
+        <message>
+            <source>The receipt code %1 is already used by another petition</source>
+            <translation>查询码 %1 已被另一件信访使用</translation>
+        </message>
+        <message>
+            <source>“%1” in column %2 is not valid here</source>
+            <translation>“%2”列中的“%1”不符合要求</translation>
+        </message>
+        <message>
+            <source>The content of column %1 is not valid</source>
+            <translation>“%1”列的内容不符合要求</translation>
+        </message>
+        <message>
+            <source>A value of this row is not valid (%1)</source>
+            <translation>本行的内容不符合要求（%1）</translation>
+        </message>
+        <message>
+            <source>This row could not be read from the file</source>
+            <translation>无法从文件中读取该行</translation>
+        </message>
+        <message>
+            <source>Refused by the server (%1)</source>
+            <translation>服务器拒收（%1）</translation>
+        </message>
+        <message>
+            <source>case number</source>
+            <translation>办件编号</translation>
+        </message>
+        <message>
+            <source>item code</source>
+            <translation>事项编码</translation>
+        </message>
+        <message>
+            <source>operation</source>
+            <translation>操作类型</translation>
+        </message>
+        <message>
+            <source>step</source>
+            <translation>办理环节</translation>
+        </message>
+        <message>
+            <source>time</source>
+            <translation>时间</translation>
+        </message>
+        <message>
+            <source>kind of record</source>
+            <translation>记录类型</translation>
+        </message>
+        <message>
+            <source>time received</source>
+            <translation>收件时间</translation>
+        </message>
+    </context>
+    <context>
+        <name>QAbstractFileIconProvider</name>
+        <message>
+            <source>Folder</source>
+            <comment>All other platforms</comment>
+            <translation>文件夹</translation>
+        </message>
+        <message>
+            <source>Drive</source>
+            <translation>驱动器</translation>
+        </message>
+        <message>
+            <source>File</source>
+            <translation>文件</translation>
+        </message>
+        <message>
+            <source>%1 File</source>
+            <translation>%1 文件</translation>
+        </message>
+        <message>
+            <source>Unknown</source>
+            <translation>未知</translation>
+        </message>
+    </context>
+    <context>
+        <name>QFileDialog</name>
+        <message>
+            <source>&amp;Look in:</source>
+            <translation>查找范围(&amp;L)：</translation>
+        </message>
+        <message>
+            <source>Files of &amp;type:</source>
+            <translation>文件类型(&amp;T)：</translation>
         </message>
     </context>
 </TS>

@@ -102,4 +102,5 @@ def list_users(session: ReadSession) -> dict[str, Any]:
 
 @router.get("/auth/me", response_model=p.Me, summary="Who the token belongs to")
 def me(caller: CallerDep) -> dict[str, Any]:
-    return {"role": caller.role, "name": caller.name, "office": caller.office_code, "offices": list(caller.offices)}
+    return {"role": caller.role, "name": caller.name, "office": caller.office_code, "office_name": caller.office_name,
+            "offices": list(caller.offices)}

@@ -8,10 +8,17 @@ whose stream must print red and yellow signals.
 from __future__ import annotations
 
 import os
+import queue
+import re
+import signal
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
+
+import pytest
 
 from tests.xvfb import xvfb_display
 
@@ -44,3 +51,87 @@ def test_demo_opens_the_console_live(tmp_path: Path) -> None:
         offices = db.execute("SELECT COUNT(*) FROM offices").fetchone()[0]
     assert offices >= 8
     assert alerts > 0
+
+
+class _Demo:
+    """``yingyan demo`` as a terminal runs it: its own process group, lines read as they come."""
+
+    def __init__(self, args: list[str], env: dict[str, str]):
+        self.proc = subprocess.Popen([sys.executable, "-m", "shared.cli", "demo", *args], cwd=ROOT, env=env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                     start_new_session=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line)
+
+    def wait_for(self, text: str, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.5)
+            except queue.Empty:
+                if self.proc.poll() is not None:
+                    break
+                continue
+            self.seen.append(line)
+            if text in line:
+                return line
+        raise AssertionError(f"no line with {text!r} within {timeout} s: {''.join(self.seen)[-3000:]}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(30)
+
+
+def _demo_folder(line: str) -> Path:
+    return Path(re.search(r"server data in (\S+);", line).group(1))  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("how", "sig"), [("ctrl-c", signal.SIGINT), ("kill", signal.SIGTERM)])
+def test_demo_in_the_terminal_stops_on_a_signal_and_removes_its_folder(tmp_path: Path, how: str, sig: int) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = dict(os.environ, YINGYAN_DATA_DIR=str(tmp_path / "user"), TMPDIR=str(temp))
+    demo = _Demo(["--terminal", "--offices", "2", "--duration", "600"], env)
+    try:
+        folder = _demo_folder(demo.wait_for("server data in", 60))
+        assert folder.parent == temp
+        assert folder.name.startswith("yingyan-demo-")
+        demo.wait_for("township offices", 180)  # running: server up, townships syncing
+        if how == "ctrl-c":
+            os.killpg(demo.proc.pid, sig)  # a terminal's Ctrl+C reaches the whole process group
+        else:
+            demo.proc.send_signal(sig)
+        assert demo.proc.wait(60) == 0
+        assert list(temp.glob("yingyan-demo-*")) == []
+    finally:
+        demo.stop()
+
+
+def test_demo_with_the_console_stops_on_ctrl_c_and_removes_its_folder(tmp_path: Path) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    with xvfb_display() as display:
+        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", YINGYAN_DATA_DIR=str(tmp_path / "user"),
+                   TMPDIR=str(temp))
+        demo = _Demo(["--offices", "2", "--no-video", "--duration", "600"], env)
+        try:
+            folder = _demo_folder(demo.wait_for("server data in", 60))
+            demo.wait_for("township offices", 180)
+            # The console is up once it has its replica (it signs in after the line above).
+            deadline = time.monotonic() + 120
+            while not (folder / "console" / "replica.sqlite3").exists():
+                assert time.monotonic() < deadline, "the console did not start"
+                assert demo.proc.poll() is None, "".join(demo.seen)[-3000:]
+                time.sleep(0.2)
+            os.killpg(demo.proc.pid, signal.SIGINT)
+            assert demo.proc.wait(60) == 0
+            assert list(temp.glob("yingyan-demo-*")) == []
+        finally:
+            demo.stop()

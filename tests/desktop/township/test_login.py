@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
+from desktop.township import outbox as ob
 from tests.desktop.township.conftest import Office, SyncEnv
 from tests.desktop.township.mock_keyring import FILE_ENV
-from tests.harness import ServerProcess
+from tests.harness import ROOT, ServerProcess
 
 
 def test_token_is_kept_in_the_keyring_only(sync_env: SyncEnv, server: ServerProcess, office: Office) -> None:
@@ -61,3 +67,49 @@ def test_there_is_no_way_to_pass_the_token_as_an_argument(sync_env: SyncEnv) -> 
     r = sync_env.run("login", "--server", "https://x", "--office", "T01", "--token", "abc")
     assert r.returncode == 2
     assert "unrecognized arguments" in r.stderr
+
+
+def _without_keyring(env: dict[str, str]) -> dict[str, str]:
+    """The agent as on a Linux server: the real keyring library, no desktop session."""
+    bare = {k: v for k, v in env.items() if k not in ("PYTHON_KEYRING_BACKEND", "DBUS_SESSION_BUS_ADDRESS")}
+    bare["XDG_CONFIG_HOME"] = str(Path(env["YINGYAN_SYNC_HOME"]) / "config")  # no keyringrc.cfg of the machine
+    return bare
+
+
+def test_login_without_a_secret_service_says_what_to_do_before_asking_for_the_token(sync_env: SyncEnv) -> None:
+    args = [sys.executable, "-m", "shared.cli", "sync", "login", "--server", "https://127.0.0.1:9", "--office", "T99"]
+    r = subprocess.run(args, input="", text=True, capture_output=True, cwd=ROOT, env=_without_keyring(sync_env.env),
+                       timeout=60)
+    assert r.returncode == 2, r.stdout + r.stderr
+    # Said before the token is asked for (the clerk would type it in vain), and said plainly:
+    # no D-Bus session, what to run instead — never the keyring library's "install keyrings.alt".
+    assert "no token given" not in r.stderr
+    assert "Secret Service" in r.stderr
+    assert "D-Bus session" in r.stderr
+    assert "dbus-run-session" in r.stderr
+    assert "gnome-keyring" in r.stderr
+    assert "docs/sync-agent.md" in r.stderr
+    assert "keyrings.alt" not in r.stderr
+    assert "Traceback" not in r.stderr
+    # A push (logged in on a desktop, run later from a service) says the same, not "cannot read
+    # the OS keyring (No recommended backend …)".
+    with ob.Outbox(sync_env.home) as box:
+        box.set("server", "https://127.0.0.1:9")
+        box.set("office", "T99")
+    r = subprocess.run([*args[:4], "push"], text=True, capture_output=True, cwd=ROOT,
+                       env=_without_keyring(sync_env.env), timeout=60)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "dbus-run-session" in r.stderr
+    assert "keyrings.alt" not in r.stderr
+
+
+@pytest.mark.skipif(shutil.which("dbus-run-session") is None, reason="needs dbus-run-session (package dbus)")
+def test_login_in_a_dbus_session_without_a_secret_service_names_the_missing_daemon(sync_env: SyncEnv) -> None:
+    args = ["dbus-run-session", "--", sys.executable, "-m", "shared.cli", "sync", "login", "--server",
+            "https://127.0.0.1:9", "--office", "T99"]
+    r = subprocess.run(args, input="", text=True, capture_output=True, cwd=ROOT, env=_without_keyring(sync_env.env),
+                       timeout=60)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "no Secret Service is running" in r.stderr
+    assert "gnome-keyring-daemon" in r.stderr
+    assert "no token given" not in r.stderr

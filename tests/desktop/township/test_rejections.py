@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 
@@ -56,6 +58,15 @@ def test_bad_rows_come_back_with_reasons_and_can_be_fixed(logged_in: tuple[SyncE
         assert row[header.index("处理建议")]
     assert listed[14][header.index("列")] == "事项编码 (B)"
     assert "权力事项目录" in listed[14][header.index("处理建议")]
+    # The reasons are Chinese and in the clerk's terms: the steps as the export names them
+    # (初审, 审批), not the catalogue's node codes (review, approve); the cell as typed.
+    reasons = {n: str(row[header.index("原因")]) for n, row in listed.items()}
+    for n, reason in reasons.items():
+        assert re.search(r"[A-Za-z]{3,}", reason) is None, f"row {n}: {reason}"
+    for words, n in ((("复审", "初审、审批", "办理环节"), node_row + 2), (("QG-D99-001", "目录"), 14),
+                     (("补录", "操作类型", "收件"), 3), (("2026-02-30 10:00", "操作时间"), 6), (("办件编号",), 9)):
+        missing = [w for w in words if w not in reasons[n]]
+        assert missing == [], f"row {n}: {reasons[n]}"
 
     # The clerk fixes the cells in the report and imports it again with the same mapping.
     for row_cells in ws.iter_rows(min_row=2):
@@ -72,3 +83,68 @@ def test_bad_rows_come_back_with_reasons_and_can_be_fixed(logged_in: tuple[SyncE
     env.run("rejected", "--export", str(tmp_path / "none.csv"))
     with (tmp_path / "none.csv").open(encoding="utf-8-sig") as fh:
         assert next(csv.reader(fh))[-1] == "拒收编号"
+
+
+def _report_rows(path: Path) -> tuple[list[str], dict[int, tuple[Any, ...]]]:
+    ws = openpyxl.load_workbook(path).active
+    header = [str(c.value) for c in ws[1]]
+    return header, {int(row[header.index("原行号")]): row for row in ws.iter_rows(min_row=2, values_only=True)}
+
+
+def test_pushing_the_same_file_again_keeps_the_rejection_numbers_and_the_fix_closes_them(
+        logged_in: tuple[SyncEnv, ServerProcess, str], tmp_path: Path) -> None:
+    """The clerk pushes the file twice before fixing it: 拒收编号 stay the same, and the fix closes them all."""
+    env, server, office = logged_in
+    export = make_export(6)
+    rows = [dict(r) for r in export.rows()]
+    broken = {
+        3: ("操作类型", "补录"),           # local: not in the value table
+        5: ("办件编号", ""),               # local: no key, so no record id
+        8: ("事项编码", "QG-D99-001"),     # server: not in the catalogue
+    }
+    node_row = next(i for i, r in enumerate(rows) if r["办理环节"] == "审批" and i + 2 not in broken)
+    broken[node_row + 2] = ("办理环节", "复审")  # server: the item has no such node
+    originals = {n: rows[n - 2][col] for n, (col, _v) in broken.items()}
+    for n, (col, value) in broken.items():
+        rows[n - 2][col] = value
+    f = write_csv(tmp_path / "办件流水_2026-03-01.csv", rows)
+
+    assert env.run("push", str(f), "--no-progress").returncode == 1
+    first = tmp_path / "被拒记录-1.xlsx"
+    assert env.run("rejected", "--export", str(first)).returncode == 0
+    header, listed = _report_rows(first)
+    numbers = {n: row[header.index("拒收编号")] for n, row in listed.items()}
+    assert set(numbers) == set(broken)
+
+    # The same file again (the clerk is not sure it went): nothing new, the same numbers.
+    r = env.run("push", str(f), "--no-progress")
+    assert r.returncode == 1, r.stdout + r.stderr
+    second = tmp_path / "被拒记录-2.xlsx"
+    assert env.run("rejected", "--export", str(second)).returncode == 0
+    header2, listed2 = _report_rows(second)
+    assert {n: row[header2.index("拒收编号")] for n, row in listed2.items()} == numbers
+    assert json.loads(env.run("status", "--json").stdout)["rejected"] == len(broken)
+
+    # The clerk fixes the FIRST report (the one printed before the second push) and imports it.
+    book = openpyxl.load_workbook(first)
+    ws = book.active
+    for cells in ws.iter_rows(min_row=2):
+        n = int(cells[header.index("原行号")].value)
+        cells[header.index(broken[n][0])].value = originals[n]
+    book.save(first)
+    r = env.run("push", str(first), "--mapping", "banjian", "--no-progress")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert_server_holds(server, office, export)
+    status = json.loads(env.run("status", "--json").stdout)
+    assert (status["queued"], status["rejected"]) == (0, 0), status
+    assert "0 open rejections" in env.run("rejected").stdout
+
+    # A number that names nothing open here (a report from another computer, say) is not
+    # silently taken: the push warns about it.
+    ws.cell(row=2, column=header.index("拒收编号") + 1).value = "9999"
+    book.save(first)
+    r = env.run("push", str(first), "--mapping", "banjian", "--no-progress")
+    assert r.returncode == 0, r.stdout + r.stderr
+    said = r.stdout + r.stderr
+    assert "拒收编号 9999" in said
+    assert said.count("warning") == 1, said  # the other rows' numbers were closed by this very fix

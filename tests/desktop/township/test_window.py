@@ -7,11 +7,16 @@ Set ``YINGYAN_SCREENSHOTS=docs/screenshots`` to write the screenshots the docs u
 from __future__ import annotations
 
 import os
+import re
+import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, QThread, QTimer
+import pytest
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QThread, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QPushButton, QToolButton, QTreeView
 
+from desktop.township import outbox as ob
 from desktop.township.models import BatchModel, QueueModel, RejectionModel
 from desktop.township.window import SyncWindow
 from tests.desktop.township.conftest import SyncEnv
@@ -46,6 +51,9 @@ def test_models_pass_qtmodeltester(qtmodeltester: Any, qapp: Any) -> None:
         qtmodeltester.check(model)
     assert queue.data(queue.index(0, 3)) == "收件"  # event names in Chinese
     assert queue.data(queue.index(1, 5)) == "发送中（第 3 次尝试）"
+    # The server's English reason is shown in Chinese; its own words stay in the tooltip.
+    assert rejections.data(rejections.index(0, 5)) == "事项编码 X 不在县级权力事项目录中"
+    assert "power code 'X'" in rejections.data(rejections.index(0, 5), Qt.ItemDataRole.ToolTipRole)
 
 
 def test_window_pushes_in_the_background_and_lists_rejections(
@@ -63,6 +71,10 @@ def test_window_pushes_in_the_background_and_lists_rejections(
     window.resize(1100, 640)
     window.show()
     qtbot.waitUntil(lambda: office in window.office_label.text(), timeout=10_000)
+    # The header names the office as people call it (from the server at login), not "办公室 T03".
+    assert window.office_label.text().startswith(f"{office} 便民服务中心（单位编码 {office}）"), \
+        window.office_label.text()
+    assert "办公室" not in window.office_label.text()
     assert window.push_button.text() == "推送队列"
     assert window.worker.thread() is not QThread.currentThread()
 
@@ -110,4 +122,65 @@ def test_window_without_login_says_so_and_cannot_push(qtbot: Any, sync_env: Sync
     assert not window.push_button.isEnabled()
     assert not window.add_button.isEnabled()
     assert window.windowTitle() == "鹰眼 · 乡镇数据同步"
+    window.close()
+
+
+def test_the_file_dialogs_speak_chinese(qtbot: Any, sync_env: SyncEnv) -> None:
+    """Qt's own strings (查找范围, 取消) come from Qt's catalogue, installed with the window's."""
+    window = SyncWindow(sync_env.home)
+    qtbot.addWidget(window)
+    window.show()
+    seen: dict[str, list[str]] = {}
+
+    deadline = time.monotonic() + 10
+
+    def look_and_close() -> None:
+        dialog = next((w for w in QApplication.topLevelWidgets() if isinstance(w, QFileDialog) and w.isVisible()),
+                      None)
+        view = next((v for v in dialog.findChildren(QTreeView) if v.isVisible()), None) if dialog else None
+        # The listing fills in from a background thread: look once it has rows (or give up).
+        if dialog is None or view is None or (not view.model().rowCount(view.rootIndex())
+                                              and time.monotonic() < deadline):
+            QTimer.singleShot(50, look_and_close)
+            return
+        seen["buttons"] = [b.text() for b in dialog.findChildren(QPushButton)]
+        seen["labels"] = [lab.text() for lab in dialog.findChildren(QLabel)]
+        seen["tips"] = [b.toolTip() for b in dialog.findChildren(QToolButton) if b.isVisible()]
+        # The 类型 column of the listing (the folders of the working directory).
+        model, root = view.model(), view.rootIndex()
+        seen["types"] = [str(model.index(i, 2, root).data()) for i in range(model.rowCount(root))]
+        dialog.reject()
+
+    QTimer.singleShot(0, look_and_close)
+    window.choose_files()  # a modal dialog: returns once look_and_close has rejected it
+    assert "取消" in [t.replace("&", "") for t in seen["buttons"]], seen
+    # Every word the dialog shows or explains is Chinese (paths and the filter are the clerk's).
+    assert seen["types"], seen  # the dialog opens where there are folders (the working directory)
+    english = [t for t in seen["buttons"] + seen["labels"] + seen["tips"] + seen["types"]
+               if re.search(r"[A-Za-z]{3,}", t)]
+    assert english == [], seen
+    window.close()
+
+
+def test_a_push_without_a_keyring_says_what_to_do_in_chinese(qtbot: Any, sync_env: SyncEnv,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Logged in on the desktop, the window started later from an SSH session: no D-Bus, no keyring."""
+    import keyring
+    import keyring.backends.fail
+
+    with ob.Outbox(sync_env.home) as box:
+        box.set("server", "https://127.0.0.1:9")
+        box.set("office", "T99")
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    keyring.set_keyring(keyring.backends.fail.Keyring())  # the sync_env fixture puts the mock back
+    window = SyncWindow(sync_env.home)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.push_button.isEnabled(), timeout=10_000)
+    window.push([])
+    qtbot.waitUntil(lambda: "dbus-run-session" in window.statusBar().currentMessage(), timeout=10_000)
+    shown = window.statusBar().currentMessage()
+    assert "会话" in shown, shown
+    assert "keyrings.alt" not in shown
+    qtbot.waitUntil(lambda: window.push_button.isEnabled(), timeout=10_000)  # not stuck busy
     window.close()
