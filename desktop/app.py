@@ -86,6 +86,8 @@ class Controller:
         self.tasks = tasks
         self.window: Any = None
         self.session: Any = None
+        #: the sign-in dialog shown after signing out (while it is open)
+        self.signin_dialog: Any = None
 
     def start(self) -> bool:
         settings = QSettings()
@@ -119,8 +121,48 @@ class Controller:
 
         self.session = open_session(self.client, user, role=role, tasks=self.tasks, parent=self.app)
         self.window = ConsoleWindow(self.session)
+        self.window.sign_out_requested.connect(self.sign_out)
         self.window.show()
         self.session.engine.start()
+
+    def sign_out(self) -> None:
+        """End this user's session here: the server revokes the token, the keyring forgets it, the
+        window closes and the sign-in dialog asks who comes next (their replica and outbox stay on
+        disk, for when they sign in again). Cancelling it quits."""
+        from desktop.console.signin import SignInDialog
+
+        window, session = self.window, self.session
+        self.window = self.session = None
+        user, url, client = session.username, self.client.server_url, self.client
+        # The window goes first (its signals die with it: the revoked token's 401s ask no one).
+        window.close()
+        window.deleteLater()
+        session.engine.stop()
+
+        def revoke() -> None:
+            try:
+                client.logout()
+            except Exception as exc:
+                log.info("could not revoke the token on the server: %r", exc)
+            credentials.forget_token(url, user)
+
+        def ask(_result: object = None) -> None:
+            session.shutdown()
+            QSettings().remove("session/role")
+            dialog = SignInDialog(self.client, self.tasks, username=user)
+            self.signin_dialog = dialog
+            dialog.signed_in.connect(lambda info: self._signed_in(info, user))
+            dialog.rejected.connect(self.app.quit)
+            dialog.open()
+
+        self.tasks.run(revoke, ask, ask, label="sign out")
+
+    def _signed_in(self, info: dict[str, Any], previous: str) -> None:
+        settings = QSettings()
+        settings.setValue("session/user", info.get("username"))
+        settings.setValue("session/role", info.get("role"))
+        self.signin_dialog = None
+        self.open(str(info.get("username") or previous), str(info.get("role") or ""))
 
     def shutdown(self) -> None:
         if self.session is not None:

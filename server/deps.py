@@ -63,7 +63,8 @@ class Caller:
         return self.role == "office"
 
 
-def _bearer(request: Request) -> str:
+def bearer_token(request: Request) -> str:
+    """The token of ``Authorization: Bearer <token>`` (401 without one)."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -73,7 +74,7 @@ def _bearer(request: Request) -> str:
 
 
 def get_caller(request: Request, ctx: ContextDep) -> Caller:
-    token = _bearer(request)
+    token = bearer_token(request)
     if len(token) > 500:
         raise ApiError(401, "UNAUTHENTICATED", "the token is not valid", headers={"WWW-Authenticate": "Bearer"})
     with ctx.db.reading() as session:

@@ -673,6 +673,12 @@ class UserList(_Out):
     next: str | None
 
 
+class SignedOut(_Out):
+    """``POST /auth/logout``: the token that made the call works no more."""
+
+    signed_out: bool
+
+
 class Me(_Out):
     role: str
     name: str

@@ -299,6 +299,13 @@ class ApiClient(HttpClient):
         out: dict[str, Any] = self.call("GET", f"/alerts/{int(alert_id)}")
         return out
 
+    def logout(self) -> None:
+        """Revoke this client's token on the server (signing out); the client forgets it."""
+        try:
+            self.call("POST", "/auth/logout")
+        finally:
+            self.token = None
+
     def people(self) -> dict[str, Any]:
         """The active users, ``{"people": [{"username", "display_name", "role"}]}``."""
         out: dict[str, Any] = self.call("GET", "/people")

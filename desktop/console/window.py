@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFrame,
     QHBoxLayout,
@@ -72,6 +74,7 @@ SHORTCUTS = (
     ("F11", QT_TRANSLATE_NOOP("ConsoleWindow", "Big screen (press Esc to leave)")),
     ("Ctrl+Shift+O", QT_TRANSLATE_NOOP("ConsoleWindow", "Work offline / go back online")),
     ("F1", QT_TRANSLATE_NOOP("ConsoleWindow", "This list")),
+    ("Ctrl+Q", QT_TRANSLATE_NOOP("ConsoleWindow", "Quit (File → Sign out lets another user sign in)")),
 )
 
 
@@ -88,6 +91,8 @@ class ConsoleWindow(QMainWindow):
 
     #: signed in again after the token was refused (the login answer, without the token)
     signed_in_again = Signal(dict)
+    #: the operator chose File → Sign out (and confirmed it): the application signs them out
+    sign_out_requested = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,6 +109,8 @@ class ConsoleWindow(QMainWindow):
                                        server_offset=lambda: session.engine.server_offset)
         #: the status bar's request to decide conflicts, cleared once none is left
         self._conflict_message = ""
+        #: the question asked before quitting or signing out with changes not yet sent (while open)
+        self.pending_question: QMessageBox | None = None
         self.video: Any = None
         #: why the video wall could not be loaded (libvlc missing or broken): not retried
         self.video_error: str | None = None
@@ -207,6 +214,19 @@ class ConsoleWindow(QMainWindow):
         tb.addAction(self.act_big)
         self.addToolBar(tb)
         menu = self.menuBar()
+        filem = menu.addMenu(self.tr("&File"))
+        self.act_sign_out = QAction(self.tr("Sign out…"), self)
+        self.act_sign_out.setObjectName("sign_out")
+        self.act_sign_out.triggered.connect(self.sign_out)
+        filem.addAction(self.act_sign_out)
+        filem.addSeparator()
+        self.act_quit = QAction(self.tr("Quit"), self)
+        self.act_quit.setObjectName("quit")
+        self.act_quit.setShortcut(QKeySequence.StandardKey.Quit)
+        self.act_quit.setMenuRole(QAction.MenuRole.QuitRole)
+        self.act_quit.triggered.connect(self.quit)
+        filem.addAction(self.act_quit)
+        self.addAction(self.act_quit)
         view = menu.addMenu(self.tr("&View"))
         for key, title, slot in (
             ("Ctrl+1", self.tr("Alert wall"), lambda: self.tabs.setCurrentWidget(self.wall)),
@@ -553,8 +573,6 @@ class ConsoleWindow(QMainWindow):
 
     # ------------------------------------------------------------------ settings
     def _set_dark(self, dark: bool) -> None:
-        from PySide6.QtWidgets import QApplication
-
         from desktop.console import theme
 
         QSettings().setValue("ui/dark", dark)
@@ -606,12 +624,38 @@ class ConsoleWindow(QMainWindow):
         title = self.tr("Keyboard shortcuts")
         return f"<h3>{title}</h3><table>{rows}</table>"
 
-    def confirm_quit_with_pending(self) -> bool:
+    # ------------------------------------------------------------------ quitting and signing out
+    def quit(self) -> None:
+        """File → Quit: close the console (asking first when changes have not reached the server)."""
+
+        def go() -> None:
+            self.close()
+            app = QApplication.instance()
+            if app is not None:
+                app.quit()
+
+        self._confirm_pending(
+            self.tr("%1 of your changes have not reached the server yet. They are kept on this computer and "
+                    "sent at the next start. Quit anyway?"), self.tr("Quit"), go)
+
+    def sign_out(self) -> None:
+        """File → Sign out: end this user's session on this computer, so another can sign in."""
+        self._confirm_pending(
+            self.tr("%1 of your changes have not reached the server yet. They are kept on this computer and "
+                    "sent when you sign in again. Sign out anyway?"), self.tr("Sign out"),
+            self.sign_out_requested.emit)
+
+    def _confirm_pending(self, question: str, verb: str, then: Callable[[], None]) -> None:
         pending = self.conflicts.counts.get("pending", 0)
         if not pending:
-            return True
-        answer = QMessageBox.question(
-            self, self.tr("Changes not yet sent"),
-            fmt(self.tr("%1 of your changes have not reached the server yet. They are kept and sent at the next "
-                    "start. Quit anyway?"), pending))
-        return answer == QMessageBox.StandardButton.Yes
+            then()
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Changes not yet sent"), fmt(question, pending),
+                          QMessageBox.StandardButton.Cancel, self)
+        go = box.addButton(verb, QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # open(), not exec(): the wall keeps updating behind the question.
+        box.finished.connect(lambda _r: then() if box.clickedButton() is go else None)
+        self.pending_question = box
+        box.open()

@@ -596,7 +596,7 @@
     </message>
     <message>
         <source>Alert wall</source>
-        <extracomment>the status bar&apos;s request to decide conflicts, cleared once none is left why the video wall could not be loaded (libvlc missing or broken): not retried</extracomment>
+        <extracomment>the status bar&apos;s request to decide conflicts, cleared once none is left the question asked before quitting or signing out with changes not yet sent (while open) why the video wall could not be loaded (libvlc missing or broken): not retried</extracomment>
         <translation>预警墙</translation>
     </message>
     <message>
@@ -624,8 +624,12 @@
         <translation>本列表</translation>
     </message>
     <message>
+        <source>Quit (File → Sign out lets another user sign in)</source>
+        <translation>退出（“文件 → 注销”可换其他用户登录）</translation>
+    </message>
+    <message>
         <source>Yingyan supervision console — %1</source>
-        <extracomment>signed in again after the token was refused (the login answer, without the token)</extracomment>
+        <extracomment>signed in again after the token was refused (the login answer, without the token) the operator chose File → Sign out (and confirmed it): the application signs them out</extracomment>
         <translation>鹰眼电子监察控制台 — %1</translation>
     </message>
     <message>
@@ -651,6 +655,18 @@
     <message>
         <source>Big screen</source>
         <translation>监察大屏</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Sign out…</source>
+        <translation>注销…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
     </message>
     <message>
         <source>&amp;View</source>
@@ -725,12 +741,20 @@
         <translation>摄像头 %1 不在视频墙上</translation>
     </message>
     <message>
-        <source>Changes not yet sent</source>
-        <translation>操作尚未发送</translation>
+        <source>%1 of your changes have not reached the server yet. They are kept on this computer and sent at the next start. Quit anyway?</source>
+        <translation>您有 %1 项操作尚未送达服务器。它们保留在本机，下次启动时发送。仍要退出吗？</translation>
     </message>
     <message>
-        <source>%1 of your changes have not reached the server yet. They are kept and sent at the next start. Quit anyway?</source>
-        <translation>您有 %1 项操作尚未到达服务器，将保存并在下次启动时发送。仍要退出吗？</translation>
+        <source>%1 of your changes have not reached the server yet. They are kept on this computer and sent when you sign in again. Sign out anyway?</source>
+        <translation>您有 %1 项操作尚未送达服务器。它们保留在本机，您再次登录时发送。仍要注销吗？</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>注销</translation>
+    </message>
+    <message>
+        <source>Changes not yet sent</source>
+        <translation>操作尚未发送</translation>
     </message>
     <message>
         <source>Sign in again…</source>

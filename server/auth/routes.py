@@ -15,7 +15,7 @@ from server.audit import service as audit
 from server.auth import service
 from server.auth.models import User
 from server.context import real_now
-from server.deps import Admin, CallerDep, ContextDep, ReadSession, json_body, require
+from server.deps import Admin, CallerDep, ContextDep, ReadSession, bearer_token, json_body, require
 from server.errors import ApiError, errors
 from server.security import hash_password, verify_password
 from shared import protocol as p
@@ -98,6 +98,22 @@ def list_users(session: ReadSession) -> dict[str, Any]:
          "disabled": u.disabled}
         for u in session.scalars(select(User).order_by(User.username))
     ], "next": None}
+
+
+@router.post("/auth/logout", response_model=p.SignedOut, summary="Sign out: the token that makes this call is revoked")
+async def logout(request: Request, ctx: ContextDep, caller: CallerDep) -> dict[str, Any]:
+    if caller.is_office:
+        raise ApiError(403, "FORBIDDEN", "an office token is revoked by issuing a new one (POST /offices/{code}/token)")
+    token = bearer_token(request)
+
+    def run() -> dict[str, Any]:
+        with ctx.db.writing() as session:
+            service.revoke_token(session, token)
+            audit.append(session, at=real_now(), actor=caller.name, action="auth.logout", entity="user",
+                         entity_id=caller.name, detail={})
+        return {"signed_out": True}
+
+    return await run_in_threadpool(run)
 
 
 @router.get("/auth/me", response_model=p.Me, summary="Who the token belongs to")

@@ -41,3 +41,8 @@ def record_failure(session: Session, scope: str, key: str) -> None:
     session.add(Failure(scope=scope, key=key[:128], at=time.time()))
     # Keep the table small: failures older than a day are never counted.
     session.execute(delete(Failure).where(Failure.at < time.time() - 86_400))
+
+
+def revoke_token(session: Session, token: str) -> None:
+    """The token works no more (signing out); other sessions of the same person are untouched."""
+    session.execute(delete(Token).where(Token.digest == token_digest(token)))
