@@ -104,6 +104,17 @@ def _rating(ref: Mapping[str, Any]) -> str:
     return " ".join(x for x in (labels.rating(str(ref.get("rating", ""))), when) if x)
 
 
+def _earlier(ref: Mapping[str, Any]) -> str:
+    """The earlier case or petition a duplicate repeats: its number and when it was received."""
+    at = ref.get("received_at")
+    when = (_instant(at) or at) if isinstance(at, str) else "—"
+    if "case_no" in ref:
+        return labels.fmt(translate("Evidence", "case %1 (office %2), received %3"), ref.get("case_no", ""),
+                          ref.get("office", ""), when)
+    return labels.fmt(translate("Evidence", "%1, received %2"),
+                      labels.petition("", "", str(ref.get("petition_id") or "")), when)
+
+
 def _pair(pair: Any, nodes: Mapping[str, str]) -> str:
     """A separation-of-duties clash: who did which two steps."""
     if not isinstance(pair, Mapping) or not isinstance(pair.get("steps"), list):
@@ -132,6 +143,8 @@ def value_text(key: str, value: Any, nodes: Mapping[str, str] | None = None) -> 
             return _event(value, nodes)
         if "rating" in value:
             return _rating(value)
+        if "case_no" in value or "petition_id" in value:
+            return _earlier(value)
         return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
     if isinstance(value, list):
         if key == "missing":
@@ -157,7 +170,13 @@ def rows(evidence: Any, nodes: Mapping[str, str] | None = None) -> list[tuple[st
             return [("", evidence.decode("utf-8", "replace") if isinstance(evidence, bytes) else evidence)]
     if not isinstance(evidence, Mapping):
         return [("", json.dumps(evidence, ensure_ascii=False))]
-    return [(label(str(k)), value_text(str(k), v, nodes)) for k, v in evidence.items()]
+    return [(_label_of(str(k), v), value_text(str(k), v, nodes)) for k, v in evidence.items()]
+
+
+def _label_of(key: str, value: Any) -> str:
+    if key == "earlier" and isinstance(value, Mapping) and "petition_id" in value:
+        return translate("Evidence", "Earlier petition")
+    return label(key)
 
 
 def html_table(evidence: Any, nodes: Mapping[str, str] | None = None) -> str:

@@ -101,6 +101,23 @@ def event_field(key: str) -> str:
     }.get(key, key)
 
 
+def step(code: str) -> str:
+    """A procedure step as the rules name it: a node's code is named by the catalogue, but the
+    case's own steps (``accept``, ``decide``) are not nodes and are named here."""
+    return {
+        "accept": translate("Labels", "acceptance"),
+        "decide": translate("Labels", "decision"),
+    }.get(code, code)
+
+
+def petition(receipt_code: str, subject: str, petition_id: str) -> str:
+    """How people name a petition: its receipt code and whom it is about (its id is a UUID)."""
+    if receipt_code:
+        named = fmt(translate("Labels", "petition %1"), receipt_code)
+        return f"{named} · {subject}" if subject else named
+    return fmt(translate("Labels", "petition %1"), petition_id[:8] + "…") if petition_id else ""
+
+
 def rating(code: str) -> str:
     return {
         "satisfied": translate("Labels", "satisfied"),

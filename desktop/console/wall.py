@@ -731,8 +731,13 @@ class AlertWall(QWidget):
             return
         if info["subject_type"] == "case" and info["case_no"]:
             self.open_case.emit(info["office"], info["case_no"], info["id"])
+        elif info["subject_type"] == "petition":
+            self.message.emit(fmt(self.tr("%1 is a petition, not an approval case: its clocks and history are in "
+                                          "the alert's detail below; the petition desk handles it"),
+                                  info["subject"]))
         else:
-            self.message.emit(self.tr("This alert is about an office or a petition, not an approval case"))
+            self.message.emit(fmt(self.tr("This alert is about the office %1 as a whole (no data received), not "
+                                          "one case: its detail is below"), info["office_name"]))
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._update_detail()

@@ -60,6 +60,7 @@ from desktop.replica.queries import (
     OFFICE_NAME,
     PENDING,
     PET,
+    PETITION,
     RAISED,
     RULE,
     RULE_EN,
@@ -453,10 +454,11 @@ class AlertWallModel(QAbstractTableModel):
             if row[STYPE] == "case":
                 return str(row[CASE_NO] or "")
             if row[STYPE] == "petition":
-                return str(row[PET] or "")
+                receipt, subject = row[PETITION] or ("", "")
+                return labels.petition(receipt, subject, str(row[PET] or ""))
             return QCoreApplication.translate("AlertWall", "(office)")
         if key == "node":
-            return str(row[NODE_NAME])
+            return labels.step(str(row[NODE_NAME])) if row[NODE_NAME] == row[NODE] else str(row[NODE_NAME])
         if key == "raised_at":
             return _fmt(row[RAISED])
         if key == "as_of":
@@ -502,7 +504,8 @@ class AlertWallModel(QAbstractTableModel):
         return {"id": int(r[ID]), "severity": r[SEV], "rule": r[RULE], "office": r[OFFICE],
                 "subject_type": r[STYPE], "case_no": r[CASE_NO], "petition_id": r[PET], "node": r[NODE],
                 "status": r[STATUS], "assignee": r[ASSIGNEE], "message": r[MSG], "pending": r[PENDING],
-                "conflict": r[CONFLICT], "version": r[VERSION]}
+                "conflict": r[CONFLICT], "version": r[VERSION], "office_name": r[OFFICE_NAME],
+                "subject": self._display(r, "subject")}
 
     def loaded_ids(self) -> list[int]:
         return [int(r[ID]) for r in self._rows]

@@ -165,13 +165,14 @@ def office_name(conn: sqlite3.Connection, code: str) -> str:
 
 # ---------------------------------------------------------------------------------- the alert wall
 
-#: The columns of a wall row, then the office's name and the node's name (``OFFICE_NAME``, ``NODE_NAME``).
+#: The columns of a wall row, then the office's name, the node's name and, for a petition's alert,
+#: the petition's receipt code and subject's name (``OFFICE_NAME``, ``NODE_NAME``, ``PETITION``).
 WALL_COLUMNS = ("id", "severity", "rule", "rule_zh", "rule_en", "office", "subject_type", "case_no", "petition_id",
                 "node", "raised_at", "as_of", "status", "assignee", "message", "pending", "conflict",
                 "condition_cleared", "version", "message_en")
 WALL_SELECT = f"SELECT {', '.join(WALL_COLUMNS)} FROM alerts"  # noqa: S608 - constant column names
 ID, SEV, RULE, RULE_ZH, RULE_EN, OFFICE, STYPE, CASE_NO, PET, NODE, RAISED, AS_OF, STATUS, ASSIGNEE, MSG, \
-    PENDING, CONFLICT, CLEARED, VERSION, MSG_EN, OFFICE_NAME, NODE_NAME = range(len(WALL_COLUMNS) + 2)
+    PENDING, CONFLICT, CLEARED, VERSION, MSG_EN, OFFICE_NAME, NODE_NAME, PETITION = range(len(WALL_COLUMNS) + 3)
 WallRow = tuple[Any, ...]
 #: the sortable wall columns and the positions of their values in a wall row
 SORT_KEYS = {"severity": SEV, "rule": RULE, "office": OFFICE, "status": STATUS, "raised_at": RAISED, "id": ID}
@@ -203,7 +204,9 @@ class WallPage:
 
 def _named(conn: sqlite3.Connection, rows: list[tuple[Any, ...]], names: NodeNames | None,
            offices_by_code: dict[str, str]) -> list[WallRow]:
-    """Wall rows with the office's and the node's names appended (looked up here, off the UI thread)."""
+    """Wall rows with the office's and the node's names appended, and a petition's receipt code and
+    subject (looked up here, off the UI thread)."""
+    petitions = petition_labels(conn, [str(r[PET]) for r in rows if r[STYPE] == "petition" and r[PET]])
     out = []
     for r in rows:
         node = r[NODE]
@@ -211,7 +214,23 @@ def _named(conn: sqlite3.Connection, rows: list[tuple[Any, ...]], names: NodeNam
             node_name = names.name(conn, r[OFFICE], r[CASE_NO], str(node)) if names is not None else str(node)
         else:
             node_name = str(node or "")
-        out.append((*r, offices_by_code.get(r[OFFICE], r[OFFICE]), node_name))
+        out.append((*r, offices_by_code.get(r[OFFICE], r[OFFICE]), node_name, petitions.get(str(r[PET]))))
+    return out
+
+
+def petition_labels(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """Petition id → (receipt code, the subject's name) for the petitions the replica holds: how
+    people name a petition (its id is a UUID nobody reads)."""
+    out: dict[str, tuple[str, str]] = {}
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), 500):
+        chunk = unique[start:start + 500]
+        for pid, data in conn.execute(
+                f"SELECT id, data FROM petitions WHERE id IN ({','.join('?' * len(chunk))})", chunk):  # noqa: S608
+            p = json.loads(data) if data else {}
+            subject = p.get("subject")
+            name = subject.get("name") if isinstance(subject, dict) else None
+            out[str(pid)] = (str(p.get("receipt_code") or ""), str(name or ""))
     return out
 
 

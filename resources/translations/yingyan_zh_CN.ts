@@ -121,6 +121,14 @@
         <translation>查看当前预警的办件（Enter）</translation>
     </message>
     <message>
+        <source>%1 is a petition, not an approval case: its clocks and history are in the alert&apos;s detail below; the petition desk handles it</source>
+        <translation>%1 是信访件，不是审批办件：其时限与处理记录见下方预警详情，由信访工作人员办理</translation>
+    </message>
+    <message>
+        <source>This alert is about the office %1 as a whole (no data received), not one case: its detail is below</source>
+        <translation>此预警针对单位“%1”整体（未收到数据），不是某一办件：详情见下方</translation>
+    </message>
+    <message>
         <source>All offices</source>
         <translation>全部单位</translation>
     </message>
@@ -150,10 +158,6 @@
     <message>
         <source>Not applied: %1</source>
         <translation>未执行：%1</translation>
-    </message>
-    <message>
-        <source>This alert is about an office or a petition, not an approval case</source>
-        <translation>此预警针对单位或信访件，不是审批办件</translation>
     </message>
     <message>
         <source>History</source>
@@ -922,8 +926,16 @@
         <translation>原因</translation>
     </message>
     <message>
-        <source>yes</source>
+        <source>case %1 (office %2), received %3</source>
         <extracomment>How many entries of a list are written out before &quot;and N more&quot;.</extracomment>
+        <translation>办件 %1（单位 %2），%3 收件</translation>
+    </message>
+    <message>
+        <source>%1, received %2</source>
+        <translation>%1，%2 收到</translation>
+    </message>
+    <message>
+        <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
@@ -933,6 +945,10 @@
     <message>
         <source>and %1 more</source>
         <translation>另有 %1 条</translation>
+    </message>
+    <message>
+        <source>Earlier petition</source>
+        <translation>此前信访件</translation>
     </message>
 </context>
 <context>
@@ -1124,6 +1140,18 @@
     <message>
         <source>result</source>
         <translation>结果</translation>
+    </message>
+    <message>
+        <source>acceptance</source>
+        <translation>受理</translation>
+    </message>
+    <message>
+        <source>decision</source>
+        <translation>审批决定</translation>
+    </message>
+    <message>
+        <source>petition %1</source>
+        <translation>信访件 %1</translation>
     </message>
     <message>
         <source>satisfied</source>

@@ -143,3 +143,46 @@ def test_assign_offers_the_users_and_refuses_a_name_that_is_no_one(console: Any,
     assert r.json()["results"][0]["error"]["code"] == "INVALID_FIELD"
     # Colleagues' names are for staff: an office's token does not read them.
     assert live_server.call("GET", "/people", token=live_server.tokens["T01"]).status == 403
+
+
+def test_a_petition_alert_reads_as_a_petition(leader_console: Any, live_server: Any, qtbot: Any) -> None:
+    """Issue 15 #12: a petition alert showed the petition's UUID as its subject, Enter said only
+    "not an approval case", its evidence was raw JSON labelled "earlier case", and a node column
+    showed the code ``accept``."""
+    from desktop.console import evidence
+    from desktop.console.wall_model import COL
+    from tests.harness import event
+    from tests.server.support import petition
+
+    window = leader_console
+    first = petition(receipt_code="4821937561028374", subject="张某某", received_at="2026-02-20T09:00:00+08:00")
+    again = petition(receipt_code="4821937561028375", subject="张某某", received_at="2026-02-27T09:00:00+08:00")
+    assert live_server.post_batch("T01", live_server.tokens["T01"], [first, again]).status == 200
+    unaccepted = [event("2026-0000614", "received", "2026-02-26T09:00:00+08:00"),
+                  event("2026-0000614", "decided", "2026-02-27T09:00:00+08:00", result="approved")]
+    assert live_server.post_batch("T01", live_server.tokens["T01"], unaccepted).status == 200
+    alerts = live_server.call("GET", "/alerts?limit=100").json()["alerts"]
+    duplicate = next(a for a in alerts if a["rule"] == "PETITION_DUPLICATE")
+    skipped = next(a for a in alerts if a["rule"] == "SKIPPED_NODE" and a["node"] == "accept")
+    model = window.wall.model
+    qtbot.waitUntil(lambda: model.row_of(duplicate["id"]) is not None and model.row_of(skipped["id"]) is not None,
+                    timeout=15000)
+
+    def cell(alert_id: int, column: str) -> str:
+        row = model.row_of(alert_id)
+        assert row is not None
+        return str(model.index(row, COL[column]).data())
+
+    assert cell(duplicate["id"], "subject") == "信访件 4821937561028375 · 张某某"
+    assert cell(skipped["id"], "node") == "受理"
+
+    shown = dict(evidence.rows(duplicate["evidence"]))
+    assert "此前信访件" in shown
+    assert shown["此前信访件"].startswith(f"信访件 {first['id'][:8]}…，")
+    assert "{" not in shown["此前信访件"]
+
+    with qtbot.waitSignal(window.wall.message, timeout=5000) as said:
+        assert window.wall.select_alert(duplicate["id"])
+        window.wall.table.setFocus()
+        qtbot.keyClick(window.wall.table, Qt.Key.Key_Return)
+    assert said.args[0].startswith("信访件 4821937561028375 · 张某某 是信访件，不是审批办件")
