@@ -502,6 +502,11 @@ class ConsoleWindow(QMainWindow):
                 self.video_dock.setWidget(QLabel(fmt(self.tr("The video wall is not available: %1"), str(exc))))
                 return None
             self.video = VideoWall(self.video_dock)
+            self.video.operator = self.session.username
+            # A snapshot taken as evidence says where it went and its hash (it was silent here).
+            self.video.evidence_saved.connect(
+                lambda record: self.statusBar().showMessage(self.video.evidence_message(record), 30000))
+            self.video.evidence_failed.connect(lambda message: self.statusBar().showMessage(message, 15000))
             self.video_dock.setWidget(self.video)
             self._feed_video()
         return self.video

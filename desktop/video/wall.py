@@ -22,7 +22,7 @@ from PySide6.QtGui import QCloseEvent, QColor, QImage, QKeyEvent, QPalette
 from PySide6.QtWidgets import QGridLayout, QMenu, QWidget
 
 from desktop.common.paths import user_data_dir
-from desktop.video.evidence import EvidenceStore
+from desktop.video.evidence import EvidenceRecord, EvidenceStore
 from desktop.video.layouts import Layout, SavedView, layout_by_name
 from desktop.video.model import ActiveAlert, Camera, alerts_for_camera
 from desktop.video.player import ReconnectPolicy, TileState
@@ -424,6 +424,12 @@ class VideoWall(QWidget):
         else:
             tile.set_camera(camera, self._wants_main(tile.index))
         tile.set_alerts(alerts_for_camera(camera, self._alerts) if camera else [])
+
+    def evidence_message(self, record: EvidenceRecord) -> str:
+        """What the operator is told when a snapshot is stored: where the file is and its whole hash
+        (the hash is what a later check, or a court, compares against)."""
+        return self.tr("Snapshot of {camera} stored as evidence: {path} · SHA-256 {sha}").format(
+            camera=record.camera_name, path=str(self.evidence.picture_path(record.sha256)), sha=record.sha256)
 
     @Slot(int, QPoint)
     def _tile_menu(self, index: int, where: QPoint) -> None:

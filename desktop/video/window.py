@@ -216,9 +216,7 @@ class WallWindow(QMainWindow):
 
     @Slot(object)
     def _on_evidence(self, record: EvidenceRecord) -> None:
-        self.statusBar().showMessage(
-            self.tr("Snapshot of {camera} stored as evidence {sha}").format(
-                camera=record.camera_name, sha=record.sha256[:16]), 10000)
+        self.statusBar().showMessage(self.wall.evidence_message(record), 30000)
 
     def _show_from_list(self, proxy_index: object) -> None:
         camera_id = self.proxy.data(proxy_index, CAMERA_ID_ROLE)  # type: ignore[arg-type]

@@ -133,6 +133,11 @@
 <context>
     <name>VideoWall</name>
     <message>
+        <location filename="../../desktop/video/wall.py" line="431"/>
+        <source>Snapshot of {camera} stored as evidence: {path} · SHA-256 {sha}</source>
+        <translation>{camera} 的截图已存证：{path} · SHA-256 {sha}</translation>
+    </message>
+    <message>
         <location filename="../../desktop/video/wall.py" line="355"/>
         <source>Tile {n} has no picture to take</source>
         <translation>窗格 {n} 没有可截取的画面</translation>
@@ -239,11 +244,6 @@
         <location filename="../../desktop/video/window.py" line="200"/>
         <source>View saved: {name}</source>
         <translation>视图已保存：{name}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/video/window.py" line="220"/>
-        <source>Snapshot of {camera} stored as evidence {sha}</source>
-        <translation>{camera} 的截图已存证 {sha}</translation>
     </message>
     <message>
         <location filename="../../desktop/video/window.py" line="249"/>

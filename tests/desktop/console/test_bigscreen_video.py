@@ -227,3 +227,24 @@ def test_key_hint_covers_neither_the_tile_strips_nor_the_summary(console: Any, c
     assert hint.top() >= _on_screen(video).bottom()
     assert screen.screen().grabWindow(0).save(str(pictures / "yingyan-bigscreen-video.png"))
     qtbot.keyClick(screen, Qt.Key.Key_Escape)
+
+
+def test_a_snapshot_in_the_console_says_where_it_went_and_its_hash(console: Any, cameras_on_server: list[Any],
+                                                                   qtbot: Any) -> None:
+    """Issue 15 #7: 截图取证 in the console's video dock stored the picture silently."""
+    window = console
+    window.show_video()
+    video = window.video
+    assert video is not None
+    qtbot.waitUntil(lambda: len(_tiles_with_cameras(video)) >= 1 and _all_playing(video), timeout=PLAY_TIMEOUT_MS)
+    index = next(i for i, t in enumerate(video.tiles()) if t.camera is not None)
+    with qtbot.waitSignal(video.evidence_saved, timeout=10_000) as saved:
+        video.snapshot_tile(index, operator=video.operator)
+    record = saved.args[0]
+    assert record.operator == "op", "filed under the signed-in user, not the computer's account"
+    said = window.statusBar().currentMessage()
+    picture = video.evidence.picture_path(record.sha256)
+    assert picture.is_file()
+    assert str(picture) in said
+    assert record.sha256 in said, "the whole hash, to compare against later"
+    assert said.startswith(f"{record.camera_name} 的截图已存证：")
