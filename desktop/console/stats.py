@@ -61,6 +61,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -285,6 +286,11 @@ def _pct(v: float | None) -> str:
     return "—" if v is None else f"{v * 100:.1f}%"
 
 
+def _days(v: float | None) -> str:
+    """Working days with their unit (a bare 2.35 said nothing)."""
+    return "—" if v is None else fmt(translate("StatisticsPane", "%1 working days"), f"{v:.2f}")
+
+
 def _num(v: float | None, digits: int = 1) -> str:
     return "—" if v is None else f"{v:.{digits}f}"
 
@@ -368,7 +374,7 @@ def headline_figures(stats: Statistics) -> list[tuple[str, str]]:
         (translate("StatisticsPane", "Cases supervised"), str(t["cases"])),
         (translate("StatisticsPane", "Cases decided"), str(t["decided"])),
         (translate("StatisticsPane", "On-time (early-completion) rate"), _pct(t["on_time_rate"])),
-        (translate("StatisticsPane", "Average working days used"), _num(t["avg_days"], 2)),
+        (translate("StatisticsPane", "Average working days used"), _days(t["avg_days"])),
         (translate("StatisticsPane", "Alerts"), str(t["alerts"])),
         (translate("StatisticsPane", "Red signals"), str(t["red"])),
         (translate("StatisticsPane", "Yellow signals"), str(t["yellow"])),
@@ -484,6 +490,9 @@ class StatisticsPane(QWidget):
         self._stale = True
         self._gen = 0
         self.last_export: Path | None = None
+        #: a computation is running (the figures shown, if any, are the previous ones)
+        self.busy = False
+        self._headline_html = ""
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.period = QComboBox(self)
@@ -511,7 +520,15 @@ class StatisticsPane(QWidget):
         self.plot.showGrid(x=False, y=True, alpha=0.2)
         self.plot.setLabel("left", self.tr("Alerts per day"))
         self.plot.addLegend(offset=(10, 10))
-        split.addWidget(self.plot)
+        # Until the first figures arrive the chart's place says so (empty 0–1 axes looked broken).
+        self.loading = QLabel(self.tr("Computing the statistics…"), self)
+        self.loading.setObjectName("loading")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.loading.setStyleSheet("color: #8b949e; font-size: 16pt;")
+        self.chart = QStackedWidget(split)
+        self.chart.addWidget(self.loading)
+        self.chart.addWidget(self.plot)
+        split.addWidget(self.chart)
         self.tables = QTabWidget(split)
         self.offices = UnitTableModel(UNIT_COLUMNS, COLUMN_TIPS, self)
         self.departments = UnitTableModel(DEPARTMENT_COLUMNS, {**COLUMN_TIPS, "Name": DEPARTMENT_NAME_TIP}, self)
@@ -543,6 +560,12 @@ class StatisticsPane(QWidget):
         self._gen += 1
         gen = self._gen
         self._stale = False
+        self.busy = True
+        if self.stats is None:
+            self.chart.setCurrentWidget(self.loading)
+        else:
+            updating = self.tr("Updating…")
+            self.headline.setText(f"<span style='color:#8b949e'>{escape(updating)}</span> {self._headline_html}")
 
         def work() -> Statistics:
             return compute(replica.read(queries.statistics_inputs, days=days))
@@ -553,14 +576,17 @@ class StatisticsPane(QWidget):
         import pyqtgraph as pg
 
         self.stats = stats
+        self.busy = False
+        self.chart.setCurrentWidget(self.plot)
         t = stats.totals
         names = (self.tr("Cases"), self.tr("On-time"), self.tr("Avg days"), self.tr("Alerts"), self.tr("Red"),
                  self.tr("Satisfaction"))
-        values = (str(t["cases"]), _pct(t["on_time_rate"]), _num(t["avg_days"], 2), str(t["alerts"]), str(t["red"]),
+        values = (str(t["cases"]), _pct(t["on_time_rate"]), _days(t["avg_days"]), str(t["alerts"]), str(t["red"]),
                   _pct(t["satisfaction"]))
         items = [f"{escape(n)} <b>{v}</b>" for n, v in zip(names, values, strict=True)]
         items[4] = f"<span style='color:#ff4d4f'>{items[4]}</span>"
-        self.headline.setText(" &nbsp; ".join(items))
+        self._headline_html = " &nbsp; ".join(items)
+        self.headline.setText(self._headline_html)
         self.headline.setToolTip("\n".join((
             fmt(self.tr("Cases: approval cases synced to this computer, %1 of them decided."), t["decided"]),
             self.tr("On-time: decided cases closed before their due time (the close time in the change feed "

@@ -1353,6 +1353,7 @@
     </message>
     <message>
         <source>Last %1 days</source>
+        <extracomment>a computation is running (the figures shown, if any, are the previous ones)</extracomment>
         <translation>最近 %1 天</translation>
     </message>
     <message>
@@ -1364,8 +1365,16 @@
         <translation>导出 PDF…</translation>
     </message>
     <message>
+        <source>Computing the statistics…</source>
+        <translation>正在计算统计数据…</translation>
+    </message>
+    <message>
         <source>Offices ranked</source>
         <translation>单位排名</translation>
+    </message>
+    <message>
+        <source>Updating…</source>
+        <translation>正在更新…</translation>
     </message>
     <message>
         <source>On-time</source>
@@ -1391,6 +1400,10 @@
         <source>Ranked by on-time rate (higher first), then by alerts per 100 cases (fewer first).</source>
         <extracomment>The departments&apos; table: the same columns; the name cell&apos;s tooltip gives the department code. How each column is computed (the header&apos;s tooltip), by header.</extracomment>
         <translation>按按时办结率排名（高者在前），相同时按每百件预警数排名（少者在前）。</translation>
+    </message>
+    <message>
+        <source>%1 working days</source>
+        <translation>%1 个工作日</translation>
     </message>
     <message>
         <source>Approval cases synced to this computer.</source>

@@ -78,6 +78,26 @@ def open_pane(qtbot: Any, replica: Replica) -> StatisticsPane:
     return pane
 
 
+def test_the_chart_says_it_is_computing_until_the_figures_arrive(qtbot: Any, replica: Replica) -> None:
+    """Issue 15 #6: empty 0–1 axes for seconds with no sign of loading."""
+    pane = StatisticsPane(replica, BackgroundTasks())
+    qtbot.addWidget(pane)
+    pane.show()
+    assert pane.chart.currentWidget() is pane.loading, "no empty axes before the first figures"
+    assert pane.loading.text() == "正在计算统计数据…"
+    pane.refresh()
+    qtbot.waitUntil(lambda: pane.stats is not None, timeout=10000)
+    assert pane.chart.currentWidget() is pane.plot
+    assert not pane.busy
+    pane.refresh()  # a later refresh keeps the figures on screen and says they are being updated
+    assert pane.chart.currentWidget() is pane.plot
+    assert pane.headline.text().count("正在更新…") == 1
+    pane.refresh()
+    assert pane.headline.text().count("正在更新…") == 1
+    qtbot.waitUntil(lambda: not pane.busy, timeout=10000)
+    assert "正在更新" not in pane.headline.text()
+
+
 # Column positions of the tables (UNIT_COLUMNS).
 RANK, NAME, CASES, DECIDED, ON_TIME, AVG_DAYS, ALERTS, RED, PER_100, SATISFACTION = range(10)
 
@@ -160,7 +180,7 @@ def test_statistics_use_every_feed_case_row(qtbot: Any, replica: Replica) -> Non
     text = pane.headline.text()
     assert "<b>7</b>" in text
     assert f"<b>{pct((6 - 2) / 6)}</b>" in text
-    assert f"<b>{days([30.5, 60.0, 12.0, 48.0, 24.0])}</b>" in text
+    assert f"<b>{days([30.5, 60.0, 12.0, 48.0, 24.0])} 个工作日</b>" in text  # with its unit
     assert f"<b>{pct((2 + 1 + 1) / (2 + 1 + 1 + 1 + 1))}</b>" in text
     # Its tooltip says over how many cases and ratings, in the interface's language.
     tip = pane.headline.toolTip().splitlines()
