@@ -528,7 +528,8 @@ class ConsoleWindow(QMainWindow):
             if self.video is not None:
                 self.video.set_active_alerts([ActiveAlert(id=str(r["id"]), rule=r["rule"], severity=r["severity"],
                                                           office=r["office"], case_no=r["case_no"],
-                                                          message=r["message"] or "") for r in rows])
+                                                          message=r["message"] or "", rule_zh=r["rule_zh"],
+                                                          rule_en=r["rule_en"]) for r in rows])
 
         self.session.tasks.run(lambda: replica.read(queries.active_red_alerts, 500), done, label="red alerts",
                                owner=self)
