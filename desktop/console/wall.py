@@ -376,8 +376,9 @@ class AlertWall(QWidget):
         lines = 8 * self.detail.fontMetrics().lineSpacing() + 2 * self.detail.frameWidth() + 8
         self.detail.setMinimumHeight(lines)
         right.setChildrenCollapsible(False)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 2)
+        # The table keeps most of the height on a tall screen; the minimum holds on a small one.
+        right.setStretchFactor(0, 4)
+        right.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setSizes([420, 1500])
