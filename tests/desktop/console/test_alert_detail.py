@@ -48,3 +48,16 @@ def test_alert_detail_shows_lines_of_history_and_scrolls_to_the_rest(qtbot: Any,
     cursor.movePosition(QTextCursor.MoveOperation.StartOfBlock)
     rect = detail.cursorRect(cursor)
     assert detail.viewport().rect().contains(rect.center()), "scrolled to the end, the last entry is in view"
+
+
+def test_video_tiles_get_the_rules_names_from_the_replica(tmp_path: Path) -> None:
+    """The console feeds the wall's tiles from the replica with the server's rule names."""
+    from desktop.replica import queries
+
+    replica = Replica(tmp_path / "replica.sqlite3")
+    alert = fakes.alert(5, severity="red", rule="SKIPPED_NODE", office="T01")
+    alert["rule_name"] = {"zh_CN": "跳过办理环节（服务器）", "en": "skipped node (server)"}
+    replica.apply_changes(fakes.page(alert, offices=("T01",)))
+    rows = replica.read(queries.active_red_alerts, 10)
+    assert [(r["rule"], r["rule_zh"], r["rule_en"]) for r in rows] == [
+        ("SKIPPED_NODE", "跳过办理环节（服务器）", "skipped node (server)")]

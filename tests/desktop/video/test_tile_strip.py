@@ -97,3 +97,23 @@ def test_strip_reads_whole_at_every_layout(qapp: Any, qtbot: Any, wall: VideoWal
             assert ("办件" in tile.alert_case_label.text()) == (language == "zh_CN")
     finally:
         i18n.reset(qapp)
+
+
+def test_alert_names_its_rule_by_the_servers_names(qapp: Any, qtbot: Any, wall: VideoWall) -> None:
+    """A rule the console does not know (a newer server's) still shows the name the server sent."""
+    wall.set_wall_layout("2x2")
+    wall.set_cameras(_cameras()[:4])
+    alert = {"id": "A-1", "rule": "WINDOW_UNSTAFFED", "severity": "red", "status": "open",
+             "rule_name": {"zh_CN": "窗口无人值守", "en": "window unstaffed"},
+             "subject": {"type": "case", "office": "T02", "case_no": "2026-0000042"}, "evidence": {}}
+    for language, name in (("zh_CN", "窗口无人值守"), ("en", "window unstaffed")):
+        i18n.install(qapp, language)
+        try:
+            wall.set_active_alerts(parse_alerts([alert]))
+            qtbot.waitUntil(lambda: bool(wall.alerted_tiles()), timeout=5_000)
+            tile = wall.tile(wall.alerted_tiles()[0])
+            tile.refresh()
+            assert name in tile.alert_label.text()
+            assert "WINDOW_UNSTAFFED" not in tile.strip_text()
+        finally:
+            i18n.reset(qapp)
