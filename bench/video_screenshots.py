@@ -3,7 +3,7 @@
 Runs the standalone window (Chinese UI) under a private Xvfb with cvlc HTTP-TS streams:
 2×2, 3×3, and 1+5 with one tile under an active red alert.
 
-    python bench/video_screenshots.py [--out docs/screenshots]
+    python bench/video_screenshots.py [--out docs/screenshots] [--lang en]
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ WINDOWS = ["1", "2", "3", "4", "1", "2", "1", "2", "大厅", "1"]
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    p.add_argument("--lang", default="zh_CN", help="zh_CN (the docs' screenshots) or en")
     args = p.parse_args(argv)
     from desktop.video.demo_streams import private_xvfb as xvfb_display
 
@@ -35,13 +36,13 @@ def main(argv: list[str] | None = None) -> int:
         from desktop.video.demo_streams import StreamFarm
 
         with StreamFarm() as farm:
-            farm.add(9, seconds=10)
+            farm.add(9, prefix="窗口", seconds=10)  # as `yingyan demo` labels them
             farm.start()
-            code = shoot(farm, Path(args.out))
+            code = shoot(farm, Path(args.out), args.lang)
     return code
 
 
-def shoot(farm: object, out: Path) -> int:
+def shoot(farm: object, out: Path, lang: str = "zh_CN") -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
@@ -54,11 +55,11 @@ def shoot(farm: object, out: Path) -> int:
 
     assert isinstance(farm, StreamFarm)
     app = QApplication(["yingyan wall"])
-    install_translation(app, "zh_CN")
+    install_translation(app, lang)
     tmp = out / ".tmp-data"
     cams = [Camera(f"cam{i + 1}", NAMES[i], OFFICES[i], WINDOWS[i], s.url, s.url)
             for i, s in enumerate(farm.streams)]
-    alerts = parse_alerts([{"id": "A-2026-0042", "rule": "overdue", "severity": "red", "status": "open",
+    alerts = parse_alerts([{"id": "A-2026-0042", "rule": "SKIPPED_NODE", "severity": "red", "status": "open",
                             "subject": {"type": "case", "office": "T02", "case_no": "2026-0000123"},
                             "evidence": {"window": "2"}, "message": "办件超过承诺时限"}])
     out.mkdir(parents=True, exist_ok=True)

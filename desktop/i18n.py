@@ -89,6 +89,8 @@ def register(translator: QTranslator) -> None:
 
 def reset(app: QCoreApplication) -> None:
     """Remove every translation this package installed: the interface speaks its source English."""
+    global _current
+    _current = "en"
     for t in _installed:
         app.removeTranslator(t)
     _installed.clear()
@@ -118,9 +120,12 @@ def install_catalogue(app: QCoreApplication, catalogue: str, language: str | Non
     """Install one catalogue's translation (the video wall's, the township window's) on its own.
 
     ``en`` installs none: the source strings are English. The translator is registered, so
-    ``install`` and ``reset`` remove it with the rest.
+    ``install`` and ``reset`` remove it with the rest. The language becomes the one in force:
+    names that come from data rather than a catalogue (a rule's name) follow ``is_chinese``.
     """
+    global _current
     language = language or os.environ.get("YINGYAN_LANG") or DEFAULT_LANGUAGE
+    _current = "en" if language.lower().startswith("en") else language
     if language.lower().startswith("en"):
         QLocale.setDefault(QLocale(QLocale.Language.English))
         return None

@@ -328,8 +328,8 @@ class CasePane(QWidget):
         self.summary.setText(" &nbsp;·&nbsp; ".join(parts))
         self.timeline_view.set_timeline(tl)
         # The timeline gets the room its rows need; the lists below get the rest.
-        wanted = TimelineWidget.HEADER_H + (1 + len(tl.nodes)) * 56 + TimelineWidget.EVENT_H \
-            + TimelineWidget.LEGEND_H + 24
+        # (The widget's minimum height holds its event lanes and legend; rows may grow to 56 px.)
+        wanted = self.timeline_view.minimumHeight() + (1 + len(tl.nodes)) * (56 - TimelineWidget.ROW_H) + 24
         total = sum(self.split.sizes())
         if total > 0:
             self.split.setSizes([min(wanted, int(total * 0.7)), max(120, total - wanted)])

@@ -206,8 +206,9 @@ class TimelineWidget(QWidget):
     LABEL_W = 150
     HEADER_H = 46
     ROW_H = 30
-    EVENT_H = 64
-    LEGEND_H = 26
+    EVENT_TOP = 22  # the "Events" heading and the markers above the first lane of labels
+    LANE_H = 14
+    LEGEND_LINE_H = 18
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -215,30 +216,96 @@ class TimelineWidget(QWidget):
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._markers: list[tuple[QRectF, str]] = []
+        #: where the last paint put each event's label and each legend entry (tests measure them)
+        self.event_label_rects: list[QRectF] = []
+        self.legend_rects: list[QRectF] = []
+        self.line_label_rects: list[QRectF] = []
         self.dark = True
 
     def set_timeline(self, timeline: Timeline | None) -> None:
         self.timeline = timeline
+        self._fit_height()
         self.updateGeometry()
         self.update()
 
     def _rows(self) -> int:
         return 1 + (len(self.timeline.nodes) if self.timeline else 0)
 
+    def _small_font(self) -> QFont:
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, self.font().pointSizeF() - 1.5))
+        return small
+
+    def _needed_height(self, width: int) -> int:
+        """The height at ``width`` that shows every event label and the whole legend."""
+        if self.timeline is None:
+            return 120
+        lanes = max(1, 1 + max((lane for _, lane, _ in self._event_layout(width)), default=0))
+        legend = self._legend_layout(width, 0.0)
+        legend_lines = len({r.top() for _, _, r in legend}) or 1
+        return int(self.HEADER_H + self._rows() * self.ROW_H + self.EVENT_TOP + lanes * self.LANE_H + 10
+                   + legend_lines * self.LEGEND_LINE_H + 8)
+
+    def _fit_height(self) -> None:
+        # Events bunched in one day take more lanes and a narrow pane wraps the legend: the
+        # widget asks for the height that shows them (its scroll area scrolls if need be).
+        self.setMinimumHeight(self._needed_height(max(self.width(), self.minimumSizeHint().width())))
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit_height()
+
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return QSize(900, self.HEADER_H + self._rows() * self.ROW_H + self.EVENT_H + self.LEGEND_H + 8)
+        return QSize(900, self._needed_height(900))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
         days = (self.timeline.last_day - self.timeline.first_day + 1) if self.timeline else 10
-        return QSize(self.LABEL_W + days * 18, self.sizeHint().height())
+        return QSize(self.LABEL_W + days * 18, 120)
 
     # ------------------------------------------------------------------ geometry
-    def _x(self, t: Instant) -> float:
+    def _x(self, t: Instant, width: int | None = None) -> float:
         tl = self.timeline
         assert tl is not None
         span = (tl.last_day - tl.first_day + 1) * DAY
-        width = self.width() - self.LABEL_W - 8
-        return self.LABEL_W + (t - day_start(tl.first_day)) / span * width
+        axis = (self.width() if width is None else width) - self.LABEL_W - 8
+        return self.LABEL_W + (t - day_start(tl.first_day)) / span * axis
+
+    def _event_text(self, ev: dict[str, Any]) -> str:
+        assert self.timeline is not None
+        node_names = {n.code: n.name for n in self.timeline.nodes}
+        text = labels.event_type(str(ev.get("type")))
+        if ev.get("node"):
+            text += f"「{node_names.get(str(ev['node']), str(ev['node']))}」"
+        return text
+
+    def _event_layout(self, width: int) -> list[tuple[dict[str, Any], int, QRectF]]:
+        """Each shown event with its label's lane and rectangle (x from the widget's left, y
+        from the top of the lanes): a label takes the first lane where it meets no other, so
+        events of one day stack instead of piling up, and a label that would run past the
+        right edge is put to the left of its marker."""
+        tl = self.timeline
+        assert tl is not None
+        fm = QFontMetrics(self._small_font())
+        lanes: list[list[QRectF]] = []
+        out: list[tuple[dict[str, Any], int, QRectF]] = []
+        for ev in tl.events:
+            at = parse_instant_or_none(ev.get("at"))
+            if at is None or not tl.first_day <= local_day(at) <= tl.last_day:
+                continue
+            x = self._x(at, width)
+            w = fm.horizontalAdvance(self._event_text(ev)) + 2
+            left = x + 3 if x + 3 + w <= width - 2 else max(2.0, x - 3 - w)
+            lane = 0
+            while True:
+                if lane == len(lanes):
+                    lanes.append([])
+                rect = QRectF(left, lane * self.LANE_H, w, self.LANE_H - 1)
+                if not any(rect.adjusted(-3, 0, 3, 0).intersects(r) for r in lanes[lane]):
+                    break
+                lane += 1
+            lanes[lane].append(rect)
+            out.append((ev, lane, rect))
+        return out
 
     def _day_w(self) -> float:
         tl = self.timeline
@@ -261,13 +328,16 @@ class TimelineWidget(QWidget):
         self._markers = []
         top = self.HEADER_H
         # Rows grow with the pane (a case has few rows; the time axis is what needs room).
-        row_h = max(float(self.ROW_H), min(64.0, (self.height() - top - self.EVENT_H - self.LEGEND_H - 8)
+        layout = self._event_layout(self.width())
+        lanes = max(1, 1 + max((lane for _, lane, _ in layout), default=0))
+        event_h = self.EVENT_TOP + lanes * self.LANE_H + 10
+        legend_h = self._needed_height(self.width()) - (self.HEADER_H + self._rows() * self.ROW_H + event_h)
+        row_h = max(float(self.ROW_H), min(64.0, (self.height() - top - event_h - legend_h)
                                            / max(1, self._rows())))
         rows_h = self._rows() * row_h
-        bottom = top + rows_h + self.EVENT_H
+        bottom = top + rows_h + event_h
         dw = self._day_w()
-        small = QFont(self.font())
-        small.setPointSizeF(max(7.0, self.font().pointSizeF() - 1.5))
+        small = self._small_font()
         fm = QFontMetrics(small)
         # Day columns: shading for non-working days, badges for holidays and adjusted workdays.
         for day in range(tl.first_day, tl.last_day + 1):
@@ -341,6 +411,7 @@ class TimelineWidget(QWidget):
                 p.setPen(QColor("#ff7b72"))
                 p.drawText(QRectF(self.LABEL_W - 22, y, 20, row_h), Qt.AlignmentFlag.AlignCenter, "!")
         # Warning, due and as-of lines.
+        self.line_label_rects = []
         for instant, colour, text, style in (
             (tl.warn_at, QColor("#d29922"), self.tr("warning"), Qt.PenStyle.DashLine),
             (tl.due, QColor("#f85149"), self.tr("due"), Qt.PenStyle.SolidLine),
@@ -352,19 +423,24 @@ class TimelineWidget(QWidget):
             p.setPen(QPen(colour, 2, style))
             p.drawLine(QPointF(x, top), QPointF(x, top + rows_h))
             p.setFont(small)
-            p.drawText(QRectF(x + 2, top + rows_h - 14, 80, 14), Qt.AlignmentFlag.AlignLeft, text)
+            # Lines close together (as of just before due) put their names one above the other.
+            box = QRectF(x + 2, top + rows_h - 14, fm.horizontalAdvance(text) + 2, 14)
+            while any(box.intersects(r) for r in self.line_label_rects) and box.top() > top:
+                box.translate(0, -14)
+            self.line_label_rects.append(box)
+            p.drawText(box, Qt.AlignmentFlag.AlignLeft, text)
         # Events as markers, labels staggered so neighbours do not overlap.
         ey = top + rows_h + 8
         p.setPen(fg)
         p.setFont(self.font())
         p.drawText(QRectF(4, ey, self.LABEL_W - 8, 20), Qt.AlignmentFlag.AlignVCenter, self.tr("Events"))
         p.setFont(small)
-        last_x = [-1e9, -1e9, -1e9]
         node_names = {n.code: n.name for n in tl.nodes}
-        for ev in tl.events:
+        lanes_top = ey + self.EVENT_TOP
+        self.event_label_rects = []
+        for ev, _lane, box in layout:
             at = parse_instant_or_none(ev.get("at"))
-            if at is None or not tl.first_day <= local_day(at) <= tl.last_day:
-                continue
+            assert at is not None
             x = self._x(at)
             ev_colour = {"suspended": "#58a6ff", "resumed": "#58a6ff", "decided": "#a371f7",
                          "not_accepted": "#f85149", "fee_charged": "#d29922"}.get(str(ev.get("type")), "#e6edf3")
@@ -375,13 +451,10 @@ class TimelineWidget(QWidget):
             path.lineTo(x - 5, ey + 8)
             path.closeSubpath()
             p.fillPath(path, QColor(ev_colour))
-            text = labels.event_type(str(ev.get("type")))
-            if ev.get("node"):
-                text += f"「{node_names.get(str(ev['node']), str(ev['node']))}」"
-            lane = next((k for k in range(3) if x - last_x[k] > fm.horizontalAdvance(text) + 6), 2)
-            last_x[lane] = x
+            rect = box.translated(0, lanes_top)
+            self.event_label_rects.append(rect)
             p.setPen(QColor(ev_colour))
-            p.drawText(QPointF(x + 2, ey + 28 + lane * 13), text)
+            p.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), self._event_text(ev))
             tip = [f"{labels.event_type(str(ev.get('type')))}  {to_datetime(at).strftime('%Y-%m-%d %H:%M')}"]
             if ev.get("actor"):
                 tip.append(fmt(self.tr("Actor: %1"), ev["actor"]))
@@ -399,8 +472,8 @@ class TimelineWidget(QWidget):
         self._legend(p, bottom + 6, small, fg)
         p.end()
 
-    def _legend(self, p: QPainter, y: float, font: QFont, fg: QColor) -> None:
-        items = [
+    def _legend_items(self) -> list[tuple[QColor, str]]:
+        return [
             (QColor(120, 30, 40), self.tr("Hol = public holiday")),
             (QColor(40, 90, 160), self.tr("Work = adjusted working day")),
             (QColor(80, 80, 90), self.tr("Off = weekend")),
@@ -409,14 +482,29 @@ class TimelineWidget(QWidget):
             (QColor("#d29922"), self.tr("after the warning")),
             (QColor("#f85149"), self.tr("past the limit")),
         ]
+
+    def _legend_layout(self, width: int, y: float) -> list[tuple[QColor, str, QRectF]]:
+        """The legend's entries (swatch and text) in lines that fit ``width``."""
+        fm = QFontMetrics(self._small_font())
+        x, top = 4.0, y
+        out = []
+        for colour, text in self._legend_items():
+            w = 18 + fm.horizontalAdvance(text) + 2
+            if x > 4.0 and x + w > width - 4:
+                x, top = 4.0, top + self.LEGEND_LINE_H
+            out.append((colour, text, QRectF(x, top, w, self.LEGEND_LINE_H - 2)))
+            x += w + 16
+        return out
+
+    def _legend(self, p: QPainter, y: float, font: QFont, fg: QColor) -> None:
         p.setFont(font)
-        x = float(self.LABEL_W)
-        fm = QFontMetrics(font)
-        for colour, text in items:
-            p.fillRect(QRectF(x, y + 4, 14, 12), colour)
+        self.legend_rects = []
+        for colour, text, rect in self._legend_layout(self.width(), y):
+            p.fillRect(QRectF(rect.left(), rect.top() + 3, 14, 12), colour)
             p.setPen(fg)
-            p.drawText(QPointF(x + 18, y + 14), text)
-            x += 18 + fm.horizontalAdvance(text) + 18
+            p.drawText(rect.adjusted(18, 0, 0, 0), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                       text)
+            self.legend_rects.append(rect)
 
     def event(self, e: Any) -> bool:
         if e.type() == e.Type.ToolTip:

@@ -370,8 +370,14 @@ class AlertWall(QWidget):
             self.table.setColumnWidth(COL[key], width)
         self.detail = QTextBrowser(right)
         self.detail.setOpenExternalLinks(False)
-        self.detail.setMaximumHeight(180)
-        right.setStretchFactor(0, 5)
+        self.detail.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        # The detail holds the rule, the evidence and the history (处理记录): it shows at least
+        # eight lines of it, and scrolls to the rest; the splitter never collapses it.
+        lines = 8 * self.detail.fontMetrics().lineSpacing() + 2 * self.detail.frameWidth() + 8
+        self.detail.setMinimumHeight(lines)
+        right.setChildrenCollapsible(False)
+        # The table keeps most of the height on a tall screen; the minimum holds on a small one.
+        right.setStretchFactor(0, 4)
         right.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 4)

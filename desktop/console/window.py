@@ -25,7 +25,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QTextOption
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import i18n
+from desktop.common.docks import keep_docks_usable
 from desktop.console.admin import hooks as admin_hooks
 from desktop.console.admin.common import role_name
 from desktop.console.alarm import Alarm
@@ -129,6 +130,8 @@ class ConsoleWindow(QMainWindow):
         column.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         right = Qt.DockWidgetArea.RightDockWidgetArea
+        # Narrower than this, the case pane's header and timeline wrap a word per line.
+        self.case_pane.setMinimumWidth(360)
         self.case_dock = self._dock("case", self.tr("Case review"), self.case_pane, right)
         self.conflicts_dock = self._dock("conflicts", self.tr("Outbox and conflicts"), self.conflicts,
                                          Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -137,6 +140,7 @@ class ConsoleWindow(QMainWindow):
         self.video_dock.hide()
         self.help = QTextBrowser(self)
         self.help.setHtml(self._help_html())
+        self._fit_help()
         self.help_dock = self._dock("help", self.tr("Keyboard shortcuts"), self.help,
                                     Qt.DockWidgetArea.LeftDockWidgetArea)
         self.help_dock.hide()
@@ -553,7 +557,8 @@ class ConsoleWindow(QMainWindow):
             if self.video is not None:
                 self.video.set_active_alerts([ActiveAlert(id=str(r["id"]), rule=r["rule"], severity=r["severity"],
                                                           office=r["office"], case_no=r["case_no"],
-                                                          message=r["message"] or "") for r in rows])
+                                                          message=r["message"] or "", rule_zh=r["rule_zh"],
+                                                          rule_en=r["rule_en"]) for r in rows])
 
         self.session.tasks.run(lambda: replica.read(queries.active_red_alerts, 500), done, label="red alerts",
                                owner=self)
@@ -597,6 +602,8 @@ class ConsoleWindow(QMainWindow):
         state = s.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        # A layout saved with a pane dragged to a sliver must not bring the sliver back.
+        keep_docks_usable(self)
         header = s.value("wall/header")
         if isinstance(header, QByteArray):
             hv = self.wall.table.horizontalHeader()
@@ -622,6 +629,16 @@ class ConsoleWindow(QMainWindow):
         if self.video is not None:
             self.video.shutdown()
         super().closeEvent(event)
+
+    def _fit_help(self) -> None:
+        """The shortcuts list is as wide as its longest line: words never break mid-word."""
+        self.help.setWordWrapMode(QTextOption.WrapMode.WordWrap)
+        doc = self.help.document().clone(self.help)
+        doc.setTextWidth(-1)  # laid out without wrapping: its width is the longest line's
+        scrollbar = self.help.verticalScrollBar().sizeHint().width()
+        frame = 2 * self.help.frameWidth()
+        self.help.setMinimumWidth(min(640, int(doc.size().width()) + scrollbar + frame + 4))
+        doc.deleteLater()
 
     def _help_html(self) -> str:
         rows = "".join(f"<tr><td style='padding:2px 12px'><b>{k}</b></td><td>{self.tr(t)}</td></tr>"

@@ -370,7 +370,7 @@ def alert_detail(conn: sqlite3.Connection, alert_id: int) -> AlertDetail | None:
 def active_red_alerts(conn: sqlite3.Connection, limit: int = 500) -> list[dict[str, Any]]:
     """The newest active red alerts (for the video wall's tiles)."""
     rows = conn.execute(
-        "SELECT id, rule, severity, office, case_no, message FROM alerts WHERE severity = 'red'"  # noqa: S608
+        "SELECT id, rule, rule_zh, rule_en, severity, office, case_no, message FROM alerts WHERE severity = 'red'"  # noqa: S608
         f" AND status IN ({','.join('?' * len(ACTIVE_STATUSES))}) ORDER BY raised_at DESC LIMIT ?",
         (*ACTIVE_STATUSES, limit))
     return [dict(r) for r in rows]

@@ -29,11 +29,25 @@ from desktop.video.model import Camera
 X11_SOCKETS = Path("/tmp/.X11-unix")  # noqa: S108
 X11_LOCKS = Path("/tmp")  # noqa: S108
 
+# Labels are Chinese ("窗口 3"): a font without CJK glyphs burns □□ into the picture, so the
+# CJK fonts come first (setup.sh installs fonts-noto-cjk; Windows has Microsoft YaHei). The
+# Latin-only ones are a last resort for machines without any CJK font.
 FONT_CANDIDATES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Bold.ttc",
+    "C:/Windows/Fonts/msyhbd.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
     "/usr/share/fonts/TTF/DejaVuSans-Bold.ttf",
     "C:/Windows/Fonts/arialbd.ttf",
 )
+
+
+def label_font() -> str | None:
+    """The font file the clips' labels are drawn with: the first candidate present."""
+    return next((f for f in FONT_CANDIDATES if Path(f).exists()), None)
 
 
 def free_port() -> int:
@@ -45,12 +59,14 @@ def free_port() -> int:
 def make_clip(path: Path, label: str, *, width: int = 640, height: int = 360, fps: int = 15,
               seconds: int = 10, hue: int = 0) -> Path:
     """A ``testsrc2`` clip with a big label, H.264 baseline, one key frame per second."""
-    font = next((f for f in FONT_CANDIDATES if Path(f).exists()), None)
+    font = label_font()
     text = label.replace(":", r"\:").replace("'", "")
     draw = (f"drawtext=text='{text}':fontsize={height // 7}:fontcolor=white:box=1:boxcolor=black@0.6"
             f":x=(w-text_w)/2:y=h-text_h-{height // 12}")
     if font:
-        draw = f"drawtext=fontfile={font}:" + draw.removeprefix("drawtext=")
+        # The filter graph splits options at ":", so a drive letter (C:/...) is escaped.
+        fontfile = font.replace(":", r"\:")
+        draw = f"drawtext=fontfile='{fontfile}':" + draw.removeprefix("drawtext=")
     filters = f"hue=h={hue},{draw}" if hue else draw
     subprocess.run(
         ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",

@@ -136,6 +136,10 @@ class ActiveAlert:
     message: str = ""
     raised_at: str = ""
     evidence: Mapping[str, Any] = field(default_factory=dict)
+    # The rule's names as the server sent them (``rule_name``); the tile shows one of them, or
+    # the shared rule table's, never the bare code.
+    rule_zh: str | None = None
+    rule_en: str | None = None
 
     @property
     def is_red(self) -> bool:
@@ -171,6 +175,8 @@ def parse_alerts(data: Any) -> list[ActiveAlert]:
         if not office or entry.get("id") is None:
             continue
         evidence = entry.get("evidence")
+        names = entry.get("rule_name")
+        names = names if isinstance(names, Mapping) else {}
         alerts.append(
             ActiveAlert(
                 id=str(entry["id"]),
@@ -182,6 +188,8 @@ def parse_alerts(data: Any) -> list[ActiveAlert]:
                 message=str(entry.get("message") or ""),
                 raised_at=str(entry.get("raised_at") or ""),
                 evidence=evidence if isinstance(evidence, Mapping) else {},
+                rule_zh=str(names["zh_CN"]) if names.get("zh_CN") else None,
+                rule_en=str(names["en"]) if names.get("en") else None,
             )
         )
     return alerts

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from desktop.console.labels import rule_name
 from desktop.video import engine
 from desktop.video.model import ActiveAlert, Camera
 from desktop.video.player import ReconnectPolicy, StreamPlayer, TileState
@@ -97,6 +98,49 @@ class VideoSurface(QWidget):
         painter.end()
 
 
+class FitLabel(QLabel):
+    """A one-line label that, when narrower than its text, shows the text cut at a whole
+    character with "…" instead of clipped through a glyph.
+
+    A tile of the 3×3 or 1+5 layout is narrower than its strip's words in English; a plain
+    QLabel then cuts the text mid-letter (a right-aligned one shows the end of one word next
+    to the start of its neighbour's, "sul ast frame"). ``text()`` stays the whole text (tests,
+    the tooltip, accessibility); ``shown_text()`` is what is painted.
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, keep_whole: bool = False) -> None:
+        super().__init__(parent)
+        # keep_whole: never shorter than the text (the case number must be read in full).
+        self.keep_whole = keep_whole
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        hint = super().minimumSizeHint()
+        if self.keep_whole or not self.text():
+            return hint
+        # Room for "…" at least, so the layout may shrink the label below its text.
+        margins = self.contentsMargins()
+        return QSize(self.fontMetrics().horizontalAdvance("…") + margins.left() + margins.right(), hint.height())
+
+    def shown_text(self) -> str:
+        """The text as painted in the label's current width."""
+        width = self.contentsRect().width()
+        text = self.text()
+        if self.fontMetrics().horizontalAdvance(text) <= width:
+            return text
+        return self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, width)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        # The colour the style sheet gave (QStyleSheetStyle sets it in the palette).
+        painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        painter.setFont(self.font())
+        painter.drawText(rect, int(self.alignment()), self.shown_text())
+        painter.end()
+
+
 class Tile(QWidget):
     """One cell of the wall."""
 
@@ -124,24 +168,29 @@ class Tile(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
 
         self.surface = VideoSurface(self)
-        self.name_label = QLabel(self)
-        self.place_label = QLabel(self)
-        self.state_label = QLabel(self)
-        self.metrics_label = QLabel(self)
-        self.alert_label = QLabel(self)
-        self.alert_label.setVisible(False)
-        labels = (self.name_label, self.place_label, self.state_label, self.metrics_label, self.alert_label)
-        for label in labels:
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.name_label = FitLabel(self)
+        self.place_label = FitLabel(self)
+        self.state_label = FitLabel(self)
+        self.metrics_label = FitLabel(self)
+        # The alert row: the rule's name (shortened if need be) and the case number (whole).
+        self.alert_label = FitLabel(self)
+        self.alert_case_label = FitLabel(self, keep_whole=True)
+        self.alert_row = QWidget(self)
+        self.alert_row.setVisible(False)
         self.name_label.setStyleSheet("color: #e6edf3; font-weight: bold;")
         self.place_label.setStyleSheet("color: #8b949e;")
         self.metrics_label.setStyleSheet("color: #8b949e;")
         self.metrics_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.place_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.alert_label.setStyleSheet(
-            "color: #ffffff; background: #b3131b; font-weight: bold; padding: 1px 4px;"
-        )
+        self.alert_row.setObjectName("alertRow")
+        self.alert_row.setStyleSheet("QWidget#alertRow { background: #b3131b; }"
+                                     " QLabel { color: #ffffff; font-weight: bold; }")
+        self.alert_case_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        alert_layout = QHBoxLayout(self.alert_row)
+        alert_layout.setContentsMargins(4, 1, 4, 1)
+        alert_layout.setSpacing(8)
+        alert_layout.addWidget(self.alert_label, 1)
+        alert_layout.addWidget(self.alert_case_label, 0)
 
         self.strip = QWidget(self)
         self.strip.setObjectName("strip")
@@ -151,10 +200,12 @@ class Tile(QWidget):
         self.strip.setPalette(palette)
         row1 = QHBoxLayout()
         row1.setContentsMargins(0, 0, 0, 0)
+        row1.setSpacing(8)
         row1.addWidget(self.name_label, 3)
         row1.addWidget(self.place_label, 2)
         row2 = QHBoxLayout()
         row2.setContentsMargins(0, 0, 0, 0)
+        row2.setSpacing(8)
         row2.addWidget(self.state_label, 1)
         row2.addWidget(self.metrics_label, 1)
         strip_layout = QVBoxLayout(self.strip)
@@ -162,7 +213,7 @@ class Tile(QWidget):
         strip_layout.setSpacing(1)
         strip_layout.addLayout(row1)
         strip_layout.addLayout(row2)
-        strip_layout.addWidget(self.alert_label)
+        strip_layout.addWidget(self.alert_row)
         self.strip.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
 
         outer = QVBoxLayout(self)
@@ -217,8 +268,8 @@ class Tile(QWidget):
         """Everything the strip says, one line per row (for tests and accessibility)."""
         lines = [f"{self.name_label.text()}  {self.place_label.text()}",
                  f"{self.state_label.text()}  {self.metrics_label.text()}"]
-        if self.alert_label.isVisible() or self.alerts:
-            lines.append(self.alert_label.text())
+        if self.alert_row.isVisible() or self.alerts:
+            lines.append(f"{self.alert_label.text()}  {self.alert_case_label.text()}".rstrip())
         return "\n".join(lines)
 
     # ----------------------------------------------------------------- display
@@ -236,14 +287,16 @@ class Tile(QWidget):
         self.state_label.setStyleSheet(f"color: {STATE_COLOURS[state]}; font-weight: bold;")
         if self.alerts:
             alert = self.alerts[0]
-            text = self.tr("RED ALERT {rule}").format(rule=alert.rule)
-            if alert.case_no:
-                text += " · " + self.tr("case {case}").format(case=alert.case_no)
+            # The rule's name in the operator's language, never its code (SKIPPED_NODE).
+            text = self.tr("RED ALERT {rule}").format(rule=rule_name(alert.rule, alert.rule_zh, alert.rule_en))
             if len(self.alerts) > 1:
                 text += " · " + self.tr("+{n} more").format(n=len(self.alerts) - 1)
+            case = self.tr("case {case}").format(case=alert.case_no) if alert.case_no else ""
             self.alert_label.setText(text)
-            self.alert_label.setToolTip(alert.message)
-        self.alert_label.setVisible(bool(self.alerts))
+            self.alert_case_label.setText(case)
+            self.alert_case_label.setVisible(bool(case))
+            self.alert_row.setToolTip("\n".join(t for t in (text, case, alert.message) if t))
+        self.alert_row.setVisible(bool(self.alerts))
         if cam is None:
             self.surface.set_message(self.tr("Drag a camera here"))
         elif not cam.enabled:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.common.docks import keep_docks_usable
 from desktop.video.camera_list import CAMERA_ID_ROLE, CameraListModel
 from desktop.video.evidence import EvidenceRecord
 from desktop.video.layouts import PRESETS, LayoutStore
@@ -257,6 +258,7 @@ class WallWindow(QMainWindow):
             state = self.settings.value("window_state")
             if isinstance(state, QByteArray | bytes):
                 self.restoreState(QByteArray(state))
+            keep_docks_usable(self)  # the camera list never comes back as a sliver
         elif screen is not None and 0 <= screen < len(screens):
             area = screens[screen].availableGeometry()
             self.setGeometry(area.adjusted(40, 40, -40, -40))
