@@ -85,6 +85,7 @@ class SyncEngine(QObject):
         #: the server's clock minus this machine's, in seconds (a demo or training server runs a
         #: simulated clock): what the console adds to local instants it shows beside the server's
         self.server_offset = 0.0
+        self._clock_read_at = 0.0
         self.paused = False
         self._running = False
         self._polling = False
@@ -127,6 +128,9 @@ class SyncEngine(QObject):
             self._read_server_clock()
 
     def _read_server_clock(self) -> None:
+        # A simulated clock may run faster than this one (the demo's time-lapse): read it again
+        # now and then, from the polls' rhythm, never more than twice a minute.
+        self._clock_read_at = time.time()
         client = self.client
 
         def read() -> float:
@@ -253,6 +257,8 @@ class SyncEngine(QObject):
             self._analyzed = True
             self.tasks.run(self.replica.analyze_if_needed, label="analyze", owner=self)
         self._set_state(CATCHING_UP if result.more else LIVE, "")
+        if time.time() - self._clock_read_at > 30:
+            self._read_server_clock()
         if result.count or result.snapshot_finished:
             self.applied.emit(result)
         if was_offline or self._outbox_dirty:
