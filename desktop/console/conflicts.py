@@ -214,9 +214,12 @@ def retry_refusal(m: dict[str, Any]) -> str | None:
 
 def _when(created: float | None, offset: float = 0.0) -> str:
     """When a change was queued, on the server's clock (the times around it are the server's)."""
-    import time
+    from datetime import datetime
 
-    return time.strftime("%m-%d %H:%M:%S", time.localtime(created + offset)) if created else ""
+    from shared.timeutil import CHINA_TZ
+
+    # In China's time, as the wall shows the server's instants.
+    return datetime.fromtimestamp(created + offset, CHINA_TZ).strftime("%m-%d %H:%M:%S") if created else ""
 
 
 def compare_html(m: dict[str, Any]) -> str:

@@ -19,8 +19,8 @@ native windows they draw into go away.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
+from datetime import datetime
 from html import escape
 from typing import Any
 
@@ -55,6 +55,8 @@ from desktop.console.wall import AlertWall
 from desktop.replica import queries, sync
 from desktop.replica.feed import ApplyResult
 from desktop.replica.outbox import OutboxResult
+from shared.actions.alert import SUBJECTS_BY_ROLE
+from shared.timeutil import CHINA_TZ
 
 log = logging.getLogger(__name__)
 
@@ -344,7 +346,8 @@ class ConsoleWindow(QMainWindow):
 
     def connection_text(self) -> str:
         engine = self.session.engine
-        since = time.strftime("%H:%M:%S", time.localtime(engine.since + engine.server_offset))
+        # On the server's clock and in China's time, as every instant on the wall is.
+        since = datetime.fromtimestamp(engine.since + engine.server_offset, CHINA_TZ).strftime("%H:%M:%S")
         names = {
             sync.LIVE: ("#3fb950", self.tr("Live")),
             sync.CATCHING_UP: ("#d29922", self.tr("Catching up")),
@@ -604,6 +607,10 @@ class ConsoleWindow(QMainWindow):
             self.restoreState(state)
         # A layout saved with a pane dragged to a sliver must not bring the sliver back.
         keep_docks_usable(self)
+        if self.session.role and "case" not in SUBJECTS_BY_ROLE.get(self.session.role, ("case",)):
+            # A petition officer or an investigator reads no approval case: no empty pane for them.
+            self.case_dock.hide()
+            self.case_dock.toggleViewAction().setEnabled(False)
         header = s.value("wall/header")
         if isinstance(header, QByteArray):
             hv = self.wall.table.horizontalHeader()

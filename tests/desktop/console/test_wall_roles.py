@@ -19,29 +19,49 @@ LEADER = ("lead", "leader-pass-1")
 TRIAGE = ("ack", "escalate", "dismiss", "assign", "promote")
 
 
-@pytest.fixture
-def leader_console(qtbot: Any, live_server: Any, tmp_path: Path, settings_dir: Path,
-                   keyring_file: Path) -> Iterator[Any]:
+def _console_as(qtbot: Any, live_server: Any, tmp_path: Path, user: tuple[str, str], role: str,
+                display: str) -> Any:
+    """A console window signed in as a new user of ``role``, live."""
     from desktop.common.api import ApiClient
     from desktop.console.session import open_session
     from desktop.console.window import ConsoleWindow
     from desktop.replica import sync
 
-    r = live_server.call("POST", "/users", {"username": LEADER[0], "password": LEADER[1], "role": "leader",
-                                            "display_name": "主任"})
+    r = live_server.call("POST", "/users", {"username": user[0], "password": user[1], "role": role,
+                                            "display_name": display})
     assert r.status == 201, r.body
     client = ApiClient(f"https://127.0.0.1:{live_server.port}", str(live_server.ca_file))
-    info = client.login(*LEADER)
-    session = open_session(client, LEADER[0], role=info["role"], replica_file=tmp_path / "leader.sqlite3", wait=2.0)
+    info = client.login(*user)
+    session = open_session(client, user[0], role=info["role"], replica_file=tmp_path / f"{user[0]}.sqlite3",
+                           wait=2.0)
     window = ConsoleWindow(session)
     qtbot.addWidget(window)
     window.resize(1600, 900)
     window.show()
     session.engine.start()
     qtbot.waitUntil(lambda: session.engine.state == sync.LIVE, timeout=15000)
+    return window
+
+
+@pytest.fixture
+def leader_console(qtbot: Any, live_server: Any, tmp_path: Path, settings_dir: Path,
+                   keyring_file: Path) -> Iterator[Any]:
+    window = _console_as(qtbot, live_server, tmp_path, LEADER, "leader", "主任")
     yield window
     window.close()
-    session.shutdown(15000)
+    window.session.shutdown(15000)
+
+
+def test_a_petition_officer_has_no_empty_case_pane(qtbot: Any, live_server: Any, tmp_path: Path,
+                                                    settings_dir: Path, keyring_file: Path) -> None:
+    window = _console_as(qtbot, live_server, tmp_path, ("desk", "desk-pass-1"), "petition_officer", "信访员")
+    try:
+        assert not window.case_dock.isVisible(), "a petition officer reads no approval case"
+        assert not window.case_dock.toggleViewAction().isEnabled()
+        assert not any(getattr(window.wall, f"act_{name}").isVisible() for name in (*TRIAGE, "comment"))
+    finally:
+        window.close()
+        window.session.shutdown(15000)
 
 
 def _toolbar_texts(window: Any) -> list[str]:
