@@ -105,25 +105,29 @@ def load_merged(session: Session, ids: Sequence[str]) -> dict[str, list[str]]:
     return out
 
 
-def load_duplicates(session: Session, petitions: Sequence[Petition]) -> dict[str, tuple[str, int]]:
+def load_duplicates(session: Session, petitions: Sequence[Petition]) -> dict[str, tuple[str, int, str | None]]:
+    """For each petition that repeats an earlier one: (that petition's id, received_at, receipt code)."""
     keyed = [p for p in petitions if p.identity_key]
     wanted = {(p.identity_key, p.subject_name) for p in keyed}
     identities = sorted({ik for ik, _ in wanted if ik})
     peers: dict[tuple[str | None, str], list[tuple[int, str]]] = defaultdict(list)
+    receipts: dict[str, str | None] = {}
     for i in range(0, len(identities), 500):
         rows = session.execute(
-            select(Petition.identity_key, Petition.subject_name, Petition.received_at, Petition.id).where(
+            select(Petition.identity_key, Petition.subject_name, Petition.received_at, Petition.id,
+                   Petition.receipt_code).where(
                 Petition.identity_key.in_(identities[i : i + 500])
             )
         )
-        for ik, name, at, pid in rows:
+        for ik, name, at, pid, receipt in rows:
             if (ik, name) in wanted:
                 peers[(ik, name)].append((at, pid))
-    out: dict[str, tuple[str, int]] = {}
+                receipts[pid] = receipt
+    out: dict[str, tuple[str, int, str | None]] = {}
     for p in keyed:
         found = petition_duplicate((p.received_at, p.id), peers[(p.identity_key, p.subject_name)])
         if found:
-            out[p.id] = (found[1], found[0])
+            out[p.id] = (found[1], found[0], receipts.get(found[1]))
     return out
 
 
@@ -132,12 +136,14 @@ def is_desk_event(e: PetitionEvent) -> bool:
     return e.batch_id is None
 
 
-def build_facts(p: Petition, events: Sequence[PetitionEvent], duplicate: tuple[str, int] | None) -> PetitionFacts:
+def build_facts(p: Petition, events: Sequence[PetitionEvent],
+                duplicate: tuple[str, int, str | None] | None) -> PetitionFacts:
     return PetitionFacts(
         id=p.id,
         received_at=p.received_at,
         events=[PetitionEventFact(e.id, e.type, e.at, e.days or 0, is_desk_event(e)) for e in events],
-        duplicate_of=duplicate,
+        duplicate_of=duplicate[:2] if duplicate else None,
+        duplicate_receipt=duplicate[2] if duplicate else None,
     )
 
 

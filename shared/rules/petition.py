@@ -40,6 +40,8 @@ class PetitionFacts:
     """Sorted by ``at``."""
     duplicate_of: tuple[str, Instant] | None = None
     """``(petition id, received_at)`` of the earlier petition this one repeats."""
+    duplicate_receipt: str | None = None
+    """That earlier petition's receipt code: how people name it (its id is a UUID)."""
 
 
 @dataclass
@@ -226,9 +228,10 @@ def petition_duplicate_rule(v: PetitionView) -> list[Hit]:
     if v.facts.duplicate_of is None:
         return []
     other, other_at = v.facts.duplicate_of
+    named = v.facts.duplicate_receipt or other
     return [hit("PETITION_DUPLICATE",
-                (f"同一信访人就同一被反映人已于 {short(other_at)} 信访（{other}）",
-                 f"the same petitioner raised the same subject in petition {other} ({short(other_at)})"),
+                (f"同一信访人就同一被反映人已于 {short(other_at)} 信访（信访件 {named}）",
+                 f"the same petitioner raised the same subject in petition {named} ({short(other_at)})"),
                 earlier={"petition_id": other, "received_at": format_instant(other_at)})]
 
 

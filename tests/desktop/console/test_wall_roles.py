@@ -194,6 +194,8 @@ def test_a_petition_alert_reads_as_a_petition(leader_console: Any, live_server: 
         return str(model.index(row, COL[column]).data())
 
     assert cell(duplicate["id"], "subject") == "信访件 4821937561028375 · 张某某"
+    assert "信访件 4821937561028374" in duplicate["message"], "the earlier petition by its receipt code"
+    assert first["id"] not in duplicate["message"]
     assert cell(skipped["id"], "node") == "受理"
 
     shown = dict(evidence.rows(duplicate["evidence"]))

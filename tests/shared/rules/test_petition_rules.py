@@ -173,6 +173,16 @@ def test_petition_duplicate_hits_when_the_server_found_an_earlier_petition() -> 
     assert h.evidence == {"earlier": {"petition_id": "P0", "received_at": "2026-05-31T09:00:00+08:00"}}
 
 
+def test_petition_duplicate_names_the_earlier_petition_by_its_receipt_code() -> None:
+    # People know a petition by its receipt code; its id is a UUID (issue 15, second pass).
+    facts = PetitionFacts("P1", RECEIVED, [], ("a0000000-0000-4000-8000-00000000000a", RECEIVED - DAY),
+                          duplicate_receipt="4821937561028374")
+    (h,) = RULES["PETITION_DUPLICATE"](petition_view(facts, RECEIVED))
+    assert "信访件 4821937561028374" in h.message
+    assert "4821937561028374" in h.message_en
+    assert "a0000000" not in h.message
+
+
 def test_petition_duplicate_window_is_90_days_of_24_hours() -> None:
     at = t("09-20T09:00")
     assert petition_duplicate((at, "b"), [(at - 90 * DAY, "a")]) == (at - 90 * DAY, "a")
