@@ -112,7 +112,7 @@ RATINGS = ("satisfied", "basically_satisfied", "dissatisfied", "very_poor")
 PETITION_CHANNELS = ("letter", "visit", "phone", "online", "hotline")
 PETITION_CATEGORIES = ("land", "approval", "conduct", "fees", "other")
 PETITION_EVENT_TYPES = ("accepted", "not_accepted", "assigned", "extended", "replied", "closed", "merged")
-RECORD_KINDS = ("approval_event", "evaluation", "petition", "petition_event")
+RECORD_KINDS = ("approval_event", "evaluation", "petition", "petition_event", "notice_reply")
 
 
 class _Record(BaseModel):
@@ -258,10 +258,21 @@ class PetitionEvent(_Record):
     """On ``closed``: the complaint proved founded (it counts in the risk index, spec 07 §1)."""
 
 
+class NoticeReplyRecord(_Record):
+    """An office's written answer to a supervision notice addressed to it (spec 06 §4)."""
+
+    kind: Literal["notice_reply"]
+    id: uuid.UUID
+    notice_id: uuid.UUID
+    at: Timestamp
+    text: Annotated[StrictStr, Field(min_length=1, max_length=20_000)]
+
+
 KIND_MODELS: dict[str, type[_Record]] = {
     "evaluation": Evaluation,
     "petition": Petition,
     "petition_event": PetitionEvent,
+    "notice_reply": NoticeReplyRecord,
 }
 
 
@@ -1124,4 +1135,61 @@ class ReminderOut(_Out):
 
 class ReminderList(_Out):
     reminders: list[ReminderOut]
+    next: str | None
+
+
+class TimelineEntryOut(_Out):
+    """One applied action on a card or notice (issue, revoke, reply, annotate), in order."""
+
+    at: str
+    actor: str
+    action: str
+    data: dict[str, Any]
+
+
+class CardOut(_Out):
+    """A 黄牌/红牌 (spec 06 §4)."""
+
+    id: str
+    kind: Literal["yellow", "red"]
+    office: str
+    staff: str | None
+    reason: str
+    alerts: list[int]
+    issued_by: str
+    issued_at: str
+    status: Literal["active", "revoked"]
+    revoked_by: str | None
+    revoke_reason: str | None
+    version: int
+    timeline: list[TimelineEntryOut]
+
+
+class CardList(_Out):
+    cards: list[CardOut]
+    next: str | None
+
+
+class NoticeOut(_Out):
+    """A 督办通知书 (spec 06 §4); ``reply_due`` from the working-day clock started at ``issued_at``."""
+
+    id: str
+    office: str
+    subject: str
+    body: str
+    alerts: list[int]
+    issued_by: str
+    issued_at: str
+    reply_days: int
+    reply_due: str | None
+    status: Literal["awaiting", "replied"]
+    replied_at: str | None
+    reply: str | None
+    replied_by: str | None
+    version: int
+    timeline: list[TimelineEntryOut]
+
+
+class NoticeList(_Out):
+    notices: list[NoticeOut]
     next: str | None

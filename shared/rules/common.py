@@ -40,6 +40,8 @@ RULES: dict[str, RuleInfo] = {
         RuleInfo("PETITION_HANDLE_DUE", "yellow", "信访临近办理时限", "petition handling due", True),
         RuleInfo("PETITION_HANDLE_OVERDUE", "red", "信访办理超期", "petition handling overdue", True),
         RuleInfo("PETITION_DUPLICATE", "yellow", "重复信访", "repeated petition", False),
+        RuleInfo("NOTICE_REPLY_OVERDUE", "red", "督办通知逾期未回复", "supervision notice reply overdue", True),
+        RuleInfo("RISK_LEVEL", "yellow", "勤廉风险等级上升", "risk level worsened", False),
     )
 }
 
