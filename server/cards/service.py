@@ -12,7 +12,7 @@ from server.cards.models import Card, CardEntry
 from server.offices.models import Office
 from shared.timeutil import format_instant
 
-COLUMNS = (Card.pk, Card.id, Card.kind, Office.code, Card.staff, Card.reason, Card.alerts, Card.issued_by,
+COLUMNS: tuple[Any, ...] = (Card.pk, Card.id, Card.kind, Office.code, Card.staff, Card.reason, Card.alerts, Card.issued_by,
            Card.issued_at, Card.status, Card.revoked_by, Card.revoke_reason, Card.version)
 
 
@@ -32,7 +32,7 @@ def cards_json(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
     } for pk, cid, kind, office, staff, reason, alerts, by, at, status, revoked_by, revoke_reason, version in rows]
 
 
-def base_query() -> Select[Any, Any]:
+def base_query() -> Select[Any]:
     return select(*COLUMNS).join(Office, Office.id == Card.office_id)
 
 
@@ -41,7 +41,7 @@ def load(session: Session, *, card_id: str) -> dict[str, Any] | None:
     return None if row is None else cards_json(session, [row])[0]
 
 
-def list_query(*, office: str | None, kind: str | None, status: str | None) -> Select[Any, Any]:
+def list_query(*, office: str | None, kind: str | None, status: str | None) -> Select[Any]:
     q = base_query()
     if office:
         q = q.where(Office.code == office)

@@ -16,7 +16,7 @@ from shared.clock import working_clock
 from shared.rules.notice import NoticeFacts
 from shared.timeutil import Instant, format_instant
 
-COLUMNS = (Notice.pk, Notice.id, Office.code, Notice.subject, Notice.body, Notice.alerts, Notice.issued_by,
+COLUMNS: tuple[Any, ...] = (Notice.pk, Notice.id, Office.code, Notice.subject, Notice.body, Notice.alerts, Notice.issued_by,
            Notice.issued_at, Notice.reply_days, Notice.reply_due, Notice.status, Notice.replied_at, Notice.reply,
            Notice.replied_by, Notice.version)
 
@@ -44,7 +44,7 @@ def notices_json(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
         in rows]
 
 
-def base_query() -> Select[Any, Any]:
+def base_query() -> Select[Any]:
     return select(*COLUMNS).join(Office, Office.id == Notice.office_id)
 
 
@@ -53,7 +53,7 @@ def load(session: Session, *, notice_id: str) -> dict[str, Any] | None:
     return None if row is None else notices_json(session, [row])[0]
 
 
-def list_query(*, office: str | None, status: str | None, office_id: int | None = None) -> Select[Any, Any]:
+def list_query(*, office: str | None, status: str | None, office_id: int | None = None) -> Select[Any]:
     q = base_query()
     if office_id is not None:
         q = q.where(Notice.office_id == office_id)
