@@ -245,6 +245,10 @@ def sweep(ctx: Context, *, wait: bool = False, notify: bool = True) -> SweepRepo
                 ev.notices(notice_ids)
             ev.office(office)
         ev.finish()
+        # Imported here: the figures read the stores this module's evaluator writes.
+        from server.figures.service import judge_month_end
+
+        ev.alerts.raised += judge_month_end(ctx, session, now=now, changes=changes)
         wrote = changes.flush(session)
         report = SweepReport(ran=True, evaluated=ev.evaluated, raised=ev.alerts.raised,
                              seconds=time.time() - started)

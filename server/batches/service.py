@@ -25,6 +25,7 @@ from server.context import EARLIEST_INSTANT, FUTURE_TOLERANCE, Context, instant_
 from server.db import bulk_insert, table_of
 from server.deps import nul_path
 from server.evaluation import Evaluator, office_json
+from server.figures import service as figures
 from server.notices import service as notices
 from server.notices.models import Notice, NoticeEntry, NoticeReply
 from server.offices.models import Office
@@ -316,6 +317,9 @@ def _import(
     changes = ChangeWriter()
     touched_cases, touched_petitions = _store(ctx, session, office, batch_id, work, cases, now)
     touched_notices = _store_notice_replies(session, office, batch_id, work, changes, now)
+    # A record for a closed month changes its figures: they are computed again on the next read.
+    figures.invalidate(session, (to_instant(a.record.received_at if isinstance(a.record, p.Petition)
+                                            else a.record.at) for a in work.accepted), now=now)
 
     old_watermark = office.watermark
     new_watermark = until if old_watermark is None else max(old_watermark, until)

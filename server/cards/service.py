@@ -12,7 +12,8 @@ from server.cards.models import Card, CardEntry
 from server.offices.models import Office
 from shared.timeutil import format_instant
 
-COLUMNS: tuple[Any, ...] = (Card.pk, Card.id, Card.kind, Office.code, Card.staff, Card.reason, Card.alerts, Card.issued_by,
+COLUMNS: tuple[Any, ...] = (
+    Card.pk, Card.id, Card.kind, Office.code, Card.staff, Card.reason, Card.alerts, Card.issued_by,
            Card.issued_at, Card.status, Card.revoked_by, Card.revoke_reason, Card.version)
 
 

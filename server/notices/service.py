@@ -16,7 +16,8 @@ from shared.clock import working_clock
 from shared.rules.notice import NoticeFacts
 from shared.timeutil import Instant, format_instant
 
-COLUMNS: tuple[Any, ...] = (Notice.pk, Notice.id, Office.code, Notice.subject, Notice.body, Notice.alerts, Notice.issued_by,
+COLUMNS: tuple[Any, ...] = (
+    Notice.pk, Notice.id, Office.code, Notice.subject, Notice.body, Notice.alerts, Notice.issued_by,
            Notice.issued_at, Notice.reply_days, Notice.reply_due, Notice.status, Notice.replied_at, Notice.reply,
            Notice.replied_by, Notice.version)
 
