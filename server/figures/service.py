@@ -129,10 +129,13 @@ def judge_month_end(ctx: Context, session: Session, *, now: Instant, changes: Ch
                                                        by="office", settings=settings, everyone=offices.judged)}
     sync = AlertSync(session, changes, offices.codes, now)
     by_code = {o.code: o for o in offices.rows}
+    start, _end = month_bounds(*month)
     for code, row in this.items():
         office = by_code.get(code)
         prior = before.get(code, "green")
-        if office is None or office.is_centre or not worsened(prior, row["level"]):
+        # A unit's first month has no level to worsen from: an office registered during the
+        # month is judged from the next month on.
+        if office is None or office.is_centre or office.created_at >= start or not worsened(prior, row["level"]):
             continue
         hit = risk_level_hit(office=code, month=text, index=row["index"], level=row["level"], before=prior)
         key = ("office", str(office.id))
