@@ -1,4 +1,4 @@
-"""cards, notices and monthly figures
+"""cards, notices and monthly figures; indexes for reading a month of records
 
 Revision ID: 0012
 Revises: 0008
@@ -118,7 +118,24 @@ def upgrade() -> None:
 
 
 
+    # The month's figures read a month of records by their instant.
+    with op.batch_alter_table('approval_cases', schema=None) as batch_op:
+        batch_op.create_index('ix_cases_received_at', ['received_at'], unique=False)
+        batch_op.create_index('ix_cases_closed_at', ['closed_at'], unique=False)
+    with op.batch_alter_table('evaluations', schema=None) as batch_op:
+        batch_op.create_index('ix_evaluations_at', ['at'], unique=False)
+    with op.batch_alter_table('alerts', schema=None) as batch_op:
+        batch_op.create_index('ix_alerts_raised_at', ['raised_at'], unique=False)
+
+
 def downgrade() -> None:
+    with op.batch_alter_table('alerts', schema=None) as batch_op:
+        batch_op.drop_index('ix_alerts_raised_at')
+    with op.batch_alter_table('evaluations', schema=None) as batch_op:
+        batch_op.drop_index('ix_evaluations_at')
+    with op.batch_alter_table('approval_cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_cases_closed_at')
+        batch_op.drop_index('ix_cases_received_at')
     with op.batch_alter_table('notice_replies', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_notice_replies_notice_pk'))
 
