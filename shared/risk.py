@@ -66,7 +66,7 @@ def parse_month(text: str) -> tuple[int, int] | None:
     if m is None:
         return None
     year, month = int(m.group(1)), int(m.group(2))
-    return (year, month) if 1970 <= year <= 9000 else None
+    return (year, month) if 1970 <= year <= 8999 else None
 
 
 def month_bounds(year: int, month: int) -> tuple[Instant, Instant]:

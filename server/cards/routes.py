@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from server.cards import service
 from server.cards.models import Card
-from server.deps import CallerDep, ReadSession, keyset_page
+from server.deps import CallerDep, ReadSession, RowCursor, keyset_page
 from server.errors import ApiError
 from shared.actions.base import uuid_id
 from shared.actions.card import READERS
@@ -31,7 +31,7 @@ def list_cards(
     kind: Literal["yellow", "red"] | None = None,
     status: Literal["active", "revoked"] | None = None,
     limit: int = Query(100, ge=1, le=1000),
-    cursor: str | None = Query(None, max_length=40),
+    cursor: RowCursor = None,
 ) -> dict[str, Any]:
     if caller.role not in READERS:
         raise ApiError(403, "FORBIDDEN", "cards are read by operators, leaders and the administrator")

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import orjson
+from pydantic import BaseModel
 from sqlalchemy import and_, delete, select
 from sqlalchemy.orm import Session
 
@@ -30,6 +31,7 @@ from server.offices.models import Office
 from server.petitions.models import Petition, PetitionEvent
 from server.reminders.models import RiskReminder
 from server.settings.service import current
+from shared.protocol import EvaluationOut, RiskIndexOut, StatisticsOut
 from shared.risk import (
     LEVELS,
     Charge,
@@ -67,9 +69,11 @@ def _digest(*settings: Any) -> str:
 
 
 def _cached(ctx: Context, session: Session, *, kind: str, month: tuple[int, int], by: str, digest: str,
-            now: Instant, compute: Any) -> dict[str, Any]:
+            now: Instant, compute: Any, model: type[BaseModel]) -> dict[str, Any]:
     """``compute()``, or its stored result for a closed month computed with the same settings.
 
+    What is computed is checked against the answer's ``model`` once, here, so that a stored
+    month can be sent as it is (thousands of points are not validated again on every read).
     ``session`` may be a read session: a closed month's result is stored in a write
     transaction of its own (two readers computing the same month at once store the same body)."""
     _start, end = month_bounds(*month)
@@ -79,7 +83,7 @@ def _cached(ctx: Context, session: Session, *, kind: str, month: tuple[int, int]
         row = session.get(MonthlyFigures, (kind, text, by))
         if row is not None and row.digest == digest:
             return row.body
-    body: dict[str, Any] = compute()
+    body: dict[str, Any] = model.model_validate(compute()).model_dump(mode="json")
     if closed:
         with ctx.db.writing() as w:
             stored = w.get(MonthlyFigures, (kind, text, by))
@@ -111,7 +115,8 @@ def risk_index(ctx: Context, session: Session, *, month: tuple[int, int], by: st
             rows = index_rows(charges, by="staff", settings=settings)
         return {"month": month_text(*month), "by": by, "rows": rows}
 
-    return _cached(ctx, session, kind="risk", month=month, by=by, digest=_digest(settings), now=now, compute=compute)
+    return _cached(ctx, session, kind="risk", month=month, by=by, digest=_digest(settings), now=now, compute=compute,
+                   model=RiskIndexOut)
 
 
 def judge_month_end(ctx: Context, session: Session, *, now: Instant, changes: ChangeWriter) -> int:
@@ -310,7 +315,7 @@ def evaluation(ctx: Context, session: Session, *, month: tuple[int, int], by: st
         return {"month": month_text(*month), "by": by, "weights": weights.model_dump(mode="json"), "rows": rows}
 
     return _cached(ctx, session, kind="evaluation", month=month, by=by, digest=_digest(weights, risk_settings), now=now,
-                   compute=compute)
+                   compute=compute, model=EvaluationOut)
 
 
 def statistics(ctx: Context, session: Session, *, month: tuple[int, int], by: str, now: Instant) -> dict[str, Any]:
@@ -335,7 +340,7 @@ def statistics(ctx: Context, session: Session, *, month: tuple[int, int], by: st
         return {"month": month_text(*month), "by": by, "rows": rows, "total": statistics_of(total)}
 
     return _cached(ctx, session, kind="statistics", month=month, by=by, digest=_digest(risk_settings), now=now,
-                   compute=compute)
+                   compute=compute, model=StatisticsOut)
 
 
 def _department_names(ctx: Context, session: Session) -> dict[str, str]:

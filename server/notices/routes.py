@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 
-from server.deps import CallerDep, ReadSession, keyset_page
+from server.deps import CallerDep, ReadSession, RowCursor, keyset_page
 from server.errors import ApiError
 from server.notices import service
 from server.notices.models import Notice
@@ -27,7 +27,7 @@ def list_notices(
     office: str | None = Query(None, max_length=32),
     status: Literal["awaiting", "replied"] | None = None,
     limit: int = Query(100, ge=1, le=1000),
-    cursor: str | None = Query(None, max_length=40),
+    cursor: RowCursor = None,
 ) -> dict[str, Any]:
     if not caller.is_office and caller.role not in READERS:
         raise ApiError(403, "FORBIDDEN", "notices are read by operators, leaders, the administrator and the "
