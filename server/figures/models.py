@@ -19,7 +19,8 @@ from server.db import Base, InstantColumn
 class MonthlyFigures(Base):
     __tablename__ = "monthly_figures"
     kind: Mapped[str] = mapped_column(String(16))
-    """``risk``, ``evaluation``, ``statistics``, or ``risk_level`` (the month end was judged)."""
+    """``risk``, ``evaluation``, ``statistics``, ``counts`` (what the last two are made of), or
+    ``risk_level`` (the month end was judged)."""
     month: Mapped[str] = mapped_column(String(7))
     by: Mapped[str] = mapped_column(String(16))
     digest: Mapped[str] = mapped_column(String(64))

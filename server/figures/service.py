@@ -192,13 +192,14 @@ def _unit_counts(ctx: Context, session: Session, offices: _Offices, month: tuple
         select(ApprovalCase.id, ApprovalCase.office_id, ApprovalCase.power_code, ApprovalCase.due,
                ApprovalCase.closed_at, ApprovalCase.used_hours)
         .where(ApprovalCase.closed_at >= start, ApprovalCase.closed_at < end, ApprovalCase.state.like("decided%"))))
+    # One statement for the month's suspensions (a join, not thousands of IN lists).
     supplemented: set[int] = set()
-    ids = [r[0] for r in decided]
-    for i in range(0, len(ids), 500):
-        for case_id, data in session.execute(select(ApprovalEvent.case_id, ApprovalEvent.data).where(
-                ApprovalEvent.case_id.in_(ids[i:i + 500]), ApprovalEvent.type == "suspended")):
-            if (data or {}).get("reason_code") == "supplement":
-                supplemented.add(case_id)
+    for case_id, data in session.execute(
+            select(ApprovalEvent.case_id, ApprovalEvent.data)
+            .join(ApprovalCase, ApprovalCase.id == ApprovalEvent.case_id)
+            .where(ApprovalCase.closed_at >= start, ApprovalCase.closed_at < end, ApprovalEvent.type == "suspended")):
+        if (data or {}).get("reason_code") == "supplement":
+            supplemented.add(case_id)
     for case_id, office_id, power, due, closed_at, used_hours in decided:
         u = unit(office_id, power)
         if u is None:
@@ -278,6 +279,28 @@ def _unit_counts(ctx: Context, session: Session, offices: _Offices, month: tuple
     return out
 
 
+def _counts(ctx: Context, session: Session, offices: _Offices, month: tuple[int, int], by: str,
+            risk_settings: RiskIndexSettings, now: Instant) -> dict[str, UnitCounts]:
+    """The month's counts per unit; a closed month's are counted once and kept (the evaluation
+    of the next month reads them as its "month before", the statistics as their own)."""
+    _start, end = month_bounds(*month)
+    text = month_text(*month)
+    if end <= now:
+        row = session.get(MonthlyFigures, ("counts", text, by))
+        if row is not None:
+            return {k: UnitCounts(**v, office_level=by == "office") for k, v in row.body.items()}
+    counts = _unit_counts(ctx, session, offices, month, by, risk_settings)
+    if end <= now:
+        body = {k: c.as_json() for k, c in counts.items()}
+        with ctx.db.writing() as w:
+            stored = w.get(MonthlyFigures, ("counts", text, by))
+            if stored is None:
+                w.add(MonthlyFigures(kind="counts", month=text, by=by, digest="", body=body, computed_at=now))
+            else:
+                stored.body, stored.computed_at = body, now
+    return counts
+
+
 def _petitions(session: Session, offices: _Offices, start: Instant, end: Instant, unit: Any) -> None:
     from server.alerts.models import Alert
 
@@ -308,8 +331,8 @@ def evaluation(ctx: Context, session: Session, *, month: tuple[int, int], by: st
 
     def compute() -> dict[str, Any]:
         offices = _Offices(session, now)
-        this = _unit_counts(ctx, session, offices, month, by, risk_settings)
-        before = _unit_counts(ctx, session, offices, previous_month(*month), by, risk_settings)
+        this = _counts(ctx, session, offices, month, by, risk_settings, now)
+        before = _counts(ctx, session, offices, previous_month(*month), by, risk_settings, now)
         names = offices.name_by_code if by == "office" else _department_names(ctx, session)
         rows = evaluation_rows(this, names=names, before=before, weights=weights, risk=risk_settings)
         return {"month": month_text(*month), "by": by, "weights": weights.model_dump(mode="json"), "rows": rows}
@@ -323,7 +346,7 @@ def statistics(ctx: Context, session: Session, *, month: tuple[int, int], by: st
 
     def compute() -> dict[str, Any]:
         offices = _Offices(session, now)
-        counts = _unit_counts(ctx, session, offices, month, by, risk_settings)
+        counts = _counts(ctx, session, offices, month, by, risk_settings, now)
         names = offices.name_by_code if by == "office" else _department_names(ctx, session)
         rows = [{"key": k, "name": names.get(k, k), **statistics_of(c)} for k, c in sorted(counts.items())]
         total = UnitCounts()
