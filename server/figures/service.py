@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 from pydantic import BaseModel
 from sqlalchemy import and_, delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server.alerts.service import AlertSync
@@ -85,13 +86,22 @@ def _cached(ctx: Context, session: Session, *, kind: str, month: tuple[int, int]
             return row.body
     body: dict[str, Any] = model.model_validate(compute()).model_dump(mode="json")
     if closed:
+        _store(ctx, kind=kind, month=text, by=by, digest=digest, body=body, now=now)
+    return body
+
+
+def _store(ctx: Context, *, kind: str, month: str, by: str, digest: str, body: dict[str, Any], now: Instant) -> None:
+    """Keep a closed month's result. Two first readers of the same month compute the same body:
+    the one whose insert loses the race keeps nothing, and answers what it computed."""
+    try:
         with ctx.db.writing() as w:
-            stored = w.get(MonthlyFigures, (kind, text, by))
+            stored = w.get(MonthlyFigures, (kind, month, by))
             if stored is None:
-                w.add(MonthlyFigures(kind=kind, month=text, by=by, digest=digest, body=body, computed_at=now))
+                w.add(MonthlyFigures(kind=kind, month=month, by=by, digest=digest, body=body, computed_at=now))
             else:
                 stored.digest, stored.body, stored.computed_at = digest, body, now
-    return body
+    except IntegrityError:
+        pass
 
 
 # ---- the risk index -------------------------------------------------------------------
@@ -291,13 +301,8 @@ def _counts(ctx: Context, session: Session, offices: _Offices, month: tuple[int,
             return {k: UnitCounts(**v, office_level=by == "office") for k, v in row.body.items()}
     counts = _unit_counts(ctx, session, offices, month, by, risk_settings)
     if end <= now:
-        body = {k: c.as_json() for k, c in counts.items()}
-        with ctx.db.writing() as w:
-            stored = w.get(MonthlyFigures, ("counts", text, by))
-            if stored is None:
-                w.add(MonthlyFigures(kind="counts", month=text, by=by, digest="", body=body, computed_at=now))
-            else:
-                stored.body, stored.computed_at = body, now
+        _store(ctx, kind="counts", month=text, by=by, digest="", body={k: c.as_json() for k, c in counts.items()},
+               now=now)
     return counts
 
 

@@ -289,13 +289,19 @@ def test_a_closed_month_judged_cached_and_recomputed_when_its_records_change(cou
     assert [(k, after[k]["rank"]) for k in ("T02", "T03", "T01")] == [("T02", 1), ("T03", 2), ("T01", 3)]
     assert _rows(county.get("/risk-index?month=2026-03&by=office"))["T03"]["index"] == 93
 
+    # An operator dismissing one of March's alerts as unfounded takes its points back.
+    county.act("alert", county.alert_of("FEE_EXCESS", "A")["id"], "dismiss", {"reason": "复核后确认收费无误"})
+    t1 = _rows(county.get("/risk-index?month=2026-03&by=office"))["T01"]
+    assert (t1["index"], t1["level"]) == (43, "red")
+    assert _rows(county.get("/evaluation?month=2026-03&by=office"))["T01"]["counts"]["red_alerts"] == 1
+
 
 def test_changed_weights_change_the_index(county: County) -> None:
     r = county.server.call("PUT", "/admin/settings/risk-index", {"yellow_card": -20})
     assert r.status == 200, r.body
     rows = _rows(county.get("/risk-index?month=2026-03&by=office"))
     assert (rows["T02"]["index"], rows["T02"]["level"]) == (80, "yellow")
-    assert rows["T01"]["index"] == 33 - 15
+    assert rows["T01"]["index"] == 43 - 15
     assert county.server.call("PUT", "/admin/settings/risk-index", {"yellow_card": 200}).status == 400
     refused = county.server.call("GET", "/risk-index?month=2026-13", token=county.tokens["leader"])
     assert refused.status == 400
