@@ -383,7 +383,9 @@ def _department_names(ctx: Context, session: Session) -> dict[str, str]:
 def invalidate(session: Session, instants: Iterable[Instant | None], *, now: Instant) -> None:
     """Drop the cached figures of the closed months these instants fall in (a record of theirs
     changed); the month-end judgement (``risk_level``) stays: it was made at the month's end."""
-    months = {month_text(*local_month(t)) for t in instants if t is not None and t < now}
+    # Only closed months are stored: the month in progress is computed on every read anyway.
+    months = {month_text(*m) for m in {local_month(t) for t in instants if t is not None}
+              if month_bounds(*m)[1] <= now}
     if months:
         session.execute(delete(MonthlyFigures).where(MonthlyFigures.month.in_(sorted(months)),
                                                      MonthlyFigures.kind != "risk_level"))
