@@ -186,3 +186,17 @@ def test_the_feed_carries_cards_and_notices_to_those_who_see_them(centre: Centre
     assert mine
     assert {n["office"] for n in mine} == {"T02"}
     assert centre.server.call("GET", "/cards", token=centre.tokens["T02"]).status == 403
+
+
+def test_hostile_and_oversize_replies_in_a_batch(centre: Centre) -> None:
+    for n, text in enumerate(HOSTILE_TEXTS):
+        nid = str(uuid.uuid4())
+        assert centre.act("notice", nid, "issue", {"office": "T01", "subject": f"督办 {n}"})["status"] == "applied"
+        reply = {"kind": "notice_reply", "id": new_id(), "notice_id": nid, "at": "2026-04-22T09:00:00+08:00",
+                 "text": text}
+        too_long = reply | {"id": new_id(), "text": "长" * 20_001}
+        summary = centre.server.post_batch("T01", centre.tokens["T01"], [too_long, reply]).json()
+        assert (summary["imported"], [(e["index"], e["code"], e["field"]) for e in summary["errors"]]) == \
+            (1, [(0, "INVALID_FIELD", "text")])
+        shown = centre.get(f"/notices/{nid}")
+        assert (shown["reply"], shown["timeline"][-1]["data"]["text"]) == (text, text), "kept verbatim"
