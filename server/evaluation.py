@@ -28,12 +28,13 @@ from server.petitions import service as petitions
 from server.petitions.models import Petition
 from server.reminders import service as reminders
 from server.settings.service import current
-from shared.rules import evaluate_case, evaluate_petition, office_silent
+from shared.rules import RULES, evaluate_case, evaluate_petition, office_silent
 from shared.rules.notice import notice_reply_overdue
 from shared.settings import OfficeSilentSettings
 from shared.timeutil import HOUR, format_instant
 
-OFFICE_RULES = frozenset({"OFFICE_SILENT"})
+#: The rules an office's own evaluation decides: its other alerts (none today) stay as they are.
+OFFICE_RULES = frozenset(code for code, info in RULES.items() if info.subject == "office")
 
 
 def office_json(o: Office, now: int) -> dict[str, object]:

@@ -55,6 +55,20 @@ class User(BaseModel):
     created_at: str | None = None
 
 
+class Person(BaseModel):
+    """Someone work can be assigned to: what every staff member may know of a colleague."""
+
+    username: str
+    display_name: str = ""
+    role: str
+
+
+class People(BaseModel):
+    """The active users, for choosing an assignee (``GET /people``)."""
+
+    people: list[Person]
+
+
 class UserList(BaseModel):
     users: list[User]
     next: str | None = None

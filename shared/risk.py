@@ -158,6 +158,3 @@ def index_rows(charges: Iterable[Charge], *, by: str, settings: RiskIndexSetting
     out.sort(key=lambda r: (r["index"], r["key"]))
     return out
 
-
-def worsened(before: str, after: str) -> bool:
-    return LEVELS.index(after) > LEVELS.index(before)

@@ -299,6 +299,11 @@ class ApiClient(HttpClient):
         out: dict[str, Any] = self.call("GET", f"/alerts/{int(alert_id)}")
         return out
 
+    def people(self) -> dict[str, Any]:
+        """The active users, ``{"people": [{"username", "display_name", "role"}]}``."""
+        out: dict[str, Any] = self.call("GET", "/people")
+        return out
+
     def calendar(self, year: int) -> dict[str, Any]:
         out: dict[str, Any] = self.call("GET", f"/calendar/{int(year)}")
         return out

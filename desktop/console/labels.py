@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
 from desktop import i18n
+from shared.actions import Refusal
 from shared.rules.common import RULES
 
 #: lupdate reads the literal (context, text) pairs of every translate(...) call.
@@ -107,6 +108,12 @@ def rating(code: str) -> str:
         "dissatisfied": translate("Labels", "dissatisfied"),
         "very_poor": translate("Labels", "very poor"),
     }.get(code, code)
+
+
+def refusal_text(refusal: Refusal) -> str:
+    """Why an action was refused, whole, in the console's language (the shared action table
+    writes every refusal in both)."""
+    return refusal.message_zh if i18n.is_chinese() and refusal.message_zh else refusal.message
 
 
 def rule_name(code: str, zh: str | None = None, en: str | None = None) -> str:

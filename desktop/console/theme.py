@@ -16,6 +16,10 @@ DARK = {
     "highlight": "#1f6feb", "mid": "#30363d", "muted": "#8b949e", "link": "#58a6ff",
 }
 
+#: an input field's well and edge on the dark theme
+FIELD = "#161b22"
+FIELD_EDGE = "#6e7681"
+
 CJK_FAMILIES = ("Noto Sans CJK SC", "Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Source Han Sans SC",
                 "WenQuanYi Micro Hei")
 
@@ -70,4 +74,13 @@ def apply(app: QApplication, dark: bool = True) -> None:
         " QStatusBar { background: #010409; }"
         " QTabBar::tab { background: #161b22; padding: 6px 14px; border: 1px solid #30363d; }"
         " QTabBar::tab:selected { background: #0d1117; border-bottom-color: #0d1117; }"
+        # Fields on the dark ground must read as fields: a lighter well and a visible edge (a
+        # password box the colour of its dialog was all but invisible, issue 15 #13).
+        f" QLineEdit, QPlainTextEdit, QTextEdit, QComboBox, QSpinBox, QDoubleSpinBox, QDateEdit {{"
+        f" background: {FIELD}; color: #e6edf3; border: 1px solid {FIELD_EDGE}; border-radius: 3px;"
+        f" padding: 3px 6px; selection-background-color: #1f6feb; }}"
+        " QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QComboBox:focus, QSpinBox:focus,"
+        " QDoubleSpinBox:focus, QDateEdit:focus { border: 1px solid #58a6ff; }"
+        " QLineEdit:read-only { background: #0d1117; color: #8b949e; }"
+        " QLineEdit:disabled, QComboBox:disabled { color: #6e7681; }"
     )

@@ -9,6 +9,7 @@ in the background like every read: the wall draws what comes back.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -30,7 +31,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -45,19 +45,22 @@ from PySide6.QtWidgets import (
 from desktop.common.api import ApiError
 from desktop.common.tasks import BACKGROUND, BackgroundTasks
 from desktop.console import evidence, labels
+from desktop.console.admin.common import role_name
 from desktop.console.alarm import Alarm
 from desktop.console.groups import GroupModel
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
 from desktop.console.wall_model import COL, COLUMNS, AlertFilter, AlertWallModel, message_text, unless_superseded
 from desktop.console.wall_painter import WallPainter
 from desktop.replica import queries
-from desktop.replica.local import ACTIVE_STATUSES, INACTIVE_STATUSES
+from desktop.replica.local import ACTIVE_STATUSES, INACTIVE_STATUSES, Refused
 from desktop.replica.queries import AlertDetail, Group
 from desktop.replica.store import Replica
+from shared.actions import Actor, role_may
 from shared.rules.common import RULES
 
 translate = QCoreApplication.translate
-Enqueue = Callable[[list[int], str, dict[str, Any], Callable[[list[str]], None] | None], None]
+log = logging.getLogger(__name__)
+Enqueue = Callable[[list[int], str, dict[str, Any], Callable[[list[Refused]], None] | None], None]
 
 STATUS_CHOICES: tuple[tuple[str, frozenset[str]], ...] = (
     (QT_TRANSLATE_NOOP("AlertWall", "Active"), frozenset(ACTIVE_STATUSES)),
@@ -96,6 +99,86 @@ class DismissDialog(QDialog):
 
     def text(self) -> str:
         return self.reason.currentText().strip()
+
+
+class AssignDialog(QDialog):
+    """Whom the selected alerts go to: one of the server's active users, offered by name.
+
+    ``people`` is the last list the server gave (``GET /people``), or None while it has never
+    answered (offline from the start): then any name is sent and the server decides. With a
+    list, a name that is on it is required (empty unassigns), so a typo never reaches the outbox.
+    """
+
+    def __init__(self, count: int, people: list[dict[str, Any]] | None, current: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Assign"))
+        form = QFormLayout(self)
+        form.addRow(QLabel(self.tr("Assign %n alert(s) to:", "", count)))
+        self.person = QComboBox(self)
+        self.person.setEditable(True)
+        self.person.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.person.setMinimumWidth(320)
+        self.person.addItem(self.tr("(nobody: unassign)"), "")
+        self.names: set[str] | None = None
+        # True while the list is read from the server (the dialog says so instead of "not loaded")
+        self.loading = False
+        self.set_people(people)
+        form.addRow(self.tr("Person"), self.person)
+        self.problem = QLabel(self)
+        self.problem.setObjectName("problem")
+        self.problem.setWordWrap(True)
+        form.addRow(self.problem)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self.person.editTextChanged.connect(lambda _t: self._check())
+        i = self.person.findData(current)
+        self.person.setCurrentIndex(max(0, i))
+        self._check()
+
+    def set_people(self, people: list[dict[str, Any]] | None) -> None:
+        """Offer these people (display name and user name); None: the list is not known."""
+        if people is None:
+            return
+        typed = self.person.currentText()
+        self.names = {str(p["username"]) for p in people}
+        while self.person.count() > 1:
+            self.person.removeItem(1)
+        for p in sorted(people, key=lambda p: (p.get("display_name") or p["username"], p["username"])):
+            shown = f"{p['display_name']} ({p['username']})" if p.get("display_name") else str(p["username"])
+            self.person.addItem(f"{shown} · {role_name(str(p.get('role') or ''))}", p["username"])
+        if typed:
+            self.person.setEditText(typed)
+        if hasattr(self, "buttons"):
+            self._check()
+
+    def username(self) -> str | None:
+        """The user name chosen or typed; None to unassign."""
+        text = self.person.currentText().strip()
+        i = self.person.findText(text)
+        if i >= 0:
+            return str(self.person.itemData(i)) or None
+        return text or None
+
+    def _check(self) -> None:
+        name = self.username()
+        unknown = name is not None and self.names is not None and name not in self.names
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not unknown)
+        if unknown:
+            self.problem.setText(fmt(self.tr("No active user is called %1."), name or ""))
+        elif self.names is not None:
+            self.problem.setText("")
+        elif self.loading:
+            self.problem.setText(self.tr("Loading the list of users…"))
+        else:
+            self.problem.setText(self.tr("The list of users could not be loaded; the server will check the name."))
+
+    def people_failed(self) -> None:
+        """The server could not be asked: any name may be sent, and the server decides."""
+        self.loading = False
+        self._check()
 
 
 class CommentDialog(QDialog):
@@ -176,12 +259,17 @@ class AlertWall(QWidget):
     unauthorized = Signal()
 
     def __init__(self, replica: Replica, tasks: BackgroundTasks, enqueue: Enqueue | None, *,
-                 alarm: Alarm | None = None, user: str = "", history: Callable[[int], dict[str, Any]] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 alarm: Alarm | None = None, user: str = "", role: str | None = None,
+                 history: Callable[[int], dict[str, Any]] | None = None,
+                 people: Callable[[], dict[str, Any]] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("AlertWall")
         #: reads an alert's history (actions, comments) from the server: ``ApiClient.alert``
         self.history = history
+        #: reads the active users from the server (``ApiClient.people``) for the assign dialog
+        self.people = people
+        #: the last list of people the server gave (kept for working offline); None: never read
+        self.people_known: list[dict[str, Any]] | None = None
         self._history: dict[int, list[dict[str, Any]]] = {}
         self._history_timer = QTimer(self)
         self._history_timer.setSingleShot(True)
@@ -191,6 +279,8 @@ class AlertWall(QWidget):
         self.tasks = tasks
         self.enqueue = enqueue
         self.user = user
+        #: the signed-in user's role: the wall offers only the actions it may take (unknown: all of them)
+        self.role = role
         self.alarm = alarm or Alarm(self)
         self.model = AlertWallModel(replica, tasks, parent=self)
         self.groups = GroupModel(self)
@@ -360,6 +450,17 @@ class AlertWall(QWidget):
         self.table.keys[int(Qt.Key.Key_M)] = mute
         self.actions_for_toolbar = [self.act_ack, self.act_escalate, self.act_dismiss, self.act_assign,
                                     self.act_comment, self.act_promote, self.act_open]
+        self.set_role(self.role)
+
+    def set_role(self, role: str | None) -> None:
+        """Offer only the actions this role may take (the shared action table decides, as the server
+        does): a leader pressing A must not queue an acknowledgement the server will refuse."""
+        self.role = role
+        for act in (self.act_ack, self.act_escalate, self.act_dismiss, self.act_assign, self.act_comment,
+                    self.act_promote):
+            allowed = not role or role_may("alert", act.objectName(), Actor(self.user, role))
+            act.setEnabled(allowed)
+            act.setVisible(allowed)
 
     def _focus_search(self) -> None:
         self.search.setFocus()
@@ -563,9 +664,14 @@ class AlertWall(QWidget):
             return
         self.enqueue(ids, action, data or {}, self._refused)
 
-    def _refused(self, reasons: list[str]) -> None:
-        if reasons:
-            self.message.emit(fmt(self.tr("Not applied: %1"), "; ".join(reasons[:3])))
+    def _refused(self, refused: list[Refused]) -> None:
+        if not refused:
+            return
+        # Each reason whole, in the console's language; a long selection names the first three.
+        shown = "; ".join(f"#{entity_id} {labels.refusal_text(why.refusal)}" for entity_id, why in refused[:3])
+        if len(refused) > 3:
+            shown += " " + self.tr("(and %n more)", "", len(refused) - 3)
+        self.message.emit(fmt(self.tr("Not applied: %1"), shown))
 
     def ask_dismiss(self) -> None:
         ids = self.selected_ids()
@@ -587,12 +693,25 @@ class AlertWall(QWidget):
         ids = self.selected_ids()
         if not ids:
             return
-        dlg = QInputDialog(self)
-        dlg.setWindowTitle(self.tr("Assign"))
-        dlg.setLabelText(self.tr("Assign %n alert(s) to (user name; empty to unassign):", "", len(ids)))
-        dlg.setTextValue(self.user)
-        dlg.accepted.connect(lambda: self._do(ids, "assign", {"assignee": dlg.textValue().strip() or None}))
+        dlg = AssignDialog(len(ids), self.people_known, self.user, self)
+        dlg.accepted.connect(lambda: self._do(ids, "assign", {"assignee": dlg.username()}))
         self._open(dlg)
+        if self.people is not None:
+            # The list may have changed since it was last read: read it again behind the dialog.
+            dlg.loading = dlg.names is None
+            dlg._check()
+            self.tasks.run(self.people, self._people_read, self._people_failed, label="people", owner=self)
+
+    def _people_read(self, answer: dict[str, Any]) -> None:
+        self.people_known = list(answer.get("people") or [])
+        if isinstance(self.dialog, AssignDialog):
+            self.dialog.loading = False
+            self.dialog.set_people(self.people_known)
+
+    def _people_failed(self, exc: BaseException) -> None:
+        log.info("could not read the people for the assign dialog: %r", exc)
+        if isinstance(self.dialog, AssignDialog):
+            self.dialog.people_failed()
 
     def _open(self, dlg: QDialog) -> None:
         # open(), not exec(): no nested event loop, and the wall keeps updating behind it.

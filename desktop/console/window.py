@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from desktop import i18n
 from desktop.console.admin import hooks as admin_hooks
+from desktop.console.admin.common import role_name
 from desktop.console.alarm import Alarm
 from desktop.console.case_pane import CasePane
 from desktop.console.conflicts import ConflictsPane
@@ -96,7 +97,8 @@ class ConsoleWindow(QMainWindow):
         self.setDockNestingEnabled(True)
         self.alarm = Alarm(self)
         self.wall = AlertWall(session.replica, session.tasks, session.engine.enqueue, alarm=self.alarm,
-                              user=session.username, history=session.client.alert, parent=self)
+                              user=session.username, role=session.role, history=session.client.alert,
+                              people=session.client.people, parent=self)
         self.case_pane = CasePane(session.replica, session.tasks, session.client, self)
         self.conflicts = ConflictsPane(session.replica, session.tasks, self)
         self.video: Any = None
@@ -173,7 +175,7 @@ class ConsoleWindow(QMainWindow):
         self.conn_label.setTextFormat(Qt.TextFormat.RichText)
         self.outbox_label = QLabel(self)
         self.outbox_label.setObjectName("outbox")
-        self.user_label = QLabel(f"{self.session.username} ({self.session.role or '—'})", self)
+        self.user_label = QLabel(self._who(), self)
         bar.addPermanentWidget(self.outbox_label)
         bar.addPermanentWidget(self.user_label)
         bar.addWidget(self.conn_label)
@@ -411,9 +413,14 @@ class ConsoleWindow(QMainWindow):
         if dialog is not None:
             dialog.deleteLater()
 
+    def _who(self) -> str:
+        """The status bar's user: the name and the role in words."""
+        return f"{self.session.username} ({role_name(self.session.role) if self.session.role else '—'})"
+
     def _signed_in_again(self, info: dict[str, Any]) -> None:
         self.session.signed_in_again(info)
-        self.user_label.setText(f"{self.session.username} ({self.session.role or '—'})")
+        self.user_label.setText(self._who())
+        self.wall.set_role(self.session.role)
         self._show_connection()
         self.statusBar().showMessage(self.tr("Signed in again: synchronising and sending your changes"), 8000)
         if self.case_pane.case_no is not None:

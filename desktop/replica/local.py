@@ -48,6 +48,10 @@ class ActionRefused(ValueError):
         self.refusal = refusal
 
 
+#: an entity id and why an action was refused there (what ``Replica.enqueue`` reports)
+Refused = tuple[Any, ActionRefused]
+
+
 class ReplicaWorld:
     """What the replica knows beyond the entity: optimistic where it cannot know."""
 

@@ -92,18 +92,12 @@ def queue_one(conn: sqlite3.Connection, kind: Kind, key: tuple[Any, ...], action
 
 
 def enqueue(db: ReplicaFile, entity: str, ids: Sequence[Any], action: str,
-            data: dict[str, Any]) -> tuple[list[Any], list[str]]:
+            data: dict[str, Any]) -> tuple[list[Any], list[tuple[Any, local.ActionRefused]]]:
     """Queue an operator's action on entities and apply it locally at once (one transaction).
 
-    Returns (ids changed, reasons for the ones refused locally, each ``#id: why``).
+    Returns (ids changed, (id, refusal) for the ones refused locally): each refusal whole, with
+    its code and its message in English and in Chinese, so the console shows it in its language.
     """
-    changed, refusals = enqueue_all(db, entity, ids, action, data)
-    return changed, [f"#{entity_id}: {why}" for entity_id, why in refusals]
-
-
-def enqueue_all(db: ReplicaFile, entity: str, ids: Sequence[Any], action: str,
-                data: dict[str, Any]) -> tuple[list[Any], list[tuple[Any, local.ActionRefused]]]:
-    """``enqueue``, with each refusal whole: (ids changed, (id, refusal) for the ones refused)."""
     kind = KINDS[entity]
     changed: list[Any] = []
     refused: list[tuple[Any, local.ActionRefused]] = []

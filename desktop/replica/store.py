@@ -26,6 +26,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from desktop.replica import alerts, cases, feed, outbox, queries
 from desktop.replica.feed import ApplyResult
+from desktop.replica.local import ActionRefused
 from desktop.replica.outbox import OutboxResult
 from desktop.replica.schema import ReplicaFile, open_file
 from shared.calendar import WorkCalendar
@@ -139,10 +140,10 @@ class Replica(ReplicaFile):
 
     # ------------------------------------------------------------------ outbox
     def enqueue(self, ids: Sequence[Any], action: str, data: dict[str, Any], *,
-                entity: str = "alert") -> tuple[list[Any], list[str]]:
+                entity: str = "alert") -> tuple[list[Any], list[tuple[Any, ActionRefused]]]:
         """Queue an operator's action on entities (alerts by default) and apply it locally at once.
 
-        Returns (ids changed, reasons for the ones refused locally).
+        Returns (ids changed, (id, refusal) for the ones refused locally).
         """
         return outbox.enqueue(self, entity, ids, action, data)
 

@@ -97,7 +97,7 @@ class SyncEngine(QObject):
         # cleared by a replay that left nothing pending. Each successful poll replays while set,
         # so a replay that failed on a stale connection is retried as soon as the server answers.
         self._outbox_dirty = True
-        self._actions: list[tuple[list[int], str, dict[str, Any], Callable[[list[str]], None] | None]] = []
+        self._actions: list[tuple[list[int], str, dict[str, Any], Callable[[list[local.Refused]], None] | None]] = []
         self._writing_action = False
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
@@ -266,7 +266,7 @@ class SyncEngine(QObject):
 
     # ------------------------------------------------------------------ outbox
     def enqueue(self, alert_ids: Sequence[int], action: str, data: dict[str, Any],
-                on_done: Callable[[list[str]], None] | None = None) -> None:
+                on_done: Callable[[list[local.Refused]], None] | None = None) -> None:
         """Queue an action on alerts: applied to the replica at once, replayed to the server.
 
         Actions are written one after another in the order the operator took them (A then E
@@ -284,7 +284,7 @@ class SyncEngine(QObject):
         self._writing_action = True
         ids, action, data, on_done = self._actions.pop(0)
 
-        def done(result: tuple[list[int], list[str]]) -> None:
+        def done(result: tuple[list[int], list[local.Refused]]) -> None:
             changed, refused = result
             if changed:
                 self._outbox_dirty = True

@@ -25,7 +25,7 @@
     </message>
     <message>
         <source>Red</source>
-        <extracomment>draws the rows (set once the model is); without it Qt&apos;s delegate paints cell by cell (office, case_no, alert id) — Enter on a case alert alert id of the current row (for the detail and case panes) a message for the status bar (refused actions and the like) the server answered 401 to an alert&apos;s history: the token may have been refused reads an alert&apos;s history (actions, comments) from the server: ``ApiClient.alert`` the alert whose detail is shown (None: none) select this alert once the wall has reloaded (it was not among the rows)</extracomment>
+        <extracomment>draws the rows (set once the model is); without it Qt&apos;s delegate paints cell by cell (office, case_no, alert id) — Enter on a case alert alert id of the current row (for the detail and case panes) a message for the status bar (refused actions and the like) the server answered 401 to an alert&apos;s history: the token may have been refused reads an alert&apos;s history (actions, comments) from the server: ``ApiClient.alert`` reads the active users from the server (``ApiClient.people``) for the assign dialog the last list of people the server gave (kept for working offline); None: never read the signed-in user&apos;s role: the wall offers only the actions it may take (unknown: all of them) the alert whose detail is shown (None: none) select this alert once the wall has reloaded (it was not among the rows)</extracomment>
         <translation>红色</translation>
     </message>
     <message>
@@ -141,19 +141,15 @@
         <source>Muted</source>
         <translation>已静音</translation>
     </message>
+    <message numerus="yes">
+        <source>(and %n more)</source>
+        <translation>
+            <numerusform>（另有 %n 条）</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Not applied: %1</source>
         <translation>未执行：%1</translation>
-    </message>
-    <message>
-        <source>Assign</source>
-        <translation>指派</translation>
-    </message>
-    <message numerus="yes">
-        <source>Assign %n alert(s) to (user name; empty to unassign):</source>
-        <translation>
-            <numerusform>将 %n 条预警指派给（用户名；留空为取消指派）：</numerusform>
-        </translation>
     </message>
     <message>
         <source>This alert is about an office or a petition, not an approval case</source>
@@ -250,6 +246,39 @@
     <message>
         <source>No server is configured. Start with --server https://host:8443, set YINGYAN_SERVER_URL, or write server_url in %1.</source>
         <translation>未配置服务器。请用 --server https://主机:8443 启动，或设置 YINGYAN_SERVER_URL，或在 %1 中写入 server_url。</translation>
+    </message>
+</context>
+<context>
+    <name>AssignDialog</name>
+    <message>
+        <source>Assign</source>
+        <translation>指派</translation>
+    </message>
+    <message numerus="yes">
+        <source>Assign %n alert(s) to:</source>
+        <translation>
+            <numerusform>将 %n 条预警指派给：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>(nobody: unassign)</source>
+        <translation>（不指派：取消指派）</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>指派给</translation>
+    </message>
+    <message>
+        <source>No active user is called %1.</source>
+        <translation>没有名为 %1 的在职用户。</translation>
+    </message>
+    <message>
+        <source>Loading the list of users…</source>
+        <translation>正在读取用户列表…</translation>
+    </message>
+    <message>
+        <source>The list of users could not be loaded; the server will check the name.</source>
+        <translation>无法读取用户列表；将由服务器核对该用户名。</translation>
     </message>
 </context>
 <context>

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from server.audit.models import AuditEntry
 from server.audit.service import verify
-from server.deps import ReadSession, require, row_id
+from server.deps import ReadSession, RowCursor, require, row_id
 from server.errors import ApiError
 from shared.admin import AuditEntry as AuditEntryOut
 from shared.admin import AuditPage, AuditVerify
@@ -40,7 +40,7 @@ def list_audit(
     actor: Filter = None,
     action: Filter = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
-    cursor: Annotated[str | None, Query(max_length=40)] = None,
+    cursor: RowCursor = None,
 ) -> AuditPage:
     q = select(AuditEntry)
     for column, value in ((AuditEntry.entity, entity), (AuditEntry.entity_id, entity_id),

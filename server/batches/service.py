@@ -32,7 +32,7 @@ from server.offices.models import Office
 from server.petitions import service as petitions
 from server.petitions.models import Petition, PetitionEvent
 from shared import protocol as p
-from shared.rules.approval import normalize_applicant
+from shared.rules.approval import is_backdated, normalize_applicant
 from shared.timeutil import Instant, format_instant, to_instant
 
 SORT_KEYS = orjson.OPT_SORT_KEYS
@@ -414,7 +414,7 @@ def _store(
             event_rows.append({
                 "id": a.id, "case_id": case.id, "seq": rec.seq, "type": rec.type, "at": at, "actor": rec.actor,
                 "node": getattr(rec, "node", None), "data": data, "digest": a.digest,
-                "backdated": watermark is not None and at < watermark, "batch_id": batch_id, "arrived_at": now,
+                "backdated": is_backdated(at, watermark), "batch_id": batch_id, "arrived_at": now,
             })
             if isinstance(rec, p.Received) and (case.received_at is None or at < case.received_at):
                 case.received_at = at

@@ -42,9 +42,9 @@ from shared.risk import (
     month_bounds,
     month_text,
     previous_month,
-    worsened,
 )
-from shared.rules.risk import risk_level_hit
+from shared.rules.common import run_rules
+from shared.rules.risk import RiskMonthView
 from shared.scores import UnitCounts, evaluation_rows, statistics_of
 from shared.settings import EvaluationSettings, RiskIndexSettings
 from shared.timeutil import Instant
@@ -150,14 +150,15 @@ def judge_month_end(ctx: Context, session: Session, *, now: Instant, changes: Ch
         prior = before.get(code, "green")
         # A unit's first month has no level to worsen from: an office registered during the
         # month is judged from the next month on.
-        if office is None or office.is_centre or office.created_at >= start or not worsened(prior, row["level"]):
+        if office is None or office.is_centre or office.created_at >= start:
             continue
-        hit = risk_level_hit(office=code, month=text, index=row["index"], level=row["level"], before=prior)
+        hits = run_rules("risk", RiskMonthView(code, text, row["index"], row["level"], prior))
+        if not hits:
+            continue
         key = ("office", str(office.id))
         sync.load([key])
-        # Only this month's RISK_LEVEL is compared: other rules and months stay as they are.
-        sync.apply(subject=key, subject_ref=code, office_id=office.id, hits={hit.key: hit}, as_of=now,
-                   only_rules=frozenset())
+        # Only this month's RISK_LEVEL is added: other rules and months stay as they are.
+        sync.apply(subject=key, subject_ref=code, office_id=office.id, hits=hits, as_of=now, only_rules=frozenset())
     sync.flush()
     session.add(MonthlyFigures(kind="risk_level", month=text, by="office", digest="",
                                body={"levels": {k: r["level"] for k, r in this.items()}, "before": before},

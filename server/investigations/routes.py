@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from server.deps import CallerDep, ContextDep, ReadSession, keyset_page
+from server.deps import CallerDep, ContextDep, ReadSession, RowCursor, keyset_page
 from server.errors import ApiError
 from server.investigations import service
 from server.investigations.models import Investigation, InvestigationOut, InvestigationPage
@@ -41,7 +41,7 @@ def list_investigations(
     status: str | None = Query(None, max_length=100, description="open, concluded, closed (comma-separated)"),
     assigned: str | None = Query(None, pattern="^me$", description="`me`: only cases the caller is assigned to"),
     limit: int = Query(100, ge=1, le=1000),
-    cursor: str | None = None,
+    cursor: RowCursor = None,
 ) -> dict[str, Any]:
     if caller.is_office:
         raise ApiError(403, "FORBIDDEN", "office tokens may only post batches and read their summaries")

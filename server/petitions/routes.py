@@ -48,12 +48,17 @@ def _with_clocks(out: dict[str, Any], p: Petition, office: Office, events: list[
     return out
 
 
+#: the ``status`` filter: petition states, comma-separated (the schema says which, so a client
+#: generating requests from it sends only states that exist)
+STATUS_LIST = "^({0})(,({0}))*$".format("|".join(PETITION_STATES))
+
+
 @router.get("/petitions", response_model=pr.PetitionList, dependencies=[READERS],
             summary="Petitions, filtered (identity protected)")
 def list_petitions(
     session: ReadSession,
     ctx: ContextDep,
-    status: str | None = Query(None, max_length=200,
+    status: str | None = Query(None, max_length=200, pattern=STATUS_LIST,
                                description="comma-separated: registered, accepted, not_accepted, replied, "
                                            "closed, merged"),
     overdue: bool | None = Query(None, description="true: a statutory deadline has passed with nothing done"),
@@ -151,7 +156,7 @@ def similar_petitions(petition_id: Annotated[str, Path(max_length=64)], session:
 
 @router.get("/petitions/{petition_id}/attachments/{sha256}", response_class=FileResponse, response_model=None,
             responses={200: {"content": {"application/octet-stream": {}},
-                             "description": "the bytes; X-Content-SHA256 repeats the hash"}},
+                             "description": "the bytes; X-Content-SHA256 repeats the hash"}, **errors(403)},
             summary="A scanned letter or recording attached to a petition (the desk only; every read audited)")
 def get_attachment(petition_id: Annotated[str, Path(max_length=64)], sha256: Annotated[str, Path(max_length=64)],
                    ctx: ContextDep, caller: CallerDep) -> FileResponse:

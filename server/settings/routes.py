@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel
 
-from server.bodies import checked_router
-from server.deps import CallerDep, ContextDep, ReadSession, require
+from server.deps import CallerDep, ContextDep, ReadSession, json_body, require
 from server.errors import ApiError
 from server.settings import service
 from shared import settings as registry
 from shared.admin import Setting, SettingList
 
-router = checked_router(max_bytes=64 * 1024, tags=["settings"])
+router = APIRouter(tags=["settings"])
 ADMIN = require("admin")
 
 
@@ -36,7 +37,7 @@ def _get_endpoint(spec: registry.SettingSpec) -> Any:
 
 
 def _put_endpoint(spec: registry.SettingSpec) -> Any:
-    async def put(value: Any, ctx: ContextDep, caller: CallerDep) -> Setting:
+    async def put(ctx: ContextDep, caller: CallerDep, value: BaseModel = json_body(spec.model)) -> Setting:
         def run() -> Setting:
             with ctx.db.writing() as session:
                 try:
@@ -47,7 +48,6 @@ def _put_endpoint(spec: registry.SettingSpec) -> Any:
 
         return await run_in_threadpool(run)
 
-    put.__annotations__ = {"value": spec.model, "ctx": ContextDep, "caller": CallerDep, "return": Setting}
     put.__name__ = f"put_setting_{spec.name.replace('-', '_')}"
     return put
 

@@ -5,17 +5,23 @@ Creating and listing users are ``POST/GET /users`` (``server.auth.routes``).
 
 from __future__ import annotations
 
+from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 
-from server.bodies import checked_router
 from server.context import real_now
-from server.deps import CallerDep, ContextDep, ReadSession, require
+from server.deps import PEOPLE, CallerDep, ContextDep, ReadSession, json_body, require
 from server.security import hash_password
 from server.users import service
-from shared.admin import PasswordIn, PasswordSet, User, UserPatch
+from shared.admin import PasswordIn, PasswordSet, People, User, UserPatch
 
-router = checked_router(max_bytes=1024 * 1024, tags=["users"])
+router = APIRouter(tags=["users"])
 ADMIN = require("admin")
+
+
+@router.get("/people", dependencies=[require(*PEOPLE)], response_model=People,
+            summary="The active users (name, display name, role), for choosing whom to assign work to")
+def list_people(session: ReadSession) -> People:
+    return service.people(session)
 
 
 @router.get("/users/{username}", dependencies=[ADMIN], response_model=User, summary="One user")
@@ -25,7 +31,8 @@ def get_user(username: str, session: ReadSession) -> User:
 
 @router.patch("/users/{username}", dependencies=[ADMIN], response_model=User,
               summary="Change a user's role, offices, name; disable or enable (disabling ends their sessions)")
-async def patch_user(username: str, body: UserPatch, ctx: ContextDep, caller: CallerDep) -> User:
+async def patch_user(username: str, ctx: ContextDep, caller: CallerDep,
+                     body: UserPatch = json_body(UserPatch)) -> User:
     def run() -> User:
         with ctx.db.writing() as session:
             return service.update_user(session, username=username, patch=body, actor=caller.name, now=real_now())
@@ -35,7 +42,8 @@ async def patch_user(username: str, body: UserPatch, ctx: ContextDep, caller: Ca
 
 @router.put("/users/{username}/password", dependencies=[ADMIN], response_model=PasswordSet,
             summary="Set a new password for a user; their sessions end")
-async def put_password(username: str, body: PasswordIn, ctx: ContextDep, caller: CallerDep) -> PasswordSet:
+async def put_password(username: str, ctx: ContextDep, caller: CallerDep,
+                       body: PasswordIn = json_body(PasswordIn)) -> PasswordSet:
     def run() -> PasswordSet:
         # Argon2 takes tens of milliseconds on purpose: never inside a write transaction.
         digest = hash_password(body.password)

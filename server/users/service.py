@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from server.audit import service as audit
 from server.auth.models import Token, User
 from server.errors import ApiError
+from shared.admin import People, Person, UserPatch
 from shared.admin import User as UserOut
-from shared.admin import UserPatch
 from shared.timeutil import format_instant
 
 
@@ -86,3 +86,9 @@ def set_password(session: Session, *, username: str, password_hash: str, actor: 
 
 def get_user(session: Session, *, username: str) -> UserOut:
     return user_out(_find(session, username))
+
+
+def people(session: Session) -> People:
+    """Every active user by name: whom an operator may assign an alert to (disabled ones are gone)."""
+    rows = session.scalars(select(User).where(User.disabled.is_(False)).order_by(User.username))
+    return People(people=[Person(username=u.username, display_name=u.display_name or "", role=u.role) for u in rows])

@@ -169,6 +169,16 @@ def _assign(alert: State | None, data: AssignData, _actor: Actor, _world: World)
     return Applied(out)
 
 
+def _check_assign(_alert: State, data: AssignData, _actor: Actor, world: World) -> Refusal | None:
+    # An alert followed up by nobody who exists is worse than unassigned: refuse a name that is
+    # no active user (a typo on the console, a person who left).
+    if data.assignee and world.user_role(data.assignee) is None:
+        name = data.assignee[:40]
+        return refuse("INVALID_FIELD", f"assignee: no active user is called {name}",
+                      f"指派对象：没有名为「{name}」的在职用户", field="assignee")
+    return None
+
+
 def _unchanged(alert: State | None, _data: Any, _actor: Actor, _world: World) -> Applied:
     assert alert is not None
     return Applied(dict(alert))
@@ -185,7 +195,7 @@ ACTIONS: dict[str, ActionSpec] = {
                           conflicts=True, summary="dismiss as unfounded, with a reason"),
     "promote": ActionSpec("promote", PromoteData, OPERATORS, _promote, _transition_check("promote"),
                           conflicts=True, summary="open an investigation from the alert"),
-    "assign": ActionSpec("assign", AssignData, OPERATORS, _assign, conflicts=True,
+    "assign": ActionSpec("assign", AssignData, OPERATORS, _assign, _check_assign, conflicts=True,
                          summary="name the person following the alert up"),
     "comment": ActionSpec("comment", TextData, roles("operator", "admin", "leader"), _unchanged,
                           summary="a remark in the alert's history"),

@@ -3,6 +3,10 @@
 ``evaluate_case`` takes everything it needs as plain data (``CaseFacts``): the case's
 events in ``(at, seq)`` order, its ratings, the catalogue item in force, and what the
 server found about duplicates; it returns the hits and the clocks.
+
+Each rule is one function over a ``CaseView`` (the case's clocks and first events,
+computed once), declared with its ``RuleInfo`` by ``@rule`` and registered in
+``shared.rules.RULES``; ``evaluate_case`` runs every registered case rule.
 """
 
 from __future__ import annotations
@@ -29,8 +33,10 @@ from shared.rules.common import (
     RATING_NAMES_EN,
     RATING_NAMES_ZH,
     Hit,
-    Text,
     earliest_after,
+    hit,
+    rule_family,
+    run_rules,
     short,
 )
 from shared.timeutil import DAY, HOUR, Instant, format_instant
@@ -39,6 +45,7 @@ CLOSING_TYPES = frozenset({"decided", "not_accepted", "withdrawn"})
 CHANGE_TYPES = frozenset({"accepted", "node_completed", "suspended", "resumed", "decided", "not_accepted"})
 POOR_RATINGS = frozenset({"dissatisfied", "very_poor"})
 DUPLICATE_WINDOW = 30 * DAY
+MAX_SUSPENSIONS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,20 +165,58 @@ def _ev(e: CaseEvent) -> dict[str, Any]:
     return out
 
 
-def evaluate_case(facts: CaseFacts, calendar: WorkCalendar, as_of: Instant) -> CaseResult:
-    """Every approval rule for one case, as of ``as_of``."""
+@dataclass(slots=True)
+class CaseView:
+    """What the approval rules read about one case, computed once per evaluation.
+
+    The clock part (``seen`` and what follows from it) is the case as it stood at ``as_of``;
+    the ``stored_*`` part is every stored record, which the non-clock rules see at once.
+    """
+
+    facts: CaseFacts
+    item: PowerItem
+    calendar: WorkCalendar
+    as_of: Instant
+    seen: list[CaseEvent]
+    """The events with ``at ≤ as_of``."""
+    received: CaseEvent | None
+    accepted: CaseEvent | None
+    closing: CaseEvent | None
+    decision: CaseEvent | None
+    """The first ``accepted`` or ``not_accepted`` seen."""
+    node_done: dict[str, CaseEvent]
+    """Each node's first ``node_completed`` seen."""
+    suspensions: list[Interval]
+    suspended_now: bool
+    clock: ClockState | None
+    """The case clock, once accepted."""
+    acceptance: ClockState | None
+    """The acceptance clock, once received."""
+    nodes: list[NodeClock]
+    stored_accepted: CaseEvent | None
+    stored_decided: CaseEvent | None
+    stored_closing: CaseEvent | None
+    stored_done: dict[str, CaseEvent]
+
+    @property
+    def is_open(self) -> bool:
+        return self.closing is None
+
+    def limit_evidence(self) -> dict[str, Any]:
+        assert self.clock is not None
+        assert self.accepted is not None
+        return {"limit_days": self.item.limit_days, "due": format_instant(self.clock.due),
+                "accepted": _ev(self.accepted)}
+
+
+def case_view(facts: CaseFacts, calendar: WorkCalendar, as_of: Instant) -> CaseView:
+    """Everything the approval rules share, computed once: the case's clocks at ``as_of``
+    and the first events of each kind among all stored records."""
     item = facts.item
-    events = facts.events
-    hits: dict[tuple[str, str | None], Hit] = {}
-
-    def hit(rule: str, node: str | None, text: Text, **evidence: Any) -> None:
-        hits.setdefault((rule, node), Hit(rule, node, text[0], evidence, text[1]))
-
-    # ---- clock rules: the case as it stood at as_of ------------------------------------
-    view = [e for e in events if e.at <= as_of]
+    seen = [e for e in facts.events if e.at <= as_of]
     received = accepted = closing = decision = None
     node_done: dict[str, CaseEvent] = {}
-    for e in view:
+    for e in seen:
         t = e.type
         if t == "received" and received is None:
             received = e
@@ -183,148 +228,87 @@ def evaluate_case(facts: CaseFacts, calendar: WorkCalendar, as_of: Instant) -> C
             closing = e
         if t in ("accepted", "not_accepted") and decision is None:
             decision = e
-    is_open = closing is None
-    suspensions = suspension_intervals([(e.type, e.at) for e in view], as_of)
-    suspended_now = _open_suspension(view)
-    candidates: list[int | None] = [next((e.at for e in events if e.at > as_of), None)]
-
-    clock: ClockState | None = None
-    used = 0
+    suspensions = suspension_intervals([(e.type, e.at) for e in seen], as_of)
+    clock = None
     if accepted is not None:
-        limit = item.limit_days
-        clock = working_clock(accepted.at, limit, calendar, warn_days=item.warn_days, suspensions=suspensions)
-        end = closing.at if closing is not None else as_of
-        used = working_time(clock.counting_from, end, calendar, suspensions)
-        limit_ev = {"limit_days": limit, "due": format_instant(clock.due), "accepted": _ev(accepted)}
-        if is_open:
-            if clock.warn_at <= as_of < clock.due:
-                hit(
-                    "DEADLINE_NEAR",
-                    None,
-                    (f"将于 {short(clock.due)} 到期（承诺时限 {limit} 个工作日）",
-                     f"due {short(clock.due)} ({limit} working days from acceptance)"),
-                    warn_at=format_instant(clock.warn_at),
-                    **limit_ev,
-                )
-            elif as_of >= clock.due:
-                hit("OVERDUE", None, (f"已于 {short(clock.due)} 到期仍未办结（时限 {limit} 个工作日）",
-                                      f"open past its due time {short(clock.due)}"), **limit_ev)
-            if not suspended_now:
-                candidates += [clock.warn_at, clock.due]
-        elif closing is not None and closing.at >= clock.due:
-            hit(
-                "OVERDUE",
-                None,
-                (f"{short(closing.at)} 才办结，超过到期时间 {short(clock.due)}",
-                 f"closed at {short(closing.at)}, after its due time {short(clock.due)}"),
-                closed=_ev(closing),
-                **limit_ev,
-            )
+        clock = working_clock(accepted.at, item.limit_days, calendar, warn_days=item.warn_days,
+                              suspensions=suspensions)
+    acceptance = None
+    if received is not None:
+        acceptance = working_clock(received.at, item.acceptance_days, calendar, warn_days=0)
 
     # Node clocks run only in an accepted case (a node completed before acceptance is a
     # procedure fault, SKIPPED_NODE, not the start of a clock).
     nodes: list[NodeClock] = []
     previous_done: Instant | None = accepted.at if accepted is not None else None
-    current_node: str | None = None
     for node in item.nodes:
         done = node_done.get(node.code)
         start = previous_done if accepted is not None else None
         due: Instant | None = None
         if start is not None and node.days:
             due = working_instant(counting_start(start), node.days * DAY, calendar, suspensions)
-            late_open = done is None and is_open and as_of >= due
-            late_done = done is not None and done.at >= due
-            if late_open or late_done:
-                hit(
-                    "NODE_OVERDUE",
-                    node.code,
-                    (f"“{node.name}”环节（{node.days} 个工作日）应于 {short(due)} 前办结，"
-                     + (f"实际 {short(done.at)} 办结" if done else "至今未办结"),
-                     f"node {node.name} ({node.days} working days) due {short(due)}"
-                     + (f", completed {short(done.at)}" if done else ", not completed")),
-                    node_days=node.days,
-                    started_at=format_instant(start),
-                    due=format_instant(due),
-                    completed=_ev(done) if done else None,
-                )
-            if done is None and is_open and not suspended_now:
-                candidates.append(due)
-        if start is not None and done is None and current_node is None and is_open:
-            current_node = node.code
-        nodes.append(
-            NodeClock(
-                node.code,
-                node.name,
-                node.days,
-                start,
-                due,
-                done.at if done else None,
-                node.risk.level if node.risk else None,
-            )
-        )
+        nodes.append(NodeClock(node.code, node.name, node.days, start, due, done.at if done else None,
+                               node.risk.level if node.risk else None))
         previous_done = done.at if done else None
 
-    acceptance: ClockState | None = None
-    if received is not None:
-        acceptance = working_clock(received.at, item.acceptance_days, calendar, warn_days=0)
-        if (decision is None and as_of >= acceptance.due) or (decision is not None and decision.at >= acceptance.due):
-            hit(
-                "ACCEPTANCE_LATE",
-                None,
-                (f"收件后 {item.acceptance_days} 个工作日内（{short(acceptance.due)} 前）未作出受理决定",
-                 f"not decided on acceptance within {item.acceptance_days} working days "
-                 f"(due {short(acceptance.due)})"),
-                received=_ev(received),
-                due=format_instant(acceptance.due),
-                decision=_ev(decision) if decision else None,
-            )
-        if decision is None:
-            candidates.append(acceptance.due)
+    stored_done: dict[str, CaseEvent] = {}
+    stored_accepted = stored_decided = stored_closing = None
+    for e in facts.events:
+        if e.type == "node_completed" and e.node is not None and e.node not in stored_done:
+            stored_done[e.node] = e
+        elif e.type == "accepted" and stored_accepted is None:
+            stored_accepted = e
+        elif e.type == "decided" and stored_decided is None:
+            stored_decided = e
+        if e.type in CLOSING_TYPES and stored_closing is None:
+            stored_closing = e
 
-    # ---- the other rules see every stored record ----------------------------------------
-    _procedure_rules(facts, hit)
+    return CaseView(
+        facts=facts, item=item, calendar=calendar, as_of=as_of, seen=seen, received=received, accepted=accepted,
+        closing=closing, decision=decision, node_done=node_done, suspensions=suspensions,
+        suspended_now=_open_suspension(seen), clock=clock, acceptance=acceptance, nodes=nodes,
+        stored_accepted=stored_accepted, stored_decided=stored_decided, stored_closing=stored_closing,
+        stored_done=stored_done,
+    )
 
-    if any(r.rating in POOR_RATINGS for r in facts.ratings):
-        poor = [r for r in facts.ratings if r.rating in POOR_RATINGS]
-        hit(
-            "POOR_RATING",
-            None,
-            (f"{len(poor)} 条差评：{'、'.join(RATING_NAMES_ZH.get(r.rating, r.rating) for r in poor[:5])}",
-             f"{len(poor)} poor rating(s): {', '.join(RATING_NAMES_EN.get(r.rating, r.rating) for r in poor[:5])}"),
-            ratings=[{"id": r.id, "rating": r.rating, "at": format_instant(r.at)} for r in poor[:20]],
-        )
-    backdated = [e for e in events if e.backdated]
-    if backdated:
-        hit(
-            "BACKDATED",
-            None,
-            (f"{len(backdated)} 条记录在单位已声明报送完毕后补录",
-             f"{len(backdated)} event(s) arrived dated before the period the office had declared complete"),
-            events=[_ev(e) for e in backdated[:20]],
-        )
-    if facts.duplicate_of is not None:
-        d = facts.duplicate_of
-        hit(
-            "DUPLICATE_CASE",
-            None,
-            (f"与 {d.office}/{d.case_no}（{short(d.received_at)} 收件）为同一申请人、同一事项",
-             f"same applicant and power item as {d.office}/{d.case_no}, received {short(d.received_at)}"),
-            earlier={"office": d.office, "case_no": d.case_no, "received_at": format_instant(d.received_at)},
-        )
 
-    state = _state(received, accepted, closing, suspended_now)
+def evaluate_case(facts: CaseFacts, calendar: WorkCalendar, as_of: Instant) -> CaseResult:
+    """Every approval rule for one case, as of ``as_of``: the hits of each registered case
+    rule over the case's view, its clocks and the next instant a clock could change them."""
+    v = case_view(facts, calendar, as_of)
+    hits = run_rules("case", v)
+
+    used = 0
+    if v.clock is not None:
+        end = v.closing.at if v.closing is not None else as_of
+        used = working_time(v.clock.counting_from, end, calendar, v.suspensions)
+    # A clock instant can change the result only while its clock runs: not once the case
+    # (or node, or acceptance) is done, and not during a suspension (its due moves on).
+    candidates: list[int | None] = [next((e.at for e in facts.events if e.at > as_of), None)]
+    if v.clock is not None and v.is_open and not v.suspended_now:
+        candidates += [v.clock.warn_at, v.clock.due]
+    current_node: str | None = None
+    for n in v.nodes:
+        running = n.started_at is not None and n.completed_at is None and v.is_open
+        if running and n.due is not None and not v.suspended_now:
+            candidates.append(n.due)
+        if running and current_node is None:
+            current_node = n.code
+    if v.acceptance is not None and v.decision is None:
+        candidates.append(v.acceptance.due)
+
     return CaseResult(
         hits=hits,
-        state=state,
-        clock=clock,
-        acceptance=acceptance,
-        nodes=nodes,
+        state=_state(v.received, v.accepted, v.closing, v.suspended_now),
+        clock=v.clock,
+        acceptance=v.acceptance,
+        nodes=v.nodes,
         used=used,
-        suspended=suspended_now,
+        suspended=v.suspended_now,
         current_node=current_node,
         next_instant=earliest_after(candidates, as_of),
-        suspensions=suspensions,
-        closed_at=closing.at if closing is not None else None,
+        suspensions=v.suspensions,
+        closed_at=v.closing.at if v.closing is not None else None,
     )
 
 
@@ -354,136 +338,255 @@ def _state(
     return "unknown"
 
 
-def _procedure_rules(facts: CaseFacts, hit: Any) -> None:
-    item = facts.item
-    events = facts.events
+# ---- the rules (spec 02 §5), in the order the product lists them ------------------------
+rule = rule_family("case")
+
+
+@rule("DEADLINE_NEAR", "yellow", "临近办理时限", "deadline near", clock=True)
+def deadline_near(v: CaseView) -> list[Hit]:
+    """Case clock started, case open, ``warn_at ≤ as_of < due``."""
+    c = v.clock
+    if c is None or not v.is_open or not c.warn_at <= v.as_of < c.due:
+        return []
+    limit = v.item.limit_days
+    return [hit("DEADLINE_NEAR",
+                (f"将于 {short(c.due)} 到期（承诺时限 {limit} 个工作日）",
+                 f"due {short(c.due)} ({limit} working days from acceptance)"),
+                warn_at=format_instant(c.warn_at), **v.limit_evidence())]
+
+
+@rule("OVERDUE", "red", "超时办理", "overdue", clock=True)
+def overdue(v: CaseView) -> list[Hit]:
+    """Case clock started and (open with ``as_of ≥ due``, or ``close_at ≥ due``)."""
+    c = v.clock
+    if c is None:
+        return []
+    limit = v.item.limit_days
+    if v.closing is None:
+        if v.as_of < c.due:
+            return []
+        return [hit("OVERDUE", (f"已于 {short(c.due)} 到期仍未办结（时限 {limit} 个工作日）",
+                                f"open past its due time {short(c.due)}"), **v.limit_evidence())]
+    if v.closing.at < c.due:
+        return []
+    return [hit("OVERDUE",
+                (f"{short(v.closing.at)} 才办结，超过到期时间 {short(c.due)}",
+                 f"closed at {short(v.closing.at)}, after its due time {short(c.due)}"),
+                closed=_ev(v.closing), **v.limit_evidence())]
+
+
+@rule("NODE_OVERDUE", "yellow", "环节超时", "node overdue", clock=True)
+def node_overdue(v: CaseView) -> list[Hit]:
+    """Node clock started and (not completed, case open, ``as_of ≥ node due``; or completed at ``≥ node due``)."""
+    out: list[Hit] = []
+    for node, n in zip(v.item.nodes, v.nodes, strict=True):
+        if n.due is None or n.started_at is None:
+            continue
+        done = v.node_done.get(node.code)
+        late_open = done is None and v.is_open and v.as_of >= n.due
+        late_done = done is not None and done.at >= n.due
+        if late_open or late_done:
+            out.append(hit(
+                "NODE_OVERDUE",
+                (f"“{node.name}”环节（{node.days} 个工作日）应于 {short(n.due)} 前办结，"
+                 + (f"实际 {short(done.at)} 办结" if done else "至今未办结"),
+                 f"node {node.name} ({node.days} working days) due {short(n.due)}"
+                 + (f", completed {short(done.at)}" if done else ", not completed")),
+                node=node.code,
+                node_days=node.days,
+                started_at=format_instant(n.started_at),
+                due=format_instant(n.due),
+                completed=_ev(done) if done else None,
+            ))
+    return out
+
+
+@rule("ACCEPTANCE_LATE", "yellow", "受理超时", "acceptance late", clock=True)
+def acceptance_late(v: CaseView) -> list[Hit]:
+    """Clock from ``received``: no decision on acceptance and ``as_of ≥ due``, or the decision at ``≥ due``."""
+    a, received, decision = v.acceptance, v.received, v.decision
+    if a is None or received is None:
+        return []
+    if (decision is None and v.as_of < a.due) or (decision is not None and decision.at < a.due):
+        return []
+    days = v.item.acceptance_days
+    return [hit("ACCEPTANCE_LATE",
+                (f"收件后 {days} 个工作日内（{short(a.due)} 前）未作出受理决定",
+                 f"not decided on acceptance within {days} working days (due {short(a.due)})"),
+                received=_ev(received), due=format_instant(a.due), decision=_ev(decision) if decision else None)]
+
+
+@rule("SKIPPED_NODE", "red", "跳过办理环节", "skipped procedure node", clock=False)
+def skipped_node(v: CaseView) -> list[Hit]:
+    """An event that needed a node (or the acceptance) first, at an instant when it was not completed."""
+    item = v.item
     order = item.node_index()
     names = {n.code: n.name for n in item.nodes}
-    first_done: dict[str, CaseEvent] = {}
-    first_accepted: CaseEvent | None = None
-    first_decided: CaseEvent | None = None
-    closing: CaseEvent | None = None
-    fees = 0
-    fee_events: list[CaseEvent] = []
-    suspensions: list[CaseEvent] = []
-    for e in events:
-        if e.type == "node_completed" and e.node is not None and e.node not in first_done:
-            first_done[e.node] = e
-        elif e.type == "accepted" and first_accepted is None:
-            first_accepted = e
-        elif e.type == "decided" and first_decided is None:
-            first_decided = e
-        elif e.type == "fee_charged":
-            fees += e.amount_fen
-            fee_events.append(e)
-        elif e.type == "suspended":
-            suspensions.append(e)
-        if e.type in CLOSING_TYPES and closing is None:
-            closing = e
-
-    # SKIPPED_NODE: an event that needs a node (or the acceptance) before it.
-    for e in events:
+    out: list[Hit] = []
+    for e in v.facts.events:
         if e.type == "node_completed" and e.node in order:
             needed = [n.code for n in item.nodes[: order[e.node]]]
         elif e.type == "decided":
             needed = [n.code for n in item.nodes]
         else:
             continue
-        if first_accepted is None or first_accepted.at > e.at:
-            hit("SKIPPED_NODE", "accept",
-                (f"未受理即{EVENT_NAMES_ZH.get(e.type, e.type)}（{short(e.at)}）",
-                 f"{EVENT_NAMES_EN.get(e.type, e.type)} at {short(e.at)} without acceptance"), needed_by=_ev(e))
+        zh_type, en_type = EVENT_NAMES_ZH.get(e.type, e.type), EVENT_NAMES_EN.get(e.type, e.type)
+        if v.stored_accepted is None or v.stored_accepted.at > e.at:
+            out.append(hit("SKIPPED_NODE", (f"未受理即{zh_type}（{short(e.at)}）",
+                                            f"{en_type} at {short(e.at)} without acceptance"),
+                           node="accept", needed_by=_ev(e)))
         for code in needed:
-            done = first_done.get(code)
+            done = v.stored_done.get(code)
             if done is None or done.at > e.at:
-                hit(
+                out.append(hit(
                     "SKIPPED_NODE",
-                    code,
-                    (f"“{names.get(code, code)}”环节未办结即{EVENT_NAMES_ZH.get(e.type, e.type)}"
+                    (f"“{names.get(code, code)}”环节未办结即{zh_type}"
                      + (f"“{names.get(e.node, e.node)}”" if e.node else "") + f"（{short(e.at)}）",
-                     f"node {code} was not completed before {EVENT_NAMES_EN.get(e.type, e.type)}"
+                     f"node {code} was not completed before {en_type}"
                      + (f" of {e.node}" if e.node else "")
                      + f" at {short(e.at)}"),
+                    node=code,
                     needed_by=_ev(e),
                     completed=_ev(done) if done else None,
-                )
+                ))
+    return out
 
-    if closing is not None:
-        later = [e for e in events if e.at > closing.at and e.type in CHANGE_TYPES]
-        if later:
-            hit(
-                "CHANGED_AFTER_CLOSE",
-                None,
+
+@rule("CHANGED_AFTER_CLOSE", "red", "办结后变更", "changed after close", clock=False)
+def changed_after_close(v: CaseView) -> list[Hit]:
+    """A change-type event with ``at > close_at``."""
+    closing = v.stored_closing
+    if closing is None:
+        return []
+    later = [e for e in v.facts.events if e.at > closing.at and e.type in CHANGE_TYPES]
+    if not later:
+        return []
+    return [hit("CHANGED_AFTER_CLOSE",
                 (f"办结（{short(closing.at)}）后仍有 {len(later)} 处变更",
                  f"{len(later)} change(s) after the case closed at {short(closing.at)}"),
-                closed=_ev(closing),
-                changes=[_ev(e) for e in later[:20]],
-            )
+                closed=_ev(closing), changes=[_ev(e) for e in later[:20]])]
 
-    for e in events:
+
+@rule("NO_REASON", "red", "不予许可未说明理由", "refusal without reason", clock=False)
+def no_reason(v: CaseView) -> list[Hit]:
+    """A ``not_accepted``, or a ``decided`` refusal, whose reason or legal basis is blank (the first one)."""
+    for e in v.facts.events:
         needs_reason = e.type == "not_accepted" or (e.type == "decided" and e.result == "refused")
         if needs_reason and (_blank(e.reason) or _blank(e.legal_basis)):
-            missing = [n for n, v in (("reason", e.reason), ("legal_basis", e.legal_basis)) if _blank(v)]
+            missing = [n for n, val in (("reason", e.reason), ("legal_basis", e.legal_basis)) if _blank(val)]
             zh_missing = "、".join({"reason": "理由", "legal_basis": "法律依据"}[m] for m in missing)
             en_missing = " and ".join(m.replace("_", " ") for m in missing)
-            hit("NO_REASON", None, (f"{EVENT_NAMES_ZH.get(e.type, e.type)}未说明{zh_missing}",
-                                    f"{EVENT_NAMES_EN.get(e.type, e.type)} without {en_missing}"),
-                event=_ev(e), missing=missing)
-            break
+            return [hit("NO_REASON", (f"{EVENT_NAMES_ZH.get(e.type, e.type)}未说明{zh_missing}",
+                                      f"{EVENT_NAMES_EN.get(e.type, e.type)} without {en_missing}"),
+                        event=_ev(e), missing=missing)]
+    return []
 
-    if fees > item.fee_fen:
-        hit(
-            "FEE_EXCESS",
-            None,
-            (f"收费 {fees / 100:.2f} 元，超过标准 {item.fee_fen / 100:.2f} 元",
-             f"charged {fees / 100:.2f} yuan, the standard allows {item.fee_fen / 100:.2f}"),
-            charged_fen=fees,
-            standard_fen=item.fee_fen,
-            events=[_ev(e) | {"amount_fen": e.amount_fen} for e in fee_events[:20]],
-        )
 
+@rule("FEE_EXCESS", "red", "超标准收费", "fee above the standard", clock=False)
+def fee_excess(v: CaseView) -> list[Hit]:
+    """The fees charged add up to more than the item's ``fee_fen``."""
+    fee_events = [e for e in v.facts.events if e.type == "fee_charged"]
+    fees = sum(e.amount_fen for e in fee_events)
+    standard = v.item.fee_fen
+    if fees <= standard:
+        return []
+    return [hit("FEE_EXCESS",
+                (f"收费 {fees / 100:.2f} 元，超过标准 {standard / 100:.2f} 元",
+                 f"charged {fees / 100:.2f} yuan, the standard allows {standard / 100:.2f}"),
+                charged_fen=fees, standard_fen=standard,
+                events=[_ev(e) | {"amount_fen": e.amount_fen} for e in fee_events[:20]])]
+
+
+@rule("DUPLICATE_CASE", "yellow", "重复办件", "duplicate case", clock=False)
+def duplicate_case(v: CaseView) -> list[Hit]:
+    """The server found an earlier case of the same item and applicant (:func:`find_duplicate`)."""
+    d = v.facts.duplicate_of
+    if d is None:
+        return []
+    return [hit("DUPLICATE_CASE",
+                (f"与 {d.office}/{d.case_no}（{short(d.received_at)} 收件）为同一申请人、同一事项",
+                 f"same applicant and power item as {d.office}/{d.case_no}, received {short(d.received_at)}"),
+                earlier={"office": d.office, "case_no": d.case_no, "received_at": format_instant(d.received_at)})]
+
+
+@rule("SUSPENSION_ABUSE", "yellow", "违规暂停计时", "suspension abuse", clock=False)
+def suspension_abuse(v: CaseView) -> list[Hit]:
+    """A suspension for a reason the law does not allow, or more than two suspensions."""
+    suspensions = [e for e in v.facts.events if e.type == "suspended"]
     bad_reasons = [e for e in suspensions if e.reason_code not in SUSPENSION_REASONS]
-    if bad_reasons or len(suspensions) > 2:
-        why: list[str] = []
-        why_zh: list[str] = []
-        if bad_reasons:
-            why.append(f"reason {bad_reasons[0].reason_code!r} is not a lawful suspension")
-            why_zh.append(f"暂停理由“{bad_reasons[0].reason_code}”不属于法定暂停情形")
-        if len(suspensions) > 2:
-            why.append(f"suspended {len(suspensions)} times (at most 2)")
-            why_zh.append(f"暂停计时 {len(suspensions)} 次（最多 2 次）")
-        hit(
-            "SUSPENSION_ABUSE",
-            None,
-            ("；".join(why_zh), "; ".join(why)),
-            suspensions=[_ev(e) | {"reason_code": e.reason_code} for e in suspensions[:20]],
-        )
+    if not bad_reasons and len(suspensions) <= MAX_SUSPENSIONS:
+        return []
+    why: list[str] = []
+    why_zh: list[str] = []
+    if bad_reasons:
+        why.append(f"reason {bad_reasons[0].reason_code!r} is not a lawful suspension")
+        why_zh.append(f"暂停理由“{bad_reasons[0].reason_code}”不属于法定暂停情形")
+    if len(suspensions) > MAX_SUSPENSIONS:
+        why.append(f"suspended {len(suspensions)} times (at most {MAX_SUSPENSIONS})")
+        why_zh.append(f"暂停计时 {len(suspensions)} 次（最多 {MAX_SUSPENSIONS} 次）")
+    return [hit("SUSPENSION_ABUSE", ("；".join(why_zh), "; ".join(why)),
+                suspensions=[_ev(e) | {"reason_code": e.reason_code} for e in suspensions[:20]])]
+
+
+@rule("SEGREGATION", "red", "不相容岗位未分离", "segregation of duties", clock=False)
+def segregation(v: CaseView) -> list[Hit]:
+    """The same non-blank actor did both steps of a pair in the item's ``separate_duties``."""
+    names = {n.code: n.name for n in v.item.nodes}
 
     def doer(step: str) -> CaseEvent | None:
         if step == "accept":
-            return first_accepted
+            return v.stored_accepted
         if step == "decide":
-            return first_decided
-        return first_done.get(step)
+            return v.stored_decided
+        return v.stored_done.get(step)
 
     clashes: list[dict[str, Any]] = []
-    for a, b in item.separate_duties:
+    for a, b in v.item.separate_duties:
         ea, eb = doer(a), doer(b)
         if ea is None or eb is None or _blank(ea.actor) or _blank(eb.actor):
             continue
-        assert ea.actor is not None
-        assert eb.actor is not None
-        if ea.actor.strip() == eb.actor.strip():
-            clashes.append({"steps": [a, b], "actor": ea.actor.strip(), "events": [_ev(ea), _ev(eb)]})
-    if clashes:
-        hit(
-            "SEGREGATION",
-            None,
-            ("；".join(f"{c['actor']} 同时办理了“{_step_zh(c['steps'][0], names)}”和“{_step_zh(c['steps'][1], names)}”"
-                      for c in clashes),
-             "; ".join(f"{c['actor']} did both {c['steps'][0]} and {c['steps'][1]}" for c in clashes)),
-            pairs=clashes,
-        )
+        actor = (ea.actor or "").strip()
+        if actor == (eb.actor or "").strip():
+            clashes.append({"steps": [a, b], "actor": actor, "events": [_ev(ea), _ev(eb)]})
+    if not clashes:
+        return []
+    zh = "；".join(f"{c['actor']} 同时办理了“{_step_zh(c['steps'][0], names)}”和“{_step_zh(c['steps'][1], names)}”"
+                  for c in clashes)
+    return [hit("SEGREGATION",
+                (zh,
+                 "; ".join(f"{c['actor']} did both {c['steps'][0]} and {c['steps'][1]}" for c in clashes)),
+                pairs=clashes)]
+
+
+@rule("POOR_RATING", "yellow", "群众评价差", "poor citizen rating", clock=False)
+def poor_rating(v: CaseView) -> list[Hit]:
+    """A citizen rated the case ``dissatisfied`` or ``very_poor``."""
+    poor = [r for r in v.facts.ratings if r.rating in POOR_RATINGS]
+    if not poor:
+        return []
+    return [hit("POOR_RATING",
+                (f"{len(poor)} 条差评：{'、'.join(RATING_NAMES_ZH.get(r.rating, r.rating) for r in poor[:5])}",
+                 f"{len(poor)} poor rating(s): {', '.join(RATING_NAMES_EN.get(r.rating, r.rating) for r in poor[:5])}"),
+                ratings=[{"id": r.id, "rating": r.rating, "at": format_instant(r.at)} for r in poor[:20]])]
+
+
+def is_backdated(at: Instant, watermark: Instant | None) -> bool:
+    """Whether an event arriving now is back-filled (补录): dated before the watermark its
+    office had before this batch. An office's first batch has no watermark, so nothing in it is."""
+    return watermark is not None and at < watermark
+
+
+@rule("BACKDATED", "yellow", "补录数据", "back-dated record", clock=False)
+def backdated(v: CaseView) -> list[Hit]:
+    """An event arrived dated before the period its office had already declared complete
+    (:func:`is_backdated`, decided by the server when the event arrives)."""
+    late = [e for e in v.facts.events if e.backdated]
+    if not late:
+        return []
+    return [hit("BACKDATED",
+                (f"{len(late)} 条记录在单位已声明报送完毕后补录",
+                 f"{len(late)} event(s) arrived dated before the period the office had declared complete"),
+                events=[_ev(e) for e in late[:20]])]
 
 
 def _step_zh(step: str, names: dict[str, str]) -> str:
@@ -525,11 +628,14 @@ __all__ = [
     "CaseEvent",
     "CaseFacts",
     "CaseResult",
+    "CaseView",
     "DuplicateRef",
     "NodeClock",
     "Rating",
+    "case_view",
     "counting_start",
     "evaluate_case",
     "find_duplicate",
+    "is_backdated",
     "normalize_applicant",
 ]

@@ -1,54 +1,95 @@
-"""Rule names, severities and the hit type shared by every rule family."""
+"""The rule registry, the hit type and the helpers shared by every rule family."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 Severity = Literal["yellow", "red"]
 
 
 @dataclass(frozen=True, slots=True)
 class RuleInfo:
+    """A rule's name, severity and the function that is the rule.
+
+    ``RULES[code]`` leads to the rule in one hop: ``RULES["SKIPPED_NODE"].check`` is the
+    function, and calling the ``RuleInfo`` itself runs it.
+    """
+
     code: str
     severity: Severity
     name_zh: str
     name_en: str
     clock: bool
     """Clock rules see only the records with ``at ≤ as_of``."""
+    subject: str
+    """The view the rule reads: ``case`` (``CaseView``), ``petition`` (``PetitionView``),
+    ``office`` (``OfficeView``); each family's evaluator runs the rules of its subject."""
+    check: Callable[[Any], list[Hit]]
+    """The predicate with its evidence: the hits for one view (empty when it does not hold)."""
+
+    def __call__(self, view: Any) -> list[Hit]:
+        return self.check(view)
 
 
-RULES: dict[str, RuleInfo] = {
-    r.code: r
-    for r in (
-        RuleInfo("DEADLINE_NEAR", "yellow", "临近办理时限", "deadline near", True),
-        RuleInfo("OVERDUE", "red", "超时办理", "overdue", True),
-        RuleInfo("NODE_OVERDUE", "yellow", "环节超时", "node overdue", True),
-        RuleInfo("ACCEPTANCE_LATE", "yellow", "受理超时", "acceptance late", True),
-        RuleInfo("SKIPPED_NODE", "red", "跳过办理环节", "skipped procedure node", False),
-        RuleInfo("CHANGED_AFTER_CLOSE", "red", "办结后变更", "changed after close", False),
-        RuleInfo("NO_REASON", "red", "不予许可未说明理由", "refusal without reason", False),
-        RuleInfo("FEE_EXCESS", "red", "超标准收费", "fee above the standard", False),
-        RuleInfo("DUPLICATE_CASE", "yellow", "重复办件", "duplicate case", False),
-        RuleInfo("SUSPENSION_ABUSE", "yellow", "违规暂停计时", "suspension abuse", False),
-        RuleInfo("SEGREGATION", "red", "不相容岗位未分离", "segregation of duties", False),
-        RuleInfo("POOR_RATING", "yellow", "群众评价差", "poor citizen rating", False),
-        RuleInfo("BACKDATED", "yellow", "补录数据", "back-dated record", False),
-        RuleInfo("OFFICE_SILENT", "yellow", "单位未按时报送", "office silent", True),
-        RuleInfo("PETITION_ACCEPT_DUE", "yellow", "信访临近受理时限", "petition acceptance due", True),
-        RuleInfo("PETITION_ACCEPT_OVERDUE", "red", "信访受理超期", "petition acceptance overdue", True),
-        RuleInfo("PETITION_HANDLE_DUE", "yellow", "信访临近办理时限", "petition handling due", True),
-        RuleInfo("PETITION_HANDLE_OVERDUE", "red", "信访办理超期", "petition handling overdue", True),
-        RuleInfo("PETITION_DUPLICATE", "yellow", "重复信访", "repeated petition", False),
-        RuleInfo("NOTICE_REPLY_OVERDUE", "red", "督办通知逾期未回复", "supervision notice reply overdue", True),
-        RuleInfo("RISK_LEVEL", "yellow", "勤廉风险等级上升", "risk level worsened", False),
-    )
-}
+RULES: dict[str, RuleInfo] = {}
+"""Every rule, code → ``RuleInfo``, in the order the product lists them (``GET /rules``, the
+wall's rule filter) and evaluates them. Each rule joins it where it is declared
+(:func:`rule_family`); ``shared/rules/__init__.py`` imports every family module, so a new
+family joins with one line there."""
+
+
+def rule_family(subject: str) -> Callable[..., Callable[[RuleFn], RuleFn]]:
+    """The decorator that declares a rule of one family beside its function.
+
+    ``@rule("OVERDUE", "red", "超时办理", "overdue", clock=True)`` above ``def overdue(view)``
+    adds its ``RuleInfo`` to ``RULES`` (declaration order is evaluation order) and leaves
+    the function as it is, so it can be called and tested directly.
+    """
+
+    def rule(code: str, severity: Severity, name_zh: str, name_en: str, *, clock: bool
+             ) -> Callable[[RuleFn], RuleFn]:
+        def declare(fn: RuleFn) -> RuleFn:
+            if code in RULES:
+                raise ValueError(f"rule {code} is declared twice")
+            RULES[code] = RuleInfo(code, severity, name_zh, name_en, clock, subject, fn)
+            return fn
+
+        return declare
+
+    return rule
+
+
+def run_rules(subject: str, view: Any) -> dict[tuple[str, str | None], Hit]:
+    """Every registered rule of ``subject`` over one view, in ``RULES`` order.
+
+    A rule may find the same ``(rule, node)`` twice (two events skipping one node): the
+    first hit stands, so the evidence names the earliest cause.
+    """
+    hits: dict[tuple[str, str | None], Hit] = {}
+    for check in _checks(subject):
+        for h in check(view):
+            hits.setdefault(h.key, h)
+    return hits
+
+
+_CHECKS: dict[str, tuple[int, tuple[Callable[[Any], list[Hit]], ...]]] = {}
+
+
+def _checks(subject: str) -> tuple[Callable[[Any], list[Hit]], ...]:
+    # The sweep evaluates every case due, so the family's functions are looked up once;
+    # RULES only grows (by declaration), so its size tells whether the list is current.
+    cached = _CHECKS.get(subject)
+    if cached is None or cached[0] != len(RULES):
+        cached = (len(RULES), tuple(info.check for info in RULES.values() if info.subject == subject))
+        _CHECKS[subject] = cached
+    return cached[1]
 
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One rule whose predicate is true for a subject (and node).
+    """One rule whose predicate is true for a subject (and node); build it with :func:`hit`.
 
     ``message`` is in Chinese (the product's language for its users); ``message_en`` is
     the same sentence in English for the English interface.
@@ -71,6 +112,14 @@ class Hit:
 
 Text = tuple[str, str]
 """A message as (Chinese, English)."""
+
+RuleFn = TypeVar("RuleFn", bound=Callable[..., list[Hit]])
+
+
+def hit(rule: str, text: Text, *, node: str | None = None, **evidence: Any) -> Hit:
+    """The one way to build a hit: the rule, its message as (Chinese, English), the node it
+    concerns (None for the whole subject) and the evidence a person can check."""
+    return Hit(rule, node, text[0], evidence, text[1])
 
 EVENT_NAMES_ZH = {
     "received": "收件", "accepted": "受理", "not_accepted": "不予受理", "node_completed": "环节办结",

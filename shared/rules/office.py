@@ -2,31 +2,53 @@
 
 from __future__ import annotations
 
-from shared.rules.common import Hit
+from dataclasses import dataclass
+
+from shared.rules.common import Hit, hit, rule_family, run_rules
 from shared.timeutil import HOUR, Instant, format_instant
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeView:
+    """What the office rules read: the server's time and how far the office has declared its records."""
+
+    now: Instant
+    watermark: Instant | None
+    created_at: Instant
+    silent_hours: int = 24
+
+    @property
+    def since(self) -> Instant:
+        """The office's last word: its watermark, or its creation before its first batch."""
+        return self.watermark if self.watermark is not None else self.created_at
+
+    @property
+    def silent_at(self) -> Instant:
+        """The instant after which the office counts as silent if nothing more arrives."""
+        return self.since + self.silent_hours * HOUR
+
+
+rule = rule_family("office")
+
+
+@rule("OFFICE_SILENT", "yellow", "单位未按时报送", "office silent", clock=True)
+def office_silent_rule(v: OfficeView) -> list[Hit]:
+    """Server now − watermark > ``silent_hours`` (24 h unless configured)."""
+    if v.now - v.since <= v.silent_hours * HOUR:
+        return []
+    hours = (v.now - v.since) // HOUR
+    return [hit("OFFICE_SILENT",
+                (f"已 {hours} 小时未报送数据（规定 {v.silent_hours} 小时内）",
+                 f"no data declared complete for {hours} h (limit {v.silent_hours} h)"),
+                watermark=format_instant(v.watermark), counted_from=format_instant(v.since),
+                silent_hours=v.silent_hours, now=format_instant(v.now))]
 
 
 def office_silent(
     *, now: Instant, watermark: Instant | None, created_at: Instant, silent_hours: int = 24
 ) -> tuple[Hit | None, Instant]:
-    """The hit (or None) and the instant at which the office would next become silent."""
-    since = watermark if watermark is not None else created_at
-    limit = since + silent_hours * HOUR
-    if now - since > silent_hours * HOUR:
-        hours = (now - since) // HOUR
-        return (
-            Hit(
-                "OFFICE_SILENT",
-                None,
-                f"已 {hours} 小时未报送数据（规定 {silent_hours} 小时内）",
-                {
-                    "watermark": format_instant(watermark),
-                    "counted_from": format_instant(since),
-                    "silent_hours": silent_hours,
-                    "now": format_instant(now),
-                },
-                f"no data declared complete for {hours} h (limit {silent_hours} h)",
-            ),
-            limit,
-        )
-    return None, limit
+    """The hit (or None) of every registered office rule (only ``OFFICE_SILENT`` today) and
+    the instant at which the office would next become silent."""
+    view = OfficeView(now, watermark, created_at, silent_hours)
+    hits = run_rules("office", view)
+    return next(iter(hits.values()), None), view.silent_at

@@ -1,4 +1,8 @@
-"""Petition rules (spec 02 §6): statutory clocks in calendar days and repeated petitions."""
+"""Petition rules (spec 02 §6): statutory clocks in calendar days and repeated petitions.
+
+Each rule is one function over a ``PetitionView``, declared with its ``RuleInfo`` by
+``@rule``; ``evaluate_petition`` runs every registered petition rule.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.clock import ClockState, calendar_clock
-from shared.rules.common import Hit, earliest_after, short
+from shared.rules.common import Hit, earliest_after, hit, rule_family, run_rules, short
 from shared.timeutil import DAY, Instant, format_instant
 
 ACCEPT_DAYS = 15
@@ -96,76 +100,136 @@ def seen_events(events: Sequence[PetitionEventFact], as_of: Instant, now: Instan
     return [e for e in events if e.at <= as_of or (e.desk and now is not None and e.at <= now)]
 
 
-def evaluate_petition(facts: PetitionFacts, as_of: Instant, now: Instant | None = None) -> PetitionResult:
-    hits: dict[tuple[str, str | None], Hit] = {}
+@dataclass(slots=True)
+class PetitionView:
+    """What the petition rules read about one petition, computed once per evaluation."""
+
+    facts: PetitionFacts
+    as_of: Instant
+    events: list[PetitionEventFact]
+    """The events the rules see (:func:`seen_events`)."""
+    received: bool
+    """The petition's receipt is at or before ``as_of``."""
+    decision: PetitionEventFact | None
+    """The first ``accepted``, ``not_accepted`` or ``merged`` seen."""
+    accepted: PetitionEventFact | None
+    finish: PetitionEventFact | None
+    """The first ``replied``, ``closed`` or ``merged`` seen."""
+    extension: int
+    """Days of extension, capped at ``MAX_EXTENSION``."""
+    accept: ClockState
+    handle: ClockState | None
+    """The handling clock, once accepted: ``HANDLE_DAYS`` + the extension."""
+
+
+def petition_view(facts: PetitionFacts, as_of: Instant, now: Instant | None = None) -> PetitionView:
     view = seen_events(facts.events, as_of, now)
-    decision = next((e for e in view if e.type in ("accepted", "not_accepted", "merged")), None)
     accepted = next((e for e in view if e.type == "accepted"), None)
-    finish = next((e for e in view if e.type in ("replied", "closed", "merged")), None)
     extension = min(MAX_EXTENSION, extension_days((e.type, e.days) for e in view))
-    candidates: list[int | None] = [min((e.at for e in facts.events if e.at > as_of and e not in view),
-                                        default=None)]
-
-    accept = calendar_clock(facts.received_at, ACCEPT_DAYS, warn_days=ACCEPT_WARN)
-    seen = facts.received_at <= as_of
-    if seen and decision is None:
-        if accept.warn_at <= as_of < accept.due:
-            hits[("PETITION_ACCEPT_DUE", None)] = Hit(
-                "PETITION_ACCEPT_DUE",
-                None,
-                f"应于 {short(accept.due)} 前作出是否受理的决定（收到之日起 {ACCEPT_DAYS} 日）",
-                {"due": format_instant(accept.due), "warn_at": format_instant(accept.warn_at)},
-                f"acceptance due {short(accept.due)} ({ACCEPT_DAYS} days from receipt)",
-            )
-        candidates += [accept.warn_at, accept.due]
-    if seen and ((decision is None and as_of >= accept.due) or (decision is not None and decision.at >= accept.due)):
-        hits[("PETITION_ACCEPT_OVERDUE", None)] = Hit(
-            "PETITION_ACCEPT_OVERDUE",
-            None,
-            f"未在 {short(accept.due)} 前作出是否受理的决定" + (f"（{short(decision.at)} 才决定）" if decision else ""),
-            {"due": format_instant(accept.due), "decided_at": format_instant(decision.at) if decision else None},
-            f"not decided on acceptance by {short(accept.due)}"
-            + (f" (decided {short(decision.at)})" if decision else ""),
-        )
-
-    handle: ClockState | None = None
+    handle = None
     if accepted is not None:
-        days = HANDLE_DAYS + extension
-        handle = calendar_clock(accepted.at, days, warn_days=HANDLE_WARN)
-        ev = {"due": format_instant(handle.due), "limit_days": days, "extension_days": extension}
-        if finish is None:
-            if handle.warn_at <= as_of < handle.due:
-                hits[("PETITION_HANDLE_DUE", None)] = Hit(
-                    "PETITION_HANDLE_DUE", None, f"应于 {short(handle.due)} 前办结答复（{days} 日）", ev,
-                    f"handling due {short(handle.due)}",
-                )
-            elif as_of >= handle.due:
-                hits[("PETITION_HANDLE_OVERDUE", None)] = Hit(
-                    "PETITION_HANDLE_OVERDUE", None, f"超过 {short(handle.due)} 仍未答复", ev,
-                    f"not answered by {short(handle.due)}",
-                )
-            candidates += [handle.warn_at, handle.due]
-        elif finish.at >= handle.due:
-            hits[("PETITION_HANDLE_OVERDUE", None)] = Hit(
-                "PETITION_HANDLE_OVERDUE",
-                None,
-                f"{short(finish.at)} 才答复，超过期限 {short(handle.due)}",
-                ev | {"finished_at": format_instant(finish.at)},
-                f"answered {short(finish.at)}, after {short(handle.due)}",
-            )
+        handle = calendar_clock(accepted.at, HANDLE_DAYS + extension, warn_days=HANDLE_WARN)
+    return PetitionView(
+        facts=facts,
+        as_of=as_of,
+        events=view,
+        received=facts.received_at <= as_of,
+        decision=next((e for e in view if e.type in ("accepted", "not_accepted", "merged")), None),
+        accepted=accepted,
+        finish=next((e for e in view if e.type in ("replied", "closed", "merged")), None),
+        extension=extension,
+        accept=calendar_clock(facts.received_at, ACCEPT_DAYS, warn_days=ACCEPT_WARN),
+        handle=handle,
+    )
 
-    if facts.duplicate_of is not None:
-        other, other_at = facts.duplicate_of
-        hits[("PETITION_DUPLICATE", None)] = Hit(
-            "PETITION_DUPLICATE",
-            None,
-            f"同一信访人就同一被反映人已于 {short(other_at)} 信访（{other}）",
-            {"earlier": {"petition_id": other, "received_at": format_instant(other_at)}},
-            f"the same petitioner raised the same subject in petition {other} ({short(other_at)})",
-        )
 
-    status = petition_state(e.type for e in view)
-    return PetitionResult(hits, status, accept, handle, extension, earliest_after(candidates, as_of))
+def evaluate_petition(facts: PetitionFacts, as_of: Instant, now: Instant | None = None) -> PetitionResult:
+    """Every registered petition rule over the petition's view, its clocks and the next
+    instant a clock could change the result."""
+    v = petition_view(facts, as_of, now)
+    hits = run_rules("petition", v)
+    candidates: list[int | None] = [min((e.at for e in facts.events if e.at > as_of and e not in v.events),
+                                        default=None)]
+    if v.received and v.decision is None:
+        candidates += [v.accept.warn_at, v.accept.due]
+    if v.handle is not None and v.finish is None:
+        candidates += [v.handle.warn_at, v.handle.due]
+    status = petition_state(e.type for e in v.events)
+    return PetitionResult(hits, status, v.accept, v.handle, v.extension, earliest_after(candidates, as_of))
+
+
+# ---- the rules (spec 02 §6), in the order the product lists them ------------------------
+rule = rule_family("petition")
+
+
+@rule("PETITION_ACCEPT_DUE", "yellow", "信访临近受理时限", "petition acceptance due", clock=True)
+def petition_accept_due(v: PetitionView) -> list[Hit]:
+    """No decision, and ``warn_at ≤ as_of < due`` on the 15-day clock from receipt (warning 3 days before)."""
+    a = v.accept
+    if not v.received or v.decision is not None or not a.warn_at <= v.as_of < a.due:
+        return []
+    return [hit("PETITION_ACCEPT_DUE",
+                (f"应于 {short(a.due)} 前作出是否受理的决定（收到之日起 {ACCEPT_DAYS} 日）",
+                 f"acceptance due {short(a.due)} ({ACCEPT_DAYS} days from receipt)"),
+                due=format_instant(a.due), warn_at=format_instant(a.warn_at))]
+
+
+@rule("PETITION_ACCEPT_OVERDUE", "red", "信访受理超期", "petition acceptance overdue", clock=True)
+def petition_accept_overdue(v: PetitionView) -> list[Hit]:
+    """On the 15-day clock from receipt: no decision and ``as_of ≥ due``, or the decision at ``≥ due``."""
+    a, decision = v.accept, v.decision
+    if not v.received or (decision is None and v.as_of < a.due) or (decision is not None and decision.at < a.due):
+        return []
+    return [hit("PETITION_ACCEPT_OVERDUE",
+                (f"未在 {short(a.due)} 前作出是否受理的决定" + (f"（{short(decision.at)} 才决定）" if decision else ""),
+                 f"not decided on acceptance by {short(a.due)}"
+                 + (f" (decided {short(decision.at)})" if decision else "")),
+                due=format_instant(a.due), decided_at=format_instant(decision.at) if decision else None)]
+
+
+def _handle_evidence(v: PetitionView, handle: ClockState) -> dict[str, Any]:
+    return {"due": format_instant(handle.due), "limit_days": handle.limit_days, "extension_days": v.extension}
+
+
+@rule("PETITION_HANDLE_DUE", "yellow", "信访临近办理时限", "petition handling due", clock=True)
+def petition_handle_due(v: PetitionView) -> list[Hit]:
+    """Accepted, not finished, and ``warn_at ≤ as_of < due`` on the handling clock (warning 10 days before)."""
+    h = v.handle
+    if h is None or v.finish is not None or not h.warn_at <= v.as_of < h.due:
+        return []
+    return [hit("PETITION_HANDLE_DUE", (f"应于 {short(h.due)} 前办结答复（{h.limit_days} 日）",
+                                        f"handling due {short(h.due)}"), **_handle_evidence(v, h))]
+
+
+@rule("PETITION_HANDLE_OVERDUE", "red", "信访办理超期", "petition handling overdue", clock=True)
+def petition_handle_overdue(v: PetitionView) -> list[Hit]:
+    """On the handling clock: not finished and ``as_of ≥ due``, or finished at ``≥ due``."""
+    h, finish = v.handle, v.finish
+    if h is None:
+        return []
+    if finish is None:
+        if v.as_of < h.due:
+            return []
+        return [hit("PETITION_HANDLE_OVERDUE", (f"超过 {short(h.due)} 仍未答复", f"not answered by {short(h.due)}"),
+                    **_handle_evidence(v, h))]
+    if finish.at < h.due:
+        return []
+    return [hit("PETITION_HANDLE_OVERDUE",
+                (f"{short(finish.at)} 才答复，超过期限 {short(h.due)}",
+                 f"answered {short(finish.at)}, after {short(h.due)}"),
+                **_handle_evidence(v, h), finished_at=format_instant(finish.at))]
+
+
+@rule("PETITION_DUPLICATE", "yellow", "重复信访", "repeated petition", clock=False)
+def petition_duplicate_rule(v: PetitionView) -> list[Hit]:
+    """The server found an earlier petition it repeats (:func:`petition_duplicate`)."""
+    if v.facts.duplicate_of is None:
+        return []
+    other, other_at = v.facts.duplicate_of
+    return [hit("PETITION_DUPLICATE",
+                (f"同一信访人就同一被反映人已于 {short(other_at)} 信访（{other}）",
+                 f"the same petitioner raised the same subject in petition {other} ({short(other_at)})"),
+                earlier={"petition_id": other, "received_at": format_instant(other_at)})]
 
 
 def petition_duplicate(

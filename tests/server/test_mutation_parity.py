@@ -37,7 +37,9 @@ VARIANTS: list[tuple[str, dict[str, Any]]] = [
     ("dismiss", {}),
     ("dismiss", {"reason": "   "}),
     ("promote", {}),
-    ("assign", {"assignee": "op-li"}),
+    ("assign", {"assignee": "operator-p"}),
+    ("assign", {"assignee": "nobody-here"}),
+    ("assign", {"assignee": None}),
     ("assign", {"assignee": 5}),
     ("comment", {"text": "甲" * 10_000}),
     ("comment", {"text": "甲" * 10_001}),
@@ -102,9 +104,10 @@ def _send(server: ServerProcess, token: str, mutations: list[dict[str, Any]]) ->
     return r.json()["results"]
 
 
-def _verdict_local(alert: dict[str, Any], action: str, data: dict[str, Any], actor: Actor) -> str:
+def _verdict_local(alert: dict[str, Any], action: str, data: dict[str, Any], actor: Actor,
+                   directory: dict[str, str]) -> str:
     try:
-        local.check(alert, action, data, actor=actor)
+        local.check(alert, action, data, actor=actor, world=local.ReplicaWorld(users=directory))
     except local.ActionRefused as exc:
         return exc.refusal.code
     return "applied"
@@ -113,6 +116,8 @@ def _verdict_local(alert: dict[str, Any], action: str, data: dict[str, Any], act
 def test_server_and_replica_accept_and_refuse_alike(world: dict[str, Any]) -> None:
     server: ServerProcess = world["server"]
     tokens, users = world["tokens"], world["users"]
+    # The replica knows the server's people (the console fetches them): assignees are checked alike.
+    directory = {name: role for role, name in users.items() if role != "admin"}
     table = [(role, state, action, data) for role in ROLES for state in STATES for action, data in VARIANTS]
     alerts = _case_alerts(server, tokens["T01"], len(table))
     petition_table = [(role, action, data) for role in ROLES for action, data in PETITION_VARIANTS]
@@ -131,7 +136,7 @@ def test_server_and_replica_accept_and_refuse_alike(world: dict[str, Any]) -> No
     for role, action, data, alert_id in rows:
         alert = server.call("GET", f"/alerts/{alert_id}").json()
         alert.pop("history")
-        expected[alert_id] = _verdict_local(alert, action, data, Actor(users[role], role))
+        expected[alert_id] = _verdict_local(alert, action, data, Actor(users[role], role), directory)
 
     got: dict[int, str] = {}
     for role in ROLES:

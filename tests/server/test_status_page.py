@@ -290,18 +290,21 @@ def screen(driver: Any, width: int, height: int, *, mobile: bool) -> None:
 
 def submit(driver: Any, world: World, code: str, password: str) -> None:
     """Fill the form and send it, as a person does; returns once the answer's page has loaded."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.wait import WebDriverWait
 
     driver.get(world.origin + "/status")
-    form_page = driver.find_element(By.TAG_NAME, "main")
+    # A mark on the form's document: the answer is a new document without it. (Waiting for an
+    # element to go stale is not reliable: Chromium may answer "Node with given id does not
+    # belong to the document" instead of "stale" while the old page unloads.)
+    driver.execute_script("window.yingyanFormPage = true")
     driver.find_element(By.ID, "receipt_code").send_keys(code)
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait = WebDriverWait(driver, 30)
-    wait.until(expected_conditions.staleness_of(form_page))
-    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+    wait = WebDriverWait(driver, 30, ignored_exceptions=(WebDriverException,))
+    wait.until(lambda d: d.execute_script("return window.yingyanFormPage === undefined"
+                                          " && document.readyState === 'complete'"))
 
 
 def text_of(driver: Any) -> str:

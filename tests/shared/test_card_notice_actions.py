@@ -1,5 +1,5 @@
-"""The card and notice action tables (spec 06 §4–5), as the server and the console both run them;
-and ``NOTICE_REPLY_OVERDUE`` on the addressed office's ``as_of``."""
+"""The card and notice action tables (spec 06 §4–5), as the server and the console both run them
+(``NOTICE_REPLY_OVERDUE`` is tested with the other rules, in ``tests/shared/rules``)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from typing import Any
 import pytest
 
 from shared.actions import Actor, Conflict, Plan, Refusal, plan
-from shared.rules.notice import NoticeFacts, notice_reply_overdue
-from shared.timeutil import parse_instant
 
 CID = "56cc0377-c576-52ff-a9a4-5496b74eb920"
 NID = "151610b0-723f-5cc1-b4e1-67870a12f0a5"
@@ -131,16 +129,3 @@ def test_a_notice_and_its_reply() -> None:
     assert isinstance(hidden, Refusal)
     assert hidden.code == "NOT_FOUND", "what a role may not see does not exist for it"
 
-
-def test_notice_reply_overdue_on_the_office_as_of() -> None:
-    due = parse_instant("2026-04-21T00:00:00+08:00")
-    facts = NoticeFacts(id=NID, office="T01", reply_due=due)
-    assert notice_reply_overdue(facts, due - 1) == (None, due)
-    hit, nxt = notice_reply_overdue(facts, due)
-    assert hit is not None
-    assert (hit.rule, hit.severity, nxt) == ("NOTICE_REPLY_OVERDUE", "red", None)
-    late = NoticeFacts(id=NID, office="T01", reply_due=due, replied_at=due + 3600 * 10**6)
-    assert notice_reply_overdue(late, due + 1)[0] is not None, "a reply the office's as_of has not reached yet"
-    assert notice_reply_overdue(late, due + 3600 * 10**6) == (None, None), "seen, late or not: resolved"
-    centre = NoticeFacts(id=NID, office="T01", reply_due=due, replied_at=due + 7200 * 10**6, reply_at_centre=True)
-    assert notice_reply_overdue(centre, due + 1) == (None, None), "a reply recorded at the centre counts at once"

@@ -88,7 +88,9 @@ def test_a_registered_kind_is_fed_acted_on_rebased_and_decided(replica: Replica)
     # Acted on offline: shown at once, queued against the version the server has.
     assert replica.enqueue(["N1"], "acknowledge", {}, entity="notice") == (["N1"], [])
     assert replica.enqueue(["N1"], "note", {"text": "已电话通知"}, entity="notice") == (["N1"], [])
-    assert replica.enqueue(["N2"], "note", {"text": " "}, entity="notice") == ([], ["#N2: a note needs text"])
+    changed, refused = replica.enqueue(["N2"], "note", {"text": " "}, entity="notice")
+    assert changed == []
+    assert [(entity_id, str(why)) for entity_id, why in refused] == [("N2", "a note needs text")]
     assert row(replica, "N1") == {"status": "acknowledged", "title": "整改通知", "version": 1, "pending": 2,
                                   "conflict": 0}
     sent = replica.pending_mutations()

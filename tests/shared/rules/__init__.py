@@ -1,0 +1,1 @@
+"""Boundary tests of every supervision rule, one file per rule family."""
