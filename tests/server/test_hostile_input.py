@@ -107,6 +107,7 @@ ENDPOINTS = [
     *(Endpoint(method, f"/admin/settings/{name}", frozenset({"admin"}), body=method == "PUT")
       for name in ("risk-index", "evaluation", "office-silent", "calendar-warning") for method in ("GET", "PUT")),
     Endpoint("GET", "/users/{username}", frozenset({"admin"})),
+    Endpoint("GET", "/people", ANY_PERSON),
     Endpoint("PATCH", "/users/{username}", frozenset({"admin"}), body=True),
     Endpoint("PUT", "/users/{username}/password", frozenset({"admin"}), body=True),
     Endpoint("GET", "/audit", frozenset({"admin"})),
