@@ -17,9 +17,11 @@ T01 — every item of the risk table once at least:
   Evaluation: 6 decided the day they were accepted (early, no time used) → efficiency 100;
   anomalies 100 − (10×2 + 3×1) per 100 decided → 0; supervision 100 − 15 − 5 − 8 = 72;
   public 1 of 3 satisfied → 33.3; total (40·100 + 25·0 + 15·72 + 20·33.3) / 100 = 57.5.
-T02, T03 — two cases each decided at once, no ratings, a yellow card each: index 95 green;
-  evaluation without the public component, weights renormalised over 80:
-  (40·100 + 25·100 + 15·95) / 80 = 99.1 — a tie: both rank 1, T01 ranks 3.
+T02, T03 — two cases each, no ratings, a yellow card each: index 95 green. One case decided
+  at once (no time used), the other 1.5 working days into its 3 (half the limit used), both
+  before their due: efficiency 50·1 + 50·(1 − 0.25) = 87.5; evaluation without the public
+  component, weights renormalised over 80: (40·87.5 + 25·100 + 15·95) / 80 = 92.8 — a tie:
+  both rank 1, T01 ranks 3.
 """
 
 from __future__ import annotations
@@ -152,7 +154,8 @@ def _march(c: County) -> None:
     assert summary["status"] == "ok", summary
     c.ids["petition"] = pet["id"]
     for office, first in (("T02", "G"), ("T03", "J")):
-        recs = case(f"{first}1", "09:00") + case(f"{first}2", "09:10")
+        # The second case waits for its decision until 03-04 12:00 (below).
+        recs = case(f"{first}1", "09:00") + case(f"{first}2", "09:10")[:-1]
         ok_batch(c.server, office, c.tokens[office], recs, complete_until="2026-03-02T11:30:00+08:00")
 
     # The operator's verdicts: B unfounded; C confirmed, then dismissed after all.
@@ -182,6 +185,13 @@ def _march(c: County) -> None:
     assert wrong.status == 200, wrong.body
     assert [(e["code"], e["field"]) for e in wrong.json()["errors"]] == [("INVALID_FIELD", "notice_id")]
     ok_batch(c.server, "T02", c.tokens["T02"], [reply], complete_until="2026-03-04T09:00:00+08:00")
+
+    # 1.5 working days of the 3 committed (03-03 whole, 03-04 until noon): half the limit used.
+    c.clock("2026-03-04T13:00:00+08:00")
+    for office, first in (("T02", "G"), ("T03", "J")):
+        decided = dict(ev(f"{first}2", 6, "decided", "00:00", "S0201", result="approved"),
+                       at="2026-03-04T12:00:00+08:00")
+        ok_batch(c.server, office, c.tokens[office], [decided], complete_until="2026-03-04T13:00:00+08:00")
 
     c.clock("2026-03-12T09:00:00+08:00")
     for office in ("T01", "T02", "T03"):
@@ -251,9 +261,10 @@ def test_the_evaluation_of_march(county: County) -> None:
     assert (t1["total"], t1["rank"]) == (57.5, 3)
     assert (t1["counts"]["decided"], t1["counts"]["red_alerts"], t1["counts"]["yellow_alerts"]) == (6, 2, 1)
     for key in ("T02", "T03"):
-        assert rows[key]["components"] == {"efficiency": 100.0, "anomalies": 100.0, "supervision": 95.0,
+        assert rows[key]["components"] == {"efficiency": 87.5, "anomalies": 100.0, "supervision": 95.0,
                                            "public": None}, "no ratings: the public component drops out"
-        assert (rows[key]["total"], rows[key]["rank"]) == (99.1, 1), "a tie shares the rank"
+        assert (rows[key]["total"], rows[key]["rank"]) == (92.8, 1), "a tie shares the rank"
+        assert (rows[key]["counts"]["early"], rows[key]["counts"]["used_fraction_sum"]) == (2, 0.5)
     assert [r["key"] for r in answer["rows"]] == ["T02", "T03", "T01"]
     assert rows["T01"]["before"] is not None
 
@@ -262,6 +273,7 @@ def test_the_evaluation_of_march(county: County) -> None:
     assert (s1["cases_decided"], s1["early_completion_rate"], s1["one_time_rate"]) == (6, 100.0, 100.0)
     assert (s1["red_cards"], s1["yellow_cards"], s1["notices_issued"], s1["satisfaction_rate"]) == (1, 1, 1, 33.3)
     assert _rows(stats)["T02"]["notices_on_time"] == 1
+    assert _rows(stats)["T02"]["average_working_days"] == 0.75
     assert stats["total"]["cases_decided"] == 10
 
     departments = county.get("/evaluation?month=2026-03&by=department")
@@ -285,7 +297,7 @@ def test_a_closed_month_judged_cached_and_recomputed_when_its_records_change(cou
              complete_until="2026-04-02T09:00:00+08:00")
     after = _rows(county.get("/evaluation?month=2026-03&by=office"))
     assert after["T03"]["components"]["public"] == 0.0
-    assert abs(after["T03"]["total"] - 79.25) < 0.06
+    assert abs(after["T03"]["total"] - (40 * 87.5 + 25 * 100 + 15 * 95 + 20 * 0) / 100) < 0.06
     assert [(k, after[k]["rank"]) for k in ("T02", "T03", "T01")] == [("T02", 1), ("T03", 2), ("T01", 3)]
     assert _rows(county.get("/risk-index?month=2026-03&by=office"))["T03"]["index"] == 93
 
