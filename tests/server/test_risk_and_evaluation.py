@@ -314,6 +314,8 @@ def test_changed_weights_change_the_index(county: County) -> None:
     rows = _rows(county.get("/risk-index?month=2026-03&by=office"))
     assert (rows["T02"]["index"], rows["T02"]["level"]) == (80, "yellow")
     assert rows["T01"]["index"] == 43 - 15
+    audit = county.server.call("GET", "/audit?entity=setting&entity_id=risk-index").json()["entries"]
+    assert audit[0]["detail"]["changed"] == {"yellow_card": {"before": -5, "after": -20}}, "the change is audited"
     assert county.server.call("PUT", "/admin/settings/risk-index", {"yellow_card": 200}).status == 400
     refused = county.server.call("GET", "/risk-index?month=2026-13", token=county.tokens["leader"])
     assert refused.status == 400
