@@ -8,9 +8,7 @@ entries, so the next read computes them again.
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import JSON, PrimaryKeyConstraint, String
+from sqlalchemy import PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import Base, InstantColumn
@@ -24,6 +22,7 @@ class MonthlyFigures(Base):
     month: Mapped[str] = mapped_column(String(7))
     by: Mapped[str] = mapped_column(String(16))
     digest: Mapped[str] = mapped_column(String(64))
-    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    body: Mapped[str] = mapped_column(Text)
+    """The answer's JSON, as sent (a closed month is sent without decoding it again)."""
     computed_at: Mapped[int] = mapped_column(InstantColumn)
     __table_args__ = (PrimaryKeyConstraint("kind", "month", "by"),)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import orjson
 from fastapi import APIRouter, Query, Response
 
 from server.deps import ContextDep, ReadSession, require
@@ -25,8 +24,8 @@ MONTH = Query(None, max_length=7, pattern=r"^(19[7-9][0-9]|[2-8][0-9]{3})-(0[1-9
               description="YYYY-MM (Asia/Shanghai); the current month when absent")
 
 
-def _json(body: dict[str, Any]) -> Response:
-    return Response(orjson.dumps(body), media_type="application/json")
+def _json(body: bytes) -> Response:
+    return Response(body, media_type="application/json")
 
 
 def _month(ctx: Any, session: Any, text: str | None) -> tuple[tuple[int, int], int]:

@@ -70,11 +70,11 @@ def _digest(*settings: Any) -> str:
 
 
 def _cached(ctx: Context, session: Session, *, kind: str, month: tuple[int, int], by: str, digest: str,
-            now: Instant, compute: Any, model: type[BaseModel]) -> dict[str, Any]:
-    """``compute()``, or its stored result for a closed month computed with the same settings.
+            now: Instant, compute: Any, model: type[BaseModel]) -> bytes:
+    """``compute()`` as the answer's JSON, or the stored JSON of a closed month computed with the
+    same settings (sent as it is: no decoding and encoding a month of points on every read).
 
-    What is computed is checked against the answer's ``model`` once, here, so that a stored
-    month can be sent as it is (thousands of points are not validated again on every read).
+    What is computed is checked against the answer's ``model`` once, here.
     ``session`` may be a read session: a closed month's result is stored in a write
     transaction of its own (two readers computing the same month at once store the same body)."""
     _start, end = month_bounds(*month)
@@ -83,14 +83,14 @@ def _cached(ctx: Context, session: Session, *, kind: str, month: tuple[int, int]
     if closed:
         row = session.get(MonthlyFigures, (kind, text, by))
         if row is not None and row.digest == digest:
-            return row.body
-    body: dict[str, Any] = model.model_validate(compute()).model_dump(mode="json")
+            return row.body.encode()
+    body = model.model_validate(compute()).model_dump_json().encode()
     if closed:
-        _store(ctx, kind=kind, month=text, by=by, digest=digest, body=body, now=now)
+        _store(ctx, kind=kind, month=text, by=by, digest=digest, body=body.decode(), now=now)
     return body
 
 
-def _store(ctx: Context, *, kind: str, month: str, by: str, digest: str, body: dict[str, Any], now: Instant) -> None:
+def _store(ctx: Context, *, kind: str, month: str, by: str, digest: str, body: str, now: Instant) -> None:
     """Keep a closed month's result. Two first readers of the same month compute the same body:
     the one whose insert loses the race keeps nothing, and answers what it computed."""
     try:
@@ -112,7 +112,8 @@ def _charges(session: Session, offices: _Offices, month: tuple[int, int]) -> lis
     return risk.charges(session, start, end, codes=offices.codes, names=offices.names, as_of=offices.as_of)
 
 
-def risk_index(ctx: Context, session: Session, *, month: tuple[int, int], by: str, now: Instant) -> dict[str, Any]:
+def risk_index(ctx: Context, session: Session, *, month: tuple[int, int], by: str, now: Instant) -> bytes:
+    """The answer of ``GET /risk-index`` as JSON."""
     settings = current(session, RiskIndexSettings, "risk-index")
 
     def compute() -> dict[str, Any]:
@@ -161,7 +162,8 @@ def judge_month_end(ctx: Context, session: Session, *, now: Instant, changes: Ch
         sync.apply(subject=key, subject_ref=code, office_id=office.id, hits=hits, as_of=now, only_rules=frozenset())
     sync.flush()
     session.add(MonthlyFigures(kind="risk_level", month=text, by="office", digest="",
-                               body={"levels": {k: r["level"] for k, r in this.items()}, "before": before},
+                               body=orjson.dumps({"levels": {k: r["level"] for k, r in this.items()},
+                                                  "before": before}).decode(),
                                computed_at=now))
     return sync.raised
 
@@ -299,11 +301,11 @@ def _counts(ctx: Context, session: Session, offices: _Offices, month: tuple[int,
     if end <= now:
         row = session.get(MonthlyFigures, ("counts", text, by))
         if row is not None:
-            return {k: UnitCounts(**v, office_level=by == "office") for k, v in row.body.items()}
+            return {k: UnitCounts(**v, office_level=by == "office") for k, v in orjson.loads(row.body).items()}
     counts = _unit_counts(ctx, session, offices, month, by, risk_settings)
     if end <= now:
-        _store(ctx, kind="counts", month=text, by=by, digest="", body={k: c.as_json() for k, c in counts.items()},
-               now=now)
+        _store(ctx, kind="counts", month=text, by=by, digest="",
+               body=orjson.dumps({k: c.as_json() for k, c in counts.items()}).decode(), now=now)
     return counts
 
 
@@ -331,7 +333,8 @@ def _petitions(session: Session, offices: _Offices, start: Instant, end: Instant
             u.petitions_on_time += 0 if pid in late else 1
 
 
-def evaluation(ctx: Context, session: Session, *, month: tuple[int, int], by: str, now: Instant) -> dict[str, Any]:
+def evaluation(ctx: Context, session: Session, *, month: tuple[int, int], by: str, now: Instant) -> bytes:
+    """The answer of ``GET /evaluation`` as JSON."""
     weights = current(session, EvaluationSettings, "evaluation")
     risk_settings = current(session, RiskIndexSettings, "risk-index")
 
@@ -347,7 +350,8 @@ def evaluation(ctx: Context, session: Session, *, month: tuple[int, int], by: st
                    compute=compute, model=EvaluationOut)
 
 
-def statistics(ctx: Context, session: Session, *, month: tuple[int, int], by: str, now: Instant) -> dict[str, Any]:
+def statistics(ctx: Context, session: Session, *, month: tuple[int, int], by: str, now: Instant) -> bytes:
+    """The answer of ``GET /statistics`` as JSON."""
     risk_settings = current(session, RiskIndexSettings, "risk-index")
 
     def compute() -> dict[str, Any]:

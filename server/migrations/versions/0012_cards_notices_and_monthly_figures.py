@@ -21,7 +21,7 @@ def upgrade() -> None:
     sa.Column('month', sa.String(length=7), nullable=False),
     sa.Column('by', sa.String(length=16), nullable=False),
     sa.Column('digest', sa.String(length=64), nullable=False),
-    sa.Column('body', sa.JSON(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
     sa.Column('computed_at', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('kind', 'month', 'by', name=op.f('pk_monthly_figures'))
     )
