@@ -22,6 +22,7 @@ from server.batches.routes import router as batches_router
 from server.calendars import service as calendars
 from server.calendars.routes import router as calendars_router
 from server.cameras.routes import router as cameras_router
+from server.cards.routes import router as cards_router
 from server.cases.routes import router as cases_router
 from server.catalogue.routes import router as catalogue_router
 from server.changes.notifier import ChangeNotifier
@@ -31,9 +32,11 @@ from server.deps import ContextDep, ReadSession
 from server.evaluation import sweep
 from server.evidence.routes import router as evidence_router
 from server.evidence.service import sweep_partial_uploads
+from server.figures.routes import router as figures_router
 from server.investigations.routes import router as investigations_router
 from server.mutations.routes import router as mutations_router
 from server.mutations.stores import load_stores
+from server.notices.routes import router as notices_router
 from server.petitions.page import router as status_page_router
 from server.petitions.routes import router as petitions_router
 from server.reminders.routes import router as reminders_router
@@ -116,7 +119,7 @@ def create_app(ctx: Context) -> FastAPI:
         app.include_router(router, prefix="/api/v1")
     for router in (health_router, batches_router, alerts_router, cases_router, changes_router, auth_router,
                    admin_router, cameras_router, petitions_router, reminders_router, mutations_router,
-                   investigations_router, evidence_router):
+                   investigations_router, evidence_router, cards_router, notices_router, figures_router):
         app.include_router(router, prefix="/api/v1")
     # The petitioner's status page is for people, not programs: outside the API's prefix.
     app.include_router(status_page_router)

@@ -21,12 +21,15 @@ from server.catalogue.models import SweepRun
 from server.changes.service import ChangeWriter, lock_for_commit_order
 from server.context import Context
 from server.db import LOCK_SWEEP, advisory_xact_lock, bulk_update, table_of, try_advisory_xact_lock
+from server.notices import service as notices
+from server.notices.models import Notice
 from server.offices.models import Office
 from server.petitions import service as petitions
 from server.petitions.models import Petition
 from server.reminders import service as reminders
 from server.settings.service import current
 from shared.rules import RULES, evaluate_case, evaluate_petition, office_silent
+from shared.rules.notice import notice_reply_overdue
 from shared.settings import OfficeSilentSettings
 from shared.timeutil import HOUR, format_instant
 
@@ -152,6 +155,26 @@ class Evaluator:
                 self.alerts.apply(subject=("petition", p.id), subject_ref=p.id, office_id=p.office_id,
                                   hits=result.hits, as_of=as_of)
 
+    # ---- supervision notices ---------------------------------------------------------
+    def notices(self, ids: Iterable[str]) -> None:
+        """``NOTICE_REPLY_OVERDUE`` on each notice, on its addressed office's ``as_of``."""
+        all_ids = sorted(set(ids))
+        for start in range(0, len(all_ids), 2000):
+            rows = list(self.session.scalars(select(Notice).where(Notice.id.in_(all_ids[start : start + 2000]))))
+            self.alerts.load(("notice", n.id) for n in rows)
+            for n in rows:
+                as_of = self.as_of(n.office_id)
+                hit, n.next_check = notice_reply_overdue(notices.facts(n, self.codes[n.office_id]), as_of)
+                self.evaluated += 1
+                self.alerts.apply(subject=("notice", n.id), subject_ref=n.id, office_id=n.office_id,
+                                  hits={hit.key: hit} if hit else {}, as_of=as_of)
+
+    def due_notices(self, office_id: int) -> list[str]:
+        as_of = self.as_of(office_id)
+        return list(self.session.scalars(
+            select(Notice.id).where(Notice.office_id == office_id, Notice.next_check <= as_of)
+        ))
+
     # ---- offices ----------------------------------------------------------------------
     def office(self, office: Office) -> None:
         if office.is_centre:
@@ -218,8 +241,15 @@ def sweep(ctx: Context, *, wait: bool = False, notify: bool = True) -> SweepRepo
             pet_ids = ev.due_petitions(office.id)
             if pet_ids:
                 ev.petitions(pet_ids)
+            notice_ids = ev.due_notices(office.id)
+            if notice_ids:
+                ev.notices(notice_ids)
             ev.office(office)
         ev.finish()
+        # Imported here: the figures read the stores this module's evaluator writes.
+        from server.figures.service import judge_month_end
+
+        ev.alerts.raised += judge_month_end(ctx, session, now=now, changes=changes)
         wrote = changes.flush(session)
         report = SweepReport(ran=True, evaluated=ev.evaluated, raised=ev.alerts.raised,
                              seconds=time.time() - started)

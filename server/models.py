@@ -5,11 +5,13 @@ from server.audit.models import AuditEntry
 from server.auth.models import Failure, Token, User
 from server.batches.models import Batch
 from server.cameras.models import Camera
+from server.cards.models import Card, CardEntry
 from server.cases.models import ApprovalCase, ApprovalEvent, Evaluation
 from server.catalogue.models import CalendarYear, Meta, PowerItemVersion, SweepRun
 from server.changes.models import Change, ChangeAudience
 from server.db import Base
 from server.evidence.models import EvidenceUpload
+from server.figures.models import MonthlyFigures
 from server.investigations.models import (
     Investigation,
     InvestigationEntry,
@@ -19,6 +21,7 @@ from server.investigations.models import (
     InvestigationPerson,
 )
 from server.mutations.models import Mutation
+from server.notices.models import Notice, NoticeEntry, NoticeReply
 from server.offices.models import Office
 from server.petitions.models import Petition, PetitionEvent
 from server.reminders.models import RiskReminder
@@ -34,6 +37,8 @@ __all__ = [
     "Batch",
     "CalendarYear",
     "Camera",
+    "Card",
+    "CardEntry",
     "Change",
     "ChangeAudience",
     "Evaluation",
@@ -46,7 +51,11 @@ __all__ = [
     "InvestigationOpinion",
     "InvestigationPerson",
     "Meta",
+    "MonthlyFigures",
     "Mutation",
+    "Notice",
+    "NoticeEntry",
+    "NoticeReply",
     "Office",
     "Petition",
     "PetitionEvent",

@@ -112,7 +112,7 @@ RATINGS = ("satisfied", "basically_satisfied", "dissatisfied", "very_poor")
 PETITION_CHANNELS = ("letter", "visit", "phone", "online", "hotline")
 PETITION_CATEGORIES = ("land", "approval", "conduct", "fees", "other")
 PETITION_EVENT_TYPES = ("accepted", "not_accepted", "assigned", "extended", "replied", "closed", "merged")
-RECORD_KINDS = ("approval_event", "evaluation", "petition", "petition_event")
+RECORD_KINDS = ("approval_event", "evaluation", "petition", "petition_event", "notice_reply")
 
 
 class _Record(BaseModel):
@@ -258,10 +258,21 @@ class PetitionEvent(_Record):
     """On ``closed``: the complaint proved founded (it counts in the risk index, spec 07 §1)."""
 
 
+class NoticeReplyRecord(_Record):
+    """An office's written answer to a supervision notice addressed to it (spec 06 §4)."""
+
+    kind: Literal["notice_reply"]
+    id: uuid.UUID
+    notice_id: uuid.UUID
+    at: Timestamp
+    text: Annotated[StrictStr, Field(min_length=1, max_length=20_000)]
+
+
 KIND_MODELS: dict[str, type[_Record]] = {
     "evaluation": Evaluation,
     "petition": Petition,
     "petition_event": PetitionEvent,
+    "notice_reply": NoticeReplyRecord,
 }
 
 
@@ -1133,3 +1144,189 @@ class ReminderOut(_Out):
 class ReminderList(_Out):
     reminders: list[ReminderOut]
     next: str | None
+
+
+class TimelineEntryOut(_Out):
+    """One applied action on a card or notice (issue, revoke, reply, annotate), in order."""
+
+    at: str
+    actor: str
+    action: str
+    data: dict[str, Any]
+
+
+class CardOut(_Out):
+    """A 黄牌/红牌 (spec 06 §4)."""
+
+    id: str
+    kind: Literal["yellow", "red"]
+    office: str
+    staff: str | None
+    reason: str
+    alerts: list[int]
+    issued_by: str
+    issued_at: str
+    status: Literal["active", "revoked"]
+    revoked_by: str | None
+    revoke_reason: str | None
+    version: int
+    timeline: list[TimelineEntryOut]
+
+
+class CardList(_Out):
+    cards: list[CardOut]
+    next: str | None
+
+
+class NoticeOut(_Out):
+    """A 督办通知书 (spec 06 §4); ``reply_due`` from the working-day clock started at ``issued_at``."""
+
+    id: str
+    office: str
+    subject: str
+    body: str
+    alerts: list[int]
+    issued_by: str
+    issued_at: str
+    reply_days: int
+    reply_due: str | None
+    status: Literal["awaiting", "replied"]
+    replied_at: str | None
+    reply: str | None
+    replied_by: str | None
+    version: int
+    timeline: list[TimelineEntryOut]
+
+
+class NoticeList(_Out):
+    notices: list[NoticeOut]
+    next: str | None
+
+
+class RiskRef(_Out):
+    """The record behind a point: ``alert``, ``card``, ``notice``, ``petition`` (by id) or ``case``
+    (``office/case_no``, with the rating's ``record`` id)."""
+
+    type: Literal["alert", "card", "notice", "case", "petition"]
+    id: str | int
+    record: str | None = None
+
+
+class RiskPoint(_Out):
+    item: str
+    weight: int
+    ref: RiskRef
+
+
+class RiskRow(_Out):
+    key: str
+    name: str
+    index: int
+    level: Literal["green", "yellow", "red"]
+    points: list[RiskPoint]
+
+
+class RiskIndexOut(_Out):
+    """``GET /risk-index``: rows worst first; every point names its record (spec 07 §1)."""
+
+    month: str
+    by: Literal["office", "staff"]
+    rows: list[RiskRow]
+
+
+class EvaluationComponents(_Out):
+    """Each component's score 0–100; null where it does not apply (no ratings, no cases decided,
+    no routine supervision for a department)."""
+
+    efficiency: float | None
+    anomalies: float | None
+    supervision: float | None
+    public: float | None
+
+
+class UnitCountsOut(_Out):
+    """What a unit's month is made of: the counts behind every component and figure."""
+
+    received: int
+    decided: int
+    early: int
+    one_time: int
+    used_fraction_sum: float
+    working_days_sum: float
+    timed: int
+    red_alerts: int
+    yellow_alerts: int
+    alerts_by_rule: dict[str, int]
+    red_cards: int
+    yellow_cards: int
+    notices_issued: int
+    notices_due: int
+    notices_on_time: int
+    notices_late: int
+    silent_alerts: int
+    reminders: int
+    ratings: int
+    satisfied: int
+    petitions_by_status: dict[str, int]
+    petitions_finished: int
+    petitions_on_time: int
+
+
+class EvaluationBefore(_Out):
+    total: float
+    rank: int
+    components: EvaluationComponents
+
+
+class EvaluationRow(_Out):
+    key: str
+    name: str
+    total: float
+    rank: int
+    components: EvaluationComponents
+    counts: UnitCountsOut
+    before: EvaluationBefore | None
+
+
+class EvaluationOut(_Out):
+    """``GET /evaluation``: ranked best first, ties sharing a rank (spec 07 §2)."""
+
+    month: str
+    by: Literal["office", "department"]
+    weights: dict[str, int]
+    rows: list[EvaluationRow]
+
+
+class StatisticsFigures(_Out):
+    cases_received: int
+    cases_decided: int
+    early_completion_rate: float | None
+    one_time_rate: float | None
+    average_working_days: float | None
+    red_alerts: int
+    yellow_alerts: int
+    alerts_by_rule: dict[str, int]
+    reminders: int
+    red_cards: int
+    yellow_cards: int
+    notices_issued: int
+    notices_due: int
+    notices_on_time: int
+    ratings: int
+    satisfaction_rate: float | None
+    petitions_by_status: dict[str, int]
+    petitions_on_time_rate: float | None
+
+
+class StatisticsRow(StatisticsFigures):
+    key: str
+    name: str
+
+
+class StatisticsOut(_Out):
+    """``GET /statistics``: the month's headline figures per unit and in all (spec 07 §3)."""
+
+    month: str
+    by: Literal["office", "department"]
+    rows: list[StatisticsRow]
+    total: StatisticsFigures

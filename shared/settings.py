@@ -49,6 +49,24 @@ class RiskIndexSettings(_Setting):
         return self
 
 
+Share = Annotated[StrictInt, Field(ge=0, le=100)]
+
+
+class EvaluationSettings(_Setting):
+    """Weights of the monthly efficiency evaluation's components (spec 07 §2)."""
+
+    efficiency: Share = Field(40, description="weight of efficiency (行政效能)")
+    anomalies: Share = Field(25, description="weight of anomalies (异常)")
+    supervision: Share = Field(15, description="weight of routine supervision (日常监督)")
+    public: Share = Field(20, description="weight of public evaluation (公众评价)")
+
+    @model_validator(mode="after")
+    def _some_weight(self) -> EvaluationSettings:
+        if self.efficiency + self.anomalies + self.supervision + self.public == 0:
+            raise ValueError("at least one component needs a weight above 0")
+        return self
+
+
 class OfficeSilentSettings(_Setting):
     """``OFFICE_SILENT`` (spec 02 §5): hours without data before an office is flagged."""
 
@@ -97,6 +115,7 @@ def register(name: str, model: type[_Setting], title: str) -> SettingSpec:
 
 
 register("risk-index", RiskIndexSettings, "Risk index weights and levels")
+register("evaluation", EvaluationSettings, "Monthly evaluation component weights")
 register("office-silent", OfficeSilentSettings, "Hours without data before an office is silent")
 register("calendar-warning", CalendarWarningSettings, "When next year's missing holidays are warned about")
 

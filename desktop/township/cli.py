@@ -108,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-scans", type=int, default=0, help=argparse.SUPPRESS)
 
     sub.add_parser("mappings", help="list the mapping files")
+
+    p = sub.add_parser("notices", help="the supervision notices addressed to this office, and when each reply is due")
+    p.add_argument("--awaiting", action="store_true", help="only those still waiting for a reply")
+    p.add_argument("--json", action="store_true")
     return ap
 
 
@@ -349,6 +353,25 @@ def cmd_mappings(box: ob.Outbox) -> int:
     return EXIT_OK
 
 
+def cmd_notices(args: argparse.Namespace, box: ob.Outbox) -> int:
+    """List the notices the county addressed to this office: answer one with a ``notice_reply``
+    record (the ``duban_huifu`` mapping) naming its id."""
+    client, _office = make_client(box)
+    try:
+        notices = client.notices(status="awaiting" if args.awaiting else None)
+    except (FatalError, RetryableError) as exc:
+        _err(f"cannot read the notices: {exc}")
+        return EXIT_REFUSED
+    if args.json:
+        print(json.dumps(notices, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for n in notices:
+        state = "replied " + str(n.get("replied_at") or "") if n.get("status") == "replied" else "awaiting"
+        print(f"{n['id']}  due {n.get('reply_due') or '-'}  {state}  {n.get('subject', '')}")
+    print(f"{len(notices)} notices")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     if args.gui:
@@ -374,6 +397,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_watch(args, box)
         if args.command == "mappings":
             return cmd_mappings(box)
+        if args.command == "notices":
+            return cmd_notices(args, box)
     except (SetupError, MappingError, credentials.NoKeyring, ValueError) as exc:
         _err(str(exc))
         return EXIT_USAGE

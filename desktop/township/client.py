@@ -113,6 +113,31 @@ class Client:
         name = me.get("office_name") if isinstance(me, dict) else None
         return name if isinstance(name, str) and name.strip() else None
 
+    def notices(self, *, status: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        """The supervision notices addressed to this office (the server answers its own only),
+        newest first, every page; ``FatalError`` or ``RetryableError`` as for a batch."""
+        out: list[dict[str, Any]] = []
+        cursor: str | None = None
+        for _ in range(1000):
+            params: dict[str, Any] = {"limit": str(limit)}
+            if status:
+                params["status"] = status
+            if cursor:
+                params["cursor"] = cursor
+            try:
+                page = self.http.request("GET", "/notices", params=params).json()
+            except Unreachable as exc:
+                raise RetryableError(str(exc), exc.retry_after) from None
+            except ApiError as exc:
+                if exc.retryable:
+                    raise RetryableError(f"HTTP {exc.status} {exc.code} {exc.message}", exc.retry_after) from None
+                raise FatalError(f"HTTP {exc.status} {exc.code}: {exc.message}", exc.code, exc.status) from None
+            out += list(page.get("notices") or ())
+            cursor = page.get("next")
+            if not cursor:
+                break
+        return out
+
 
 def sleep_or_stop(seconds: float, stop: Any = None) -> bool:
     """Wait; True if ``stop`` (a threading.Event) was set meanwhile."""

@@ -42,6 +42,7 @@ class Alert(Base):
         UniqueConstraint("subject_type", "subject_id", "rule", "node"),
         Index("ix_alerts_status", "status", "id"),
         Index("ix_alerts_office", "office_id", "id"),
+        Index("ix_alerts_raised_at", "raised_at"),
     )
 
 

@@ -64,6 +64,8 @@ def alert_json(a: Alert | AlertRow, office_code: str) -> dict[str, Any]:
         subject["case_no"] = a.subject_ref
     elif a.subject_type == "petition":
         subject["petition_id"] = a.subject_ref
+    elif a.subject_type == "notice":
+        subject["notice_id"] = a.subject_ref
     info = RULES.get(a.rule)
     return {
         "id": a.id,

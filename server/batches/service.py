@@ -25,6 +25,9 @@ from server.context import EARLIEST_INSTANT, FUTURE_TOLERANCE, Context, instant_
 from server.db import bulk_insert, table_of
 from server.deps import nul_path
 from server.evaluation import Evaluator, office_json
+from server.figures import service as figures
+from server.notices import service as notices
+from server.notices.models import Notice, NoticeEntry, NoticeReply
 from server.offices.models import Office
 from server.petitions import service as petitions
 from server.petitions.models import Petition, PetitionEvent
@@ -80,7 +83,7 @@ def _canonical_id(raw: Any) -> str | None:
 
 def _existing_digests(session: Session, ids: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
-    for model in (ApprovalEvent, Evaluation, Petition, PetitionEvent):
+    for model in (ApprovalEvent, Evaluation, Petition, PetitionEvent, NoticeReply):
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             for rid, digest in session.execute(select(model.id, model.digest).where(model.id.in_(chunk))):
@@ -236,6 +239,13 @@ def _import(
             select(Petition.id, Petition.office_id).where(Petition.id.in_(chunk))
         ):
             known_petitions[pid] = office_id
+    notice_ids = sorted({str(rec.notice_id) for _, _, _, rec in parsed if isinstance(rec, p.NoticeReplyRecord)})
+    notice_offices: dict[str, int] = {}
+    for start in range(0, len(notice_ids), 500):
+        for nid, office_id in session.execute(
+            select(Notice.id, Notice.office_id).where(Notice.id.in_(notice_ids[start : start + 500]))
+        ):
+            notice_offices[nid] = office_id
     codes = sorted({rec.receipt_code for _, _, _, rec in parsed if isinstance(rec, p.Petition) and rec.receipt_code})
     taken_codes: set[str] = set()
     for start in range(0, len(codes), 500):
@@ -297,10 +307,19 @@ def _import(
         elif isinstance(rec, p.PetitionEvent) and known_petitions.get(str(rec.petition_id)) != office.id:
             work.reject(index, rid, "INVALID_FIELD", f"petition {rec.petition_id} is not known", "petition_id")
             continue
+        # A notice addressed to another office does not exist for this one: the same answer as unknown.
+        elif isinstance(rec, p.NoticeReplyRecord) and notice_offices.get(str(rec.notice_id)) != office.id:
+            work.reject(index, rid, "INVALID_FIELD", f"notice {rec.notice_id} is not addressed to this office",
+                        "notice_id")
+            continue
         work.accepted.append(_Accepted(index, rid, rec, record_digest))
 
     changes = ChangeWriter()
     touched_cases, touched_petitions = _store(ctx, session, office, batch_id, work, cases, now)
+    touched_notices = _store_notice_replies(session, office, batch_id, work, changes, now)
+    # A record for a closed month changes its figures: they are computed again on the next read.
+    figures.invalidate(session, (to_instant(a.record.received_at if isinstance(a.record, p.Petition)
+                                            else a.record.at) for a in work.accepted), now=now)
 
     old_watermark = office.watermark
     new_watermark = until if old_watermark is None else max(old_watermark, until)
@@ -319,6 +338,7 @@ def _import(
     pet_ids = set(touched_petitions) | set(ev.due_petitions(office.id))
     pet_ids |= _petition_peers(session, touched_petitions)
     ev.petitions(pet_ids, touched=frozenset(touched_petitions))
+    ev.notices(set(touched_notices) | set(ev.due_notices(office.id)))
     ev.office(office)
     ev.finish()
 
@@ -360,7 +380,7 @@ def _store(
             evaluations.append(a)
         elif isinstance(rec, p.Petition):
             new_petitions.append(a)
-        else:
+        elif isinstance(rec, p.PetitionEvent):
             petition_events.append(a)
 
     new_cases = []
@@ -445,6 +465,34 @@ def _store(
         ])
         touched_petitions += [str(a.record.petition_id) for a in petition_events]
     return touched_cases, touched_petitions
+
+
+def _store_notice_replies(session: Session, office: Office, batch_id: str, work: _Work,
+                          changes: ChangeWriter, now: Instant) -> list[str]:
+    """Store the accepted ``notice_reply`` records; the first reply answers the notice (later ones
+    stay in its timeline). Returns the notices touched, fed to the change log as they now are."""
+    replies = [a for a in work.accepted if isinstance(a.record, p.NoticeReplyRecord)]
+    touched: list[str] = []
+    for a in sorted(replies, key=lambda a: to_instant(a.record.at)):
+        rec: p.NoticeReplyRecord = a.record
+        notice = session.scalar(select(Notice).where(Notice.id == str(rec.notice_id)))
+        assert notice is not None, "checked above"
+        at = to_instant(rec.at)
+        session.add(NoticeReply(id=a.id, notice_pk=notice.pk, office_id=office.id, at=at, text=rec.text,
+                                digest=a.digest, batch_id=batch_id))
+        session.add(NoticeEntry(notice_pk=notice.pk, at=at, actor=office.code, action="reply",
+                                data={"text": rec.text, "record": a.id}))
+        if notice.status != "replied":
+            notice.status, notice.replied_at, notice.reply = "replied", at, rec.text
+            notice.replied_by, notice.reply_at_centre = office.code, False
+        notice.version += 1
+        touched.append(notice.id)
+    if touched:
+        session.flush()
+        for nid in dict.fromkeys(touched):
+            data = notices.load(session, notice_id=nid)
+            changes.add(topic="notice", entity="notice", entity_id=nid, data=data, at=now)
+    return touched
 
 
 def _duplicate_peers(session: Session, case_ids: list[int]) -> set[int]:

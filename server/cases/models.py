@@ -32,6 +32,9 @@ class ApprovalCase(Base):
         UniqueConstraint("office_id", "case_no"),
         Index("ix_cases_office_next", "office_id", "next_check"),
         Index("ix_cases_dup", "applicant_key", "power_code"),
+        # The month's figures (spec 07) read a month of cases by when they arrived and closed.
+        Index("ix_cases_received_at", "received_at"),
+        Index("ix_cases_closed_at", "closed_at"),
     )
 
 
@@ -62,4 +65,4 @@ class Evaluation(Base):
     channel: Mapped[str | None] = mapped_column(String(200))
     digest: Mapped[str] = mapped_column(String(64))
     batch_id: Mapped[str] = mapped_column(String(64))
-    __table_args__ = (Index("ix_evaluations_case", "office_id", "case_no"),)
+    __table_args__ = (Index("ix_evaluations_case", "office_id", "case_no"), Index("ix_evaluations_at", "at"))

@@ -22,12 +22,13 @@ from server.db import LOCK_CHANGES, advisory_xact_lock, bulk_insert, table_of
 ROLE_TOPICS: dict[str, frozenset[str]] = {
     "admin": frozenset(
         {"office", "case", "case_alert", "office_alert", "petition", "petition_alert", "camera", "catalogue",
-         "calendar", "investigation"}
+         "calendar", "investigation", "card", "notice", "notice_alert"}
     ),
-    "operator": frozenset({"office", "case", "case_alert", "office_alert", "camera", "catalogue", "calendar"}),
+    "operator": frozenset({"office", "case", "case_alert", "office_alert", "camera", "catalogue", "calendar", "card",
+                           "notice", "notice_alert"}),
     "leader": frozenset(
         {"office", "case", "case_alert", "office_alert", "petition", "petition_alert", "camera", "catalogue",
-         "calendar", "investigation"}
+         "calendar", "investigation", "card", "notice", "notice_alert"}
     ),
     "petition_officer": frozenset({"office", "petition", "petition_alert", "calendar"}),
     "investigator": frozenset({"office", "catalogue", "calendar"}),

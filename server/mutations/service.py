@@ -23,11 +23,13 @@ from typing import Any
 
 import orjson
 
+from server.figures import service as figures
 from server.mutations.models import Mutation
 from server.mutations.stores import STORES, ServerWorld, load_stores
 from server.uow import Work
 from shared.actions import Actor, Conflict, Plan, Refusal, kind_of, parse_entity_id, plan, redacted, spec_of
 from shared.protocol import MutationIn
+from shared.timeutil import parse_instant_or_none
 
 
 def mutation_digest(m: MutationIn) -> str:
@@ -82,12 +84,19 @@ def _save(work: Work, done: Plan, m: MutationIn, actor: Actor) -> None:
     for step in done.steps:
         store = STORES[step.entity]
         store.save(work, step, actor, m.id)
+        # A change to a record of a closed month (an alert dismissed, a card revoked, a late reply)
+        # changes that month's figures: they are computed again on the next read.
+        figures.invalidate(work.session, (parse_instant_or_none(step.after.get(k)) for k in _DATED), now=work.now)
         topic, data, people = store.feed(work, step.after)
         work.changes.add(topic=topic, entity=step.entity, entity_id=step.entity_id, data=data, at=work.now,
                          audience=people)
         work.audit(actor=actor.name, action=f"{step.entity}.{step.spec.name}", entity=step.entity,
                    entity_id=step.entity_id, before=step.before, after=step.after,
                    detail={"mutation": m.id, "data": redacted(step.data.model_dump(mode="json"), type(step.data))})
+
+
+#: The fields naming the instant that puts an entity in a month's figures.
+_DATED = ("raised_at", "issued_at", "reply_due", "received_at", "created_at")
 
 
 def _visible_version(world: ServerWorld, m: MutationIn, actor: Actor, refusal: Refusal) -> int | None:

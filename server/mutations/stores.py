@@ -49,7 +49,9 @@ def register_store(store: EntityStore) -> EntityStore:
 def load_stores() -> None:
     """Import every domain's store (each registers itself)."""
     import server.alerts.store
+    import server.cards.store
     import server.investigations.store
+    import server.notices.store
     import server.petitions.store  # noqa: F401
 
 

@@ -260,7 +260,7 @@ def _load() -> None:
     global _loaded
     if not _loaded:
         _loaded = True
-        from shared.actions import alert, investigation, petition  # noqa: F401
+        from shared.actions import alert, card, investigation, notice, petition  # noqa: F401
 
 
 __all__ = [

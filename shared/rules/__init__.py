@@ -11,7 +11,7 @@ of scanning every case.
 
 # Importing a family module declares its rules into RULES, in this order (the order the
 # product lists them): a new rule family joins with one line, its module's name here.
-from shared.rules import approval, office, petition  # noqa: F401
+from shared.rules import approval, notice, office, petition, risk  # noqa: F401
 from shared.rules.approval import CaseEvent, CaseFacts, CaseResult, Rating, evaluate_case, find_duplicate
 from shared.rules.common import RULES, Hit, RuleInfo, hit, run_rules
 from shared.rules.office import office_silent

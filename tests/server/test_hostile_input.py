@@ -105,15 +105,25 @@ ENDPOINTS = [
     Endpoint("POST", "/catalogue/dry-run", frozenset({"admin"}), body=True),
     Endpoint("GET", "/admin/settings", frozenset({"admin"})),
     *(Endpoint(method, f"/admin/settings/{name}", frozenset({"admin"}), body=method == "PUT")
-      for name in ("risk-index", "office-silent", "calendar-warning") for method in ("GET", "PUT")),
+      for name in ("risk-index", "evaluation", "office-silent", "calendar-warning") for method in ("GET", "PUT")),
     Endpoint("GET", "/users/{username}", frozenset({"admin"})),
+    Endpoint("GET", "/people", ANY_PERSON),
     Endpoint("PATCH", "/users/{username}", frozenset({"admin"}), body=True),
     Endpoint("PUT", "/users/{username}/password", frozenset({"admin"}), body=True),
     Endpoint("GET", "/audit", frozenset({"admin"})),
     Endpoint("GET", "/audit/verify", frozenset({"admin"})),
+    # Cards, notices, the month's figures (issue 14)
+    Endpoint("GET", "/cards", frozenset({"admin", "operator", "leader"})),
+    Endpoint("GET", "/cards/{card_id}", frozenset({"admin", "operator", "leader"})),
+    Endpoint("GET", "/notices", frozenset({"admin", "operator", "leader", "office"})),
+    Endpoint("GET", "/notices/{notice_id}", frozenset({"admin", "operator", "leader", "office"})),
+    Endpoint("GET", "/risk-index", frozenset({"admin", "operator", "leader"})),
+    Endpoint("GET", "/evaluation", frozenset({"admin", "operator", "leader"})),
+    Endpoint("GET", "/statistics", frozenset({"admin", "operator", "leader"})),
 ]
 #: What the caller may not see does not exist for them: 404, never 403 (spec 06 §2).
-HIDDEN_NOT_FORBIDDEN = ("/alerts/{alert_id}", "/investigations/{investigation_id}", "/evidence/{sha256}")
+HIDDEN_NOT_FORBIDDEN = ("/alerts/{alert_id}", "/investigations/{investigation_id}", "/evidence/{sha256}",
+                        "/cards/{card_id}", "/notices/{notice_id}")
 BODY_ENDPOINTS = [e for e in ENDPOINTS if e.body]
 PROTECTED = [e for e in ENDPOINTS if e.roles is not None]
 
@@ -157,6 +167,7 @@ class World:
             "/catalogue/dry-run": ({"items": [CATALOGUE[0]]}, "admin"),
             "/admin/settings/office-silent": ({"hours": 24}, "admin"),
             "/admin/settings/risk-index": ({"red_alert": -10, "green_from": 85}, "admin"),
+            "/admin/settings/evaluation": ({"efficiency": 40, "public": 20}, "admin"),
             "/admin/settings/calendar-warning": ({"from_month": 11, "from_day": 1}, "admin"),
             "/users/{username}": ({"display_name": "管理员"}, "admin"),
             "/users/{username}/password": ({"password": "hostile-admin-pw"}, "admin"),
@@ -189,6 +200,14 @@ def world(tmp_path_factory: pytest.TempPathFactory, server_template: Path) -> It
             "id": new_id(), "entity": "investigation", "entity_id": investigation_id, "action": "create",
             "data": {"title": "hostile", "subject": {"name": "某"}}}]}).json()["results"][0]["status"] == "applied"
         sha256 = upload(server, "admin", b"hostile evidence")
+        card_id, notice_id = new_id(), new_id()
+        issued = (("card", card_id, {"kind": "yellow", "office": "T01", "reason": "hostile"}),
+                  ("notice", notice_id, {"office": "T02", "subject": "hostile", "alerts": [alert["id"]]}))
+        for entity, eid, data in issued:
+            done = server.call("POST", "/mutations", {"mutations": [{
+                "id": new_id(), "entity": entity, "entity_id": eid, "action": "issue", "data": data}]})
+            assert done.json()["results"][0]["status"] == "applied", done.body
+        w.ids.update(card_id=card_id, notice_id=notice_id)
         w.ids.update(batch_id=summary["batch_id"], alert_id=str(alert["id"]), office="T01", case_no="H-1",
                      code="ROT", year="2027", camera_id="cam-h", petition_id=pet["id"],
                      investigation_id=investigation_id, sha256=sha256, username="admin")
@@ -446,7 +465,7 @@ def test_hostile_path_parameters(world: World, ep: Endpoint) -> None:
     for value in PATH_VALUES:
         path = ep.path
         for name in ("batch_id", "alert_id", "office", "case_no", "code", "year", "camera_id", "petition_id",
-                     "investigation_id", "sha256", "username"):
+                     "investigation_id", "sha256", "username", "card_id", "notice_id"):
             path = path.replace("{" + name + "}", value)
         raw = json.dumps(world.valid_body(ep)[0]).encode() if ep.body else None
         r = check(world.call(ep.method, path, raw=raw, role=role))
@@ -471,6 +490,13 @@ QUERIES = {
                    "q=_", "q=" + "x" * 5000, "q=%F0%9F%A6%85",
                    "q=%27%20OR%20%271%27%3D%271", "office=%27--"],
     "/batches": ["dry_run=perhaps"],
+    "/cards": ["limit=0", "limit=1001", "cursor=abc", "cursor=-1", "cursor=99999999999999999999999", "kind=green",
+               "status=%00", "office=%27%20OR%201%3D1--", "office=" + "y" * 5000],
+    "/notices": ["limit=-1", "cursor=%00", "status=late", "office=%27--", "office=%F0%9F%A6%85"],
+    "/risk-index": ["month=2026-13", "month=0000-01", "month=%00", "month=2026-3", "month=" + "9" * 5000,
+                    "by=unit", "by=%27--", "month=2026-03&by=staff"],
+    "/evaluation": ["month=-1", "month=2026-00", "by=staff", "month=9999-12", "month=%F0%9F%A6%85"],
+    "/statistics": ["month=1969-12", "by=x", "month=2026-03&by=department"],
     "/risk-reminders": ["cursor=99999999999999999999999", "cursor=-1", "cursor=x", "limit=0", "status=%00",
                         "office=%27%20OR%201%3D1--"],
 }

@@ -187,3 +187,27 @@ def test_record_ids_are_rfc4122_uuid5() -> None:
 
     for name in ("T03\x1fsys\x1f2026001\x1freceived\x1f\x1f2026-03-01T09:00:00+08:00", "", "办件"):
         assert _uuid5(NAMESPACE.bytes, name) == str(uuid.uuid5(NAMESPACE, name))
+
+
+def test_notice_replies_export(tmp_path: Path) -> None:
+    """A township answers the county's supervision notices from its own register (duban_huifu)."""
+    from desktop.township.mapping import guess_mapping
+
+    notice = "151610b0-723f-5cc1-b4e1-67870a12f0a5"
+    path = tmp_path / "督办回复_2026-04-21.csv"
+    path.write_text("通知编号,回复时间,回复内容\r\n"
+                    f"{notice},2026-04-21 01:00,已退还多收费用并对责任人批评教育\r\n"
+                    "not-a-notice-number,2026-04-21 02:00,x\r\n", encoding="gbk")
+    table = read_table(path, set())
+    mapping = guess_mapping(table.headers, table.format)
+    assert mapping is not None
+    assert mapping.name == "duban_huifu"
+    rows = list(table.rows)
+    first = mapping.map_row(rows[0], "T01", table.headers)
+    assert {k: first[k] for k in ("kind", "notice_id", "at", "text")} == {
+        "kind": "notice_reply", "notice_id": notice, "at": "2026-04-21T01:00:00+08:00",
+        "text": "已退还多收费用并对责任人批评教育"}
+    assert first["id"] == mapping.map_row(rows[0], "T01", table.headers)["id"], "the same row, the same id"
+    with pytest.raises(RowError) as bad:
+        mapping.map_row(rows[1], "T01", table.headers)
+    assert bad.value.field == "notice_id"
