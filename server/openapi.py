@@ -96,7 +96,9 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 statuses |= {413, 415}
             if authenticated:
                 op["security"] = [{BEARER: []}]
-                statuses.add(401)
+                # Every token-taking route may refuse the kind of caller it is not for (an office's
+                # token on a person's route, or a role the route's data is not for): 401 and 403.
+                statuses |= {401, 403}
             if restricted:
                 statuses.add(403)
             if route.path_format.count("{"):
