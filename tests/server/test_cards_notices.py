@@ -89,6 +89,26 @@ def test_who_may_issue_revoke_and_annotate_a_card(centre: Centre) -> None:
     assert [c["id"] for c in centre.get("/cards?status=revoked")["cards"]] == [cid]
 
 
+def test_a_card_or_notice_the_caller_cannot_read_cannot_be_acted_on(centre: Centre) -> None:
+    """Issue 11 #2 for the new entities: a mutation checks visibility exactly as the read does, and
+    answers NOT_FOUND (never FORBIDDEN, which would confirm the card exists)."""
+    cid, nid = str(uuid.uuid4()), str(uuid.uuid4())
+    assert centre.act("card", cid, "issue", {"kind": "yellow", "office": "T01", "reason": "迟办"})["status"] == \
+        "applied"
+    assert centre.act("notice", nid, "issue", {"office": "T01", "subject": "请说明超期原因"})["status"] == "applied"
+    for role in ("investigator", "petition_officer"):
+        assert centre.server.call("GET", f"/cards/{cid}", token=centre.tokens[role]).status == 404
+        assert centre.server.call("GET", f"/notices/{nid}", token=centre.tokens[role]).status == 404
+        for entity, eid, action, data in (("card", cid, "revoke", {"reason": "x"}),
+                                          ("card", cid, "annotate", {"text": "阅"}),
+                                          ("notice", nid, "reply", {"text": "已整改"}),
+                                          ("notice", nid, "annotate", {"text": "阅"})):
+            refused = centre.act(entity, eid, action, data, role=role)
+            assert refused["error"]["code"] == "NOT_FOUND", (role, entity, action, refused)
+    assert centre.get(f"/cards/{cid}")["status"] == "active"
+    assert centre.get(f"/notices/{nid}")["status"] == "awaiting"
+
+
 def test_refused_data_changes_nothing(centre: Centre) -> None:
     cid = str(uuid.uuid4())
     cases: list[tuple[dict[str, Any], str, str | None]] = [
