@@ -17,7 +17,6 @@ from typing import Any
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,7 +34,7 @@ from desktop.common.api import ApiClient, ApiError, Unreachable
 from desktop.common.tasks import BackgroundTasks
 from desktop.console import evidence, labels
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
-from desktop.console.records import SORT_ROLE, Column, RecordTableModel
+from desktop.console.records import Column, RecordTableModel, record_table
 from desktop.console.timeline import Timeline, TimelineWidget, build_timeline
 from desktop.console.wall_model import message_text
 from desktop.replica import queries
@@ -100,15 +99,7 @@ RATING_COLUMNS = (
 
 
 def _table(model: RecordTableModel, parent: QWidget) -> QTableView:
-    proxy = QSortFilterProxyModel(parent)
-    proxy.setSourceModel(model)
-    proxy.setSortRole(SORT_ROLE)
-    view = QTableView(parent)
-    view.setModel(proxy)
-    view.setSortingEnabled(True)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setStretchLastSection(True)
+    view = record_table(model, parent, order=None)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.setWordWrap(False)
     return view

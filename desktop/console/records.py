@@ -11,7 +11,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 Index = QModelIndex | QPersistentModelIndex
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -79,3 +88,26 @@ class RecordTableModel(QAbstractTableModel):
         if col.roles and role in col.roles:
             return col.roles[role](rec)
         return None
+
+
+def record_table(model: RecordTableModel, parent: QWidget, *, name: str = "",
+                 order: Qt.SortOrder | None = Qt.SortOrder.AscendingOrder, single: bool = False) -> QTableView:
+    """A view of ``model`` as every record table of the console shows one: sorted through a proxy
+    on ``SORT_ROLE`` (by the first column in ``order``; None leaves it unsorted until clicked), whole
+    rows selected, no row numbers, the last column stretched. ``table.model()`` is the proxy."""
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    table = QTableView(parent)
+    if name:
+        table.setObjectName(name)
+    table.setModel(proxy)
+    table.setSortingEnabled(True)
+    if order is not None:
+        table.sortByColumn(0, order)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if single:
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setStretchLastSection(True)
+    return table

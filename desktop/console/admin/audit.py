@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from desktop.admin.client import AdminApi
 from desktop.admin.views import change_text
 from desktop.common.tasks import BackgroundTasks
 from desktop.console.admin.common import AdminTab
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
-from desktop.console.records import SORT_ROLE, Column, RecordTableModel
+from desktop.console.records import Column, RecordTableModel, record_table
 from shared.admin import AuditPage, AuditVerify
 
 ACTIONS = {
@@ -70,16 +70,7 @@ class AuditTab(AdminTab):
         self.next: str | None = None
         self.verified: AuditVerify | None = None
         self.model = RecordTableModel(COLUMNS, "AdminAudit", self)
-        proxy = QSortFilterProxyModel(self)
-        proxy.setSourceModel(self.model)
-        proxy.setSortRole(SORT_ROLE)
-        self.table = QTableView(self)
-        self.table.setObjectName("audit_table")
-        self.table.setModel(proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = record_table(self.model, self, name="audit_table", order=Qt.SortOrder.DescendingOrder)
         self.entity = QComboBox(self)
         self.entity.setObjectName("audit_entity")
         for code, text in ENTITIES.items():

@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +23,7 @@ from desktop.admin.client import AdminApi
 from desktop.common.tasks import BackgroundTasks
 from desktop.console.admin.common import AdminTab, button_row, confirm
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
-from desktop.console.records import RECORD_ROLE, SORT_ROLE, Column, RecordTableModel
+from desktop.console.records import RECORD_ROLE, Column, RecordTableModel, record_table
 
 log = logging.getLogger(__name__)
 
@@ -98,18 +96,8 @@ class CamerasTab(AdminTab):
         self.dialog: QDialog | None = None
         self.tile: Any = None
         self.model = RecordTableModel(COLUMNS, "AdminCameras", self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.table = QTableView(self)
-        self.table.setObjectName("cameras_table")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = record_table(self.model, self, name="cameras_table", single=True)
+        self.proxy = self.table.model()
         self.preview_host = QWidget(self)
         self.preview_layout = QVBoxLayout(self.preview_host)
         self.preview_note = QLabel(self.tr("Select a camera to preview it"), self.preview_host)

@@ -14,7 +14,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -41,7 +41,7 @@ from desktop.common.tasks import BackgroundTasks
 from desktop.console.admin.common import AdminTab, button_row
 from desktop.console.admin.models import ROW_ROLE, CatalogueModel, CatalogueProxy, kind_name
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
-from desktop.console.records import SORT_ROLE, Column, RecordTableModel
+from desktop.console.records import Column, RecordTableModel, record_table
 from shared.catalogue_io import write_catalogue
 
 #: A problem's reason (``shared.catalogue_io.Reason.key``) in words the console translates.
@@ -136,17 +136,8 @@ class ImportDialog(QDialog):
                                     "column": p.column or "", "code": p.code or "", "message": problem_text(p.message),
                                     "problem": p}
                                    for p in report.problems])
-        proxy = QSortFilterProxyModel(self)
-        proxy.setSourceModel(self.problems)
-        proxy.setSortRole(SORT_ROLE)
-        self.table = QTableView(self)
-        self.table.setObjectName("problems_table")
-        self.table.setModel(proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table = record_table(self.problems, self, name="problems_table")
         self.table.setWordWrap(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setVisible(bool(report.problems))
         layout.addWidget(self.table, 1)
         self.progress = QProgressBar(self)

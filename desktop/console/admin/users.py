@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -14,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +21,7 @@ from desktop.admin.client import AdminApi
 from desktop.common.tasks import BackgroundTasks
 from desktop.console.admin.common import AdminTab, button_row, confirm, role_name
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
-from desktop.console.records import RECORD_ROLE, SORT_ROLE, Column, RecordTableModel
+from desktop.console.records import RECORD_ROLE, Column, RecordTableModel, record_table
 from shared.admin import ROLES, User
 
 MIN_PASSWORD = 8
@@ -152,18 +150,8 @@ class UsersTab(AdminTab):
         self.office_codes: list[str] = []
         self.dialog: QDialog | None = None
         self.model = RecordTableModel(COLUMNS, "AdminUsers", self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.table = QTableView(self)
-        self.table.setObjectName("users_table")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().hide()
+        self.table = record_table(self.model, self, name="users_table", single=True)
+        self.proxy = self.table.model()
         self.add_button = QPushButton(self.tr("Add a user…"), self)
         self.edit_button = QPushButton(self.tr("Role and offices…"), self)
         self.disable_button = QPushButton(self.tr("Disable"), self)
