@@ -301,23 +301,29 @@ class Outbox:
             stale = [ref for ref, rid in resolved_refs if not self._take_over(db, ref, rid, at)]
             # The same row rejected again (the file read twice) keeps its open rejection's number.
             for j in rejections:
-                found = self._open_rejection_for(db, j.ref, j.record_id, j.source)
-                if found is not None:
-                    db.execute("UPDATE rejections SET record_id = ?, upload_id = ?, row_no = ?, origin = 'local',"
-                               " code = ?, field = ?, column_name = ?, message = ?, batch_id = NULL, source = ?"
-                               " WHERE id = ?", (j.record_id, upload_id, j.row_no, j.code, j.field, j.column,
-                                                 j.message, j.source, found))
-                else:
-                    db.execute(
-                        "INSERT INTO rejections(record_id, upload_id, row_no, origin, code, field, column_name,"
-                        " message, source, created_at) VALUES (?, ?, ?, 'local', ?, ?, ?, ?, ?, ?)",
-                        (j.record_id, upload_id, j.row_no, j.code, j.field, j.column, j.message, j.source, at))
+                self._keep_rejection(db, self._open_rejection_for(db, j.ref, j.record_id, j.source),
+                                     (j.record_id, upload_id, j.row_no, "local", j.code, j.field, j.column,
+                                      j.message, None, j.source), at)
             db.execute(
                 "UPDATE uploads SET rows = rows + ?, queued = queued + ?, skipped = skipped + ?,"
                 " local_rejected = local_rejected + ? WHERE id = ?",
                 (rows, len(new) + len(requeue), skipped, len(rejections), upload_id),
             )
         return stale
+
+    @staticmethod
+    def _keep_rejection(db: sqlite3.Connection, found: int | None, values: tuple[Any, ...], at: str) -> None:
+        """Record a rejection: in place of the open one ``found`` (refused again: the same 拒收编号),
+        else as a new one. ``values``: record_id, upload_id, row_no, origin, code, field,
+        column_name, message, batch_id, source."""
+        if found is not None:
+            db.execute("UPDATE rejections SET record_id = ?, upload_id = ?, row_no = ?, origin = ?, code = ?,"
+                       " field = ?, column_name = ?, message = ?, batch_id = ?, source = ? WHERE id = ?",
+                       (*values, found))
+        else:
+            db.execute("INSERT INTO rejections(record_id, upload_id, row_no, origin, code, field, column_name,"
+                       " message, batch_id, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (*values, at))
 
     @staticmethod
     def _open_rejection_for(db: sqlite3.Connection, ref: int | None, record_id: str | None,
@@ -508,20 +514,9 @@ class Outbox:
                         continue
                     column = _column_for(columns, headers, e.get("field"))
                     db.execute("UPDATE records SET state = 'rejected' WHERE id = ?", (rid,))
-                    found = self._open_rejection_for(db, None, rid, None)
-                    if found is not None:  # refused again: the same rejection, the same number
-                        db.execute(
-                            "UPDATE rejections SET upload_id = ?, row_no = ?, origin = 'server', code = ?, field = ?,"
-                            " column_name = ?, message = ?, batch_id = ?, source = ? WHERE id = ?",
-                            (upload_id, row_no, e.get("code", "?"), e.get("field"), column, e.get("message", ""),
-                             batch.batch_id, source, found))
-                    else:
-                        db.execute(
-                            "INSERT INTO rejections(record_id, upload_id, row_no, origin, code, field, column_name,"
-                            " message, batch_id, source, created_at) VALUES (?, ?, ?, 'server', ?, ?, ?, ?, ?, ?, ?)",
-                            (rid, upload_id, row_no, e.get("code", "?"), e.get("field"), column,
-                             e.get("message", ""), batch.batch_id, source, at),
-                        )
+                    self._keep_rejection(db, self._open_rejection_for(db, None, rid, None),
+                                         (rid, upload_id, row_no, "server", e.get("code", "?"), e.get("field"),
+                                          column, e.get("message", ""), batch.batch_id, source), at)
                     out.append({"row": row_no, "upload_id": upload_id, **e})
             # Accepted records (imported or duplicate) close the rejections they were fixed for.
             if db.execute("SELECT 1 FROM rejections WHERE resolved_at IS NULL LIMIT 1").fetchone():
