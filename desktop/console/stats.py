@@ -32,7 +32,7 @@ items), or by their code when the catalogue gives none.
 Every query runs in the background (``desktop.replica.queries.statistics_inputs``), as
 aggregates in SQLite over covering indexes of the ``cases`` table (a million cases and half a
 million alerts: about 5 s on a busy two-core machine, most of it grouping the alerts); exports
-(XLSX with openpyxl, PDF with QPdfWriter) too, except the chart picture, which must be grabbed
+(XLSX with openpyxl, PDF with ``desktop.common.pdf``) too, except the chart picture, which must be grabbed
 on the UI thread.
 """
 
@@ -46,13 +46,11 @@ from typing import Any
 
 from PySide6.QtCore import (
     QCoreApplication,
-    QMarginsF,
     QObject,
-    QSizeF,
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -68,6 +66,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.common.pdf import write_pdf
 from desktop.common.tasks import BackgroundTasks
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
 from desktop.console.records import SORT_ROLE, Column, RecordTableModel
@@ -462,20 +461,10 @@ def report_html(stats: Statistics, chart: str | None = None) -> str:
 
 
 def export_pdf(stats: Statistics, path: Path, chart: QImage | None = None) -> Path:
-    """A4 landscape report (QPdfWriter + QTextDocument; CJK text embeds its font)."""
-    writer = QPdfWriter(str(path))
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape,
-                                     QMarginsF(12, 12, 12, 12)))
-    writer.setResolution(150)
-    writer.setTitle(translate("StatisticsPane", "Yingyan supervision statistics"))
-    doc = QTextDocument()
-    if chart is not None:
-        doc.addResource(QTextDocument.ResourceType.ImageResource, "chart://alerts", chart)
-    doc.setHtml(report_html(stats, "chart://alerts" if chart is not None else None))
-    page = writer.pageLayout().paintRectPixels(writer.resolution())
-    doc.setPageSize(QSizeF(page.width(), page.height()))
-    doc.print_(writer)
-    return path
+    """A4 landscape report; the chart, when given, is the picture grabbed from the pane."""
+    return write_pdf(report_html(stats, "chart://alerts" if chart is not None else None), path,
+                     title=translate("StatisticsPane", "Yingyan supervision statistics"), landscape=True,
+                     images={"chart://alerts": chart} if chart is not None else None)
 
 
 class StatisticsPane(QWidget):
