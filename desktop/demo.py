@@ -122,9 +122,12 @@ def wait_healthy(api: Api, proc: subprocess.Popen[bytes], timeout: float = 60) -
 
 
 def seed(api: Api, offices: int) -> dict[str, str]:
+    """The catalogue, the centre and the township offices; the townships' tokens by code."""
+    from desktop.demo_history import CENTRE
     from server.demo_data import demo_catalogue, demo_offices
 
     api.call("PUT", "/catalogue", {"items": demo_catalogue()}, timeout=300)
+    api.call("POST", "/offices", CENTRE)
     tokens = {}
     for office in demo_offices(offices):
         tokens[office["code"]] = api.call("POST", "/offices", office)["token"]
@@ -155,11 +158,29 @@ def print_alerts(api: Api, stop: threading.Event) -> None:
 
 
 DEMO_USER = ("demo", "demo-operator-2026")
+#: how often each township breaks a rule: most rarely (a green risk index), two often enough
+#: that their index goes yellow or red in a month, as in a real county
+DEMO_VIOLATION_RATES = (0.002, 0.01, 0.001, 0.004, 0.015, 0.002, 0.006, 0.001)
 
 
-def create_operator(api: Api) -> None:
-    api.call("POST", "/users", {"username": DEMO_USER[0], "password": DEMO_USER[1], "role": "operator",
-                                "display_name": "演示值班员"})
+def create_people(api: Api) -> None:
+    """The duty operator the console signs in as, a leader and the petition desk."""
+    from desktop.demo_history import DEMO_PEOPLE
+
+    for username, (password, role, name) in DEMO_PEOPLE.items():
+        api.call("POST", "/users", {"username": username, "password": password, "role": role, "display_name": name})
+
+
+def history_start(start: str, days: int | None) -> str:
+    """When the demo's history begins: ``days`` before ``start``, or by default the first of
+    the month before it, so a whole month is closed and evaluated."""
+    import datetime
+
+    moment = datetime.datetime.fromisoformat(start)
+    if days is None:
+        first = (moment.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+        return first.replace(hour=8, minute=0, second=0, microsecond=0).isoformat()
+    return (moment - datetime.timedelta(days=days)).isoformat()
 
 
 def start_cameras(api: Api, offices: int, per_office: int = 2) -> Any:
@@ -253,6 +274,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--offices", type=int, default=8)
     parser.add_argument("--start", default="2026-02-09T08:00:00+08:00",
                         help="simulated start (default: the week before the Spring Festival 2026)")
+    parser.add_argument("--history-days", type=int, default=None,
+                        help="days synced at full speed before the start (default: from the first of the month "
+                             "before, so a whole month is closed); 0 for none")
     parser.add_argument("--hours-per-second", type=float, default=2.0, help="time-lapse speed")
     parser.add_argument("--duration", type=float, default=0, help="stop after N real seconds (0: until closed)")
     parser.add_argument("--data-dir", help="keep the demo data here (default: a temporary folder)")
@@ -260,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-video", action="store_true", help="no looping demo camera streams")
     args = parser.parse_args(argv)
 
+    from desktop.demo_history import sync_history
     from server.demo_data import TownshipSimulator, demo_catalogue
 
     temporary = not args.data_dir
@@ -274,19 +299,25 @@ def main(argv: list[str] | None = None) -> int:
         try:
             print(f"Yingyan demo: server data in {root}; starting https://127.0.0.1:{port} … (Ctrl+C stops)",
                   flush=True)
-            proc = start_server(data_dir, port, args.start)
+            first = history_start(args.start, args.history_days)
+            proc = start_server(data_dir, port, first)
             ca_file = data_dir / "tls" / "ca.pem"
             admin = (data_dir / "secrets" / "admin.token").read_text().strip()
             api = Api(f"https://127.0.0.1:{port}/api/v1", ca_file, admin)
             wait_healthy(api, proc)
             tokens = seed(api, args.offices)
-            create_operator(api)
+            create_people(api)
             if not args.no_video and not args.terminal:
                 farm = start_cameras(api, args.offices)
             catalogue = demo_catalogue()
-            sims = [TownshipSimulator(code, catalogue, seed=i) for i, code in enumerate(tokens)]
+            sims = [TownshipSimulator(code, catalogue, seed=i, violation_rate=DEMO_VIOLATION_RATES[i % 8],
+                                      rating_weights=(86, 12.7, 1.0, 0.3)) for i, code in enumerate(tokens)]
+            if first != args.start:
+                print(f"syncing the townships' history from {first[:10]} to {args.start[:10]} …", flush=True)
+                sync_history(api, tokens, sims, parse_instant(first), parse_instant(args.start))
             print(f"loaded {len(catalogue)} power items, {len(tokens)} township offices; the clock starts at "
-                  f"{args.start}. Sign-in: {DEMO_USER[0]} / {DEMO_USER[1]}.\n", flush=True)
+                  f"{args.start}. Sign-in: {DEMO_USER[0]} / {DEMO_USER[1]} (duty operator), leader / demo-leader-2026, "
+                  f"xinfang / demo-desk-2026 (petition desk).\n", flush=True)
             townships = threading.Thread(target=run_townships, args=(api, tokens, sims, args.start,
                                                                      args.hours_per_second, stop), daemon=True)
             townships.start()

@@ -2,8 +2,12 @@
 approval events, ratings and petitions over simulated time.
 
 Deterministic for a seed, so the demo, the benchmarks and the screenshots are repeatable.
-A share of the generated cases break rules on purpose (late, skipped nodes, fees above the
-standard, …) so the alert wall has something to show.
+Cases are paced as in life: they arrive in office hours on working days (the built-in
+calendar, so the Spring Festival is quiet), and each node takes hours to days of office
+time, most finishing inside their share of the committed time limit, so the month's
+early-completion rate, average working days and evaluation look like a county's. A share of
+the generated cases break rules on purpose (late, skipped nodes, fees above the standard, …)
+so the alert wall has something to show.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from shared.timeutil import HOUR, MINUTE, Instant, format_instant
+from shared.calendar import WorkCalendar
+from shared.timeutil import HOUR, MINUTE, Instant, format_instant, local_day
 
 NS = uuid.UUID("0f3b7f2e-6c1d-4a8e-9b52-7d6e5c4b3a21")
 
@@ -112,6 +117,54 @@ def demo_offices(count: int = 12) -> list[dict[str, str]]:
     ]
 
 
+#: office hours, local: 08:30–12:00 and 14:30–18:00 (how Fujian's service centres open)
+OFFICE_HOURS = ((8 * 60 + 30, 12 * 60), (14 * 60 + 30, 18 * 60))
+_CALENDAR = WorkCalendar()
+
+
+def _local_minute(t: Instant) -> int:
+    return int(((t + 8 * HOUR) % (24 * HOUR)) // MINUTE)
+
+
+def in_office_hours(t: Instant) -> bool:
+    """Whether ``t`` falls in office hours on a working day (the built-in calendar)."""
+    minute = _local_minute(t)
+    return _CALENDAR.is_working_day(local_day(t)) and any(a <= minute < b for a, b in OFFICE_HOURS)
+
+
+def after_office_time(t: Instant, duration: int) -> Instant:
+    """The instant ``duration`` of office time after ``t``: nights, weekends and holidays do
+    not count, as a clerk's work does not go on then (a node of 12 office hours started on a
+    Friday afternoon ends on Tuesday)."""
+    left = max(0, duration)
+    while True:
+        day = local_day(t)
+        midnight = t - ((t + 8 * HOUR) % (24 * HOUR))
+        if _CALENDAR.is_working_day(day):
+            for a, b in OFFICE_HOURS:
+                start, end = midnight + a * MINUTE, midnight + b * MINUTE
+                if t >= end:
+                    continue
+                t = max(t, start)
+                if t + left <= end:
+                    return t + left
+                left -= end - t
+                t = end
+        t = midnight + 24 * HOUR
+
+
+def office_time_left(t: Instant) -> int:
+    """Office time from ``t`` to the end of its local day (none on a day off)."""
+    if not _CALENDAR.is_working_day(local_day(t)):
+        return 0
+    midnight = t - ((t + 8 * HOUR) % (24 * HOUR))
+    return sum(max(0, midnight + b * MINUTE - max(t, midnight + a * MINUTE)) for a, b in OFFICE_HOURS)
+
+
+#: one working day of office time (the two sittings of ``OFFICE_HOURS``)
+OFFICE_DAY = sum(b - a for a, b in OFFICE_HOURS) * MINUTE
+
+
 @dataclass
 class _OpenCase:
     case_no: str
@@ -128,6 +181,10 @@ class TownshipSimulator:
     seed: int = 1
     cases_per_hour: float = 3.0
     violation_rate: float = 0.04
+    #: satisfied, basically satisfied, dissatisfied, very poor: relative weights of a rating
+    rating_weights: tuple[float, float, float, float] = (70, 20, 7, 3)
+    #: the share of cases whose applicant is asked to supplement the file (补正): not one-time
+    supplement_rate: float = 0.06
     rng: random.Random = field(init=False)
     _pending: list[tuple[Instant, dict[str, Any]]] = field(default_factory=list)
     _counter: int = 0
@@ -164,44 +221,72 @@ class TownshipSimulator:
         ev("received", t, actor=rng.choice(staff), applicant_id=self._applicant(), channel="window")
         violation = rng.random() < self.violation_rate
         kind = rng.choice(["late", "skip", "fee", "segregation", "no_reason", "slow_node"]) if violation else ""
-        t += rng.randint(5, 90) * MINUTE
+        # The case's own pace, in office time. Its clock warns after N − w working days
+        # (spec 02: w = ceil(N / 5), at least 1) counted from the day after receipt, so a
+        # one-day item must be done the day it came. Most cases finish well inside the time
+        # before the warning; one in a hundred runs into the warning days (a reminder, not late).
+        committed = max(1, int(item.get("committed_days") or 1))
+        before_warning = office_time_left(start) + max(0, committed - max(1, -(-committed // 5))) * OFFICE_DAY
+        total = before_warning * (rng.uniform(0.25, 0.85) if rng.random() > 0.01 else rng.uniform(1.0, 1.3))
+        t = after_office_time(t, max(5 * MINUTE, int(total * 0.1)))
         if kind == "no_reason":
             ev("not_accepted", t, actor=rng.choice(staff), reason="材料不全", legal_basis="")
             self._pending += steps
             return
         acceptor = rng.choice(staff)
         ev("accepted", t, actor=acceptor)
-        pace = 30 * HOUR if kind in ("late", "slow_node") else 4 * HOUR
         last_actor = acceptor
-        for i, node in enumerate(item["nodes"]):
-            if kind == "skip" and i == 0 and len(item["nodes"]) > 1:
+        used = {acceptor}
+        nodes = item["nodes"]
+        allowance = sum(int(n["days"]) for n in nodes) or 1
+        if not kind and rng.random() < self.supplement_rate:
+            # The file lacks a paper: the clock stops while the applicant brings it.
+            t = after_office_time(t, rng.randint(1, 8) * HOUR)
+            ev("suspended", t, actor=acceptor, reason_code="supplement")
+            t = after_office_time(t, rng.randint(4, 24) * HOUR)
+            ev("resumed", t, actor=acceptor)
+        for i, node in enumerate(nodes):
+            if kind == "skip" and i == 0 and len(nodes) > 1:
                 continue
-            t += rng.randint(1, 3) * pace // 2
-            last_actor = acceptor if kind == "segregation" else rng.choice(staff)
+            days = int(node["days"])
+            if kind in ("late", "slow_node") and i == len(nodes) - 1:
+                # Overruns its node by half again to twice over.
+                spent = days * OFFICE_DAY * rng.uniform(1.5, 3.0)
+            else:
+                # Inside the node's own limit too (its clock, like the case's, counts whole
+                # working days from the day after it started).
+                spent = min(total * 0.8 * days / allowance, days * OFFICE_DAY * rng.uniform(0.3, 0.9))
+            t = after_office_time(t, max(10 * MINUTE, int(spent)))
+            # Each node by another clerk than the ones before (a centre separates duties),
+            # except where the case breaks that rule on purpose.
+            last_actor = acceptor if kind == "segregation" else rng.choice([s for s in staff if s not in used])
+            used.add(last_actor)
             ev("node_completed", t, actor=last_actor, node=node["code"], opinion="同意")
         if item["fee_fen"] or kind == "fee":
             amount = item["fee_fen"] + (5000 if kind == "fee" else 0)
             if amount:
                 ev("fee_charged", t + 10 * MINUTE, actor=last_actor, amount_fen=amount)
-        t += rng.randint(1, 6) * HOUR
+        t = after_office_time(t, max(5 * MINUTE, int(total * 0.1)))
         ev("decided", t, actor=acceptor if kind == "segregation" else last_actor, result="approved")
         if rng.random() < 0.4:
-            rating = rng.choices(["satisfied", "basically_satisfied", "dissatisfied", "very_poor"], [70, 20, 7, 3])[0]
-            steps.append((t + HOUR, {"kind": "evaluation", "id": self._id(case_no, "rating"), "case_no": case_no,
-                                     "rating": rating, "at": format_instant(t + HOUR),
+            rating = rng.choices(["satisfied", "basically_satisfied", "dissatisfied", "very_poor"],
+                                 self.rating_weights)[0]
+            rated = after_office_time(t, rng.randint(1, 16) * HOUR // 2)
+            steps.append((rated, {"kind": "evaluation", "id": self._id(case_no, "rating"), "case_no": case_no,
+                                     "rating": rating, "at": format_instant(rated),
                                      "comment": "办事效率高" if rating == "satisfied" else "等待时间长"}))
         self._pending += steps
 
     def records_between(self, start: Instant, end: Instant) -> list[dict[str, Any]]:
-        """Records with ``start < at ≤ end``; new cases arrive during office hours."""
+        """Records with ``start < at ≤ end``; new cases arrive in office hours on working days."""
         t = start
         while t < end:
-            hour = ((t // HOUR) + 8) % 24
-            if 8 <= hour < 18:
-                expected = self.cases_per_hour * min(HOUR, end - t) / HOUR
+            span = min(HOUR, end - t)
+            if in_office_hours(t):
+                expected = self.cases_per_hour * span / HOUR
                 for _ in range(self._poisson(expected)):
-                    self._new_case(t + self.rng.randint(0, max(0, min(HOUR, end - t) // MINUTE - 1)) * MINUTE)
-            t += HOUR
+                    self._new_case(t + self.rng.randint(0, max(0, span // MINUTE - 1)) * MINUTE)
+            t += span
         due = sorted((x for x in self._pending if x[0] <= end), key=lambda x: x[0])
         self._pending = [x for x in self._pending if x[0] > end]
         return [rec for _, rec in due]

@@ -135,3 +135,45 @@ def test_demo_with_the_console_stops_on_ctrl_c_and_removes_its_folder(tmp_path: 
             assert list(temp.glob("yingyan-demo-*")) == []
         finally:
             demo.stop()
+
+
+def test_the_demo_month_looks_like_a_county_s(tmp_path: Path) -> None:
+    """The history before the time-lapse gives a closed month a leader can read: cases paced
+    over days, a spread of risk levels, cards, a notice answered on time and one answered late
+    (its overdue signal raised, then resolved by the reply), a petition being handled."""
+    from tests.harness import ServerProcess
+
+    env = dict(os.environ, YINGYAN_DATA_DIR=str(tmp_path / "user"))
+    run = run_demo(["--terminal", "--duration", "2", "--offices", "8", "--data-dir", str(tmp_path / "d")], env)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "2026-01-01" in run.stdout  # the history begins on the first of the month before
+    server = ServerProcess(tmp_path / "d" / "data", simulated_clock=None)
+    server.start()
+    try:
+        leader = server.call("POST", "/auth/token", {"username": "leader", "password": "demo-leader-2026"},
+                             token=None).json()["token"]
+        stats = server.call("GET", "/statistics?month=2026-01", token=leader).json()["rows"]
+        towns = [r for r in stats if r["key"].startswith("T")]
+        assert len(towns) == 8
+        for row in towns:
+            assert row["cases_received"] > 200
+            # Paced as in life: most early, not all one-time (files supplemented), days not hours.
+            assert 90 <= row["early_completion_rate"] <= 100
+            assert 80 <= row["one_time_rate"] < 100
+            assert 0.5 <= row["average_working_days"] <= 5
+        levels = {r["level"] for r in server.call("GET", "/risk-index?month=2026-01", token=leader).json()["rows"]}
+        assert {"green", "red"} <= levels
+        assert sum(r["yellow_cards"] for r in towns) == 2
+        notices = server.call("GET", "/notices").json()["notices"]
+        assert len(notices) == 2 and all(n["status"] == "replied" for n in notices)
+        late = [n for n in notices if n["replied_at"] > n["reply_due"]]
+        assert len(late) == 1
+        overdue = server.call("GET", f"/alerts?rule=NOTICE_REPLY_OVERDUE&office={late[0]['office']}").json()["alerts"]
+        assert overdue and all(a["status"] == "resolved" or a["condition_cleared"] for a in overdue)
+        desk = server.call("POST", "/auth/token", {"username": "xinfang", "password": "demo-desk-2026"},
+                           token=None).json()["token"]
+        petitions = server.call("GET", "/petitions", token=desk).json()["petitions"]
+        assert len(petitions) >= 3
+        assert any(p["status"] == "accepted" for p in petitions)
+    finally:
+        server.stop()
