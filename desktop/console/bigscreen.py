@@ -2,8 +2,14 @@
 
 Every office is a tile coloured by its worst active signal (red, yellow, or green when
 clear) with its counts; across the top, today's totals; down the side, the latest red
-signals. Every ``cycle_seconds`` the screen swaps to the video wall and back (Space pauses
-the cycle, V swaps now, Esc leaves). Figures are counted in the background and refreshed
+signals; along the bottom, this month's evaluation ranking (with each unit's move since last
+month) and the units whose risk index is red, with what brought it down — the server's
+figures (``GET /evaluation``, ``GET /risk-index``), so the hall, the console and a leader's
+overview show the same numbers. The figures are fetched in the background when the screen
+opens and every few minutes; a role that may not read them gets no band.
+
+Every ``cycle_seconds`` the screen swaps to the video wall and back (Space pauses the cycle,
+V swaps now, Esc leaves). The replica's figures are counted in the background and refreshed
 when the change feed brings alerts.
 
 The video wall is lent by the console (``video_factory``) and given back when the big
@@ -30,6 +36,8 @@ from desktop.replica.queries import BigScreenInputs
 from desktop.replica.store import Replica
 from shared.timeutil import to_datetime
 
+#: how often the month band is fetched again while the screen is up
+MONTH_REFRESH_MS = 5 * 60 * 1000
 TILE_COLOURS = {"red": QColor("#8e1b1b"), "yellow": QColor("#7a6306"), "clear": QColor("#0f5132")}
 
 
@@ -46,14 +54,69 @@ class OfficeTile:
 
     @property
     def short_name(self) -> str:
-        for suffix in SHORT_SUFFIXES:
-            if self.name.endswith(suffix) and len(self.name) > len(suffix):
-                return self.name[: -len(suffix)]
-        return self.name
+        return _short(self.name)
 
     @property
     def worst(self) -> str:
         return "red" if self.red else "yellow" if self.yellow else "clear"
+
+
+@dataclass(frozen=True)
+class RankedUnit:
+    rank: int
+    name: str
+    total: float
+    #: places gained since last month (negative: lost); None when it was not ranked then
+    moved: int | None
+
+
+@dataclass(frozen=True)
+class RedUnit:
+    name: str
+    index: int
+    #: (item, how many points' records) most first: what brought the index down
+    causes: list[tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month: str
+    ranking: list[RankedUnit]
+    red_units: list[RedUnit]
+
+
+def month_figures(evaluation: dict[str, Any], risk: dict[str, Any]) -> MonthFigures:
+    """The big screen's month band from the server's evaluation and risk index (their JSON).
+
+    Units with no case received or decided in the month (the centre itself) are left out of
+    the ranking: a hall reads the ranking as the townships' and departments' standing."""
+    ranking = []
+    for row in evaluation.get("rows") or []:
+        counts = row.get("counts") or {}
+        if not (counts.get("received") or counts.get("decided")):
+            continue
+        before = row.get("before")
+        moved = int(before["rank"]) - int(row["rank"]) if before else None
+        ranking.append(RankedUnit(int(row["rank"]), _short(str(row.get("name") or row["key"])),
+                                  float(row["total"]), moved))
+    reds = []
+    for row in risk.get("rows") or []:
+        if row.get("level") != "red":
+            continue
+        tally: dict[str, int] = {}
+        for point in row.get("points") or []:
+            tally[point["item"]] = tally.get(point["item"], 0) + 1
+        causes = sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))
+        reds.append(RedUnit(_short(str(row.get("name") or row["key"])), int(row["index"]), causes))
+    reds.sort(key=lambda u: (u.index, u.name))
+    return MonthFigures(str(evaluation.get("month") or risk.get("month") or ""), ranking, reds)
+
+
+def _short(name: str) -> str:
+    for suffix in SHORT_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 @dataclass
@@ -90,10 +153,15 @@ class SummaryView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.summary: Summary | None = None
+        self.month: MonthFigures | None = None
         self.setAutoFillBackground(False)
 
     def set_summary(self, summary: Summary) -> None:
         self.summary = summary
+        self.update()
+
+    def set_month(self, month: MonthFigures | None) -> None:
+        self.month = month
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
@@ -145,9 +213,13 @@ class SummaryView(QWidget):
             p.setPen(QColor("#8b949e"))
             p.setFont(font(1.2))
             p.drawText(box.adjusted(0, unit * 3.8, 0, 0), Qt.AlignmentFlag.AlignCenter, label)
-        # Office tiles on the left two thirds, latest red signals on the right.
+        # Office tiles on the left two thirds, latest red signals on the right; the month's
+        # ranking and red risk units along the bottom when the server's figures are in.
         grid_top = top + unit * 7.5
-        grid = QRectF(unit, grid_top, w * 0.66 - unit, h - grid_top - unit)
+        month = self.month if self.month is not None and (self.month.ranking or self.month.red_units) else None
+        band_h = unit * 10 if month is not None else 0.0
+        bottom = h - unit - (band_h + unit * 0.6 if month is not None else 0)
+        grid = QRectF(unit, grid_top, w * 0.66 - unit, bottom - grid_top)
         n = max(1, len(s.tiles))
         cols = max(1, math.ceil(math.sqrt(n * grid.width() / max(1.0, grid.height()))))
         rows = math.ceil(n / cols)
@@ -183,7 +255,7 @@ class SummaryView(QWidget):
                 p.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)
                 x += bw + unit * 0.6
             p.setBrush(Qt.BrushStyle.NoBrush)
-        side = QRectF(w * 0.66 + unit * 0.5, grid_top, w * 0.34 - unit * 1.5, h - grid_top - unit)
+        side = QRectF(w * 0.66 + unit * 0.5, grid_top, w * 0.34 - unit * 1.5, bottom - grid_top)
         p.fillRect(side, QColor("#0d1117"))
         p.setPen(QColor("#ff4d4f"))
         p.setFont(font(1.6, True))
@@ -206,7 +278,72 @@ class SummaryView(QWidget):
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                        f"{red['office_name']}  {red['case_no'] or ''}")
             y += line_h
+        if month is not None:
+            self._paint_month(p, month, QRectF(unit, h - unit - band_h, w - unit * 2, band_h), unit, font)
         p.end()
+
+    def _paint_month(self, p: QPainter, month: MonthFigures, band: QRectF, unit: float,
+                     font: Callable[..., QFont]) -> None:
+        """The ranking (best first, two rows of five) on the left two thirds, red units on the right."""
+        left = QRectF(band.left(), band.top(), band.width() * 0.66 - unit * 0.5, band.height())
+        right = QRectF(left.right() + unit, band.top(), band.right() - left.right() - unit, band.height())
+        for box in (left, right):
+            p.fillRect(box, QColor("#0d1117"))
+        p.setPen(QColor("#58a6ff"))
+        p.setFont(font(1.5, True))
+        p.drawText(left.adjusted(unit, unit * 0.4, -unit, 0), Qt.AlignmentFlag.AlignTop,
+                   fmt(self.tr("Evaluation ranking, %1"), month.month))
+        per_row, rows = 5, 2
+        cell_w = (left.width() - unit * 2) / per_row
+        cell_h = (left.height() - unit * 3) / rows
+        for i, unit_row in enumerate(month.ranking[: per_row * rows]):
+            r, c = divmod(i, per_row)
+            cell = QRectF(left.left() + unit + c * cell_w, left.top() + unit * 2.6 + r * cell_h,
+                          cell_w - unit * 0.4, cell_h - unit * 0.3)
+            p.fillRect(cell, QColor("#161b22"))
+            cell = cell.adjusted(unit * 0.6, 0, -unit * 0.6, 0)
+            p.setPen(QColor("#e6edf3"))
+            p.setFont(font(1.25, True))
+            p.drawText(cell, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                       f"{unit_row.rank}  {unit_row.name}")
+            p.setFont(font(1.25))
+            moved = unit_row.moved
+            arrow = "" if not moved else (f" ▲{moved}" if moved > 0 else f" ▼{-moved}")
+            p.setPen(QColor("#3fb950") if moved and moved > 0 else
+                     QColor("#ff4d4f") if moved and moved < 0 else QColor("#e6edf3"))
+            p.drawText(cell, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                       f"{unit_row.total:.1f}{arrow}")
+        p.setPen(QColor("#ff4d4f"))
+        p.setFont(font(1.5, True))
+        p.drawText(right.adjusted(unit, unit * 0.4, -unit, 0), Qt.AlignmentFlag.AlignTop,
+                   self.tr("Units at red risk level"))
+        y = right.top() + unit * 2.6
+        line_h = unit * 1.75
+        if not month.red_units:
+            p.setPen(QColor("#3fb950"))
+            p.setFont(font(1.2))
+            p.drawText(QRectF(right.left() + unit, y, right.width() - unit * 2, line_h),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.tr("None this month"))
+        shown = int((right.bottom() - y) // line_h)
+        for n, red in enumerate(month.red_units[:shown]):
+            if n == shown - 1 and len(month.red_units) > shown:
+                p.setPen(QColor("#8b949e"))
+                p.setFont(font(1.1))
+                p.drawText(QRectF(right.left() + unit, y, right.width() - unit * 2, line_h),
+                           Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                           fmt(self.tr("and %1 more"), len(month.red_units) - n))
+                break
+            causes = "、".join(fmt(self.tr("%1 ×%2"), labels.risk_item(item), count)
+                              for item, count in red.causes[:2])
+            p.setPen(QColor("#e6edf3"))
+            p.setFont(font(1.2, True))
+            row = QRectF(right.left() + unit, y, right.width() - unit * 2, line_h)
+            p.drawText(row, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                       fmt(self.tr("%1  index %2"), red.name, red.index))
+            p.setPen(QColor("#8b949e"))
+            p.setFont(font(1.0))
+            p.drawText(row, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, causes)
+            y += line_h
 
 
 class BigScreen(QWidget):
@@ -216,7 +353,7 @@ class BigScreen(QWidget):
 
     def __init__(self, replica: Replica, *, tasks: BackgroundTasks | None = None,
                  video_factory: Callable[[], Any] | None = None, cycle_seconds: float = 20.0,
-                 parent: QWidget | None = None) -> None:
+                 figures: Callable[[], MonthFigures] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("BigScreen")
         self.setWindowTitle(self.tr("Yingyan big screen"))
@@ -250,6 +387,12 @@ class BigScreen(QWidget):
         self._refresh_timer.timeout.connect(self.refresh)
         self.summary: Summary | None = None
         self._gen = 0
+        #: the server's month figures (run in the background; None: this screen shows none)
+        self.figures = figures
+        self.month: MonthFigures | None = None
+        self._month_timer = QTimer(self)
+        self._month_timer.setInterval(MONTH_REFRESH_MS)
+        self._month_timer.timeout.connect(self.refresh_month)
 
     def show_full_screen(self, screen: QScreen | None = None) -> None:
         """Cover ``screen`` (default: the one it is on). Without a window manager (kiosk X
@@ -273,6 +416,21 @@ class BigScreen(QWidget):
                 self.summary_view.set_summary(summary)
 
         self.tasks.run(work, done, label="big screen", owner=self)
+
+    def refresh_month(self) -> None:
+        """Fetch the month's ranking and risk levels from the server; a failure keeps the last ones."""
+        fetch = self.figures
+        if fetch is None:
+            return
+
+        def done(month: MonthFigures) -> None:
+            self.month = month
+            self.summary_view.set_month(month)
+
+        def failed(_error: BaseException) -> None:
+            pass  # offline or not allowed: the band keeps what it showed (or stays away)
+
+        self.tasks.run(fetch, done, label="big screen month", owner=self, on_error=failed)
 
     def data_changed(self, new_red: list[int]) -> None:
         if not self._refresh_timer.isActive():
@@ -317,9 +475,12 @@ class BigScreen(QWidget):
             # showing ended on.
             self.stack.setCurrentWidget(self.summary_view)
             self.cycle.start()
+            self.refresh_month()
+            self._month_timer.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self.cycle.stop()
+        self._month_timer.stop()
         # The video wall goes back to the console (``closed``): not left on an empty page.
         self.stack.setCurrentWidget(self.summary_view)
         self.closed.emit()

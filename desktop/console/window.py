@@ -89,6 +89,10 @@ def _sentences(*parts: str) -> str:
     return out
 
 
+#: roles the server lets read the evaluation and the risk index
+FIGURE_READERS = frozenset({"admin", "leader", "operator"})
+
+
 class ConsoleWindow(QMainWindow):
     """Everything a monitoring-centre operator works with, over one ``Session``."""
 
@@ -571,10 +575,19 @@ class ConsoleWindow(QMainWindow):
             from desktop.console.bigscreen import BigScreen
 
             self.bigscreen = BigScreen(self.session.replica, tasks=self.session.tasks,
-                                       video_factory=self._video_for_bigscreen)
+                                       video_factory=self._video_for_bigscreen, figures=self._month_figures())
             self.bigscreen.closed.connect(self._bigscreen_closed)
         self.bigscreen.show_full_screen(self.screen())
         self.bigscreen.refresh()
+
+    def _month_figures(self) -> Callable[[], Any] | None:
+        """The big screen's month band, from the server, for the roles that may read it."""
+        if self.session.role not in FIGURE_READERS:
+            return None
+        from desktop.console.bigscreen import month_figures
+
+        client = self.session.client
+        return lambda: month_figures(client.evaluation(), client.risk_index())
 
     def _video_for_bigscreen(self) -> Any:
         return self.ensure_video()

@@ -633,7 +633,7 @@
     </message>
     <message>
         <source>Yingyan supervision console — %1</source>
-        <extracomment>signed in again after the token was refused (the login answer, without the token) the operator chose File → Sign out (and confirmed it): the application signs them out</extracomment>
+        <extracomment>roles the server lets read the evaluation and the risk index signed in again after the token was refused (the login answer, without the token) the operator chose File → Sign out (and confirmed it): the application signs them out</extracomment>
         <translation>鹰眼电子监察控制台 — %1</translation>
     </message>
     <message>
@@ -1466,7 +1466,7 @@
     <name>SummaryView</name>
     <message>
         <source>Yingyan electronic supervision</source>
-        <extracomment>Suffixes dropped from office names on tiles: on a wall &quot;城关镇&quot; reads better than the full name.</extracomment>
+        <extracomment>how often the month band is fetched again while the screen is up Suffixes dropped from office names on tiles: on a wall &quot;城关镇&quot; reads better than the full name. places gained since last month (negative: lost); None when it was not ranked then (item, how many points&apos; records) most first: what brought the index down</extracomment>
         <translation>鹰眼电子监察</translation>
     </message>
     <message>
@@ -1505,11 +1505,36 @@
         <source>Latest red signals</source>
         <translation>最新红色警示</translation>
     </message>
+    <message>
+        <source>Evaluation ranking, %1</source>
+        <translation>%1 绩效评估排名</translation>
+    </message>
+    <message>
+        <source>Units at red risk level</source>
+        <translation>红色风险等级单位</translation>
+    </message>
+    <message>
+        <source>None this month</source>
+        <translation>本月没有</translation>
+    </message>
+    <message>
+        <source>and %1 more</source>
+        <translation>另有 %1 个</translation>
+    </message>
+    <message>
+        <source>%1 ×%2</source>
+        <translation>%1×%2</translation>
+    </message>
+    <message>
+        <source>%1  index %2</source>
+        <translation>%1  指数 %2</translation>
+    </message>
 </context>
 <context>
     <name>TimelineWidget</name>
     <message>
         <source>Open a case to see its timeline</source>
+        <extracomment>where the last paint put each event&apos;s label and each legend entry (tests measure them)</extracomment>
         <translation>打开办件查看时间轴</translation>
     </message>
     <message>

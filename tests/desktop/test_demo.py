@@ -161,15 +161,29 @@ def test_the_demo_month_looks_like_a_county_s(tmp_path: Path) -> None:
             assert 90 <= row["early_completion_rate"] <= 100
             assert 80 <= row["one_time_rate"] < 100
             assert 0.5 <= row["average_working_days"] <= 5
-        levels = {r["level"] for r in server.call("GET", "/risk-index?month=2026-01", token=leader).json()["rows"]}
-        assert {"green", "red"} <= levels
+        risk = server.call("GET", "/risk-index?month=2026-01", token=leader).json()
+        assert {"green", "red"} <= {r["level"] for r in risk["rows"]}
+        # The big screen's month band reads these answers: the eight townships ranked (not the
+        # centre, which handles no cases), the red units worst first with what brought them down.
+        from desktop.console.bigscreen import month_figures
+
+        evaluation = server.call("GET", "/evaluation?month=2026-01", token=leader).json()
+        band = month_figures(evaluation, risk)
+        assert len(band.ranking) == 8
+        assert all(u.name.endswith(("镇", "街道")) for u in band.ranking)
+        assert [u.rank for u in band.ranking] == sorted(u.rank for u in band.ranking)
+        assert band.red_units
+        assert [u.index for u in band.red_units] == sorted(u.index for u in band.red_units)
+        assert all(u.causes for u in band.red_units)
         assert sum(r["yellow_cards"] for r in towns) == 2
         notices = server.call("GET", "/notices").json()["notices"]
-        assert len(notices) == 2 and all(n["status"] == "replied" for n in notices)
+        assert len(notices) == 2
+        assert all(n["status"] == "replied" for n in notices)
         late = [n for n in notices if n["replied_at"] > n["reply_due"]]
         assert len(late) == 1
         overdue = server.call("GET", f"/alerts?rule=NOTICE_REPLY_OVERDUE&office={late[0]['office']}").json()["alerts"]
-        assert overdue and all(a["status"] == "resolved" or a["condition_cleared"] for a in overdue)
+        assert overdue
+        assert all(a["status"] == "resolved" or a["condition_cleared"] for a in overdue)
         desk = server.call("POST", "/auth/token", {"username": "xinfang", "password": "demo-desk-2026"},
                            token=None).json()["token"]
         petitions = server.call("GET", "/petitions", token=desk).json()["petitions"]

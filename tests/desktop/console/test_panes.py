@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -222,3 +223,54 @@ def test_layout_columns_and_mute_are_remembered(qtbot: Any, replica: Replica, se
     assert second.wall.mute_button.isChecked()
     assert second.alarm.muted
     second.close()
+
+
+def _unit(key: str, name: str, total: float, rank: int, before: int | None, received: int = 10) -> dict[str, Any]:
+    return {"key": key, "name": name, "total": total, "rank": rank,
+            "counts": {"received": received, "decided": received},
+            "before": {"total": 0.0, "rank": before, "components": {}} if before else None}
+
+
+def test_big_screen_shows_the_month_ranking_and_the_red_units(qtbot: Any, replica: Replica) -> None:
+    """Issue 14: the hall sees the month's ranking (with moves since last month) and the red units."""
+    from desktop.console.bigscreen import month_figures
+
+    evaluation = {"month": "2026-03", "rows": [
+        _unit("C00", "县电子监察中心", 100.0, 1, None, received=0),
+        _unit("T01", "城关镇便民服务中心", 91.5, 2, 4),
+        _unit("T02", "山腰街道便民服务中心", 88.0, 3, 2),
+        _unit("T03", "南埔镇便民服务中心", 70.2, 4, None)]}
+    risk = {"month": "2026-03", "rows": [
+        {"key": "T03", "name": "南埔镇便民服务中心", "index": 40, "level": "red", "points": [
+            {"item": "red_alert", "weight": -10, "ref": {"type": "alert", "id": 1}},
+            {"item": "red_alert", "weight": -10, "ref": {"type": "alert", "id": 2}},
+            {"item": "yellow_card", "weight": -5, "ref": {"type": "card", "id": "c"}}]},
+        {"key": "T01", "name": "城关镇便民服务中心", "index": 95, "level": "green", "points": []}]}
+    band = month_figures(evaluation, risk)
+    assert [(u.rank, u.name, u.moved) for u in band.ranking] == [
+        (2, "城关镇", 2), (3, "山腰街道", -1), (4, "南埔镇", None)]
+    assert [(u.name, u.index, u.causes) for u in band.red_units] == [
+        ("南埔镇", 40, [("red_alert", 2), ("yellow_card", 1)])]
+
+    screen = BigScreen(replica, cycle_seconds=3600, figures=lambda: band)
+    qtbot.addWidget(screen)
+    screen.resize(1600, 900)
+    screen.show()
+    screen.refresh()
+    qtbot.waitUntil(lambda: screen.summary is not None and screen.month is not None, timeout=5000)
+    view = screen.summary_view
+    picture = view.grab().toImage()
+    # The band along the bottom: its panel colour where, without figures, the screen's background was.
+    unit = max(8.0, view.height() / 60)
+    corner = (int(unit * 1.3), int(view.height() - unit * 1.3))
+    assert picture.pixelColor(*corner).name() == "#0d1117"
+    if os.environ.get("YINGYAN_TEST_SCREENSHOTS"):
+        picture.save(str(Path(os.environ["YINGYAN_TEST_SCREENSHOTS"]) / "yingyan-bigscreen-month.png"))
+    without = BigScreen(replica, cycle_seconds=3600)
+    qtbot.addWidget(without)
+    without.resize(1600, 900)
+    without.show()
+    without.refresh()
+    qtbot.waitUntil(lambda: without.summary is not None, timeout=5000)
+    assert without.month is None
+    assert without.summary_view.grab().toImage().pixelColor(*corner).name() != "#0d1117"
