@@ -1,29 +1,38 @@
-"""A sweep of the clock rules over 1,000,000 open cases.
+"""A sweep of the clock rules over 1,000,000 open cases, and a township's batch during it.
 
 The database is seeded directly (Core executemany) with open, accepted cases spread over
 100 offices, each case's ``next_check`` being its real next clock instant. The sweep is
-then timed as the simulated clock advances by an hour (a routine sweep) and by a day.
+then timed as the simulated clock advances by an hour (a routine sweep) and by a day (the
+midnight sweep). During the midnight sweep a township posts one-record batches one after
+another (in this process, on another thread and connection, as the server's request threads
+do beside its sweep thread); each batch's answer time is recorded. Baseline: the same
+batches with no sweep running, in the same run.
 
     .venv/bin/python bench/sweep.py --cases 1000000
+    .venv/bin/python bench/sweep.py --cases 1000000 --postgres
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from server.batches.service import import_batch
 from server.cases.models import ApprovalCase, ApprovalEvent
 from server.catalogue.models import PowerItemVersion
 from server.context import Context, Settings, bump_meta
 from server.db import table_of
-from server.evaluation import sweep
+from server.evaluation import SWEEP_CHUNK, sweep
 from server.offices.models import Office
 from shared.catalogue import parse_catalogue
 from shared.rules import evaluate_case
@@ -85,14 +94,65 @@ def advance(ctx: Context, to: int) -> None:
         s.query(Office).update({Office.watermark: to})
 
 
+class Township:
+    """Office 1 posting one-record batches one after another; each answer's time in ms."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.times: list[float] = []
+        self.stop = threading.Event()
+        self.n = 0
+
+    def post(self) -> None:
+        self.n += 1
+        now = ctx_now(self.ctx)
+        record = {"kind": "approval_event", "id": str(uuid.uuid4()), "case_no": f"LIVE-{self.n:06d}",
+                  "power_code": "QG-D07-001", "type": "received", "at": format_instant(now - MINUTE),
+                  "actor": "S1"}
+        t = time.perf_counter()
+        import_batch(self.ctx, office_id=1, batch_id=str(uuid.uuid4()), records=[record],
+                     complete_until=format_instant(now), dry_run=False)
+        self.times.append((time.perf_counter() - t) * 1000)
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            self.post()
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", type=int, default=1_000_000)
     ap.add_argument("--offices", type=int, default=100)
+    ap.add_argument("--chunk", type=int, default=SWEEP_CHUNK, help="subjects per sweep transaction")
+    ap.add_argument("--postgres", action="store_true")
     args = ap.parse_args()
     root = Path(tempfile.mkdtemp(prefix="yy-sweep-"))
-    subprocess.run([sys.executable, "-m", "shared.cli", "server", "init", "--data-dir", str(root / "d")], check=True,
-                   capture_output=True)
+    init = [sys.executable, "-m", "shared.cli", "server", "init", "--data-dir", str(root / "d")]
+    pg_db = None
+    if args.postgres:
+        import psycopg
+
+        pg_db = f"yy_sweep_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as c:
+            c.execute(f"CREATE DATABASE {pg_db}")
+        init += ["--db", f"postgresql+psycopg://postgres@127.0.0.1:5432/{pg_db}"]
+    try:
+        return run(args, root, init)
+    finally:
+        if pg_db is not None:
+            import psycopg
+
+            with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as c:
+                c.execute(f"DROP DATABASE IF EXISTS {pg_db} WITH (FORCE)")
+
+
+def run(args: argparse.Namespace, root: Path, init: list[str]) -> int:
+    subprocess.run(init, check=True, capture_output=True)
     ctx = Context(Settings.from_data_dir(root / "d", simulated_clock=START))
     with ctx.db.writing() as s:
         ctx.clock.start(s, START, 0)
@@ -100,14 +160,27 @@ def main() -> int:
     t = time.perf_counter()
     seed(ctx, args.cases, args.offices)
     print(f"seeded {args.cases:,} open cases in {args.offices} offices in {time.perf_counter() - t:.1f} s")
-    first = sweep(ctx, wait=True)
+    first = sweep(ctx, wait=True, chunk=args.chunk)
     print(f"baseline sweep at {format_instant(START)}: evaluated {first.evaluated}, {first.seconds:.2f} s")
+    alone = Township(ctx)
+    for _ in range(50):
+        alone.post()
+    print(f"a township's one-record batch, no sweep running: p50 {statistics.median(alone.times):.0f} ms, "
+          f"p99 {percentile(alone.times, 0.99):.0f} ms ({len(alone.times)} batches)")
     for label, step in (("+1 hour", HOUR), ("+1 hour again", HOUR), ("+1 day", 24 * HOUR)):
         target = ctx_now(ctx) + step
         advance(ctx, target)
-        report = sweep(ctx, wait=True)
+        township = Township(ctx)
+        poster = threading.Thread(target=township.run, daemon=True)
+        poster.start()
+        report = sweep(ctx, wait=True, chunk=args.chunk)
+        township.stop.set()
+        poster.join()
+        during = township.times
         print(f"sweep {label:14} ({format_instant(target)}): evaluated {report.evaluated:,} cases, "
-              f"raised {report.raised:,} alerts, {report.seconds:.2f} s")
+              f"raised {report.raised:,} alerts, {report.seconds:.2f} s in {report.transactions:,} transactions; "
+              f"batches during it: {len(during)}, p50 {statistics.median(during):.0f} ms, "
+              f"p99 {percentile(during, 0.99):.0f} ms, max {max(during):.0f} ms")
     return 0
 
 

@@ -7,9 +7,10 @@ ordinary deferred transactions and, in WAL mode, never block writers.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import orjson
@@ -108,6 +109,9 @@ class Database:
     reader: Engine
     audit_committed: CommitHook | None = None
     """Called after a commit that appended audit entries, with the newest ``(seq, hash)``."""
+    #: writers of this process waiting for SQLite's write lock (see ``give_way``)
+    _waiting: int = field(default=0, repr=False)
+    _turns: threading.Condition = field(default_factory=threading.Condition, repr=False)
 
     @property
     def dialect(self) -> str:
@@ -128,6 +132,8 @@ class Database:
         """A write transaction: committed on success, rolled back on any error."""
         session = self.write_session()
         try:
+            if not self.is_postgres:
+                self._take_write_lock(session)
             yield session
             session.commit()
         except BaseException:
@@ -135,6 +141,28 @@ class Database:
             raise
         finally:
             session.close()
+
+    def _take_write_lock(self, session: Session) -> None:
+        """Begin (``BEGIN IMMEDIATE``: wait for SQLite's write lock), counted while waiting."""
+        with self._turns:
+            self._waiting += 1
+        try:
+            session.connection()
+        finally:
+            with self._turns:
+                self._waiting -= 1
+                self._turns.notify_all()
+
+    def give_way(self, timeout: float = 2.0) -> None:
+        """Let this process's writers that are waiting for the write lock have it first.
+
+        A long job in short transactions (the sweep) calls this between them. SQLite grants its
+        lock to whoever asks first after a commit, and a waiting writer only asks again after a
+        sleep of up to 100 ms, so without this the job would take the lock back at once and a
+        township's batch would wait for the whole job. PostgreSQL queues lock waiters in order:
+        nothing to do there."""
+        with self._turns:
+            self._turns.wait_for(lambda: self._waiting == 0, timeout=timeout)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -194,6 +195,15 @@ class Evaluator:
             select(ApprovalCase.id).where(ApprovalCase.office_id == office_id, ApprovalCase.next_check <= as_of)
         ))
 
+    def due(self, kind: str, office_id: int, *, after: int | str | None, limit: int) -> list[Any]:
+        """Up to ``limit`` ids of the office's subjects of ``kind`` whose clock instant its
+        ``as_of`` has passed, in id order after ``after`` (the sweep's cursor)."""
+        model: Any = {"case": ApprovalCase, "petition": Petition, "notice": Notice}[kind]
+        query = select(model.id).where(model.office_id == office_id, model.next_check <= self.as_of(office_id))
+        if after is not None:
+            query = query.where(model.id > after)
+        return list(self.session.scalars(query.order_by(model.id).limit(limit)))
+
     def due_petitions(self, office_id: int) -> list[str]:
         as_of = self.as_of(office_id)
         return list(self.session.scalars(
@@ -213,48 +223,122 @@ class SweepReport:
     evaluated: int = 0
     raised: int = 0
     seconds: float = 0.0
+    #: write transactions the sweep took (each one chunk of at most ``SWEEP_CHUNK`` subjects)
+    transactions: int = 0
 
 
-def sweep(ctx: Context, *, wait: bool = False, notify: bool = True) -> SweepReport:
+#: Subjects evaluated per write transaction of the sweep. Each transaction holds the write
+#: lock (SQLite) or the commit-order lock (PostgreSQL) that a township's batch needs, so it
+#: must stay short: at about 300–500 µs a case, a chunk takes about half a second.
+SWEEP_CHUNK = 1000
+
+
+@dataclass
+class _Cursor:
+    """Where a sweep stands: the office and the kind of subject it is on, and the last id done.
+
+    Ids move forward only, so a subject whose clock instant stays passed after its evaluation
+    (it should not, but a rule could be wrong) is evaluated once per sweep, not forever."""
+
+    office: int = 0
+    kind: int = 0
+    after: int | str | None = None
+
+
+_KINDS = ("case", "petition", "notice")
+
+
+def sweep(ctx: Context, *, wait: bool = False, notify: bool = True, chunk: int = SWEEP_CHUNK) -> SweepReport:
     """Evaluate every clock rule whose instant has passed, once, across all processes.
 
-    The periodic sweep skips when another process is sweeping (it would find nothing
-    left to do); moving the simulated clock waits for the lock, because it must answer
-    only after every rule up to the new instant has been evaluated.
+    The sweep works in short transactions of at most ``chunk`` subjects, each committing, so a
+    township's batch never waits behind the whole midnight sweep, only behind one chunk. Every
+    chunk reads what is due inside its own transaction under the commit-order lock, so two
+    processes sweeping at once share the work and still raise each alert once. The instant is
+    read once: every chunk evaluates up to the same ``now``.
+
+    The periodic sweep skips when another process is sweeping (it would find nothing left to
+    do); moving the simulated clock waits for it, because it must answer only after every rule
+    up to the new instant has been evaluated.
     """
     started = time.time()
-    with ctx.db.writing() as session:
-        if wait:
-            advisory_xact_lock(session, LOCK_SWEEP)
-        elif not try_advisory_xact_lock(session, LOCK_SWEEP):
-            return SweepReport(ran=False)
-        # Like every writer that evaluates, the sweep must not interleave with a batch or an
-        # operator's mutation: it would write alerts from a stale reading.
-        lock_for_commit_order(session)
-        now = ctx.now(session)
-        changes = ChangeWriter()
-        ev = Evaluator(ctx, session, now, changes)
-        for office in list(ev.offices.values()):
-            case_ids = ev.due_cases(office.id)
-            if case_ids:
-                ev.cases(case_ids)
-            pet_ids = ev.due_petitions(office.id)
-            if pet_ids:
-                ev.petitions(pet_ids)
-            notice_ids = ev.due_notices(office.id)
-            if notice_ids:
-                ev.notices(notice_ids)
-            ev.office(office)
-        ev.finish()
-        # Imported here: the figures read the stores this module's evaluator writes.
-        from server.figures.service import judge_month_end
+    report = SweepReport(ran=True)
+    cursor = _Cursor()
+    now: int | None = None
+    wrote = False
+    while True:
+        with ctx.db.writing() as session:
+            if wait:
+                advisory_xact_lock(session, LOCK_SWEEP)
+            elif not try_advisory_xact_lock(session, LOCK_SWEEP):
+                if report.transactions == 0:
+                    return SweepReport(ran=False)
+                finished = False
+                break  # another process took over the rest
+            # Like every writer that evaluates, the sweep must not interleave with a batch or an
+            # operator's mutation: it would write alerts from a stale reading.
+            lock_for_commit_order(session)
+            if now is None:
+                now = ctx.now(session)
+            changes = ChangeWriter()
+            ev = Evaluator(ctx, session, now, changes)
+            finished = _sweep_chunk(ev, cursor, chunk)
+            if finished:
+                # Once every subject is done: the offices' own rules and the month's verdict.
+                for office in ev.offices.values():
+                    ev.office(office)
+            ev.finish()
+            raised = ev.alerts.raised
+            if finished:
+                # Imported here: the figures read the stores this module's evaluator writes.
+                from server.figures.service import judge_month_end
 
-        ev.alerts.raised += judge_month_end(ctx, session, now=now, changes=changes)
-        wrote = changes.flush(session)
-        report = SweepReport(ran=True, evaluated=ev.evaluated, raised=ev.alerts.raised,
-                             seconds=time.time() - started)
-        session.add(SweepRun(now=now, process=ctx.process, evaluated=ev.evaluated, started=started,
+                raised += judge_month_end(ctx, session, now=now, changes=changes)
+            wrote = bool(changes.flush(session)) or wrote
+            report.evaluated += ev.evaluated
+            report.raised += raised
+            report.transactions += 1
+            if finished:
+                report.seconds = time.time() - started
+                session.add(SweepRun(now=now, process=ctx.process, evaluated=report.evaluated, started=started,
+                                     seconds=report.seconds))
+        if notify and wrote:
+            # Consoles hear of each chunk's alerts as it commits, not at the end of the sweep.
+            ctx.committed()
+            wrote = False
+        if finished:
+            return report
+        # A township's batch waiting for the lock goes before the next chunk.
+        ctx.db.give_way()
+    # Broken off: what this process did is still on record.
+    report.seconds = time.time() - started
+    with ctx.db.writing() as session:
+        session.add(SweepRun(now=now, process=ctx.process, evaluated=report.evaluated, started=started,
                              seconds=report.seconds))
-    if notify and wrote:
-        ctx.committed()
     return report
+
+
+def _sweep_chunk(ev: Evaluator, cursor: _Cursor, budget: int) -> bool:
+    """Evaluate up to ``budget`` due subjects from ``cursor`` on; True when none is left."""
+    offices = sorted(ev.offices.values(), key=lambda o: o.id)
+    while cursor.office < len(offices):
+        office = offices[cursor.office]
+        while cursor.kind < len(_KINDS):
+            kind = _KINDS[cursor.kind]
+            ids = ev.due(kind, office.id, after=cursor.after, limit=budget)
+            if ids:
+                if kind == "case":
+                    ev.cases(ids)
+                elif kind == "petition":
+                    ev.petitions(ids)
+                else:
+                    ev.notices(ids)
+                budget -= len(ids)
+                cursor.after = ids[-1]
+                if budget <= 0:
+                    return False
+            cursor.kind += 1
+            cursor.after = None
+        cursor.office += 1
+        cursor.kind = 0
+    return True
