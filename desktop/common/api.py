@@ -323,11 +323,13 @@ class ApiClient(HttpClient):
         """Every active alert (for the video wall's tiles), all pages."""
         return self.get_all("/alerts", "alerts", {"active": "true", "limit": 5000})
 
-    def figures(self, which: str, month: str, by: str) -> dict[str, Any]:
-        """One month's ``risk-index``, ``evaluation`` or ``statistics`` (spec 07), ``month`` as YYYY-MM."""
+    def figures(self, which: str, month: str | None, by: str) -> dict[str, Any]:
+        """One month's ``risk-index``, ``evaluation`` or ``statistics`` (spec 07), ``month`` as YYYY-MM
+        (None: the server's current month, which the answer names)."""
         if which not in ("risk-index", "evaluation", "statistics"):
             raise ValueError(f"no figures called {which!r}")
-        out: dict[str, Any] = self.call("GET", f"/{which}", params={"month": month, "by": by})
+        params = {"by": by, **({"month": month} if month else {})}
+        out: dict[str, Any] = self.call("GET", f"/{which}", params=params)
         return out
 
     def record(self, kind: str, record_id: str) -> dict[str, Any]:

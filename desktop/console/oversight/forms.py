@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.console import labels
-from desktop.console.labels import fmt
+from desktop.console.labels import fmt, translate
 from shared.actions.notice import DEFAULT_REPLY_DAYS
 
 #: the longest text a form takes (the shared actions' limits are checked on sending)
@@ -74,11 +74,11 @@ class _AlertsForm(QDialog):
             self.office.addItem(chosen, chosen)
         if chosen is not None:
             self.office.setCurrentIndex(self.office.findData(chosen))
-        self.form.addRow(self.tr("Unit"), self.office)
+        self.form.addRow(translate("Oversight", "Unit"), self.office)
         self.linked = QLabel(self)
         self.linked.setObjectName("linked_alerts")
         self.linked.setWordWrap(True)
-        self.form.addRow(self.tr("Alerts"), self.linked)
+        self.form.addRow(translate("Oversight", "Alerts"), self.linked)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -101,9 +101,10 @@ class _AlertsForm(QDialog):
     def _office_changed(self) -> None:
         ids = self.alert_ids()
         left = len(self.briefs) - len(ids)
-        text = ", ".join(f"#{b['id']} {_rule(b)}" for b in self.briefs if int(b["id"]) in ids) or self.tr("none")
+        none = translate("Oversight", "none")
+        text = ", ".join(f"#{b['id']} {_rule(b)}" for b in self.briefs if int(b["id"]) in ids) or none
         if left:
-            text += " " + self.tr("(%n selected alert(s) of other units left out)", "", left)
+            text += " " + fmt(translate("Oversight", "(%1 selected alert(s) of other units left out)"), left)
         self.linked.setText(text)
         self._check()
 

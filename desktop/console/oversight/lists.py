@@ -117,7 +117,8 @@ def alerts_line(rec: dict[str, Any]) -> str:
     ids = [int(a) for a in rec.get("alerts") or [] if isinstance(a, int)]
     if not ids:
         return ""
-    return f"<p>{escape(translate('Oversight', 'Alerts'))}: " + ", ".join(
+    title = translate("Oversight", "Alerts")
+    return f"<p>{escape(title)}: " + ", ".join(
         f"<a href='alert:{i}'>#{i}</a>" for i in ids) + "</p>"
 
 
@@ -128,7 +129,8 @@ def notice_html(rec: dict[str, Any]) -> str:
              f"{escape(days_left(rec))}</p>",
              f"<p style='white-space: pre-wrap'>{escape(rec['body'])}</p>", alerts_line(rec)]
     if reply:
-        parts.append(f"<p><b>{escape(translate('Oversight', 'Reply'))}</b> ({escape(short_time(rec['replied_at']))},"
+        said = translate("Oversight", "Reply")
+        parts.append(f"<p><b>{escape(said)}</b> ({escape(short_time(rec['replied_at']))},"
                      f" {escape(str(rec.get('replied_by') or ''))})</p><p style='white-space: pre-wrap'>"
                      f"{escape(str(reply))}</p>")
     parts.append(timeline_html(rec))
@@ -142,7 +144,8 @@ def card_html(rec: dict[str, Any]) -> str:
              f"{who}</h3>", f"<p>{escape(labels.card_status(rec['status']))}</p>",
              f"<p style='white-space: pre-wrap'>{escape(rec['reason'])}</p>", alerts_line(rec)]
     if rec.get("revoke_reason"):
-        parts.append(f"<p>{escape(translate('Oversight', 'Revoked'))}: {escape(str(rec['revoke_reason']))}</p>")
+        revoked = translate("Oversight", "Revoked")
+        parts.append(f"<p>{escape(revoked)}: {escape(str(rec['revoke_reason']))}</p>")
     parts.append(timeline_html(rec))
     return "".join(parts)
 
@@ -246,13 +249,13 @@ class _RecordsPane(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self._reading = False
-        self.message.emit(fmt(self.tr("Could not read the list: %1"), str(exc)))
+        self.message.emit(fmt(translate("Oversight", "Could not read the list: %1"), str(exc)))
 
     def ask_text(self, title: str, prompt: str, action: str, key: str = "text") -> None:
         """A text for ``action`` on the selected record, queued in the outbox."""
         rec = self.current()
         if rec is None:
-            self.message.emit(self.tr("Select a row first"))
+            self.message.emit(translate("Oversight", "Select a row first"))
             return
         dlg = TextDialog(title, prompt, self, name=f"{action}_dialog")
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -264,7 +267,8 @@ class _RecordsPane(QWidget):
     def act(self, record_id: str, action: str, data: dict[str, Any]) -> None:
         def done(refused: list[Any]) -> None:
             if refused:
-                self.message.emit(fmt(self.tr("Not applied: %1"), labels.refusal_text(refused[0][1].refusal)))
+                why = labels.refusal_text(refused[0][1].refusal)
+                self.message.emit(fmt(translate("Oversight", "Not applied: %1"), why))
 
         self.session.engine.enqueue([record_id], action, data, done, entity=self.entity)
 

@@ -12,7 +12,6 @@ behind a point. The evaluation report (XLSX, PDF) is written from what is on scr
 
 from __future__ import annotations
 
-import time
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -48,8 +47,7 @@ from desktop.console.oversight.report import (
 from desktop.console.records import RECORD_ROLE, Column, RecordTableModel, record_table
 from desktop.console.session import Session
 from shared.actions import Actor, role_may
-from shared.risk import local_month, month_text, parse_month, previous_month
-from shared.timeutil import SECOND
+from shared.risk import month_text, parse_month, previous_month
 
 translate = QCoreApplication.translate
 LEVEL_COLORS = {"red": QColor("#6b1d1d"), "yellow": QColor("#5a4a0c"), "green": QColor("#123d24")}
@@ -112,41 +110,41 @@ def _change(r: dict[str, Any]) -> str:
 
 def record_html(kind: str, rec: dict[str, Any]) -> str:
     """The record behind a risk point, as the server sent it: what it is and why it counted."""
-    t = translate
     rows: list[tuple[str, Any]] = []
     title = labels.record_kind(kind)
     if kind == "alert":
         subject = rec.get("subject") or {}
         names = rec.get("rule_name") or {}
         title += f" #{rec.get('id')} · " + labels.rule_name(str(rec.get("rule")), names.get("zh_CN"), names.get("en"))
-        rows = [(t("Oversight", "Severity"), labels.severity(str(rec.get("severity")))),
-                (t("Oversight", "Status"), labels.status(str(rec.get("status")))),
-                (t("Oversight", "Unit"), subject.get("office")),
-                (t("Oversight", "Case"), subject.get("case_no") or subject.get("notice_id") or ""),
-                (t("Oversight", "Raised"), str(rec.get("raised_at") or "")[:16].replace("T", " ")),
-                (t("Oversight", "Message"), rec.get("message_en") if not _zh() and rec.get("message_en")
+        rows = [(translate("Oversight", "Severity"), labels.severity(str(rec.get("severity")))),
+                (translate("Oversight", "Status"), labels.status(str(rec.get("status")))),
+                (translate("Oversight", "Unit"), subject.get("office")),
+                (translate("Oversight", "Case"), subject.get("case_no") or subject.get("notice_id") or ""),
+                (translate("Oversight", "Raised"), str(rec.get("raised_at") or "")[:16].replace("T", " ")),
+                (translate("Oversight", "Message"), rec.get("message_en") if not _zh() and rec.get("message_en")
                  else rec.get("message"))]
     elif kind == "card":
         title += " · " + labels.card_kind(str(rec.get("kind")))
-        rows = [(t("Oversight", "Unit"), rec.get("office")), (t("Oversight", "Person"), rec.get("staff")),
-                (t("Oversight", "Reason"), rec.get("reason")),
-                (t("Oversight", "Status"), labels.card_status(str(rec.get("status"))))]
+        rows = [(translate("Oversight", "Unit"), rec.get("office")),
+                (translate("Oversight", "Person"), rec.get("staff")),
+                (translate("Oversight", "Reason"), rec.get("reason")),
+                (translate("Oversight", "Status"), labels.card_status(str(rec.get("status"))))]
     elif kind == "notice":
         title += " · " + str(rec.get("subject") or "")
-        rows = [(t("Oversight", "Unit"), rec.get("office")),
-                (t("Oversight", "Reply due"), str(rec.get("reply_due") or "")[:16].replace("T", " ")),
-                (t("Oversight", "Replied"), str(rec.get("replied_at") or "—")[:16].replace("T", " ")),
-                (t("Oversight", "Reply"), rec.get("reply"))]
+        rows = [(translate("Oversight", "Unit"), rec.get("office")),
+                (translate("Oversight", "Reply due"), str(rec.get("reply_due") or "")[:16].replace("T", " ")),
+                (translate("Oversight", "Replied"), str(rec.get("replied_at") or "—")[:16].replace("T", " ")),
+                (translate("Oversight", "Reply"), rec.get("reply"))]
     elif kind == "case":
         title += f" {rec.get('office')}/{rec.get('case_no')}"
-        rows = [(t("Oversight", "State"), labels.case_state(rec.get("state")))]
+        rows = [(translate("Oversight", "State"), labels.case_state(rec.get("state")))]
     else:
         title += " " + str(rec.get("receipt_code") or rec.get("id") or "")
-        rows = [(t("Oversight", "Status"), rec.get("status"))]
+        rows = [(translate("Oversight", "Status"), rec.get("status"))]
     body = "".join(f"<tr><td style='color:#8b949e; padding-right:10px'>{escape(k)}</td><td>{escape(str(v))}</td></tr>"
                    for k, v in rows if v not in (None, ""))
-    link = (f"<p><a href='alert:{rec.get('id')}'>{escape(t('Oversight', 'Show on the wall'))}</a></p>"
-            if kind == "alert" else "")
+    show = translate("Oversight", "Show on the wall")
+    link = f"<p><a href='alert:{rec.get('id')}'>{escape(show)}</a></p>" if kind == "alert" else ""
     return f"<h3>{escape(title)}</h3><table>{body}</table>{link}"
 
 
@@ -195,7 +193,6 @@ class LeaderOverview(QWidget):
         bar.addWidget(QLabel(self.tr("Month"), self))
         self.month = QComboBox(self)
         self.month.setObjectName("overview_month")
-        self._fill_months()
         self.month.currentIndexChanged.connect(lambda _i: self.reload())
         bar.addWidget(self.month)
         self.state = QLabel(self)
@@ -210,9 +207,11 @@ class LeaderOverview(QWidget):
             bar.addWidget(b)
         return bar
 
-    def _fill_months(self) -> None:
-        now = int((time.time() + self.session.engine.server_offset) * SECOND)
-        ym = local_month(now)
+    def _fill_months(self, month: str) -> None:
+        """The twelve months up to ``month`` (the server's current month, on its clock)."""
+        ym = parse_month(month)
+        if ym is None:
+            return
         self.month.blockSignals(True)
         self.month.clear()
         for _ in range(TREND_MONTHS):
@@ -314,22 +313,34 @@ class LeaderOverview(QWidget):
         return str(self.month.currentData() or "")
 
     def reload(self) -> None:
-        """Ask the server for the month's figures and the twelve months' trend (in the background)."""
-        month = self.current_month()
-        ym = parse_month(month)
-        if ym is None:
-            return
+        """Ask the server for the month's figures, then the twelve months' trend (in the background).
+
+        The first time, the month is the server's own (its answer names it: a demo or training
+        server runs a simulated clock), and the month list is made from it."""
+        month = self.current_month() or None
         self._loading = True
         self.state.setText(self.tr("Reading the figures from the server…") if self.figures is None
                            else self.tr("Updating…"))
         client = self.session.client
 
         def read_month() -> Figures:
-            before = month_text(*previous_month(*ym))
-            return Figures(month=month, statistics=client.figures("statistics", month, "office"),
-                           before=client.figures("statistics", before, "office"),
-                           evaluation=client.figures("evaluation", month, "office"),
-                           risk=client.figures("risk-index", month, "office"))
+            stats = client.figures("statistics", month, "office")
+            shown = str(stats.get("month") or month)
+            ym = parse_month(shown)
+            before = month_text(*previous_month(*ym)) if ym is not None else None
+            return Figures(month=shown, statistics=stats,
+                           before=client.figures("statistics", before, "office") if before else None,
+                           evaluation=client.figures("evaluation", shown, "office"),
+                           risk=client.figures("risk-index", shown, "office"))
+
+        self.session.tasks.run(read_month, lambda fig: self._show(fig, month), self._failed, label="overview",
+                               owner=self)
+
+    def _read_trend(self, month: str) -> None:
+        ym = parse_month(month)
+        if ym is None:
+            return
+        client = self.session.client
 
         def read_trend() -> list[tuple[str, dict[str, Any]]]:
             months = []
@@ -340,8 +351,6 @@ class LeaderOverview(QWidget):
             # Closed months are kept on the server: only the month in progress is computed.
             return [(m, client.figures("statistics", m, "office").get("total") or {}) for m in reversed(months)]
 
-        self.session.tasks.run(read_month, lambda fig: self._show(fig, month), self._failed, label="overview",
-                               owner=self)
         self.session.tasks.run(read_trend, lambda trend: self._show_trend(trend, month), self._failed,
                                label="overview trend", owner=self)
 
@@ -351,11 +360,13 @@ class LeaderOverview(QWidget):
         self.state.setText(text)
         self.message.emit(text)
 
-    def _show(self, fig: Figures, month: str) -> None:
-        if month != self.current_month():
+    def _show(self, fig: Figures, month: str | None) -> None:
+        if month is not None and month != self.current_month():
             return  # another month was chosen meanwhile
         self._loading = False
-        fig.trend = self.trend if self.trend and self.trend[-1][0] == month else []
+        if self.month.count() == 0:
+            self._fill_months(fig.month)
+        fig.trend = self.trend if self.trend and self.trend[-1][0] == fig.month else []
         self.figures = fig
         self.state.setText(fmt(self.tr("Figures for %1 as computed by the server"), month))
         for key, _label, value, before, unit in headline(fig):
@@ -370,6 +381,8 @@ class LeaderOverview(QWidget):
         if chosen is not None:
             self.select_unit(chosen)
         self.figures_shown.emit(fig)
+        if not self.trend or self.trend[-1][0] != fig.month:
+            self._read_trend(fig.month)
 
     def _show_trend(self, trend: list[tuple[str, dict[str, Any]]], month: str) -> None:
         if month != self.current_month():

@@ -94,23 +94,23 @@ def headline(fig: Figures) -> list[tuple[str, str, Any, Any, str]]:
 def component_counts(key: str, counts: dict[str, Any]) -> list[tuple[str, Any]]:
     """The counts a component is computed from (spec 07 §2), as (label, number)."""
     c = counts
-    t = translate
     if key == "efficiency":
         timed = int(c.get("timed") or 0)
-        return [(t("Oversight", "Cases decided"), c.get("decided")), (t("Oversight", "Decided early"), c.get("early")),
-                (t("Oversight", "Mean fraction of the time limit used"),
+        return [(translate("Oversight", "Cases decided"), c.get("decided")),
+                (translate("Oversight", "Decided early"), c.get("early")),
+                (translate("Oversight", "Mean fraction of the time limit used"),
                  round(float(c.get("used_fraction_sum") or 0) / timed, 3) if timed else None)]
     if key == "anomalies":
-        return [(t("Oversight", "Red approval alerts"), c.get("red_alerts")),
-                (t("Oversight", "Yellow approval alerts"), c.get("yellow_alerts")),
-                (t("Oversight", "Cases decided"), c.get("decided"))]
+        return [(translate("Oversight", "Red approval alerts"), c.get("red_alerts")),
+                (translate("Oversight", "Yellow approval alerts"), c.get("yellow_alerts")),
+                (translate("Oversight", "Cases decided"), c.get("decided"))]
     if key == "supervision":
-        return [(t("Oversight", "Red cards"), c.get("red_cards")),
-                (t("Oversight", "Yellow cards"), c.get("yellow_cards")),
-                (t("Oversight", "Notices answered late"), c.get("notices_late")),
-                (t("Oversight", "Office-silent alerts"), c.get("silent_alerts"))]
-    return [(t("Oversight", "Ratings"), c.get("ratings")),
-            (t("Oversight", "Satisfied or basically satisfied"), c.get("satisfied"))]
+        return [(translate("Oversight", "Red cards"), c.get("red_cards")),
+                (translate("Oversight", "Yellow cards"), c.get("yellow_cards")),
+                (translate("Oversight", "Notices answered late"), c.get("notices_late")),
+                (translate("Oversight", "Office-silent alerts"), c.get("silent_alerts"))]
+    return [(translate("Oversight", "Ratings"), c.get("ratings")),
+            (translate("Oversight", "Satisfied or basically satisfied"), c.get("satisfied"))]
 
 
 def _ranking_headers() -> list[str]:
@@ -190,18 +190,22 @@ def _fmt(value: Any) -> str:
 
 def report_html(fig: Figures) -> str:
     """The printable report: a summary page (headline, ranking), then one page per unit."""
-    t = translate
-    title = t("Oversight", "Monthly efficiency evaluation")
+    title = translate("Oversight", "Monthly efficiency evaluation")
     heads = "".join(f"<tr><td><b>{escape(label)}</b></td><td align='right'>{escape(headline_value(v, u))}</td>"
                     f"<td align='right' style='color:#666'>{escape(headline_value(b, u))}</td></tr>"
                     for _k, label, v, b, u in headline(fig))
     cols = "".join(f"<th>{escape(h)}</th>" for h in _ranking_headers())
     rows = "".join("<tr>" + "".join(f"<td>{escape(_fmt(v))}</td>" for v in ranking_row(r)) + "</tr>"
                    for r in fig.evaluation.get("rows") or [])
+    month_before, ranking = translate("Oversight", "Month before"), translate("Oversight", "Ranking")
+    total, rank = translate("Oversight", "Total"), translate("Oversight", "Rank")
+    component, weight = translate("Oversight", "Component"), translate("Oversight", "Weight")
+    score, behind_it = translate("Oversight", "Score"), translate("Oversight", "Counts behind it")
+    risk_index = translate("Oversight", "Risk index")
     parts = [f"<h1>{escape(title)} · {escape(fig.month)}</h1>",
              f"<table cellpadding='3'><tr><th></th><th>{escape(fig.month)}</th>"
-             f"<th>{escape(t('Oversight', 'Month before'))}</th></tr>{heads}</table>",
-             f"<h2>{escape(t('Oversight', 'Ranking'))}</h2>",
+             f"<th>{escape(month_before)}</th></tr>{heads}</table>",
+             f"<h2>{escape(ranking)}</h2>",
              f"<table border='1' cellspacing='0' cellpadding='3'><tr>{cols}</tr>{rows}</table>"]
     weights = fig.evaluation.get("weights") or {}
     risk = {str(r.get("key")): r for r in fig.risk.get("rows") or []}
@@ -210,22 +214,22 @@ def report_html(fig: Figures) -> str:
         counts = r.get("counts") or {}
         parts.append(PAGE_BREAK)
         parts.append(f"<h2>{escape(str(r.get('name')))}</h2>")
-        parts.append(f"<p>{escape(t('Oversight', 'Total'))}: <b>{escape(_fmt(r.get('total')))}</b> · "
-                     f"{escape(t('Oversight', 'Rank'))}: <b>{escape(_fmt(r.get('rank')))}</b></p>")
+        parts.append(f"<p>{escape(total)}: <b>{escape(_fmt(r.get('total')))}</b> · "
+                     f"{escape(rank)}: <b>{escape(_fmt(r.get('rank')))}</b></p>")
         body = []
         for key in COMPONENTS:
-            score = comp.get(key)
-            shown = _fmt(score) if score is not None else t("Oversight", "does not apply")
+            value = comp.get(key)
+            shown = _fmt(value) if value is not None else translate("Oversight", "does not apply")
             behind = "<br>".join(f"{escape(label)}: {escape(_fmt(n))}" for label, n in component_counts(key, counts))
             body.append(f"<tr><td><b>{escape(component_name(key))}</b></td><td align='right'>"
                         f"{escape(_fmt(weights.get(key)))}</td><td align='right'><b>{escape(shown)}</b></td>"
                         f"<td>{behind}</td></tr>")
-        parts.append(f"<table border='1' cellspacing='0' cellpadding='4'><tr><th>{escape(t('Oversight', 'Component'))}"
-                     f"</th><th>{escape(t('Oversight', 'Weight'))}</th><th>{escape(t('Oversight', 'Score'))}</th>"
-                     f"<th>{escape(t('Oversight', 'Counts behind it'))}</th></tr>{''.join(body)}</table>")
+        parts.append(f"<table border='1' cellspacing='0' cellpadding='4'><tr><th>{escape(component)}</th>"
+                     f"<th>{escape(weight)}</th><th>{escape(score)}</th><th>{escape(behind_it)}</th></tr>"
+                     f"{''.join(body)}</table>")
         rr = risk.get(str(r.get("key")))
         if rr is not None:
-            parts.append(f"<p>{escape(t('Oversight', 'Risk index'))}: <b>{escape(_fmt(rr.get('index')))}</b> "
+            parts.append(f"<p>{escape(risk_index)}: <b>{escape(_fmt(rr.get('index')))}</b> "
                          f"({escape(labels.risk_level(str(rr.get('level'))))})</p>")
             points = "".join(_point_row(p) for p in rr.get("points") or [])
             if points:
@@ -241,5 +245,5 @@ def _point_row(p: dict[str, Any]) -> str:
 
 
 def export_pdf(fig: Figures, path: Path) -> Path:
-    return write_pdf(report_html(fig), path, title=f"{translate('Oversight', 'Monthly efficiency evaluation')} "
-                     f"{fig.month}")
+    title = translate("Oversight", "Monthly efficiency evaluation")
+    return write_pdf(report_html(fig), path, title=f"{title} {fig.month}")
