@@ -206,7 +206,7 @@ def report_html(fig: Figures) -> str:
              f"<table cellpadding='3'><tr><th></th><th>{escape(fig.month)}</th>"
              f"<th>{escape(month_before)}</th></tr>{heads}</table>",
              f"<h2>{escape(ranking)}</h2>",
-             f"<table border='1' cellspacing='0' cellpadding='3'><tr>{cols}</tr>{rows}</table>"]
+             f"<table border='1' cellspacing='0' cellpadding='3' width='100%'><tr>{cols}</tr>{rows}</table>"]
     weights = fig.evaluation.get("weights") or {}
     risk = {str(r.get("key")): r for r in fig.risk.get("rows") or []}
     for r in fig.evaluation.get("rows") or []:
@@ -224,7 +224,7 @@ def report_html(fig: Figures) -> str:
             body.append(f"<tr><td><b>{escape(component_name(key))}</b></td><td align='right'>"
                         f"{escape(_fmt(weights.get(key)))}</td><td align='right'><b>{escape(shown)}</b></td>"
                         f"<td>{behind}</td></tr>")
-        parts.append(f"<table border='1' cellspacing='0' cellpadding='4'><tr><th>{escape(component)}</th>"
+        parts.append(f"<table border='1' cellspacing='0' cellpadding='4' width='100%'><tr><th>{escape(component)}</th>"
                      f"<th>{escape(weight)}</th><th>{escape(score)}</th><th>{escape(behind_it)}</th></tr>"
                      f"{''.join(body)}</table>")
         rr = risk.get(str(r.get("key")))
