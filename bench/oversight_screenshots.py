@@ -69,7 +69,7 @@ def act(server: ServerProcess, token: str, entity: str, entity_id: str, action: 
     r = server.call("POST", "/mutations", {"mutations": [{"id": str(uuid.uuid4()), "entity": entity,
                                                           "entity_id": entity_id, "action": action, "data": data}]},
                     token=token)
-    assert r.status == 200 and r.json()["results"][0]["status"] == "applied", r.body
+    assert (r.status, r.json()["results"][0]["status"]) == (200, "applied"), r.body
 
 
 def oversee(server: ServerProcess, tokens: dict[str, str]) -> None:

@@ -115,3 +115,20 @@ def test_garbage_from_the_feed_is_kept_harmless(replica: Replica) -> None:
     [n] = read(replica, oversight.notices_tracker, parse_instant("2026-03-12T12:00:00+08:00"), WorkCalendar())
     assert (n["alerts"], n["timeline"], n["reply_days"], n["state"], n["due"]) == ([], [], 5, "awaiting", None)
     assert json.loads(json.dumps(n, default=str))
+
+
+def test_a_replica_from_before_cards_and_notices_reads_the_feed_again(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    old = Replica(path)
+    old.apply_changes({"changes": [], "cursor": "c9.99", "more": False})
+    with old.writing() as conn:
+        conn.execute("DROP TABLE cards")
+        conn.execute("DROP TABLE notices")
+    assert old.meta("cursor") == "c9.99"
+    reopened = Replica(path)
+    assert (reopened.meta("cursor"), reopened.meta("resnapshot")) == (None, "1")
+    assert read(reopened, oversight.cards_register) == []
+    # A file that has every table keeps its place in the feed.
+    again = Replica(path)
+    again.apply_changes({"changes": [], "cursor": "c1.1", "more": False})
+    assert Replica(path).meta("cursor") == "c1.1"
