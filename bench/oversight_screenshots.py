@@ -1,6 +1,6 @@
 """Screenshots of cards, notices and the leader's overview at 1920×1080, in Chinese and English.
 
-    .venv/bin/python bench/oversight_screenshots.py [--out docs/screenshots] [--days 75]
+    .venv/bin/python bench/oversight_screenshots.py [--out docs/screenshots] [--days 55]
 
 A real server (TLS, simulated clock) gets the demo catalogue and twelve townships
 (``server.demo_data``), which sync from 2025-12-01 in daily batches while the clock moves, so
@@ -110,7 +110,8 @@ def oversee(server: ServerProcess, tokens: dict[str, str]) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "docs" / "screenshots")
-    ap.add_argument("--days", type=int, default=75)
+    # Ends on Sunday 2026-01-25: the notices fall due in the working week after, not in the festival.
+    ap.add_argument("--days", type=int, default=55)
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="yingyan-oversight-"))
@@ -178,6 +179,7 @@ def shoot(server: ServerProcess, out: Path, tmp: Path) -> int:
         tag = "zh" if lang.startswith("zh") else "en"
 
         window, session = console(OPERATOR, "operator")
+        window.case_dock.hide()
         window.wall.model.reload()
         pump(lambda w=window: w.wall.model.rowCount() > 0 and not w.wall.model.busy)
         red = next(r for r in range(window.wall.model.rowCount())
@@ -192,22 +194,29 @@ def shoot(server: ServerProcess, out: Path, tmp: Path) -> int:
         settle()
         # The form over the wall it was opened from, as the operator sees it.
         shot = window.grab()
-        from PySide6.QtGui import QPainter
+        # Off screen there is no window manager: the dialog's frame and title are drawn here.
+        from PySide6.QtCore import QRect, Qt
+        from PySide6.QtGui import QColor, QPainter
 
         painter = QPainter(shot)
-        painter.drawPixmap(dialog.geometry().topLeft() - window.geometry().topLeft(), dialog.grab())
+        at = dialog.geometry().topLeft() - window.geometry().topLeft()
+        title = QRect(at.x() - 1, at.y() - 30, dialog.width() + 2, 30)
+        painter.fillRect(title, QColor("#30363d"))
+        painter.setPen(QColor("#e6edf3"))
+        painter.drawText(title.adjusted(10, 0, 0, 0), int(Qt.AlignmentFlag.AlignVCenter), dialog.windowTitle())
+        painter.drawPixmap(at, dialog.grab())
+        painter.setPen(QColor("#58a6ff"))
+        painter.drawRect(QRect(at.x() - 1, at.y() - 30, dialog.width() + 1, dialog.height() + 30))
         painter.end()
         shot.save(str(out / f"console-card-issue-{tag}.png"))
         dialog.reject()
 
         tracker = window.oversight.show_notices()
         pump(lambda t=tracker: t.loaded and t.model.rowCount() >= 3)
-        late = next(i for i, r in enumerate(tracker.model.records()) if r["state"] == "late")
-        proxy = tracker.table.model()
-        for row in range(proxy.rowCount()):
-            if proxy.index(row, 0).data(0x0101) is tracker.model.record(late):
-                tracker.table.selectRow(row)
-        tracker.table.selectRow(0)
+        # The answered one is open beside the list; the overdue one shows its red in the list.
+        answered = next((r for r in tracker.model.records() if r["state"] == "replied"), tracker.model.record(0))
+        assert answered is not None
+        tracker.select(str(answered["id"]))
         settle()
         window.grab().save(str(out / f"console-notices-{tag}.png"))
         window.close()

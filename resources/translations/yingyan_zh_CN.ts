@@ -1569,6 +1569,10 @@
         <translation>领导总览</translation>
     </message>
     <message>
+        <source>Supervision</source>
+        <translation>督办</translation>
+    </message>
+    <message>
         <source>Notices</source>
         <translation>督办通知</translation>
     </message>

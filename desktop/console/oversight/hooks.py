@@ -10,6 +10,7 @@ a notice.
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
@@ -80,6 +81,7 @@ class Oversight:
             menu.addAction(act)
             w.addAction(act)
             self.actions[name] = act
+        self._help()
         engine = self.session.engine
         engine.applied.connect(self._applied)
         engine.replayed.connect(self._replayed)
@@ -87,6 +89,17 @@ class Oversight:
         if self.session.role == "leader":
             # A leader reads the month first; the wall is a tab away.
             QTimer.singleShot(0, self.show_overview)
+
+    def _help(self) -> None:
+        """The keyboard shortcuts pane lists the keys offered here too."""
+        keys = {"issue_card": "K", "issue_notice": "N", "annotate_alerts": "B", "show_notices": "Ctrl+6",
+                "show_cards": "Ctrl+7", "show_overview": "Ctrl+8"}
+        rows = "".join(f"<tr><td style='padding:2px 12px'><b>{keys[name]}</b></td>"
+                       f"<td>{escape(act.text().split(' (')[0].split('（')[0])}</td></tr>"
+                       for name, act in self.actions.items())
+        title = translate("Oversight", "Supervision")
+        self.window.help.setHtml(self.window._help_html() + f"<h3>{escape(title)}</h3><table>{rows}</table>")
+        self.window._fit_help()
 
     def _applied(self, result: Any) -> None:
         self.refresh(result.entities)

@@ -16,7 +16,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -71,10 +71,12 @@ RANK_COLUMNS = (
              key=(lambda k: lambda r: (r.get("components") or {}).get(k) or -1)(key), numeric=True)
       for key, name in zip(COMPONENTS, ("Efficiency", "Anomalies", "Routine supervision", "Public evaluation"),
                            strict=True)],
+    Column("Change", lambda r: _change(r), key=lambda r: _change_value(r), numeric=True,
+           roles={Qt.ItemDataRole.ForegroundRole: lambda r: QBrush(QColor(
+               "#3fb950" if _change_value(r) > 0 else "#ff7b72" if _change_value(r) < 0 else "#8b949e"))}),
     Column("Last month", lambda r: fmt(translate("Oversight", "#%1 (%2)"), r["before"]["rank"],
                                        _num(r["before"]["total"])) if r.get("before") else "—",
            key=lambda r: (r.get("before") or {}).get("rank") or 10**6),
-    Column("Change", lambda r: _change(r), key=lambda r: _change_value(r), numeric=True),
 )
 RISK_COLUMNS = (
     Column("Unit", lambda r: r["name"]),
@@ -108,30 +110,34 @@ def _change(r: dict[str, Any]) -> str:
     return f"▲{d}" if d > 0 else f"▼{-d}" if d < 0 else "="
 
 
-def record_html(kind: str, rec: dict[str, Any]) -> str:
+def record_html(kind: str, rec: dict[str, Any], names: dict[str, str] | None = None) -> str:
     """The record behind a risk point, as the server sent it: what it is and why it counted."""
     rows: list[tuple[str, Any]] = []
     title = labels.record_kind(kind)
+
+    def unit(code: Any) -> str:
+        return (names or {}).get(str(code), str(code or ""))
+
     if kind == "alert":
         subject = rec.get("subject") or {}
         names = rec.get("rule_name") or {}
         title += f" #{rec.get('id')} · " + labels.rule_name(str(rec.get("rule")), names.get("zh_CN"), names.get("en"))
         rows = [(translate("Oversight", "Severity"), labels.severity(str(rec.get("severity")))),
                 (translate("Oversight", "Status"), labels.status(str(rec.get("status")))),
-                (translate("Oversight", "Unit"), subject.get("office")),
+                (translate("Oversight", "Unit"), unit(subject.get("office"))),
                 (translate("Oversight", "Case"), subject.get("case_no") or subject.get("notice_id") or ""),
                 (translate("Oversight", "Raised"), str(rec.get("raised_at") or "")[:16].replace("T", " ")),
                 (translate("Oversight", "Message"), rec.get("message_en") if not _zh() and rec.get("message_en")
                  else rec.get("message"))]
     elif kind == "card":
         title += " · " + labels.card_kind(str(rec.get("kind")))
-        rows = [(translate("Oversight", "Unit"), rec.get("office")),
+        rows = [(translate("Oversight", "Unit"), unit(rec.get("office"))),
                 (translate("Oversight", "Person"), rec.get("staff")),
                 (translate("Oversight", "Reason"), rec.get("reason")),
                 (translate("Oversight", "Status"), labels.card_status(str(rec.get("status"))))]
     elif kind == "notice":
         title += " · " + str(rec.get("subject") or "")
-        rows = [(translate("Oversight", "Unit"), rec.get("office")),
+        rows = [(translate("Oversight", "Unit"), unit(rec.get("office"))),
                 (translate("Oversight", "Reply due"), str(rec.get("reply_due") or "")[:16].replace("T", " ")),
                 (translate("Oversight", "Replied"), str(rec.get("replied_at") or "—")[:16].replace("T", " ")),
                 (translate("Oversight", "Reply"), rec.get("reply"))]
@@ -193,6 +199,8 @@ class LeaderOverview(QWidget):
         bar.addWidget(QLabel(self.tr("Month"), self))
         self.month = QComboBox(self)
         self.month.setObjectName("overview_month")
+        self.month.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.month.setMinimumContentsLength(8)
         self.month.currentIndexChanged.connect(lambda _i: self.reload())
         bar.addWidget(self.month)
         self.state = QLabel(self)
@@ -276,9 +284,12 @@ class LeaderOverview(QWidget):
         self.risk_model = RecordTableModel(RISK_COLUMNS, "Oversight", self)
         # Worst first, as the server sends them, until a column is clicked.
         self.risk_table = record_table(self.risk_model, split, name="risk_units", order=None, single=True)
+        self.risk_table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         right = QSplitter(Qt.Orientation.Vertical, split)
         self.points_model = RecordTableModel(POINT_COLUMNS, "Oversight", self)
         self.points = record_table(self.points_model, right, name="risk_points", order=None, single=True)
+        # The heaviest points first.
+        self.points.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         holder = QWidget(right)
         box = QVBoxLayout(holder)
         box.setContentsMargins(0, 0, 0, 0)
@@ -368,7 +379,7 @@ class LeaderOverview(QWidget):
             self._fill_months(fig.month)
         fig.trend = self.trend if self.trend and self.trend[-1][0] == fig.month else []
         self.figures = fig
-        self.state.setText(fmt(self.tr("Figures for %1 as computed by the server"), month))
+        self.state.setText(fmt(self.tr("Figures for %1 as computed by the server"), fig.month))
         for key, _label, value, before, unit in headline(fig):
             shown, prev = self.tiles[key]
             shown.setText(headline_value(value, unit))
@@ -405,6 +416,8 @@ class LeaderOverview(QWidget):
         for plot in self.plots.values():
             plot.clear()
             plot.getAxis("bottom").setTicks(ticks)
+            # Every month on the axis, those without figures too: the last twelve, not the known ones.
+            plot.setXRange(-0.5, len(trend) - 0.5, padding=0)
         series(self.plots["cases"], self.tr("received"), [t.get("cases_received") for t in totals], "#58a6ff")
         series(self.plots["cases"], self.tr("decided"), [t.get("cases_decided") for t in totals], "#3fb950")
         series(self.plots["rates"], self.tr("early completion"), [t.get("early_completion_rate") for t in totals],
@@ -446,7 +459,10 @@ class LeaderOverview(QWidget):
         self.annotate.setEnabled(False)
 
     def select_point(self, row: int) -> None:
-        self.points.selectRow(row)
+        """Select the point at ``row`` of the unit's points (in the server's order, whatever the sort)."""
+        proxy = self.points.model()
+        if isinstance(proxy, QSortFilterProxyModel):
+            self.points.selectRow(proxy.mapFromSource(self.points_model.index(row, 0)).row())
 
     def open_point(self) -> None:
         """Read the record behind the current point from the server and show it."""
@@ -461,7 +477,9 @@ class LeaderOverview(QWidget):
 
         def done(rec: dict[str, Any]) -> None:
             self.record = (kind, rid, rec)
-            self.record_view.setHtml(record_html(kind, rec))
+            names = {str(r.get("key")): str(r.get("name")) for r in (self.figures.risk.get("rows") or [])} \
+                if self.figures is not None else {}
+            self.record_view.setHtml(record_html(kind, rec, names))
             self.annotate.setEnabled(kind in ("alert", "card", "notice"))
 
         def failed(exc: BaseException) -> None:
