@@ -125,8 +125,8 @@ def alerts_line(rec: dict[str, Any]) -> str:
 def notice_html(rec: dict[str, Any]) -> str:
     reply = rec.get("reply")
     parts = [f"<h3>{escape(rec['subject'])}</h3>",
-             f"<p>{escape(rec['office_name'])} · {escape(labels.notice_state(rec['state']))} · "
-             f"{escape(days_left(rec))}</p>",
+             "<p>" + " · ".join(escape(x) for x in (rec["office_name"], labels.notice_state(rec["state"]),
+                                                     days_left(rec)) if x) + "</p>",
              f"<p style='white-space: pre-wrap'>{escape(rec['body'])}</p>", alerts_line(rec)]
     if reply:
         said = translate("Oversight", "Reply")
