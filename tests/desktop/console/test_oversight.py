@@ -245,3 +245,29 @@ def test_the_leaders_overview_drills_down_to_the_alert_behind_a_point_and_export
         subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=60)
         pages = sorted(tmp_path.glob("page*.png"))
         assert len(pages) == 3, "the summary, then one page per unit"
+
+
+def test_a_notice_issued_offline_waits_in_the_outbox_and_reaches_the_server(console: Any, live_server: Any,
+                                                                            qtbot: Any) -> None:
+    window = console
+    window.act_offline.setChecked(True)
+    qtbot.waitUntil(lambda: window.session.engine.state == sync.OFFLINE, timeout=5000)
+    window.oversight.issue("notice", {"office": "T02", "subject": "关于窗口纪律的督办通知", "body": "", "alerts": [],
+                                      "reply_days": 3})
+    tracker = window.oversight.show_notices()
+    qtbot.waitUntil(lambda: tracker.model.rowCount() == 1, timeout=5000)
+    shown = tracker.model.record(0)
+    assert shown is not None
+    # Shown at once, its due date estimated on the same working-day clock until the server's arrives.
+    assert (shown["pending"], shown["estimated"], shown["state"]) == (1, True, "awaiting")
+    assert tracker.model.index(0, 4).data().endswith("*")
+    assert _server(live_server, "/notices", "notices") == []
+    window.act_offline.setChecked(False)
+    qtbot.waitUntil(lambda: len(_server(live_server, "/notices", "notices")) == 1, timeout=15_000)
+    [stored] = _server(live_server, "/notices", "notices")
+    qtbot.waitUntil(lambda: (tracker.model.record(0) or {}).get("pending") == 0, timeout=15_000)
+    confirmed = tracker.model.record(0)
+    assert confirmed is not None
+    assert (confirmed["id"], confirmed["estimated"], confirmed["reply_due"]) == (stored["id"], False,
+                                                                                stored["reply_due"])
+    assert tracker.model.index(0, 4).data() == stored["reply_due"][:16].replace("T", " ")
