@@ -1352,6 +1352,22 @@
         <translation>预警与黄红牌</translation>
     </message>
     <message>
+        <source>Offices (townships)</source>
+        <translation>按单位（乡镇）</translation>
+    </message>
+    <message>
+        <source>Departments</source>
+        <translation>按部门</translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>按单位</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>按人员</translation>
+    </message>
+    <message>
         <source>Choose a unit, then a point: the record that cost it shows here.</source>
         <translation>先选单位，再选扣分项：扣分所依据的记录显示在此。</translation>
     </message>
@@ -1717,6 +1733,10 @@
     <message>
         <source>Efficiency</source>
         <translation>行政效能</translation>
+    </message>
+    <message>
+        <source>Unit or person</source>
+        <translation>单位或人员</translation>
     </message>
     <message>
         <source>Anomalies</source>

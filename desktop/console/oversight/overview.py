@@ -79,7 +79,7 @@ RANK_COLUMNS = (
            key=lambda r: (r.get("before") or {}).get("rank") or 10**6),
 )
 RISK_COLUMNS = (
-    Column("Unit", lambda r: r["name"]),
+    Column("Unit or person", lambda r: r["name"]),
     Column("Index", lambda r: r["index"], numeric=True, roles={Qt.ItemDataRole.BackgroundRole: _level_brush}),
     Column("Level", lambda r: labels.risk_level(str(r["level"])), key=lambda r: r["index"],
            roles={Qt.ItemDataRole.BackgroundRole: _level_brush}),
@@ -90,7 +90,8 @@ POINT_COLUMNS = (
     Column("Weight", lambda p: p.get("weight"), numeric=True),
     Column("Record", lambda p: f"{labels.record_kind(str(p['ref'].get('type')))} {p['ref'].get('id')}"),
 )
-_HEADERS = (translate("Oversight", "Rank"), translate("Oversight", "Total"), translate("Oversight", "Efficiency"),
+_HEADERS = (translate("Oversight", "Unit or person"),
+            translate("Oversight", "Rank"), translate("Oversight", "Total"), translate("Oversight", "Efficiency"),
             translate("Oversight", "Anomalies"), translate("Oversight", "Routine supervision"),
             translate("Oversight", "Public evaluation"), translate("Oversight", "Last month"),
             translate("Oversight", "Change"), translate("Oversight", "Index"), translate("Oversight", "Level"),
@@ -274,13 +275,40 @@ class LeaderOverview(QWidget):
             self.plots[key] = plot
         return page
 
+    def _by(self, name: str, choices: tuple[tuple[str, str], ...]) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setObjectName(name)
+        for code, text in choices:
+            combo.addItem(text, code)
+        combo.currentIndexChanged.connect(lambda _i: self.reload())
+        return combo
+
     def _build_ranking(self) -> QWidget:
+        page = QWidget(self)
+        box = QVBoxLayout(page)
+        box.setContentsMargins(0, 4, 0, 0)
+        row = QHBoxLayout()
+        self.rank_by = self._by("ranking_by", (("office", self.tr("Offices (townships)")),
+                                               ("department", self.tr("Departments"))))
+        row.addWidget(self.rank_by)
+        row.addStretch(1)
+        box.addLayout(row)
         self.ranking_model = RecordTableModel(RANK_COLUMNS, "Oversight", self)
-        self.ranking = record_table(self.ranking_model, self, name="evaluation_ranking")
-        return self.ranking
+        self.ranking = record_table(self.ranking_model, page, name="evaluation_ranking")
+        box.addWidget(self.ranking, 1)
+        return page
 
     def _build_risk(self) -> QWidget:
-        split = QSplitter(Qt.Orientation.Horizontal, self)
+        page = QWidget(self)
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 4, 0, 0)
+        row = QHBoxLayout()
+        self.risk_by = self._by("risk_by", (("office", self.tr("Units")), ("staff", self.tr("People"))))
+        row.addWidget(self.risk_by)
+        row.addStretch(1)
+        column.addLayout(row)
+        split = QSplitter(Qt.Orientation.Horizontal, page)
+        column.addWidget(split, 1)
         self.risk_model = RecordTableModel(RISK_COLUMNS, "Oversight", self)
         # Worst first, as the server sends them, until a column is clicked.
         self.risk_table = record_table(self.risk_model, split, name="risk_units", order=None, single=True)
@@ -309,7 +337,7 @@ class LeaderOverview(QWidget):
         split.setStretchFactor(1, 3)
         self.risk_table.selectionModel().currentRowChanged.connect(lambda *_: self._unit_chosen())
         self.points.selectionModel().currentRowChanged.connect(lambda *_: self.open_point())
-        return split
+        return page
 
     # ------------------------------------------------------------------ loading
     def ensure_loaded(self) -> None:
@@ -333,6 +361,7 @@ class LeaderOverview(QWidget):
         self.state.setText(self.tr("Reading the figures from the server…") if self.figures is None
                            else self.tr("Updating…"))
         client = self.session.client
+        rank_by, risk_by = self.rank_by.currentData(), self.risk_by.currentData()
 
         def read_month() -> Figures:
             stats = client.figures("statistics", month, "office")
@@ -341,8 +370,8 @@ class LeaderOverview(QWidget):
             before = month_text(*previous_month(*ym)) if ym is not None else None
             return Figures(month=shown, statistics=stats,
                            before=client.figures("statistics", before, "office") if before else None,
-                           evaluation=client.figures("evaluation", shown, "office"),
-                           risk=client.figures("risk-index", shown, "office"))
+                           evaluation=client.figures("evaluation", shown, rank_by),
+                           risk=client.figures("risk-index", shown, risk_by))
 
         self.session.tasks.run(read_month, lambda fig: self._show(fig, month), self._failed, label="overview",
                                owner=self)

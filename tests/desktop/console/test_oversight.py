@@ -222,6 +222,19 @@ def test_the_leaders_overview_drills_down_to_the_alert_behind_a_point_and_export
 
     qtbot.waitUntil(annotated, timeout=10_000)
 
+    # The ranking by department, and the risk index per person, are one choice away.
+    overview.rank_by.setCurrentIndex(overview.rank_by.findData("department"))
+    qtbot.waitUntil(lambda: overview.figures is not None and overview.figures.evaluation["by"] == "department",
+                    timeout=10_000)
+    assert overview.ranking_model.rowCount() == len(overview.figures.evaluation["rows"])
+    overview.risk_by.setCurrentIndex(overview.risk_by.findData("staff"))
+    qtbot.waitUntil(lambda: overview.figures is not None and overview.figures.risk["by"] == "staff", timeout=10_000)
+    assert overview.risk_model.rowCount() == len(overview.figures.risk["rows"])
+    overview.rank_by.setCurrentIndex(overview.rank_by.findData("office"))
+    overview.risk_by.setCurrentIndex(overview.risk_by.findData("office"))
+    qtbot.waitUntil(lambda: overview.figures is not None and overview.figures.evaluation["by"] == "office"
+                    and overview.figures.risk["by"] == "office", timeout=10_000)
+
     # The report: XLSX with a sheet per view, numbers as numbers; PDF one page per unit.
     from openpyxl import load_workbook
 
