@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from desktop.replica import sync
 from tests.desktop.console.conftest import OPERATOR
-from tests.desktop.console.operator import red_batch
+from tests.desktop.console.operator import console_as, red_batch
 
 LEADER = ("boss", "leader-pass-1")
 
@@ -150,25 +150,10 @@ def test_bad_input_in_the_forms_changes_nothing(console: Any, live_server: Any, 
 def leader_console(qtbot: Any, live_server: Any, tmp_path: Path, settings_dir: Path,
                    keyring_file: Path) -> Iterator[Any]:
     """A leader's console against ``live_server`` (read-only; opens on the overview)."""
-    from desktop.common.api import ApiClient
-    from desktop.console.session import open_session
-    from desktop.console.window import ConsoleWindow
-
-    r = live_server.call("POST", "/users", {"username": LEADER[0], "password": LEADER[1], "role": "leader",
-                                            "display_name": "主任"})
-    assert r.status == 201, r.body
-    client = ApiClient(f"https://127.0.0.1:{live_server.port}", str(live_server.ca_file))
-    client.login(*LEADER)
-    session = open_session(client, LEADER[0], role="leader", replica_file=tmp_path / "leader.sqlite3", wait=2.0)
-    window = ConsoleWindow(session)
-    qtbot.addWidget(window)
-    window.resize(1600, 900)
-    window.show()
-    session.engine.start()
-    qtbot.waitUntil(lambda: session.engine.state == sync.LIVE, timeout=15000)
+    window = console_as(qtbot, live_server, tmp_path, LEADER, "leader", "主任")
     yield window
     window.close()
-    session.shutdown(15000)
+    window.session.shutdown(15000)
 
 
 def test_the_leaders_overview_drills_down_to_the_alert_behind_a_point_and_exports(
