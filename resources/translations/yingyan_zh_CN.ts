@@ -221,6 +221,10 @@
         <translation>内容</translation>
     </message>
     <message>
+        <source>(supervision notice)</source>
+        <translation>（督办通知）</translation>
+    </message>
+    <message>
         <source>(office)</source>
         <translation>（单位）</translation>
     </message>

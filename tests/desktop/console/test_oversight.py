@@ -103,6 +103,7 @@ def test_card_and_notice_from_the_wall_the_notice_goes_late_and_the_reply_resolv
 
     qtbot.waitUntil(lambda: len(overdue()) == 1, timeout=15_000)
     assert (overdue()[0]["severity"], overdue()[0]["status"], overdue()[0]["office"]) == ("red", "open", "T01")
+    assert overdue()[0]["subject"] == "（督办通知）"
     offset = window.session.engine.server_offset
     window.session.engine._read_server_clock()  # the console reads the server's clock every half minute
     qtbot.waitUntil(lambda: window.session.engine.server_offset - offset > 2 * 86400, timeout=10_000)
