@@ -255,3 +255,14 @@ def alert_briefs(conn: sqlite3.Connection, ids: list[int]) -> list[dict[str, Any
             out.append(rec)
     return out
 
+
+
+def notice_of_alert(conn: sqlite3.Connection, alert_id: int) -> str | None:
+    """The notice a ``NOTICE_REPLY_OVERDUE`` alert is about (its evidence names it), or None."""
+    row = conn.execute("SELECT evidence FROM alerts WHERE id = ? AND subject_type = 'notice'", (alert_id,)).fetchone()
+    try:
+        evidence = json.loads(row["evidence"]) if row is not None and row["evidence"] else None
+    except ValueError:
+        return None
+    found = evidence.get("notice_id") if isinstance(evidence, dict) else None
+    return str(found) if isinstance(found, str) and found else None

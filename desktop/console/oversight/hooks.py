@@ -86,6 +86,8 @@ class Oversight:
         engine.applied.connect(self._applied)
         engine.replayed.connect(self._replayed)
         engine.local_entities_changed.connect(lambda entity, _ids: self.refresh({entity}))
+        if self.session.role in READERS:
+            w.wall.open_notice.connect(self.open_notice_of)
         if self.session.role == "leader":
             # A leader reads the month first; the wall is a tab away.
             QTimer.singleShot(0, self.show_overview)
@@ -153,6 +155,18 @@ class Oversight:
                          translate("Oversight", "Leader's overview"))
         pane.ensure_loaded()
         return pane
+
+    def open_notice_of(self, alert_id: int) -> None:
+        """Enter on an overdue notice's alert: the tracker, with that notice selected."""
+        tracker = self.show_notices()
+        replica = self.session.replica
+
+        def found(notice_id: str | None) -> None:
+            if notice_id is not None:
+                tracker.select_soon(notice_id)
+
+        self.session.tasks.run(lambda: replica.read(oversight.notice_of_alert, alert_id), found,
+                               label="notice of alert", owner=self.window)
 
     def show_alert(self, alert_id: int) -> None:
         """An alert named by a card, a notice or a risk point: shown on the wall when it is there."""

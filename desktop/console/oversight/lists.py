@@ -185,6 +185,8 @@ class _RecordsPane(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
         self._reading = False
         self._again = False
+        #: a record to select once the list has been read (asked for before it arrived)
+        self.wanted: str | None = None
 
     def button(self, text: str, name: str, action: str, slot: Callable[[], None]) -> QPushButton | None:
         """A button for ``action`` when this person's role may take it (as the server will decide)."""
@@ -200,6 +202,12 @@ class _RecordsPane(QWidget):
         index = self.table.currentIndex()
         rec = index.data(RECORD_ROLE) if index.isValid() else None
         return rec if isinstance(rec, dict) else None
+
+    def select_soon(self, record_id: str) -> None:
+        """Select the record now, or once the list read in the background has it."""
+        if not self.select(record_id):
+            self.wanted = record_id
+            self.refresh()
 
     def select(self, record_id: str) -> bool:
         proxy = self.table.model()
@@ -239,7 +247,9 @@ class _RecordsPane(QWidget):
         chosen = self.current()
         self.model.set_records(records)
         self.loaded = True
-        if chosen is not None:
+        if self.wanted is not None and self.select(self.wanted):
+            self.wanted = None
+        elif chosen is not None:
             self.select(str(chosen["id"]))
         self._show_current()
         self.table.resizeColumnsToContents()

@@ -112,6 +112,13 @@ def test_card_and_notice_from_the_wall_the_notice_goes_late_and_the_reply_resolv
     assert "逾期" in tracker.model.index(0, 3).data()
     assert tracker.model.index(0, 3).data(Qt.ItemDataRole.BackgroundRole) is not None
     assert tracker.summary.text() == "待回复 0 件，逾期 1 件"
+    # Enter on the overdue alert opens the tracker on its notice.
+    window.tabs.setCurrentWidget(window.wall)
+    assert window.wall.select_alert(overdue()[0]["id"])
+    window.wall.table.setFocus()
+    qtbot.keyClick(window.wall.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is tracker and (tracker.current() or {}).get("id") ==
+                    sent["id"], timeout=5000)
 
     # The township answers in its batch: the red resolves, the notice shows replied late.
     assert live_server.call("PUT", "/admin/clock", {"now": "2026-03-05T11:00:00+08:00"}).status == 200
