@@ -293,6 +293,13 @@ def resolve(db: ReplicaFile, mutation_id: str, *, retry: bool) -> Any:
             if why is not None:
                 # Rolls the whole decision back: the conflict stays as it was.
                 raise why
+        elif m["state"] == "rejected" and local.creates(kind.entity, m["action"]) and not conn.execute(
+                "SELECT 1 FROM outbox WHERE entity = ? AND entity_id = ? AND state IN ('pending', 'conflict',"
+                " 'rejected')", (kind.entity, m["entity_id"])).fetchone():
+            # The server refused to create it and nothing else waits on it: the row shown since
+            # it was issued goes (a create the server did apply comes back through the feed).
+            conn.execute(f"DELETE FROM {kind.table} WHERE {kind.where_key} AND server IS NULL", key)  # noqa: S608
+            return key[0] if len(key) == 1 else key
         refresh_attention(conn, kind, key)
     return key[0] if len(key) == 1 else key
 

@@ -345,9 +345,10 @@ class SyncEngine(QObject):
     def resolve(self, mutation_id: str, *, retry: bool) -> None:
         """Close a conflict or rejection: keep the server's state, or apply mine again."""
 
-        def done(alert_id: int | None) -> None:
+        def done(alert_id: Any) -> None:
             self._outbox_dirty = True
-            if alert_id is not None:
+            # An alert's number; another kind's id (a card's UUID) is redrawn on ``outbox_changed``.
+            if isinstance(alert_id, int):
                 self.local_changed.emit([alert_id])
             self.outbox_changed.emit()
             if retry:

@@ -86,6 +86,8 @@ class Oversight:
         engine.applied.connect(self._applied)
         engine.replayed.connect(self._replayed)
         engine.local_entities_changed.connect(lambda entity, _ids: self.refresh({entity}))
+        # A conflict decided (a refused card withdrawn) changes the lists too.
+        engine.outbox_changed.connect(lambda: self.refresh({"card", "notice"}))
         if self.session.role in READERS:
             w.wall.open_notice.connect(self.open_notice_of)
         if self.session.role == "leader":

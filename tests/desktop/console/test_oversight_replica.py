@@ -132,3 +132,16 @@ def test_a_replica_from_before_cards_and_notices_reads_the_feed_again(tmp_path: 
     again = Replica(path)
     again.apply_changes({"changes": [], "cursor": "c1.1", "more": False})
     assert Replica(path).meta("cursor") == "c1.1"
+
+
+def test_a_card_the_server_refused_to_create_goes_when_the_refusal_is_accepted(replica: Replica) -> None:
+    cid = str(uuid.uuid4())
+    replica.enqueue([cid], "issue", {"kind": "yellow", "office": "T09", "reason": "超期"}, entity="card")
+    [sent] = replica.pending_mutations()
+    replica.record_results([{"id": sent["id"], "status": "rejected", "error": {
+        "code": "INVALID_FIELD", "field": "office", "message": "office: no office 'T09' is registered",
+        "message_zh": "单位「T09」未登记"}}])
+    [card] = read(replica, oversight.cards_register)
+    assert (card["id"], card["conflict"]) == (cid, 1), "kept, marked, until the operator decides"
+    assert replica.resolve(sent["id"], retry=False) == cid
+    assert read(replica, oversight.cards_register) == []
