@@ -481,6 +481,8 @@ class LeaderOverview(QWidget):
         rec = index.data(RECORD_ROLE) if index.isValid() else None
         points = [p for p in (rec.get("points") or []) if isinstance(p.get("ref"), dict)] if isinstance(rec, dict) \
             else []
+        if points and points == self.points_model.records():
+            return  # the figures were read again and this unit's points are as they were: keep the record open
         self.points_model.set_records(points)
         self.points.resizeColumnsToContents()
         self.record_view.clear()

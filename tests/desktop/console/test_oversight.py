@@ -193,7 +193,7 @@ def test_the_leaders_overview_drills_down_to_the_alert_behind_a_point_and_export
     alert_id = next(p["ref"]["id"] for p in first["points"] if on_wall[p["ref"]["id"]]["rule"] == "SKIPPED_NODE")
     overview.tabs.setCurrentIndex(2)
     assert overview.select_unit("T01")
-    qtbot.waitUntil(lambda: overview.points_model.rowCount() == len(first["points"]), timeout=2000)
+    qtbot.waitUntil(lambda: overview.points_model.rowCount() == len(first["points"]), timeout=10_000)
     qtmodeltester.check(overview.points_model)
     overview.select_point(next(i for i, p in enumerate(overview.points_model.records())
                                if p["ref"]["id"] == alert_id))
@@ -202,10 +202,18 @@ def test_the_leaders_overview_drills_down_to_the_alert_behind_a_point_and_export
     assert window.tabs.currentWidget() is window.wall
     assert window.wall.selected_ids() == [alert_id]
 
+    # The figures read again (the feed brought something): the open record stays open.
+    shown: list[Any] = []
+    overview.figures_shown.connect(shown.append)
+    overview.reload()
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    assert "跳过办理环节" in overview.record_view.toPlainText()
+    assert overview.annotate.isEnabled()
+
     # 批阅: the leader annotates the alert behind the point; the server keeps it in its history.
     window.tabs.setCurrentWidget(overview)
     overview.annotate.click()
-    qtbot.waitUntil(lambda: overview.dialog is not None, timeout=2000)
+    qtbot.waitUntil(lambda: overview.dialog is not None, timeout=10_000)
     overview.dialog.edit.setPlainText("请城关镇说明原因")
     _ok(overview.dialog)
 
