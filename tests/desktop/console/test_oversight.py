@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
 from desktop.replica import sync
 from tests.desktop.console.conftest import OPERATOR
@@ -285,3 +285,31 @@ def test_a_notice_issued_offline_waits_in_the_outbox_and_reaches_the_server(cons
     assert (confirmed["id"], confirmed["estimated"], confirmed["reply_due"]) == (stored["id"], False,
                                                                                 stored["reply_due"])
     assert tracker.model.index(0, 4).data() == stored["reply_due"][:16].replace("T", " ")
+
+
+def test_a_leader_revokes_and_annotates_a_card_in_the_register(leader_console: Any, live_server: Any,
+                                                              qtbot: Any) -> None:
+    window = leader_console
+    token = live_server.call("POST", "/auth/token", {"username": OPERATOR[0], "password": OPERATOR[1]},
+                             token=None).json()["token"]
+    cid = str(uuid.uuid4())
+    r = live_server.call("POST", "/mutations", {"mutations": [{"id": str(uuid.uuid4()), "entity": "card",
+                                                               "entity_id": cid, "action": "issue", "data": {
+                                                                   "kind": "yellow", "office": "T02",
+                                                                   "reason": "窗口脱岗"}}]}, token=token)
+    assert r.json()["results"][0]["status"] == "applied", r.body
+    register = window.oversight.show_cards()
+    qtbot.waitUntil(lambda: register.model.rowCount() == 1, timeout=15_000)
+    assert register.findChild(QPushButton, "card_revoke") is not None, "a leader revokes"
+    register.table.selectRow(0)
+    for name, text, check in (
+            ("card_revoke", "误发，撤销", lambda c: c["status"] == "revoked" and c["revoke_reason"] == "误发，撤销"),
+            ("card_annotate", "请记入年度考核", lambda c: [t["action"] for t in c["timeline"]][-1] == "annotate")):
+        register.findChild(QPushButton, name).click()
+        qtbot.waitUntil(lambda: register.dialog is not None, timeout=10_000)
+        register.dialog.edit.setPlainText(text)
+        _ok(register.dialog)
+        qtbot.waitUntil(lambda c=check: c(live_server.call("GET", f"/cards/{cid}").json()), timeout=15_000)
+    qtbot.waitUntil(lambda: (register.model.record(0) or {}).get("status") == "revoked", timeout=15_000)
+    register.table.selectRow(0)
+    qtbot.waitUntil(lambda: "请记入年度考核" in register.detail.toPlainText(), timeout=15_000)
