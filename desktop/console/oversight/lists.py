@@ -130,8 +130,10 @@ def notice_html(rec: dict[str, Any]) -> str:
              f"<p style='white-space: pre-wrap'>{escape(rec['body'])}</p>", alerts_line(rec)]
     if reply:
         said = translate("Oversight", "Reply")
+        # The office's own reply (in its batch) is signed by the office: named, not coded.
+        by = rec["office_name"] if rec.get("replied_by") == rec["office"] else str(rec.get("replied_by") or "")
         parts.append(f"<p><b>{escape(said)}</b> ({escape(short_time(rec['replied_at']))},"
-                     f" {escape(str(rec.get('replied_by') or ''))})</p><p style='white-space: pre-wrap'>"
+                     f" {escape(by)})</p><p style='white-space: pre-wrap'>"
                      f"{escape(str(reply))}</p>")
     parts.append(timeline_html(rec))
     return "".join(parts)

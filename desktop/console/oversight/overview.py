@@ -121,8 +121,9 @@ def record_html(kind: str, rec: dict[str, Any], names: dict[str, str] | None = N
 
     if kind == "alert":
         subject = rec.get("subject") or {}
-        names = rec.get("rule_name") or {}
-        title += f" #{rec.get('id')} · " + labels.rule_name(str(rec.get("rule")), names.get("zh_CN"), names.get("en"))
+        rule_names = rec.get("rule_name") or {}
+        title += f" #{rec.get('id')} · " + labels.rule_name(str(rec.get("rule")), rule_names.get("zh_CN"),
+                                                           rule_names.get("en"))
         rows = [(translate("Oversight", "Severity"), labels.severity(str(rec.get("severity")))),
                 (translate("Oversight", "Status"), labels.status(str(rec.get("status")))),
                 (translate("Oversight", "Unit"), unit(subject.get("office"))),

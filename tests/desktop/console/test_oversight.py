@@ -134,6 +134,7 @@ def test_card_and_notice_from_the_wall_the_notice_goes_late_and_the_reply_resolv
     qtbot.waitUntil(lambda: tracker.model.record(0)["state"] == "replied_late", timeout=10_000)
     tracker.table.selectRow(0)
     assert "已整改" in tracker.detail.toPlainText()
+    assert "T01 便民服务中心)" in tracker.detail.toPlainText(), "the office's reply is signed with its name"
 
 
 def test_bad_input_in_the_forms_changes_nothing(console: Any, live_server: Any, qtbot: Any) -> None:
@@ -198,6 +199,7 @@ def test_the_leaders_overview_drills_down_to_the_alert_behind_a_point_and_export
     overview.select_point(next(i for i, p in enumerate(overview.points_model.records())
                                if p["ref"]["id"] == alert_id))
     qtbot.waitUntil(lambda: "跳过办理环节" in overview.record_view.toPlainText(), timeout=10_000)
+    assert "T01 便民服务中心" in overview.record_view.toPlainText(), "the unit by its name"
     overview._link(type("U", (), {"toString": lambda _self: f"alert:{alert_id}"})())
     assert window.tabs.currentWidget() is window.wall
     assert window.wall.selected_ids() == [alert_id]
