@@ -315,3 +315,30 @@ def test_a_leader_revokes_and_annotates_a_card_in_the_register(leader_console: A
     qtbot.waitUntil(lambda: (register.model.record(0) or {}).get("status") == "revoked", timeout=15_000)
     register.table.selectRow(0)
     qtbot.waitUntil(lambda: "请记入年度考核" in register.detail.toPlainText(), timeout=15_000)
+
+
+def test_a_leader_annotates_alerts_on_the_wall_with_b(leader_console: Any, live_server: Any, qtbot: Any) -> None:
+    window = leader_console
+    live_server.post_batch("T01", live_server.tokens["T01"], red_batch("2026-0000011"))
+    qtbot.waitUntil(lambda: len(_alerts(window)) >= 1, timeout=15_000)
+    alert_id = _alerts(window)[0]["id"]
+    window.tabs.setCurrentWidget(window.wall)
+    assert window.wall.select_alert(alert_id)
+    window.wall.table.setFocus()
+    qtbot.keyClick(window.wall.table, Qt.Key.Key_K)  # a leader issues no card: K does nothing
+    qtbot.keyClick(window.wall.table, Qt.Key.Key_B)
+    qtbot.waitUntil(lambda: window.oversight.dialog is not None, timeout=10_000)
+    assert window.oversight.dialog.objectName() == "annotate_dialog"
+    window.oversight.dialog.edit.setPlainText("已阅，请跟踪整改")
+    _ok(window.oversight.dialog)
+
+    def annotations() -> list[str]:
+        history = live_server.call("GET", f"/alerts/{alert_id}").json()["history"]
+        return [h["data"].get("text") for h in history if h["action"] == "annotate"]
+
+    qtbot.waitUntil(lambda: annotations() == ["已阅，请跟踪整改"], timeout=15_000)
+    assert _server(live_server, "/cards", "cards") == []
+    # Everyone who sees the alert reads it in its history.
+    window.wall.select_alert(alert_id)
+    qtbot.waitUntil(lambda: "已阅，请跟踪整改" in window.wall.detail.toPlainText(), timeout=15_000)
+    assert "领导批阅" in window.wall.detail.toPlainText()
