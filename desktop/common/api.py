@@ -334,3 +334,23 @@ class ApiClient(HttpClient):
     def active_alerts(self) -> list[dict[str, Any]]:
         """Every active alert (for the video wall's tiles), all pages."""
         return self.get_all("/alerts", "alerts", {"active": "true", "limit": 5000})
+
+    def figures(self, which: str, month: str | None, by: str) -> dict[str, Any]:
+        """One month's ``risk-index``, ``evaluation`` or ``statistics`` (spec 07), ``month`` as YYYY-MM
+        (None: the server's current month, which the answer names)."""
+        if which not in ("risk-index", "evaluation", "statistics"):
+            raise ValueError(f"no figures called {which!r}")
+        params = {"by": by, **({"month": month} if month else {})}
+        out: dict[str, Any] = self.call("GET", f"/{which}", params=params)
+        return out
+
+    def record(self, kind: str, record_id: str) -> dict[str, Any]:
+        """The record behind a risk point (its ``ref``): an alert, card, notice, petition or case."""
+        paths = {"alert": "/alerts/{}", "card": "/cards/{}", "notice": "/notices/{}", "petition": "/petitions/{}"}
+        if kind == "case":
+            office, _, case_no = str(record_id).partition("/")
+            return self.case(office, case_no)
+        if kind not in paths:
+            raise ValueError(f"no record of kind {kind!r}")
+        out: dict[str, Any] = self.call("GET", paths[kind].format(quote(str(record_id), safe="")))
+        return out

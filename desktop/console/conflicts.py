@@ -71,9 +71,24 @@ def _theirs(m: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
+def _entity(m: dict[str, Any]) -> str:
+    """An alert by its number; another entity (a card, a notice: UUIDs) by its kind and the id's start."""
+    entity_id = str(m.get("entity_id") or "")
+    if m.get("entity", "alert") == "alert":
+        return f"#{entity_id}"
+    return f"{labels.record_kind(str(m.get('entity')))} {entity_id[:8]}"
+
+
+def _entity_key(m: dict[str, Any]) -> str:
+    """Alerts by number (zero-padded: sorted as text), then other entities by kind and id."""
+    entity_id = str(m.get("entity_id") or "")
+    if entity_id.isdigit():
+        return f"{m.get('entity') or 'alert'!s}:{int(entity_id):020d}"
+    return f"{m.get('entity') or 'alert'!s}:{entity_id}"
+
+
 COLUMNS = (
-    Column(QT_TRANSLATE_NOOP("Conflicts", "Alert"), lambda m: f"#{m.get('entity_id')}",
-           key=lambda m: int(m.get("entity_id") or 0)),
+    Column(QT_TRANSLATE_NOOP("Conflicts", "Alert"), lambda m: _entity(m), key=lambda m: _entity_key(m)),
     Column(QT_TRANSLATE_NOOP("Conflicts", "State"), lambda m: _state(str(m.get("state"))),
            roles={Qt.ItemDataRole.ForegroundRole: lambda m: QBrush(QColor(STATE_COLOURS.get(str(m.get("state")),
                                                                                            "#e6edf3")))}),
@@ -192,7 +207,7 @@ class ConflictsPane(QWidget):
 
     def _double_clicked(self, index: Any) -> None:
         m = self.model.record(self.proxy.mapToSource(index).row())
-        if m is not None:
+        if m is not None and m.get("entity", "alert") == "alert" and str(m["entity_id"]).isdigit():
             self.show_alert.emit(int(m["entity_id"]))
 
 

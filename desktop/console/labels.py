@@ -47,6 +47,51 @@ def action(code: str) -> str:
         "promote": translate("Labels", "promote"),
         "assign": translate("Labels", "assign"),
         "comment": translate("Labels", "comment"),
+        "annotate": translate("Labels", "leader's annotation"),
+        "issue": translate("Labels", "issue"),
+        "revoke": translate("Labels", "revoke"),
+        "reply": translate("Labels", "reply"),
+    }.get(code, code)
+
+
+def card_kind(code: str) -> str:
+    return {"yellow": translate("Labels", "yellow card"), "red": translate("Labels", "red card")}.get(code, code)
+
+
+def card_status(code: str) -> str:
+    return {"active": translate("Labels", "in force"), "revoked": translate("Labels", "revoked")}.get(code, code)
+
+
+def notice_state(code: str) -> str:
+    """Where a supervision notice stands in the tracker (``desktop.replica.oversight``)."""
+    return {
+        "awaiting": translate("Labels", "awaiting reply"),
+        "late": translate("Labels", "overdue"),
+        "replied": translate("Labels", "replied"),
+        "replied_late": translate("Labels", "replied late"),
+    }.get(code, code)
+
+
+def risk_level(code: str) -> str:
+    return {"green": translate("Labels", "green"), "yellow": translate("Labels", "yellow"),
+            "red": translate("Labels", "red")}.get(code, code)
+
+
+def risk_item(code: str) -> str:
+    """A risk-index item (spec 07 §1), by the shared table's names."""
+    from shared.risk import ITEM_NAMES
+
+    zh, en = ITEM_NAMES.get(code, (code, code))
+    return zh if i18n.is_chinese() else en
+
+
+def record_kind(code: str) -> str:
+    return {
+        "alert": translate("Labels", "alert"),
+        "card": translate("Labels", "card"),
+        "notice": translate("Labels", "supervision notice"),
+        "case": translate("Labels", "case"),
+        "petition": translate("Labels", "petition"),
     }.get(code, code)
 
 

@@ -253,6 +253,8 @@ class AlertWall(QWidget):
     open_case = Signal(str, str, int)
     #: alert id of the current row (for the detail and case panes)
     current_alert = Signal(int)
+    #: alert id — Enter on an alert about a supervision notice (its reply is overdue)
+    open_notice = Signal(int)
     #: a message for the status bar (refused actions and the like)
     message = Signal(str)
     #: the server answered 401 to an alert's history: the token may have been refused
@@ -737,6 +739,8 @@ class AlertWall(QWidget):
             return
         if info["subject_type"] == "case" and info["case_no"]:
             self.open_case.emit(info["office"], info["case_no"], info["id"])
+        elif info["subject_type"] == "notice":
+            self.open_notice.emit(info["id"])
         elif info["subject_type"] == "petition":
             self.message.emit(fmt(self.tr("%1 is a petition, not an approval case: its clocks and history are in "
                                           "the alert's detail below; the petition desk handles it"),

@@ -456,6 +456,8 @@ class AlertWallModel(QAbstractTableModel):
             if row[STYPE] == "petition":
                 receipt, subject = row[PETITION] or ("", "")
                 return labels.petition(receipt, subject, str(row[PET] or ""))
+            if row[STYPE] == "notice":
+                return QCoreApplication.translate("AlertWall", "(supervision notice)")
             return QCoreApplication.translate("AlertWall", "(office)")
         if key == "node":
             return labels.step(str(row[NODE_NAME])) if row[NODE_NAME] == row[NODE] else str(row[NODE_NAME])

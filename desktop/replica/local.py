@@ -31,6 +31,7 @@ __all__ = [
     "bumps_version",
     "check",
     "check_entity",
+    "creates",
 ]
 
 #: Who acts when the replica does not say: the checks of role are then left to the server.
@@ -136,6 +137,12 @@ def apply_entity(entity: str, state: Mapping[str, Any], action: str, data: Mappi
                  actor: Actor | None = None, world: ReplicaWorld | None = None) -> State:
     """The entity as the server will hold it after ``action`` (raises ``ActionRefused``)."""
     return _decide(entity, dict(state), action, data, actor, world)
+
+
+def creates(entity: str, action: str) -> bool:
+    """Whether the action creates the entity it names (a card issued, an investigation opened)."""
+    spec = spec_of(entity, action)
+    return spec is not None and spec.creates
 
 
 def bumps_version(entity: str, action: str) -> bool:

@@ -62,6 +62,8 @@ def queue_one(conn: sqlite3.Connection, kind: Kind, key: tuple[Any, ...], action
     """
     actions = _actions(kind)
     row = conn.execute(f"SELECT * FROM {kind.table} WHERE {kind.where_key}", key).fetchone()  # noqa: S608
+    if row is None and local.creates(kind.entity, action):
+        return _queue_create(conn, kind, key, action, data)
     if row is None:
         return local.ActionRefused(f"{kind.entity} {kind.id_text(key)} is not in the replica")
     try:
@@ -88,6 +90,34 @@ def queue_one(conn: sqlite3.Connection, kind: Kind, key: tuple[Any, ...], action
         conn.execute(f"UPDATE {kind.table} SET server = ? WHERE {kind.where_key}",  # noqa: S608
                      (json.dumps(snapshot, ensure_ascii=False), *key))
     rebuild(conn, kind, key)
+    return None
+
+
+def _queue_create(conn: sqlite3.Connection, kind: Kind, key: tuple[Any, ...], action: str,
+                  data: dict[str, Any]) -> local.ActionRefused | None:
+    """A new entity (a card issued, a notice): its row as the action makes it, shown at once and
+    marked pending; the server's state replaces it when the change feed brings it."""
+    actions = _actions(kind)
+    state: dict[str, Any] = dict(zip(kind.keys, key, strict=True))
+    try:
+        actions.check(state, action, data)
+    except local.ActionRefused as exc:
+        return exc
+    shown = actions.apply(state, action, data)
+    values = {c: shown.get(c) for c in kind.state}
+    values.update(zip(kind.keys, key, strict=True))
+    if kind.derived is not None:
+        values.update(kind.derived(shown))
+    values["pending"] = 1
+    conn.execute(
+        f"INSERT INTO {kind.table} ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",  # noqa: S608
+        tuple(values.values()))
+    # No base version: there is nothing on the server yet to be stale against.
+    conn.execute(
+        "INSERT INTO outbox (id, entity, entity_id, action, base_version, data, created_at)"
+        " VALUES (?, ?, ?, ?, NULL, ?, ?)",
+        (str(uuid.uuid4()), kind.entity, kind.id_text(key), action, json.dumps(data, ensure_ascii=False), time.time()),
+    )
     return None
 
 
@@ -124,6 +154,8 @@ def rebuild(conn: sqlite3.Connection, kind: Kind, key: tuple[Any, ...]) -> None:
         (kind.entity, entity_id),
     ))
     for p in pending:
+        if local.creates(kind.entity, p["action"]):
+            continue  # the server holds the entity already: its create changes nothing
         shown = actions.apply(shown, p["action"], json.loads(p["data"]))
     values = {c: shown.get(c) for c in kind.state if c not in kind.keys}
     if kind.derived is not None:
@@ -261,6 +293,13 @@ def resolve(db: ReplicaFile, mutation_id: str, *, retry: bool) -> Any:
             if why is not None:
                 # Rolls the whole decision back: the conflict stays as it was.
                 raise why
+        elif m["state"] == "rejected" and local.creates(kind.entity, m["action"]) and not conn.execute(
+                "SELECT 1 FROM outbox WHERE entity = ? AND entity_id = ? AND state IN ('pending', 'conflict',"
+                " 'rejected')", (kind.entity, m["entity_id"])).fetchone():
+            # The server refused to create it and nothing else waits on it: the row shown since
+            # it was issued goes (a create the server did apply comes back through the feed).
+            conn.execute(f"DELETE FROM {kind.table} WHERE {kind.where_key} AND server IS NULL", key)  # noqa: S608
+            return key[0] if len(key) == 1 else key
         refresh_attention(conn, kind, key)
     return key[0] if len(key) == 1 else key
 

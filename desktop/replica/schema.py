@@ -157,7 +157,18 @@ def open_file(path: Path) -> None:
                     migration.run(conn)
                 if migration.analyze:
                     analyze.append(migration.analyze)
+        # A kind this file has no table for arrived with a newer console: the change feed has
+        # already passed its rows, so the file reads the feed again from the beginning (the
+        # re-snapshot keeps everything usable meanwhile and drops nothing still waiting).
+        had_meta = bool(columns(conn, "meta"))
+        new_kinds = [k.table for k in KINDS.values() if not columns(conn, k.table)]
+        stale = had_meta and bool(new_kinds) and get_meta(conn, "cursor") is not None
         conn.executescript(schema_sql())
+        if stale:
+            with transaction(conn):
+                set_meta(conn, "gen", str(int(get_meta(conn, "gen") or "0") + 1))
+                set_meta(conn, "resnapshot", "1")
+                set_meta(conn, "cursor", None)
         if analyze and conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
             # The planner's statistics predate the new indexes: without theirs it may look rows
             # up through the primary key instead of a covering index.

@@ -221,6 +221,10 @@
         <translation>内容</translation>
     </message>
     <message>
+        <source>(supervision notice)</source>
+        <translation>（督办通知）</translation>
+    </message>
+    <message>
         <source>(office)</source>
         <translation>（单位）</translation>
     </message>
@@ -294,6 +298,68 @@
     <message>
         <source>Esc leaves · Space pauses the cycle · V shows video</source>
         <translation>Esc 退出 · 空格 暂停轮播 · V 切换视频</translation>
+    </message>
+</context>
+<context>
+    <name>CardDialog</name>
+    <message>
+        <source>Issue a card</source>
+        <translation>签发黄牌/红牌</translation>
+    </message>
+    <message>
+        <source>Yellow card</source>
+        <translation>黄牌</translation>
+    </message>
+    <message>
+        <source>Red card</source>
+        <translation>红牌</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>牌</translation>
+    </message>
+    <message>
+        <source>optional: the person in the unit</source>
+        <translation>可选：单位中的责任人</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>责任人</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>事由</translation>
+    </message>
+</context>
+<context>
+    <name>CardsRegister</name>
+    <message>
+        <source>Revoke…</source>
+        <translation>撤销…</translation>
+    </message>
+    <message>
+        <source>Revoke the card</source>
+        <translation>撤销该牌</translation>
+    </message>
+    <message>
+        <source>Why is the card revoked? It stays on record as revoked.</source>
+        <translation>撤销理由？该牌将以“已撤销”状态留存备查。</translation>
+    </message>
+    <message>
+        <source>Annotate…</source>
+        <translation>批阅…</translation>
+    </message>
+    <message>
+        <source>Leader&apos;s annotation</source>
+        <translation>领导批阅</translation>
+    </message>
+    <message>
+        <source>Your annotation (批阅):</source>
+        <translation>批阅意见：</translation>
+    </message>
+    <message>
+        <source>%1 yellow and %2 red cards in force</source>
+        <translation>有效黄牌 %1 张，红牌 %2 张</translation>
     </message>
 </context>
 <context>
@@ -1038,6 +1104,78 @@
         <translation>批注</translation>
     </message>
     <message>
+        <source>leader&apos;s annotation</source>
+        <translation>领导批阅</translation>
+    </message>
+    <message>
+        <source>issue</source>
+        <translation>签发</translation>
+    </message>
+    <message>
+        <source>revoke</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>reply</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <source>yellow card</source>
+        <translation>黄牌</translation>
+    </message>
+    <message>
+        <source>red card</source>
+        <translation>红牌</translation>
+    </message>
+    <message>
+        <source>in force</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <source>revoked</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <source>awaiting reply</source>
+        <translation>待回复</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <source>replied</source>
+        <translation>已回复</translation>
+    </message>
+    <message>
+        <source>replied late</source>
+        <translation>逾期回复</translation>
+    </message>
+    <message>
+        <source>green</source>
+        <translation>绿</translation>
+    </message>
+    <message>
+        <source>alert</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <source>card</source>
+        <translation>黄牌/红牌</translation>
+    </message>
+    <message>
+        <source>supervision notice</source>
+        <translation>督办通知书</translation>
+    </message>
+    <message>
+        <source>case</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <source>petition</source>
+        <translation>信访件</translation>
+    </message>
+    <message>
         <source>received</source>
         <translation>收件</translation>
     </message>
@@ -1168,6 +1306,642 @@
     <message>
         <source>very poor</source>
         <translation>很差</translation>
+    </message>
+</context>
+<context>
+    <name>LeaderOverview</name>
+    <message>
+        <source>Trends (12 months)</source>
+        <extracomment>the month&apos;s figures arrived (the ``Figures``)</extracomment>
+        <translation>趋势（近12个月）</translation>
+    </message>
+    <message>
+        <source>Evaluation ranking</source>
+        <translation>效能评估排名</translation>
+    </message>
+    <message>
+        <source>Risk index</source>
+        <translation>勤廉风险指数</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Export XLSX…</source>
+        <translation>导出 XLSX…</translation>
+    </message>
+    <message>
+        <source>Print report (PDF)…</source>
+        <translation>打印报告（PDF）…</translation>
+    </message>
+    <message>
+        <source>Cases supervised and decided</source>
+        <translation>监察件数与办结件数</translation>
+    </message>
+    <message>
+        <source>Early, one-time completion and satisfaction (%)</source>
+        <translation>提前办结率、一次办结率与满意率（%）</translation>
+    </message>
+    <message>
+        <source>Average working days used</source>
+        <translation>平均办理工作日</translation>
+    </message>
+    <message>
+        <source>Warnings and cards</source>
+        <translation>预警与黄红牌</translation>
+    </message>
+    <message>
+        <source>Offices (townships)</source>
+        <translation>按单位（乡镇）</translation>
+    </message>
+    <message>
+        <source>Departments</source>
+        <translation>按部门</translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>按单位</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>按人员</translation>
+    </message>
+    <message>
+        <source>Choose a unit, then a point: the record that cost it shows here.</source>
+        <translation>先选单位，再选扣分项：扣分所依据的记录显示在此。</translation>
+    </message>
+    <message>
+        <source>Annotate this record…</source>
+        <translation>批阅此记录…</translation>
+    </message>
+    <message>
+        <source>Reading the figures from the server…</source>
+        <translation>正在从服务器读取数据…</translation>
+    </message>
+    <message>
+        <source>Updating…</source>
+        <translation>正在更新…</translation>
+    </message>
+    <message>
+        <source>Could not read the figures: %1</source>
+        <translation>无法读取数据：%1</translation>
+    </message>
+    <message>
+        <source>Figures for %1 as computed by the server</source>
+        <translation>%1 数据（由服务器计算）</translation>
+    </message>
+    <message>
+        <source>month before: %1</source>
+        <translation>上月：%1</translation>
+    </message>
+    <message>
+        <source>received</source>
+        <translation>受理</translation>
+    </message>
+    <message>
+        <source>decided</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <source>early completion</source>
+        <translation>提前办结</translation>
+    </message>
+    <message>
+        <source>one-time completion</source>
+        <translation>一次办结</translation>
+    </message>
+    <message>
+        <source>satisfaction</source>
+        <translation>满意率</translation>
+    </message>
+    <message>
+        <source>working days</source>
+        <translation>工作日</translation>
+    </message>
+    <message>
+        <source>red alerts</source>
+        <translation>红色预警</translation>
+    </message>
+    <message>
+        <source>yellow alerts</source>
+        <translation>黄色预警</translation>
+    </message>
+    <message>
+        <source>cards</source>
+        <translation>黄红牌</translation>
+    </message>
+    <message>
+        <source>Leader&apos;s annotation</source>
+        <translation>领导批阅</translation>
+    </message>
+    <message>
+        <source>Your annotation (批阅):</source>
+        <translation>批阅意见：</translation>
+    </message>
+    <message>
+        <source>Not applied: %1</source>
+        <translation>未执行：%1</translation>
+    </message>
+    <message>
+        <source>Annotation saved; it is sent to the server with the outbox</source>
+        <translation>批阅已保存，将随待发队列发送到服务器</translation>
+    </message>
+    <message>
+        <source>The figures have not arrived yet</source>
+        <translation>数据尚未读取完成</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Export the evaluation</source>
+        <translation>导出效能评估</translation>
+    </message>
+    <message>
+        <source>Written to %1</source>
+        <translation>已写入 %1</translation>
+    </message>
+    <message>
+        <source>Could not write the report: %1</source>
+        <translation>无法写入报告：%1</translation>
+    </message>
+</context>
+<context>
+    <name>NoticeDialog</name>
+    <message>
+        <source>Issue a supervision notice</source>
+        <translation>签发督办通知书</translation>
+    </message>
+    <message>
+        <source>Supervision notice on %1</source>
+        <translation>关于%1的督办通知</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Please reply in writing by the date due.</source>
+        <translation>请于期限内书面回复。</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>正文</translation>
+    </message>
+    <message>
+        <source> working days</source>
+        <translation> 个工作日</translation>
+    </message>
+    <message>
+        <source>Reply within</source>
+        <translation>回复期限</translation>
+    </message>
+</context>
+<context>
+    <name>NoticesTracker</name>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>all notices</source>
+        <translation>全部通知</translation>
+    </message>
+    <message>
+        <source>awaiting reply</source>
+        <translation>待回复</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <source>replied</source>
+        <translation>已回复</translation>
+    </message>
+    <message>
+        <source>Record a reply on paper…</source>
+        <translation>登记纸质回复…</translation>
+    </message>
+    <message>
+        <source>Reply received on paper</source>
+        <translation>收到的纸质回复</translation>
+    </message>
+    <message>
+        <source>The unit&apos;s written reply, as received:</source>
+        <translation>单位的书面回复（按收到内容登记）：</translation>
+    </message>
+    <message>
+        <source>Annotate…</source>
+        <translation>批阅…</translation>
+    </message>
+    <message>
+        <source>Leader&apos;s annotation</source>
+        <translation>领导批阅</translation>
+    </message>
+    <message>
+        <source>Your annotation (批阅):</source>
+        <translation>批阅意见：</translation>
+    </message>
+    <message>
+        <source>%1 awaiting a reply, %2 overdue</source>
+        <translation>待回复 %1 件，逾期 %2 件</translation>
+    </message>
+</context>
+<context>
+    <name>Oversight</name>
+    <message>
+        <source>&amp;Supervision</source>
+        <translation>督办(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Issue a card for the selected alerts… (K)</source>
+        <translation>对所选预警签发黄牌/红牌…（K）</translation>
+    </message>
+    <message>
+        <source>Issue a supervision notice for the selected alerts… (N)</source>
+        <translation>对所选预警签发督办通知书…（N）</translation>
+    </message>
+    <message>
+        <source>Annotate the selected alerts… (B)</source>
+        <translation>批阅所选预警…（B）</translation>
+    </message>
+    <message>
+        <source>Notices tracker</source>
+        <translation>督办通知跟踪</translation>
+    </message>
+    <message>
+        <source>Cards register</source>
+        <translation>黄红牌登记簿</translation>
+    </message>
+    <message>
+        <source>Leader&apos;s overview</source>
+        <translation>领导总览</translation>
+    </message>
+    <message>
+        <source>Supervision</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <source>Notices</source>
+        <translation>督办通知</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>黄红牌</translation>
+    </message>
+    <message>
+        <source>Alert #%1 is not on the wall as it is filtered</source>
+        <translation>预警 #%1 不在当前筛选的预警墙上</translation>
+    </message>
+    <message>
+        <source>Not issued: %1</source>
+        <translation>未签发：%1</translation>
+    </message>
+    <message>
+        <source>%1 issued to %2</source>
+        <translation>已向 %2 签发%1</translation>
+    </message>
+    <message>
+        <source>Supervision notice issued to %1</source>
+        <translation>已向 %1 签发督办通知书</translation>
+    </message>
+    <message>
+        <source>Select alerts on the wall first</source>
+        <translation>请先在预警墙上选择预警</translation>
+    </message>
+    <message>
+        <source>Leader&apos;s annotation</source>
+        <translation>领导批阅</translation>
+    </message>
+    <message>
+        <source>Your annotation (批阅) on %1 alert(s):</source>
+        <translation>对 %1 条预警的批阅意见：</translation>
+    </message>
+    <message>
+        <source>%1 working days overdue</source>
+        <translation>已逾期 %1 个工作日</translation>
+    </message>
+    <message>
+        <source>%1 working days left</source>
+        <translation>剩余 %1 个工作日</translation>
+    </message>
+    <message>
+        <source>Issued</source>
+        <translation>签发时间</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <extracomment>the longest text a form takes (the shared actions&apos; limits are checked on sending)</extracomment>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>(%1 selected alert(s) of other units left out)</source>
+        <translation>（另有 %1 条所选预警属其他单位，未纳入）</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Reply due</source>
+        <translation>回复期限</translation>
+    </message>
+    <message>
+        <source>Countdown</source>
+        <translation>倒计时</translation>
+    </message>
+    <message>
+        <source>Replied</source>
+        <translation>回复时间</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>牌</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>责任人</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <source>Revoked</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Could not read the list: %1</source>
+        <extracomment>a message for the status bar an alert named in the selected record was clicked: show it on the wall</extracomment>
+        <translation>无法读取列表：%1</translation>
+    </message>
+    <message>
+        <source>Select a row first</source>
+        <translation>请先选择一行</translation>
+    </message>
+    <message>
+        <source>Not applied: %1</source>
+        <translation>未执行：%1</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <source>Issued by</source>
+        <translation>签发人</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>事由</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>处理记录</translation>
+    </message>
+    <message>
+        <source>#%1 (%2)</source>
+        <translation>第%1名（%2）</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>名次</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>总分</translation>
+    </message>
+    <message>
+        <source>Efficiency</source>
+        <translation>行政效能</translation>
+    </message>
+    <message>
+        <source>Unit or person</source>
+        <translation>单位或人员</translation>
+    </message>
+    <message>
+        <source>Anomalies</source>
+        <translation>异常</translation>
+    </message>
+    <message>
+        <source>Routine supervision</source>
+        <translation>日常监督</translation>
+    </message>
+    <message>
+        <source>Public evaluation</source>
+        <translation>公众评价</translation>
+    </message>
+    <message>
+        <source>Last month</source>
+        <translation>上月</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <source>Index</source>
+        <translation>指数</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>扣分项</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>扣分事项</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>分值</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <source>Raised</source>
+        <translation>产生时间</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Show on the wall</source>
+        <translation>在预警墙上显示</translation>
+    </message>
+    <message>
+        <source>Cases supervised</source>
+        <extracomment>(month, the statistics&apos; ``total``) for the months of the trend charts, oldest first the seeds&apos; headline figures: (key, label, value of a statistics ``total``, is a percentage, unit)</extracomment>
+        <translation>监察件数</translation>
+    </message>
+    <message>
+        <source>Early-completion rate</source>
+        <translation>提前办结率</translation>
+    </message>
+    <message>
+        <source>One-time completion rate</source>
+        <translation>一次办结率</translation>
+    </message>
+    <message>
+        <source>Average working days</source>
+        <translation>平均办理工作日</translation>
+    </message>
+    <message>
+        <source>Warnings</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <source>Petitions tracked</source>
+        <translation>跟踪信访件</translation>
+    </message>
+    <message>
+        <source>Satisfaction rate</source>
+        <translation>满意率</translation>
+    </message>
+    <message>
+        <source>Cases decided</source>
+        <translation>办结件数</translation>
+    </message>
+    <message>
+        <source>Decided early</source>
+        <translation>提前办结件数</translation>
+    </message>
+    <message>
+        <source>Mean fraction of the time limit used</source>
+        <translation>平均用时占时限比例</translation>
+    </message>
+    <message>
+        <source>Red approval alerts</source>
+        <translation>审批红色预警</translation>
+    </message>
+    <message>
+        <source>Yellow approval alerts</source>
+        <translation>审批黄色预警</translation>
+    </message>
+    <message>
+        <source>Red cards</source>
+        <translation>红牌</translation>
+    </message>
+    <message>
+        <source>Yellow cards</source>
+        <translation>黄牌</translation>
+    </message>
+    <message>
+        <source>Notices answered late</source>
+        <translation>逾期回复的督办通知</translation>
+    </message>
+    <message>
+        <source>Office-silent alerts</source>
+        <translation>单位失联预警</translation>
+    </message>
+    <message>
+        <source>Ratings</source>
+        <translation>评价数</translation>
+    </message>
+    <message>
+        <source>Satisfied or basically satisfied</source>
+        <translation>满意与基本满意</translation>
+    </message>
+    <message>
+        <source>Rank last month</source>
+        <translation>上月名次</translation>
+    </message>
+    <message>
+        <source>Total last month</source>
+        <translation>上月总分</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <source>Headline</source>
+        <translation>概况</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Month before</source>
+        <translation>上月</translation>
+    </message>
+    <message>
+        <source>Ranking</source>
+        <translation>排名</translation>
+    </message>
+    <message>
+        <source>Risk index</source>
+        <translation>勤廉风险指数</translation>
+    </message>
+    <message>
+        <source>Risk points</source>
+        <translation>扣分明细</translation>
+    </message>
+    <message>
+        <source>Record id</source>
+        <translation>记录编号</translation>
+    </message>
+    <message>
+        <source>Trend</source>
+        <translation>趋势</translation>
+    </message>
+    <message>
+        <source>Monthly efficiency evaluation</source>
+        <translation>月度效能评估</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>评估项</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Counts behind it</source>
+        <translation>依据的计数</translation>
+    </message>
+    <message>
+        <source>does not apply</source>
+        <translation>不适用</translation>
     </message>
 </context>
 <context>

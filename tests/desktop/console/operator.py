@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -59,3 +60,27 @@ def look(replica: Any, query: Any, *args: Any) -> Any:
         return query(conn, *args)
     finally:
         conn.close()
+
+
+def console_as(qtbot: Any, live_server: Any, tmp_path: Path, user: tuple[str, str], role: str,
+                display: str) -> Any:
+    """A console window signed in as a new user of ``role``, live."""
+    from desktop.common.api import ApiClient
+    from desktop.console.session import open_session
+    from desktop.console.window import ConsoleWindow
+    from desktop.replica import sync
+
+    r = live_server.call("POST", "/users", {"username": user[0], "password": user[1], "role": role,
+                                            "display_name": display})
+    assert r.status == 201, r.body
+    client = ApiClient(f"https://127.0.0.1:{live_server.port}", str(live_server.ca_file))
+    info = client.login(*user)
+    session = open_session(client, user[0], role=info["role"], replica_file=tmp_path / f"{user[0]}.sqlite3",
+                           wait=2.0)
+    window = ConsoleWindow(session)
+    qtbot.addWidget(window)
+    window.resize(1600, 900)
+    window.show()
+    session.engine.start()
+    qtbot.waitUntil(lambda: session.engine.state == sync.LIVE, timeout=15000)
+    return window
