@@ -315,18 +315,6 @@ class ApiClient(HttpClient):
         out: dict[str, Any] = self.call("GET", f"/calendar/{int(year)}")
         return out
 
-    def evaluation(self, month: str | None = None, by: str = "office") -> dict[str, Any]:
-        """``GET /evaluation``: the month's ranking (the current month when ``month`` is None)."""
-        params = {"by": by} | ({"month": month} if month else {})
-        out: dict[str, Any] = self.call("GET", "/evaluation", params=params)
-        return out
-
-    def risk_index(self, month: str | None = None, by: str = "office") -> dict[str, Any]:
-        """``GET /risk-index``: the month's risk index, worst first, every point with its record."""
-        params = {"by": by} | ({"month": month} if month else {})
-        out: dict[str, Any] = self.call("GET", "/risk-index", params=params)
-        return out
-
     def cameras(self) -> list[dict[str, Any]]:
         """Every camera (the video wall's), all pages."""
         return self.get_all("/cameras", "cameras", {"limit": 500})

@@ -11,7 +11,6 @@ from PySide6.QtGui import QColor
 
 from desktop import i18n
 from shared.actions import Refusal
-from shared.risk import ITEM_NAMES as RISK_ITEM_NAMES
 from shared.rules.common import RULES
 
 #: lupdate reads the literal (context, text) pairs of every translate(...) call.
@@ -185,14 +184,6 @@ def rule_name(code: str, zh: str | None = None, en: str | None = None) -> str:
     if i18n.is_chinese():
         return zh or (info.name_zh if info else code)
     return en or (info.name_en if info else code)
-
-
-def risk_item(code: str) -> str:
-    """A risk-index item (``red_alert``, ``yellow_card`` …) in the console's language."""
-    names = RISK_ITEM_NAMES.get(code)
-    if names is None:
-        return code
-    return names[0] if i18n.is_chinese() else names[1]
 
 
 SEVERITY_COLORS = {

@@ -590,7 +590,8 @@ class ConsoleWindow(QMainWindow):
         from desktop.console.bigscreen import month_figures
 
         client = self.session.client
-        return lambda: month_figures(client.evaluation(), client.risk_index())
+        return lambda: month_figures(client.figures("evaluation", None, "office"),
+                                     client.figures("risk-index", None, "office"))
 
     def _video_for_bigscreen(self) -> Any:
         return self.ensure_video()
