@@ -62,13 +62,24 @@ def queue_one(conn: sqlite3.Connection, kind: Kind, key: tuple[Any, ...], action
     """
     actions = _actions(kind)
     row = conn.execute(f"SELECT * FROM {kind.table} WHERE {kind.where_key}", key).fetchone()  # noqa: S608
-    if row is None:
+    creating = row is None and action in actions.creates
+    if row is None and not creating:
         return local.ActionRefused(f"{kind.entity} {kind.id_text(key)} is not in the replica")
+    # What the server has not got yet is version 0: nothing (a create's entity before its replay).
+    state = kind.state_of(row) if row is not None else {**dict.fromkeys(kind.state),
+                                                        **dict(zip(kind.keys, key, strict=True)), "version": 0}
     try:
-        actions.check(kind.state_of(row), action, data)
+        actions.check(state, action, data)
     except local.ActionRefused as exc:
         return exc
     entity_id = kind.id_text(key)
+    if creating:
+        cols = (*kind.keys, "server")
+        conn.execute(f"INSERT INTO {kind.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",  # noqa: S608
+                     (*key, json.dumps(state, ensure_ascii=False)))
+        row = conn.execute(f"SELECT * FROM {kind.table} WHERE {kind.where_key}", key).fetchone()  # noqa: S608
+    if actions.sealer is not None:
+        data = actions.sealer.seal(data)
     snapshot = json.loads(row["server"]) if row["server"] else kind.state_of(row)
     # The version the server will have when this action arrives: its known version plus each
     # of my earlier version-changing actions still queued for this entity.
@@ -125,6 +136,10 @@ def rebuild(conn: sqlite3.Connection, kind: Kind, key: tuple[Any, ...]) -> None:
     ))
     for p in pending:
         shown = actions.apply(shown, p["action"], json.loads(p["data"]))
+    if not pending and not int(shown.get("version") or 0):
+        # Created here, and the server refused it: no such entity (the refusal waits in the outbox).
+        conn.execute(f"DELETE FROM {kind.table} WHERE {kind.where_key}", key)  # noqa: S608
+        return
     values = {c: shown.get(c) for c in kind.state if c not in kind.keys}
     if kind.derived is not None:
         values.update(kind.derived(shown))
@@ -155,11 +170,18 @@ def pending_mutations(db: ReplicaFile, limit: int = 200) -> list[dict[str, Any]]
         rows = conn.execute("SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?", (limit,))
         return [
             {"id": r["id"], "entity": r["entity"], "entity_id": r["entity_id"], "action": r["action"],
-             "base_version": r["base_version"], "data": json.loads(r["data"])}
+             "base_version": r["base_version"], "data": _opened(r["entity"], json.loads(r["data"]))}
             for r in rows
         ]
     finally:
         conn.close()
+
+
+def _opened(entity: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The data as the server must receive it (sealed fields opened, in memory only)."""
+    kind = KINDS.get(entity)
+    sealer = kind.local.sealer if kind is not None and kind.local is not None else None
+    return sealer.open(data) if sealer is not None else data
 
 
 def mark_attempt(db: ReplicaFile, ids: Sequence[str]) -> None:
@@ -198,6 +220,11 @@ def record_results(db: ReplicaFile, results: Sequence[dict[str, Any]]) -> Outbox
             key = kind.key_of(m["entity_id"])
             touched[(kind.entity, key)] = kind
             _advance_snapshot(conn, kind, key, m, res)
+            if status == "applied" and kind.local.sealer is not None:
+                # The server has the secrets now: the replica forgets them (sealed or not).
+                conn.execute("UPDATE outbox SET data = ? WHERE id = ?",
+                             (json.dumps(kind.local.sealer.scrub(json.loads(m["data"])), ensure_ascii=False),
+                              m["id"]))
         for (entity, key), kind in touched.items():
             rebuild(conn, kind, key)
             refresh_attention(conn, kind, key)

@@ -59,6 +59,8 @@ class SyncEngine(QObject):
     replayed = Signal(object)
     #: alert ids whose shown state changed by a local action (applied locally at once)
     local_changed = Signal(list)
+    #: (entity, ids) another kind's rows changed by a local action or a replayed answer (the desk's petitions)
+    entities_changed = Signal(str, list)
     #: the outbox counts may have changed (pending, conflicts, rejected)
     outbox_changed = Signal()
     #: the server refused the token: sign in again (the server's message; ``refusal`` has the code)
@@ -102,7 +104,8 @@ class SyncEngine(QObject):
         # cleared by a replay that left nothing pending. Each successful poll replays while set,
         # so a replay that failed on a stale connection is retried as soon as the server answers.
         self._outbox_dirty = True
-        self._actions: list[tuple[list[int], str, dict[str, Any], Callable[[list[local.Refused]], None] | None]] = []
+        self._actions: list[tuple[str, list[Any], str, dict[str, Any],
+                                  Callable[[list[local.Refused]], None] | None]] = []
         self._writing_action = False
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
@@ -298,15 +301,15 @@ class SyncEngine(QObject):
             self._retry.start(int(backoff * 1000))
 
     # ------------------------------------------------------------------ outbox
-    def enqueue(self, alert_ids: Sequence[int], action: str, data: dict[str, Any],
-                on_done: Callable[[list[local.Refused]], None] | None = None) -> None:
+    def enqueue(self, alert_ids: Sequence[Any], action: str, data: dict[str, Any],
+                on_done: Callable[[list[local.Refused]], None] | None = None, *, entity: str = "alert") -> None:
         """Queue an action on alerts: applied to the replica at once, replayed to the server.
 
         Actions are written one after another in the order the operator took them (A then E
         must be an acknowledgement then an escalation, never the reverse), so each waits for
         the previous one's write.
         """
-        self._actions.append((list(alert_ids), action, dict(data), on_done))
+        self._actions.append((entity, list(alert_ids), action, dict(data), on_done))
         if not self._writing_action:
             self._next_action()
 
@@ -315,13 +318,16 @@ class SyncEngine(QObject):
             self._writing_action = False
             return
         self._writing_action = True
-        ids, action, data, on_done = self._actions.pop(0)
+        entity, ids, action, data, on_done = self._actions.pop(0)
 
-        def done(result: tuple[list[int], list[local.Refused]]) -> None:
+        def done(result: tuple[list[Any], list[local.Refused]]) -> None:
             changed, refused = result
             if changed:
                 self._outbox_dirty = True
-                self.local_changed.emit(changed)
+                if entity == "alert":
+                    self.local_changed.emit(changed)
+                else:
+                    self.entities_changed.emit(entity, changed)
                 self.outbox_changed.emit()
                 self.flush()
             if on_done is not None:
@@ -332,15 +338,16 @@ class SyncEngine(QObject):
             log.error("could not queue %s: %r", action, exc)
             self._next_action()
 
-        self.tasks.run(lambda: self.replica.enqueue(ids, action, data), done, failed, label=f"enqueue {action}",
-                       owner=self)
+        self.tasks.run(lambda: self.replica.enqueue(ids, action, data, entity=entity), done, failed,
+                       label=f"enqueue {action}", owner=self)
 
     def resolve(self, mutation_id: str, *, retry: bool) -> None:
         """Close a conflict or rejection: keep the server's state, or apply mine again."""
 
         def done(alert_id: int | None) -> None:
             self._outbox_dirty = True
-            if alert_id is not None:
+            # Only alerts have numbers; another kind's pane redraws on ``outbox_changed``.
+            if isinstance(alert_id, int):
                 self.local_changed.emit([alert_id])
             self.outbox_changed.emit()
             if retry:
@@ -391,6 +398,9 @@ class SyncEngine(QObject):
             self.outbox_changed.emit()
             if result.alert_ids:
                 self.local_changed.emit(result.alert_ids)
+            for entity, keys in result.changed.items():
+                if entity != "alert":
+                    self.entities_changed.emit(entity, [k[0] if len(k) == 1 else k for k in keys])
             if result.more:
                 self._flush_again = True
         if self._flush_again:
