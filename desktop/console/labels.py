@@ -118,6 +118,49 @@ def petition(receipt_code: str, subject: str, petition_id: str) -> str:
     return fmt(translate("Labels", "petition %1"), petition_id[:8] + "…") if petition_id else ""
 
 
+def petition_status(code: str | None) -> str:
+    return {
+        "registered": translate("Labels", "registered"),
+        "accepted": translate("Labels", "accepted"),
+        "not_accepted": translate("Labels", "not accepted"),
+        "replied": translate("Labels", "replied"),
+        "closed": translate("Labels", "closed"),
+        "merged": translate("Labels", "merged"),
+    }.get(code or "", code or "")
+
+
+def petition_channel(code: str | None) -> str:
+    return {
+        "letter": translate("Labels", "letter"),
+        "visit": translate("Labels", "visit"),
+        "phone": translate("Labels", "phone"),
+        "online": translate("Labels", "online"),
+        "hotline": translate("Labels", "hotline"),
+    }.get(code or "", code or "")
+
+
+def petition_category(code: str | None) -> str:
+    return {
+        "land": translate("Labels", "land"),
+        "approval": translate("Labels", "approvals"),
+        "conduct": translate("Labels", "conduct"),
+        "fees": translate("Labels", "fees"),
+        "other": translate("Labels", "other"),
+    }.get(code or "", code or "")
+
+
+def petition_event(code: str | None) -> str:
+    return {
+        "accepted": translate("Labels", "accepted"),
+        "not_accepted": translate("Labels", "not accepted"),
+        "assigned": translate("Labels", "assigned to a unit"),
+        "extended": translate("Labels", "handling extended"),
+        "replied": translate("Labels", "replied"),
+        "closed": translate("Labels", "closed"),
+        "merged": translate("Labels", "merged into another"),
+    }.get(code or "", code or "")
+
+
 def rating(code: str) -> str:
     return {
         "satisfied": translate("Labels", "satisfied"),

@@ -59,6 +59,24 @@ CREATE INDEX IF NOT EXISTS petitions_status ON petitions (status, received_at);
 CREATE INDEX IF NOT EXISTS petitions_receipt ON petitions (receipt_code);
 """.replace("{mutable}", ", ".join(MUTABLE_COLUMNS))
 
+#: the columns a replica from before the desk lacks (its petitions were ``id, office, data``)
+ADDED_COLUMNS = ("version INTEGER NOT NULL DEFAULT 0", "channel TEXT", "received_at INTEGER", "anonymous INTEGER",
+                 "subject_name TEXT", "subject_unit TEXT", "category TEXT", "receipt_code TEXT", "status TEXT",
+                 "merged_into TEXT", "search TEXT", *MUTABLE_COLUMNS)
+
+
+def migrate_old_table(conn: sqlite3.Connection) -> None:
+    """Give a replica's petitions from before the desk their columns, from the feed JSON they kept."""
+    for col in ADDED_COLUMNS:
+        conn.execute(f"ALTER TABLE petitions ADD COLUMN {col}")
+    old = conn.execute("SELECT id, data FROM petitions WHERE data IS NOT NULL")
+    rows = [(r["id"], json.loads(r["data"])) for r in old]
+    for pid, data in rows:
+        values = petition_row(str(pid), data)
+        sets = ", ".join(f"{c} = :{c}" for c in values if c != "id")
+        conn.execute(f"UPDATE petitions SET {sets} WHERE id = :id", values)  # noqa: S608 - constant names
+
+
 #: the registration's fields the replica file never holds in clear
 SEALER = Sealer(RegisterData.protected_fields | RegisterData.secret_fields)
 
