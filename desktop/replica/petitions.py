@@ -283,3 +283,9 @@ def petitions_by_id(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, d
         for r in conn.execute(sql, chunk):
             out[str(r["id"])] = json.loads(r["data"])
     return out
+
+
+def centre_office(conn: sqlite3.Connection) -> str | None:
+    """The code of the centre's own office, under which the desk registers (None if the server has none)."""
+    row = conn.execute("SELECT code FROM offices WHERE kind = 'centre' ORDER BY code LIMIT 1").fetchone()
+    return str(row[0]) if row is not None else None
