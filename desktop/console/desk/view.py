@@ -85,6 +85,9 @@ class PetitionView(QWidget):
         self.petition: dict[str, Any] | None = None
         self.petition_id: str | None = None
         self.suggestions: list[dict[str, Any]] = []
+        #: the petition the suggestions shown are for (None until the server answered for this one)
+        self._suggested_for: str | None = None
+        self._suggesting = False
         #: the petitioner as the server last answered (on screen only, never stored)
         self.identity_box: QMessageBox | None = None
         self.identity_question: QMessageBox | None = None
@@ -186,13 +189,17 @@ class PetitionView(QWidget):
         replica, now = self.replica, self._now()
         self.tasks.run(lambda: replica.read(petitions.petition_detail, petition_id, now),
                        lambda p: self._loaded(petition_id, p), label="petition", owner=self)
-        if changed and suggestions:
+        if changed:
+            self._suggested_for = None
+            self.suggestion_model.set_records([])
+            self._compare()
+        if suggestions and self._suggested_for != petition_id and not self._suggesting:
             self.load_suggestions()
 
     def refresh(self) -> None:
-        """The replica changed: show the petition as it now stands (suggestions stay)."""
+        """The replica changed: show the petition as it now stands (suggestions once the server has them)."""
         if self.petition_id is not None:
-            self.show_petition(self.petition_id, suggestions=False)
+            self.show_petition(self.petition_id)
 
     def _loaded(self, petition_id: str, petition: dict[str, Any] | None) -> None:
         if petition_id != self.petition_id:
@@ -338,8 +345,9 @@ class PetitionView(QWidget):
         petition_id = self.petition_id
         if petition_id is None:
             return
-        self.suggestion_model.set_records([])
-        self.suggestion_note.setText(self.tr("Asking the server for similar petitions…"))
+        if self._suggested_for != petition_id:
+            self.suggestion_note.setText(self.tr("Asking the server for similar petitions…"))
+        self._suggesting = True
         api, replica = self.api, self.replica
 
         def work() -> list[dict[str, Any]]:
@@ -356,7 +364,12 @@ class PetitionView(QWidget):
             return out
 
         def failed(exc: BaseException) -> None:
+            self._suggesting = False
             if petition_id != self.petition_id:
+                return
+            if isinstance(exc, ApiError) and exc.status == 404:
+                # Registered here and not yet sent: asked again when the server has it.
+                self.suggestion_note.setText(self.tr("Merge suggestions once the server has the petition."))
                 return
             if isinstance(exc, ApiError) and exc.status == 401:
                 self.unauthorized.emit()
@@ -368,8 +381,10 @@ class PetitionView(QWidget):
         self.tasks.run(work, lambda found: self._suggested(petition_id, found), failed, label="similar", owner=self)
 
     def _suggested(self, petition_id: str, found: list[dict[str, Any]]) -> None:
+        self._suggesting = False
         if petition_id != self.petition_id:
             return
+        self._suggested_for = petition_id
         self.suggestions = found
         self.suggestion_model.set_records(found)
         self.suggestion_note.setText(self.tr("No other petition looks like this one.") if not found else
