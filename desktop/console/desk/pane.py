@@ -35,7 +35,7 @@ from desktop.console.desk.client import DeskApi
 from desktop.console.desk.receipt import write_slip
 from desktop.console.desk.register import RegistrationDialog, receipt_path
 from desktop.console.desk.view import PetitionView, countdown, when
-from desktop.console.labels import fmt
+from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
 from desktop.console.records import RECORD_ROLE, Column, RecordTableModel, record_table
 from desktop.console.session import Session
 from desktop.replica import petitions
@@ -48,7 +48,7 @@ OVERDUE_BRUSH = QBrush(QColor("#6b1d1d"))
 def _remaining(p: dict[str, Any]) -> str:
     if p.get("remaining") is None:
         return ""
-    return countdown(int(p["remaining"]), lambda text: labels.translate("DeskPane", text))
+    return countdown(int(p["remaining"]))
 
 
 def _deadline_color(p: dict[str, Any]) -> Any:
@@ -56,14 +56,18 @@ def _deadline_color(p: dict[str, Any]) -> Any:
 
 
 COLUMNS = (
-    Column("Receipt code", lambda p: p.get("receipt_code") or "—"),
-    Column("About", lambda p: " · ".join(x for x in (p.get("subject_name"), p.get("subject_unit")) if x)),
-    Column("Category", lambda p: labels.petition_category(p.get("category"))),
-    Column("Status", lambda p: labels.petition_status(p.get("status"))
+    Column(QT_TRANSLATE_NOOP("DeskPane", "Receipt code"), lambda p: p.get("receipt_code") or "—"),
+    Column(QT_TRANSLATE_NOOP("DeskPane", "About"),
+           lambda p: " · ".join(x for x in (p.get("subject_name"), p.get("subject_unit")) if x)),
+    Column(QT_TRANSLATE_NOOP("DeskPane", "Category"), lambda p: labels.petition_category(p.get("category"))),
+    Column(QT_TRANSLATE_NOOP("DeskPane", "Status"), lambda p: labels.petition_status(p.get("status"))
            + (" ⟳" if p.get("pending") else "") + (" ⚠" if p.get("conflict") else "")),
-    Column("Received", lambda p: when(p.get("received_at")), key=lambda p: p.get("received_at") or 0),
-    Column("Deadline", lambda p: when(p.get("due")), key=lambda p: p.get("due") or 2**62),
-    Column("Time left", _remaining, key=lambda p: p["remaining"] if p.get("remaining") is not None else 2**62,
+    Column(QT_TRANSLATE_NOOP("DeskPane", "Received"),
+           lambda p: when(p.get("received_at")), key=lambda p: p.get("received_at") or 0),
+    Column(QT_TRANSLATE_NOOP("DeskPane", "Deadline"),
+           lambda p: when(p.get("due")), key=lambda p: p.get("due") or 2**62),
+    Column(QT_TRANSLATE_NOOP("DeskPane", "Time left"),
+           _remaining, key=lambda p: p["remaining"] if p.get("remaining") is not None else 2**62,
            roles={Qt.ItemDataRole.BackgroundRole: _deadline_color}),
 )
 

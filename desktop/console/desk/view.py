@@ -35,7 +35,7 @@ from desktop.common.tasks import BackgroundTasks
 from desktop.console import labels
 from desktop.console.desk.client import DeskApi
 from desktop.console.desk.compare import side_by_side
-from desktop.console.labels import fmt
+from desktop.console.labels import QT_TRANSLATE_NOOP, fmt, translate
 from desktop.console.records import RECORD_ROLE, Column, RecordTableModel, record_table
 from desktop.replica import local, petitions
 from desktop.replica.store import Replica
@@ -52,16 +52,18 @@ def event_when(text: object) -> str:
 
 
 EVENT_COLUMNS = (
-    Column("Time", lambda e: event_when(e.get("at")), key=lambda e: str(e.get("at") or "")),
-    Column("Event", lambda e: labels.petition_event(e.get("type"))),
-    Column("By", lambda e: e.get("actor") or ""),
-    Column("Details", lambda e: fmt("+%1", e["days"]) if e.get("days") else (e.get("text") or "")),
+    Column(QT_TRANSLATE_NOOP("PetitionView", "Time"),
+           lambda e: event_when(e.get("at")), key=lambda e: str(e.get("at") or "")),
+    Column(QT_TRANSLATE_NOOP("PetitionView", "Event"), lambda e: labels.petition_event(e.get("type"))),
+    Column(QT_TRANSLATE_NOOP("PetitionView", "By"), lambda e: e.get("actor") or ""),
+    Column(QT_TRANSLATE_NOOP("PetitionView", "Details"),
+           lambda e: fmt("+%1", e["days"]) if e.get("days") else (e.get("text") or "")),
 )
 SUGGESTION_COLUMNS = (
-    Column("Score", lambda s: s.get("score"), numeric=True),
-    Column("Receipt code", lambda s: s.get("receipt_code") or ""),
-    Column("About", lambda s: s.get("subject_name") or ""),
-    Column("Why", lambda s: "、".join(str(w) for w in s.get("why") or ())),
+    Column(QT_TRANSLATE_NOOP("PetitionView", "Score"), lambda s: s.get("score"), numeric=True),
+    Column(QT_TRANSLATE_NOOP("PetitionView", "Receipt code"), lambda s: s.get("receipt_code") or ""),
+    Column(QT_TRANSLATE_NOOP("PetitionView", "About"), lambda s: s.get("subject_name") or ""),
+    Column(QT_TRANSLATE_NOOP("PetitionView", "Why"), lambda s: "、".join(str(w) for w in s.get("why") or ())),
 )
 
 
@@ -252,7 +254,7 @@ class PetitionView(QWidget):
             parts.append(fmt(self.tr("extended %1 of %2 days"), c.extension_days, MAX_EXTENSION))
         text = escape(" · ".join(parts))
         if c.due is not None:
-            left = countdown(c.due - now, self.tr)
+            left = countdown(c.due - now)
             color = "#ff7b72" if c.overdue else "#d29922" if c.due - now < 3 * 86400 * SECOND else "#7ee787"
             text += f" · <b style='color:{color}'>{escape(left)}</b>"
         return text
@@ -468,10 +470,11 @@ class PetitionView(QWidget):
         self.tasks.run(lambda: api.identity(petition_id), done, failed, label="identity", owner=self)
 
 
-def countdown(left: int, tr: Callable[[str], str]) -> str:
+def countdown(left: int) -> str:
     """Time left to a deadline (negative: overdue by), in days and hours."""
     hours = abs(left) // (3600 * SECOND)
     days, hours = divmod(hours, 24)
-    amount = fmt(tr("%1 d %2 h"), days, hours) if days else fmt(tr("%1 h"), hours)
-    return fmt(tr("overdue by %1"), amount) if left < 0 else fmt(tr("%1 left"), amount)
-
+    amount = fmt(translate("PetitionView", "%1 d %2 h"), days, hours) if days else \
+        fmt(translate("PetitionView", "%1 h"), hours)
+    return fmt(translate("PetitionView", "overdue by %1"), amount) if left < 0 else \
+        fmt(translate("PetitionView", "%1 left"), amount)

@@ -53,7 +53,7 @@ def desk(qtbot: Any, desk_server: Any, tmp_path: Path, settings_dir: Path, keyri
     client = ApiClient(f"https://127.0.0.1:{desk_server.port}", str(desk_server.ca_file))
     info = client.login(*OFFICER)
     session = open_session(client, OFFICER[0], role=info["role"], replica_file=tmp_path / "desk.sqlite3", wait=2.0)
-    window = ConsoleWindow(session)
+    window: Any = ConsoleWindow(session)
     qtbot.addWidget(window)
     window.resize(1600, 950)
     window.show()
