@@ -6,6 +6,8 @@ Kept in one place so that every pane says the same word for the same thing, and 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
@@ -159,6 +161,23 @@ def petition_event(code: str | None) -> str:
         "closed": translate("Labels", "closed"),
         "merged": translate("Labels", "merged into another"),
     }.get(code or "", code or "")
+
+
+def listed(words: Iterable[str]) -> str:
+    """Words one after another: 、 between them in Chinese, a comma in English."""
+    return ("、" if i18n.is_chinese() else ", ").join(words)
+
+
+def merge_reason(code: str) -> str:
+    """Why the server suggests a merge (``shared.similarity``)."""
+    return {
+        "same_subject": translate("Labels", "same person"),
+        "similar_subject": translate("Labels", "similar name"),
+        "same_unit": translate("Labels", "same unit"),
+        "similar_unit": translate("Labels", "similar unit"),
+        "similar_content": translate("Labels", "similar content"),
+        "likely_duplicate": translate("Labels", "likely the same complaint"),
+    }.get(code, code)
 
 
 def rating(code: str) -> str:

@@ -1313,6 +1313,30 @@
         <translation>并入他件</translation>
     </message>
     <message>
+        <source>same person</source>
+        <translation>同一被反映人</translation>
+    </message>
+    <message>
+        <source>similar name</source>
+        <translation>被反映人姓名相近</translation>
+    </message>
+    <message>
+        <source>same unit</source>
+        <translation>同一单位</translation>
+    </message>
+    <message>
+        <source>similar unit</source>
+        <translation>单位相近</translation>
+    </message>
+    <message>
+        <source>similar content</source>
+        <translation>内容相似</translation>
+    </message>
+    <message>
+        <source>likely the same complaint</source>
+        <translation>很可能是同一诉求</translation>
+    </message>
+    <message>
         <source>satisfied</source>
         <translation>满意</translation>
     </message>

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -120,6 +121,10 @@ class DeskPane(QWidget):
         bar.addWidget(self.count)
         self.model = RecordTableModel(COLUMNS, "DeskPane", self)
         self.table = record_table(self.model, self, name="desk_list", order=None, single=True)
+        # The desk's own order (overdue first, then the nearest deadline) until a header is clicked.
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(False)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._chosen())
         self.view = PetitionView(session.replica, session.tasks, self.api, session.engine.enqueue, self.now, self)
         self.view.message.connect(self.message)
@@ -132,8 +137,9 @@ class DeskPane(QWidget):
         left_layout.addWidget(self.receipt_note)
         split.addWidget(left)
         split.addWidget(self.view)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([900, 700])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(split, 1)

@@ -18,7 +18,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
+    QGridLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -63,7 +64,8 @@ SUGGESTION_COLUMNS = (
     Column(QT_TRANSLATE_NOOP("PetitionView", "Score"), lambda s: s.get("score"), numeric=True),
     Column(QT_TRANSLATE_NOOP("PetitionView", "Receipt code"), lambda s: s.get("receipt_code") or ""),
     Column(QT_TRANSLATE_NOOP("PetitionView", "About"), lambda s: s.get("subject_name") or ""),
-    Column(QT_TRANSLATE_NOOP("PetitionView", "Why"), lambda s: "、".join(str(w) for w in s.get("why") or ())),
+    Column(QT_TRANSLATE_NOOP("PetitionView", "Why"),
+           lambda s: labels.listed(labels.merge_reason(str(w)) for w in s.get("why") or ())),
 )
 
 
@@ -106,6 +108,9 @@ class PetitionView(QWidget):
         self.content.setObjectName("petition_content")
         self.events = RecordTableModel(EVENT_COLUMNS, "PetitionView", self)
         self.events_table = record_table(self.events, self, name="petition_events")
+        for column in range(len(EVENT_COLUMNS) - 1):
+            self.events_table.horizontalHeader().setSectionResizeMode(column,
+                                                                      QHeaderView.ResizeMode.ResizeToContents)
         self.refusal = QLabel(self)
         self.refusal.setObjectName("refusal")
         self.refusal.setWordWrap(True)
@@ -113,8 +118,9 @@ class PetitionView(QWidget):
         self.refusal.setStyleSheet("color: #ff7b72;")
         self.refusal.hide()
         self.buttons: dict[str, QPushButton] = {}
-        row = QHBoxLayout()
-        for key, title, slot in (
+        # Two rows of four: narrow enough to leave the list its columns in any language.
+        row = QGridLayout()
+        for n, (key, title, slot) in enumerate((
             ("accept", self.tr("Accept"), lambda: self.accept()),
             ("not_accept", self.tr("Not accept…"), lambda: self.not_accept()),
             ("assign", self.tr("Assign to a unit…"), lambda: self.assign()),
@@ -123,17 +129,18 @@ class PetitionView(QWidget):
             ("close", self.tr("Close…"), lambda: self.close_petition()),
             ("convert", self.tr("Convert to an investigation…"), lambda: self.convert()),
             ("identity", self.tr("Show identity (audited)…"), lambda: self.ask_identity()),
-        ):
+        )):
             button = QPushButton(title, self)
             button.setObjectName(f"petition_{key}")
             button.clicked.connect(slot)
             self.buttons[key] = button
-            row.addWidget(button)
-        row.addStretch(1)
+            row.addWidget(button, n // 4, n % 4)
         # Merge suggestions: the list, and the chosen one beside this petition.
         self.suggestion_model = RecordTableModel(SUGGESTION_COLUMNS, "PetitionView", self)
         self.suggestion_table = record_table(self.suggestion_model, self, name="merge_suggestions", order=None,
                                              single=True)
+        # Best first, as the server ranks them, until a header is clicked.
+        self.suggestion_table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.suggestion_table.selectionModel().currentRowChanged.connect(lambda *_: self._compare())
         self.suggestion_note = QLabel(self)
         self.suggestion_note.setObjectName("suggestion_note")
