@@ -33,6 +33,7 @@ from desktop.console import labels
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
 from desktop.console.records import SORT_ROLE, Column, RecordTableModel
 from desktop.replica import local, queries
+from desktop.replica.entities import KINDS
 from desktop.replica.store import Replica
 
 translate = QCoreApplication.translate
@@ -71,9 +72,24 @@ def _theirs(m: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
+def _item(m: dict[str, Any]) -> str:
+    """What the action is on: an alert by its number, a petition by its receipt code (ids are UUIDs)."""
+    if m.get("entity", "alert") == "alert":
+        return f"#{m.get('entity_id')}"
+    if m.get("entity") == "petition":
+        code = (m.get("data") or {}).get("receipt_code") or str(m.get("entity_id") or "")[:8] + "…"
+        return labels.petition(str(code), "", str(m.get("entity_id") or ""))
+    return f"{m.get('entity')} {str(m.get('entity_id') or '')[:8]}…"
+
+
+def _item_key(m: dict[str, Any]) -> str:
+    """Alerts in their numbers' order, then other kinds by id (one sort key type for the proxy)."""
+    entity, entity_id = str(m.get("entity") or "alert"), str(m.get("entity_id") or "")
+    return f"0:{int(entity_id):020d}" if entity == "alert" and entity_id.isdigit() else f"1:{entity}:{entity_id}"
+
+
 COLUMNS = (
-    Column(QT_TRANSLATE_NOOP("Conflicts", "Alert"), lambda m: f"#{m.get('entity_id')}",
-           key=lambda m: int(m.get("entity_id") or 0)),
+    Column(QT_TRANSLATE_NOOP("Conflicts", "Alert"), _item, key=_item_key),
     Column(QT_TRANSLATE_NOOP("Conflicts", "State"), lambda m: _state(str(m.get("state"))),
            roles={Qt.ItemDataRole.ForegroundRole: lambda m: QBrush(QColor(STATE_COLOURS.get(str(m.get("state")),
                                                                                            "#e6edf3")))}),
@@ -192,7 +208,7 @@ class ConflictsPane(QWidget):
 
     def _double_clicked(self, index: Any) -> None:
         m = self.model.record(self.proxy.mapToSource(index).row())
-        if m is not None:
+        if m is not None and m.get("entity", "alert") == "alert":
             self.show_alert.emit(int(m["entity_id"]))
 
 
@@ -202,6 +218,17 @@ def retry_refusal(m: dict[str, Any]) -> str | None:
     if not isinstance(current, dict):
         return None
     action = str(m.get("action"))
+    entity = str(m.get("entity") or "alert")
+    if entity != "alert":
+        # Another kind (the desk's petitions): its own checks, on the server's version as a row.
+        kind = KINDS.get(entity)
+        if kind is None or kind.local is None:
+            return None
+        try:
+            kind.local.check(kind.state_of(kind.row(str(m.get("entity_id")), current)), action, m.get("data") or {})
+        except local.ActionRefused as exc:
+            return labels.refusal_text(exc.refusal)
+        return None
     try:
         local.check(current, action, m.get("data") or {})
     except local.ActionRefused as exc:

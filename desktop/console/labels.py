@@ -48,6 +48,15 @@ def action(code: str) -> str:
         "promote": translate("Labels", "promote"),
         "assign": translate("Labels", "assign"),
         "comment": translate("Labels", "comment"),
+        # The petition desk's actions (what a waiting one is, in the outbox)
+        "register": translate("Labels", "register a petition"),
+        "accept": translate("Labels", "accept"),
+        "not_accept": translate("Labels", "not accept"),
+        "extend": translate("Labels", "extend"),
+        "reply": translate("Labels", "reply"),
+        "close": translate("Labels", "close"),
+        "merge": translate("Labels", "merge"),
+        "convert": translate("Labels", "convert to an investigation"),
     }.get(code, code)
 
 

@@ -1129,6 +1129,38 @@
         <translation>批注</translation>
     </message>
     <message>
+        <source>register a petition</source>
+        <translation>登记信访件</translation>
+    </message>
+    <message>
+        <source>accept</source>
+        <translation>受理</translation>
+    </message>
+    <message>
+        <source>not accept</source>
+        <translation>不予受理</translation>
+    </message>
+    <message>
+        <source>extend</source>
+        <translation>延期</translation>
+    </message>
+    <message>
+        <source>reply</source>
+        <translation>答复</translation>
+    </message>
+    <message>
+        <source>close</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <source>merge</source>
+        <translation>合并</translation>
+    </message>
+    <message>
+        <source>convert to an investigation</source>
+        <translation>转立案</translation>
+    </message>
+    <message>
         <source>received</source>
         <translation>收件</translation>
     </message>

@@ -210,6 +210,7 @@ def identity_leaks(server: Any, pane: Any) -> list[str]:
 
 
 def test_a_registration_made_offline_reaches_the_server_once(qtbot: Any, desk: Any, desk_server: Any) -> None:
+    from desktop.common.api import Unreachable
     from desktop.replica import sync
 
     pane = desk.desk
@@ -223,12 +224,30 @@ def test_a_registration_made_offline_reaches_the_server_once(qtbot: Any, desk: A
     for secret in SECRETS:
         assert secret.encode() not in raw, secret
     assert server_petition(desk_server, pid) == {}
+    # The outbox pane lists it by its receipt code, readable, without what is sealed.
+    desk.conflicts.reload()
+    qtbot.waitUntil(lambda: len(desk.conflicts.model.records()) == 1, timeout=5000)
+    shown = [desk.conflicts.model.data(desk.conflicts.model.index(0, c)) for c in range(3)]
+    assert code in shown[0]
+    assert "登记" in shown[2]
+    # Back online, the first answer is lost on the way (the server applied it): the console
+    # sends the same mutation again, and the server does not register the petition twice.
+    client = desk.session.client
+    real = client.mutations
+    lost: list[int] = []
+
+    def answer_lost(batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        results = real(batch)
+        if not lost:
+            lost.append(len(batch))
+            raise Unreachable("the answer was lost")
+        return results
+
+    client.mutations = answer_lost
     desk.act_offline.setChecked(False)
     wait_server(qtbot, desk_server, pid, lambda p: p["receipt_code"] == code)
-    qtbot.waitUntil(lambda: any(p["id"] == pid and not p["pending"] for p in pane.items), timeout=15000)
-    # Sent again (an answer lost on the way): still one petition.
-    desk.session.engine.flush()
-    qtbot.waitUntil(lambda: desk.session.engine._flushing is False, timeout=5000)
+    qtbot.waitUntil(lambda: any(p["id"] == pid and not p["pending"] for p in pane.items), timeout=20000)
+    assert lost == [1], "the first answer was lost, and the mutation sent again"
     listed = desk_server.call("GET", f"/petitions?q={code}").json()["petitions"]
     assert [p["id"] for p in listed] == [pid]
     conn = desk.session.replica.connect(readonly=True)
