@@ -289,3 +289,25 @@ def centre_office(conn: sqlite3.Connection) -> str | None:
     """The code of the centre's own office, under which the desk registers (None if the server has none)."""
     row = conn.execute("SELECT code FROM offices WHERE kind = 'centre' ORDER BY code LIMIT 1").fetchone()
     return str(row[0]) if row is not None else None
+
+
+#: data that passes each desk action's own validation, to ask the state rules alone what may follow
+_PROBE: dict[str, dict[str, Any]] = {"accept": {}, "not_accept": {"reason": "-"}, "assign": {"unit": "-"},
+                                     "extend": {"days": 1}, "reply": {"text": "-"}, "close": {},
+                                     "convert": {"title": "-"}}
+
+
+def possible_actions(petition: Mapping[str, Any]) -> frozenset[str]:
+    """The desk's actions the state rules allow on this petition now (the rest would be refused).
+
+    Qt-free and without I/O: the same checks as ``check``, on the petition's JSON."""
+    p = {k: v for k, v in petition.items() if k not in ("clocks", "pending", "conflict")}
+    p["version"] = p.get("version") or 1
+    out = set()
+    for action, data in _PROBE.items():
+        try:
+            local.check_entity("petition", p, action, data, world=_world(p))
+        except local.ActionRefused:
+            continue
+        out.add(action)
+    return frozenset(out)

@@ -246,10 +246,10 @@ class PetitionView(QWidget):
         self.deadlines.setText(self._deadlines_html(p))
         self.content.setPlainText(str(p.get("content") or ""))
         self.events.set_records(list(p.get("events") or ()))
-        merged = p.get("merged_into")
-        if merged:
-            self._set_enabled(False)
-            self.buttons["identity"].setEnabled(True)
+        # Only what may follow now: the others would be refused (accept twice, reply before accepting).
+        possible = petitions.possible_actions(p)
+        for key, button in self.buttons.items():
+            button.setEnabled(key == "identity" or key in possible)
 
     def _deadlines_html(self, p: dict[str, Any]) -> str:
         c: petitions.Clocks = p["clocks"]
