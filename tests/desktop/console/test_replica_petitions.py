@@ -137,13 +137,17 @@ def test_the_desk_list_has_the_rules_clocks_overdue_first_and_filters(replica: R
 
 def test_the_desk_is_offered_only_what_the_state_rules_allow(replica: Replica) -> None:
     pid = str(uuid.uuid4())
-    replica.enqueue([pid], "register", registration(), entity="petition")
     later = parse_instant("2030-01-01T00:00:00+08:00")
-    fresh = replica.read(petitions.petition_detail, pid, later)
-    assert petitions.possible_actions(fresh) == {"accept", "not_accept", "convert"}
+
+    def offered() -> frozenset[str]:
+        detail = replica.read(petitions.petition_detail, pid, later)
+        assert detail is not None
+        return petitions.possible_actions(detail)
+
+    replica.enqueue([pid], "register", registration(), entity="petition")
+    assert offered() == {"accept", "not_accept", "convert"}
     replica.enqueue([pid], "accept", {}, entity="petition")
     replica.enqueue([pid], "extend", {"days": 30}, entity="petition")
-    accepted = replica.read(petitions.petition_detail, pid, later)
-    assert petitions.possible_actions(accepted) == {"assign", "reply", "convert"}, "no extension left"
+    assert offered() == {"assign", "reply", "convert"}, "no extension left"
     replica.enqueue([pid], "reply", {"text": "已核实并答复"}, entity="petition")
-    assert "close" in petitions.possible_actions(replica.read(petitions.petition_detail, pid, later))
+    assert "close" in offered()
