@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -183,22 +184,34 @@ def test_a_session_at_the_desk(qtbot: Any, qtmodeltester: Any, desk: Any, desk_s
     view.identity_box.close()
     for model in (pane.model, view.events):
         qtmodeltester.check(model)
+    # --- the other exports this console makes: the statistics, as PDF and as a workbook
+    desk.show_stats()
+    qtbot.waitUntil(lambda: desk.stats.stats is not None, timeout=20000)
+    exports: list[Path] = []
+    (tmp_path / "exports").mkdir()
+    for kind in ("pdf", "xlsx"):
+        desk.stats.export(tmp_path / "exports" / f"statistics.{kind}", kind, on_done=exports.append)
+    qtbot.waitUntil(lambda: len(exports) == 2, timeout=20000)
     # --- done-when 5: nothing the session left behind names the petitioner
-    leaks = identity_leaks(desk_server, pane)
+    leaks = identity_leaks(desk_server, pane, exports)
     assert leaks == [], leaks
 
 
-def identity_leaks(server: Any, pane: Any) -> list[str]:
+def identity_leaks(server: Any, pane: Any, exports: list[Path]) -> list[str]:
     """Where the petitioner's name, ID, phone, address or password appear: the server's whole log,
-    every receipt slip and file the console wrote (its text and bytes), and the replica file."""
+    every receipt slip and export the console wrote (text and bytes), and the replica file."""
     found = []
     log = server.log_path.read_text(errors="replace")
     assert "POST /api/v1/mutations" in log, "the access log is on"
+    assert "GET /api/v1/petitions/" in log, "the identity was read: its request is in the log, its answer not"
     places: list[tuple[str, str]] = [("the server log", log)]
-    for pdf in sorted(pane.receipt_folder.glob("*.pdf")):
+    for pdf in [*sorted(pane.receipt_folder.glob("*.pdf")), *(p for p in exports if p.suffix == ".pdf")]:
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         places.append((f"{pdf.name} (text)", text))
         places.append((f"{pdf.name} (bytes)", pdf.read_bytes().decode("latin-1")))
+    for book in (p for p in exports if p.suffix == ".xlsx"):
+        with zipfile.ZipFile(book) as z:
+            places += [(f"{book.name}/{n}", z.read(n).decode("utf-8", errors="replace")) for n in z.namelist()]
     replica = pane.session.replica.path
     for f in sorted(replica.parent.glob(replica.name + "*")):
         places.append((f.name, f.read_bytes().decode("utf-8", errors="replace")))
