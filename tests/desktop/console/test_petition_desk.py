@@ -170,6 +170,17 @@ def test_a_session_at_the_desk(qtbot: Any, qtmodeltester: Any, desk: Any, desk_s
     r = desk_server.call("GET", f"/investigations/{investigation}")
     assert r.status == 200, r.body
     assert r.json()["title"] == "张某收取好处费问题"
+    # --- reply and close; a blank or oversized reply is refused whole, nothing sent
+    view.reply("x" * 20_000)
+    qtbot.waitUntil(lambda: view.refusal.isVisible() and "text" in view.refusal.text(), timeout=5000)
+    view.reply("经核查，反映的收取好处费问题属实，已转立案调查。")
+    wait_server(qtbot, desk_server, pid, lambda p: p["status"] == "replied")
+    qtbot.waitUntil(lambda: view.buttons["close"].isEnabled(), timeout=10000)
+    view.close_petition("已答复信访人", substantiated=True)
+    closed = wait_server(qtbot, desk_server, pid, lambda p: p["status"] == "closed")
+    assert closed["events"][-1]["substantiated"] is True
+    qtbot.waitUntil(lambda: not any(b.isEnabled() for k, b in view.buttons.items() if k != "identity"),
+                    timeout=10000)
     # --- the identity: asked, audited
     view.ask_identity()
     qtbot.waitUntil(lambda: view.identity_question is not None and view.identity_question.isVisible(), timeout=5000)
@@ -290,3 +301,21 @@ def test_other_roles_have_no_desk(qtbot: Any, console: Any) -> None:
     assert console.desk is None
     assert all(console.tabs.tabText(i) not in ("信访台", "Petition desk") for i in range(console.tabs.count()))
 
+
+
+def test_not_accepted_with_its_reason_assigned_elsewhere_refused(qtbot: Any, desk: Any, desk_server: Any) -> None:
+    pane, view = desk.desk, desk.desk.view
+    pid, _code = register(qtbot, desk, subject="钱某", content="反映邻居钱某占用公共通道", anonymous=True,
+                          password="anon-pass-9")
+    qtbot.waitUntil(lambda: pane.select(pid), timeout=15000)
+    qtbot.waitUntil(lambda: view.petition is not None and view.petition.get("id") == pid, timeout=5000)
+    assert not view.buttons["assign"].isEnabled(), "nothing to assign before acceptance"
+    view.assign("城关镇政府")
+    qtbot.waitUntil(lambda: view.refusal.isVisible(), timeout=5000)
+    assert "请先受理" in view.refusal.text()
+    view.not_accept("   ")
+    qtbot.waitUntil(lambda: "reason" in view.refusal.text(), timeout=5000)
+    view.not_accept("不属于纪检监察机关受理范围，已告知向所在社区反映")
+    done = wait_server(qtbot, desk_server, pid, lambda p: p["status"] == "not_accepted")
+    assert done["events"][0]["text"].startswith("不属于纪检监察机关受理范围")
+    assert done["petitioner"] is None, "anonymous: nobody to protect"
