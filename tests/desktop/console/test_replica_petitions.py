@@ -151,3 +151,21 @@ def test_the_desk_is_offered_only_what_the_state_rules_allow(replica: Replica) -
     assert offered() == {"assign", "reply", "convert"}, "no extension left"
     replica.enqueue([pid], "reply", {"text": "已核实并答复"}, entity="petition")
     assert "close" in offered()
+
+
+def test_a_replica_from_before_the_desk_keeps_its_petitions(tmp_path: Path, keyring_file: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE petitions (id TEXT PRIMARY KEY, office TEXT, data TEXT, gen INTEGER NOT NULL DEFAULT 0)")
+    pid = str(uuid.UUID(int=7))
+    old.execute("INSERT INTO petitions VALUES (?, 'T01', ?, 0)",
+                (pid, json.dumps(feed_petition(pid, received="2026-03-01T10:00:00+08:00",
+                                               receipt_code="1000000000000007"))))
+    old.commit()
+    old.close()
+    replica = Replica(path)
+    listed = replica.read(petitions.desk_list, parse_instant("2026-03-05T09:00:00+08:00"), text="1000000000000007")
+    assert [p["id"] for p in listed] == [pid]
+    assert listed[0]["status"] == "registered"
