@@ -164,16 +164,16 @@ def test_server_and_console_decide_petition_actions_alike(world: dict[str, Any])
     for pid, (role, _state, action, data) in zip(ids, table, strict=True):
         if role != "petition_officer" or (action == "attach" and data["sha256"] != "{blob}"):
             continue
-        state = replica_petitions.KIND.state_of(replica_petitions.petition_row(pid, before[pid]))
+        row = replica_petitions.KIND.state_of(replica_petitions.petition_row(pid, before[pid]))
         try:
-            replica_petitions.check(state, action, fill(data, {"primary": primary, "self": pid, "blob": blob}))
+            replica_petitions.check(row, action, fill(data, {"primary": primary, "self": pid, "blob": blob}))
             replica[pid] = "applied"
         except local.ActionRefused as exc:
             replica[pid] = exc.refusal.code
-    differ = [(state, action, str(data)[:30], replica[pid], got[pid])
+    unlike = [(state, action, str(data)[:30], replica[pid], got[pid])
               for pid, (_role, state, action, data) in zip(ids, table, strict=True)
               if pid in replica and replica[pid] != got[pid]]
-    assert not differ, differ
+    assert not unlike, unlike
     assert len(replica) == len(STATES) * (len(VARIANTS) - 1)
     codes = set(got.values())
     assert {"applied", "FORBIDDEN", "PETITION_STATE", "EXTENSION_LIMIT", "EVIDENCE_MISSING", "MISSING_FIELD",
