@@ -271,6 +271,12 @@ def petition_detail(conn: sqlite3.Connection, petition_id: str, now: Instant) ->
     petition["clocks"] = c
     petition["pending"] = int(row["pending"])
     petition["conflict"] = int(row["conflict"])
+    # The petitions it is linked with, by receipt code (how people name them).
+    linked = [str(x) for x in (petition.get("merged_into"), *(petition.get("duplicates") or ())) if x]
+    codes = {str(r["id"]): r["receipt_code"] for r in conn.execute(
+        f"SELECT id, receipt_code FROM petitions WHERE id IN ({', '.join('?' * len(linked))})", linked)} \
+        if linked else {}  # noqa: S608 - placeholders only
+    petition["linked_codes"] = {pid: codes.get(pid) or pid[:8] + "…" for pid in linked}
     return petition
 
 
@@ -301,7 +307,7 @@ def possible_actions(petition: Mapping[str, Any]) -> frozenset[str]:
     """The desk's actions the state rules allow on this petition now (the rest would be refused).
 
     Qt-free and without I/O: the same checks as ``check``, on the petition's JSON."""
-    p = {k: v for k, v in petition.items() if k not in ("clocks", "pending", "conflict")}
+    p = {k: v for k, v in petition.items() if k not in ("clocks", "pending", "conflict", "linked_codes")}
     p["version"] = p.get("version") or 1
     out = set()
     for action, data in _PROBE.items():

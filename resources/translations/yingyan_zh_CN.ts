@@ -1485,6 +1485,18 @@
         <translation>收到于</translation>
     </message>
     <message>
+        <source>Merged into %1: its handling answers this one</source>
+        <translation>已并入 %1，由该件的办理一并答复</translation>
+    </message>
+    <message>
+        <source>Answers also %1 merged into it: %2</source>
+        <translation>一并答复并入本件的 %1 件：%2</translation>
+    </message>
+    <message>
+        <source>Converted to %1 investigation(s)</source>
+        <translation>已转立案 %1 件</translation>
+    </message>
+    <message>
         <source>Acceptance due %1</source>
         <translation>受理期限 %1</translation>
     </message>

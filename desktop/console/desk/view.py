@@ -243,13 +243,29 @@ class PetitionView(QWidget):
             f"<b style='font-size:14pt'>{escape(code)}</b> &nbsp; {escape(status)}<br/>"
             f"{escape(about_word)}: <b>{escape(about)}</b> &nbsp; {escape(kind)}"
             f" · {escape(received_word)} {escape(event_when(p.get('received_at')))} · {escape(who)}")
-        self.deadlines.setText(self._deadlines_html(p))
+        links = self._links_html(p)
+        self.deadlines.setText(self._deadlines_html(p) + (f"<br/>{links}" if links else ""))
         self.content.setPlainText(str(p.get("content") or ""))
         self.events.set_records(list(p.get("events") or ()))
         # Only what may follow now: the others would be refused (accept twice, reply before accepting).
         possible = petitions.possible_actions(p)
         for key, button in self.buttons.items():
             button.setEnabled(key == "identity" or key in possible)
+
+    def _links_html(self, p: dict[str, Any]) -> str:
+        """What the petition is linked with: its primary, the duplicates merged into it, investigations."""
+        codes: dict[str, str] = p.get("linked_codes") or {}
+        parts = []
+        if p.get("merged_into"):
+            primary = codes.get(str(p["merged_into"]), str(p["merged_into"]))
+            parts.append(fmt(self.tr("Merged into %1: its handling answers this one"), primary))
+        duplicates = [codes.get(str(d), str(d)) for d in p.get("duplicates") or ()]
+        if duplicates:
+            parts.append(fmt(self.tr("Answers also %1 merged into it: %2"), len(duplicates),
+                             labels.listed(duplicates)))
+        if p.get("investigations"):
+            parts.append(fmt(self.tr("Converted to %1 investigation(s)"), len(p["investigations"])))
+        return escape(" · ".join(parts))
 
     def _deadlines_html(self, p: dict[str, Any]) -> str:
         c: petitions.Clocks = p["clocks"]

@@ -163,7 +163,7 @@ def test_a_session_at_the_desk(qtbot: Any, qtmodeltester: Any, desk: Any, desk_s
     assert other in server_petition(desk_server, pid)["duplicates"]
     # --- convert the first into an investigation
     assert pane.select(pid)
-    qtbot.waitUntil(lambda: view.petition_id == pid and view.petition is not None, timeout=5000)
+    qtbot.waitUntil(lambda: view.petition_id == pid and other_code in view.deadlines.text(), timeout=15000)
     view.convert("张某收取好处费问题")
     converted = wait_server(qtbot, desk_server, pid, lambda p: p["investigations"])
     investigation = converted["investigations"][0]
