@@ -856,6 +856,10 @@
         <translation>共 %1 件，超期 %2 件</translation>
     </message>
     <message>
+        <source>The registration waits for the server. This computer has no keyring: keep the console open until it is sent, or it is lost.</source>
+        <translation>登记待发送到服务器。本机没有系统密钥环：请保持本程序运行直至发送完成，否则该登记将丢失。</translation>
+    </message>
+    <message>
         <source>Registered (anonymous, no status query: no receipt slip).</source>
         <translation>已登记（匿名且不查询进度，不打印回执）。</translation>
     </message>

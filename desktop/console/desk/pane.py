@@ -39,7 +39,7 @@ from desktop.console.desk.view import PetitionView, countdown, when
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
 from desktop.console.records import RECORD_ROLE, Column, RecordTableModel, record_table
 from desktop.console.session import Session
-from desktop.replica import petitions
+from desktop.replica import petitions, sealed, sync
 from shared.rules.petition import PETITION_STATES
 from shared.timeutil import CHINA_TZ, SECOND, Instant
 
@@ -243,6 +243,10 @@ class DeskPane(QWidget):
 
     def _registered(self, petition_id: str, data: dict[str, Any]) -> None:
         self.reload()
+        if not sealed.durable and self.session.engine.state != sync.LIVE:
+            # Without an OS keyring the sealed identity cannot outlive this console.
+            self.message.emit(self.tr("The registration waits for the server. This computer has no keyring: "
+                                      "keep the console open until it is sent, or it is lost."))
         self.view.show_petition(petition_id, suggestions=False)
         code = str(data.get("receipt_code") or "")
         if not code:

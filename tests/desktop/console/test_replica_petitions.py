@@ -169,3 +169,13 @@ def test_a_replica_from_before_the_desk_keeps_its_petitions(tmp_path: Path, keyr
     listed = replica.read(petitions.desk_list, parse_instant("2026-03-05T09:00:00+08:00"), text="1000000000000007")
     assert [p["id"] for p in listed] == [pid]
     assert listed[0]["status"] == "registered"
+
+
+def test_a_waiting_registration_survives_a_restart_of_the_console(tmp_path: Path, keyring_file: Path) -> None:
+    sealed.reset()
+    pid = str(uuid.uuid4())
+    Replica(tmp_path / "r.sqlite3").enqueue([pid], "register", registration(), entity="petition")
+    sealed.reset()  # the console quits; the key stays in the OS keyring
+    [sent] = Replica(tmp_path / "r.sqlite3").pending_mutations()
+    assert sent["data"]["petitioner"]["phone"] == PHONE
+    assert sealed.durable
