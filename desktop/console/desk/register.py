@@ -40,8 +40,6 @@ from shared.timeutil import CHINA_TZ
 
 CHANNELS = ("visit", "letter", "phone", "online", "hotline")
 CATEGORIES = ("land", "approval", "conduct", "fees", "other")
-#: what the desk may type into one field (the server's own limits are checked too)
-MAX_CONTENT = 20_000
 
 
 class RegistrationDialog(QDialog):
@@ -162,7 +160,7 @@ class RegistrationDialog(QDialog):
         data: dict[str, Any] = {
             "office": self.office, "channel": self.channel.currentData(), "received_at": received.isoformat(),
             "anonymous": anonymous, "petitioner": petitioner, "subject": subject,
-            "category": self.category.currentData(), "content": self.content.toPlainText().strip()[:MAX_CONTENT],
+            "category": self.category.currentData(), "content": self.content.toPlainText().strip(),
         }
         password = self.password.text()
         if password or not anonymous:

@@ -293,6 +293,15 @@ def test_a_refused_registration_keeps_what_was_typed(qtbot: Any, desk: Any) -> N
     assert dialog.isVisible()
     assert dialog.name.text() == NAME, "nothing typed is lost"
     assert dialog.password.text() == "", "the password is typed again, never kept"
+    # Oversized content (a pasted file): refused with the field named, kept as typed, nothing cut.
+    dialog.subject_name.setText("张某")
+    dialog.content.setPlainText("反映" * 60_000)
+    dialog.password.setText(PASSWORD)
+    dialog.refusal.hide()
+    dialog.submit_button.click()
+    qtbot.waitUntil(lambda: dialog.refusal.isVisible(), timeout=5000)
+    assert "content" in dialog.refusal.text()
+    assert len(dialog.content.toPlainText()) == 120_000
     assert pane.session.replica.pending_mutations() == []
     dialog.reject()
 
