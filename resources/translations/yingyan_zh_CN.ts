@@ -1700,7 +1700,7 @@
     <name>RegistrationDialog</name>
     <message>
         <source>Register a petition</source>
-        <extracomment>what the desk may type into one field (the server&apos;s own limits are checked too) (the petition&apos;s id, the data queued, without the petitioner or the password)</extracomment>
+        <extracomment>(the petition&apos;s id, the data queued, without the petitioner or the password)</extracomment>
         <translation>登记信访件</translation>
     </message>
     <message>
@@ -1770,6 +1770,10 @@
     <message>
         <source>Query password</source>
         <translation>查询密码</translation>
+    </message>
+    <message>
+        <source>The server has no office of the kind “centre” to register petitions under: an administrator must add the centre&apos;s office first.</source>
+        <translation>服务器上没有类型为“中心”的单位，无法登记信访件：请管理员先添加本中心的单位。</translation>
     </message>
 </context>
 <context>

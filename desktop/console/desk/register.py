@@ -170,6 +170,12 @@ class RegistrationDialog(QDialog):
         return data
 
     def submit(self) -> None:
+        if not self.office:
+            # The desk files under the centre's own office; the server has none to file under.
+            self.refusal.setText(self.tr("The server has no office of the kind “centre” to register petitions "
+                                         "under: an administrator must add the centre's office first."))
+            self.refusal.show()
+            return
         data = self.data()
         self.submit_button.setEnabled(False)
 

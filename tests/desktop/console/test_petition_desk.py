@@ -328,3 +328,15 @@ def test_not_accepted_with_its_reason_assigned_elsewhere_refused(qtbot: Any, des
     done = wait_server(qtbot, desk_server, pid, lambda p: p["status"] == "not_accepted")
     assert done["events"][0]["text"].startswith("不属于纪检监察机关受理范围")
     assert done["petitioner"] is None, "anonymous: nobody to protect"
+
+
+def test_without_a_centre_office_the_form_says_what_is_missing(qtbot: Any, desk: Any) -> None:
+    pane = desk.desk
+    pane.centre = None
+    dialog = pane.open_registration()
+    fill_registration(dialog)
+    dialog.submit_button.click()
+    assert dialog.refusal.isVisible()
+    assert "中心" in dialog.refusal.text()
+    assert dialog.password.text() == PASSWORD, "nothing was sent: the petitioner need not type it again"
+    dialog.reject()
