@@ -283,6 +283,10 @@ def resolve(db: ReplicaFile, mutation_id: str, *, retry: bool) -> Any:
         # Decided first, so the rebuild of the queued action no longer counts it as a conflict.
         conn.execute("UPDATE outbox SET state = ?, decided_at = ? WHERE id = ?",
                      ("superseded" if retry else "discarded", time.time(), mutation_id))
+        if not retry and kind.local is not None and kind.local.sealer is not None:
+            # Dropped: its sealed secrets are of no more use to anyone.
+            conn.execute("UPDATE outbox SET data = ? WHERE id = ?",
+                         (json.dumps(kind.local.sealer.scrub(json.loads(m["data"])), ensure_ascii=False), mutation_id))
         if retry:
             why = queue_one(conn, kind, key, m["action"], json.loads(m["data"]))
             if why is not None:

@@ -179,3 +179,19 @@ def test_a_waiting_registration_survives_a_restart_of_the_console(tmp_path: Path
     [sent] = Replica(tmp_path / "r.sqlite3").pending_mutations()
     assert sent["data"]["petitioner"]["phone"] == PHONE
     assert sealed.durable
+
+
+def test_a_refused_registration_dropped_forgets_its_sealed_identity(replica: Replica) -> None:
+    pid = str(uuid.uuid4())
+    replica.enqueue([pid], "register", registration(), entity="petition")
+    [sent] = replica.pending_mutations()
+    replica.record_results([{"id": sent["id"], "status": "rejected",
+                             "error": {"code": "INVALID_FIELD", "message": "office", "message_zh": "登记单位不存在"}}])
+    replica.resolve(sent["id"], retry=False)
+    conn = replica.connect(readonly=True)
+    try:
+        data = json.loads(conn.execute("SELECT data FROM outbox WHERE id = ?", (sent["id"],)).fetchone()[0])
+    finally:
+        conn.close()
+    assert data["petitioner"] == sealed.FORGOTTEN
+    assert data["query_password"] == sealed.FORGOTTEN
