@@ -65,6 +65,8 @@ def _theirs(m: dict[str, Any]) -> str:
     if not cur:
         err = (m.get("result") or {}).get("error") or {}
         return str(err.get("message") or "")
+    if m.get("entity", "alert") == "petition":
+        return f"{labels.petition_status(str(cur.get('status')))} · v{cur.get('version')}"
     parts = [labels.severity(str(cur.get("severity"))), labels.status(str(cur.get("status")))]
     if cur.get("assignee"):
         parts.append(f"→ {cur['assignee']}")
@@ -261,10 +263,13 @@ def compare_html(m: dict[str, Any]) -> str:
         ("version", translate("Conflicts", "Version")),
     )
     rows = []
+    petition = m.get("entity", "alert") == "petition"
     for key, label in fields:
         theirs = cur.get(key)
+        if petition and key in ("severity", "assignee", "resolution"):
+            continue  # an alert's fields: a petition has none of them
         if key == "status" and theirs:
-            theirs = labels.status(str(theirs))
+            theirs = labels.petition_status(str(theirs)) if petition else labels.status(str(theirs))
         if key == "severity" and theirs:
             theirs = labels.severity(str(theirs))
         shown = theirs if theirs is not None else "—"

@@ -340,3 +340,25 @@ def test_without_a_centre_office_the_form_says_what_is_missing(qtbot: Any, desk:
     assert "中心" in dialog.refusal.text()
     assert dialog.password.text() == PASSWORD, "nothing was sent: the petitioner need not type it again"
     dialog.reject()
+
+
+def test_the_outbox_pane_reads_a_petition_conflict_in_words(qapp: Any) -> None:
+    """Accepted offline while another officer accepted it: the pane says the petition's state in
+    words, and why applying mine again would be refused, whole."""
+    from desktop.console.conflicts import compare_html, retry_refusal
+
+    pid = "0b0e6c8e-0000-4000-8000-000000000001"
+    current = {"id": pid, "office": "C00", "channel": "visit", "received_at": "2026-04-13T09:00:00+08:00",
+               "anonymous": True, "petitioner": None, "subject": {"name": "赵某"}, "category": "fees",
+               "content": "反映收费", "receipt_code": None, "status": "accepted", "merged_into": None,
+               "duplicates": [], "investigations": [], "attachments": [], "version": 2,
+               "events": [{"id": "e1", "type": "accepted", "at": "2026-04-13T10:00:00+08:00", "actor": "desk2",
+                           "days": None, "text": None}]}
+    m = {"id": "m1", "entity": "petition", "entity_id": pid, "action": "accept", "state": "conflict", "data": {},
+         "base_version": 1, "current": current, "result": {"status": "conflict"}}
+    html = compare_html(m)
+    assert "severity" not in html.lower()
+    assert "严重" not in html
+    why = retry_refusal(m)
+    assert why is not None
+    assert "已作出是否受理的决定" in why
