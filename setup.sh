@@ -10,7 +10,7 @@ for a in "$@"; do [ "$a" = "--no-apt" ] && APT=0; done
 PKGS="vlc-bin vlc-plugin-base vlc-plugin-video-output libvlc5 xvfb ffmpeg wixl msitools wine osslsigncode \
  libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxkbcommon-x11-0 \
  libxcb-shape0 libxcb-xkb1 libxcb-cursor0 libegl1 libgl1 libfontconfig1 libdbus-1-3 \
- fonts-noto-cjk postgresql-client chromium chromium-driver"
+ fonts-noto-cjk postgresql-client chromium chromium-driver poppler-utils"
 if [ "$APT" = 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=$(for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
   if [ -n "$missing" ]; then

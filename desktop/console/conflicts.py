@@ -33,6 +33,7 @@ from desktop.console import labels
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
 from desktop.console.records import SORT_ROLE, Column, RecordTableModel
 from desktop.replica import local, queries
+from desktop.replica.entities import KINDS
 from desktop.replica.store import Replica
 
 translate = QCoreApplication.translate
@@ -64,6 +65,8 @@ def _theirs(m: dict[str, Any]) -> str:
     if not cur:
         err = (m.get("result") or {}).get("error") or {}
         return str(err.get("message") or "")
+    if m.get("entity", "alert") == "petition":
+        return f"{labels.petition_status(str(cur.get('status')))} · v{cur.get('version')}"
     parts = [labels.severity(str(cur.get("severity"))), labels.status(str(cur.get("status")))]
     if cur.get("assignee"):
         parts.append(f"→ {cur['assignee']}")
@@ -71,24 +74,26 @@ def _theirs(m: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def _entity(m: dict[str, Any]) -> str:
-    """An alert by its number; another entity (a card, a notice: UUIDs) by its kind and the id's start."""
-    entity_id = str(m.get("entity_id") or "")
-    if m.get("entity", "alert") == "alert":
+def _item(m: dict[str, Any]) -> str:
+    """What the action is on: an alert by its number, a petition by its receipt code, another
+    entity (a card, a notice: UUIDs) by its kind and the id's start."""
+    entity, entity_id = str(m.get("entity") or "alert"), str(m.get("entity_id") or "")
+    if entity == "alert":
         return f"#{entity_id}"
-    return f"{labels.record_kind(str(m.get('entity')))} {entity_id[:8]}"
+    if entity == "petition":
+        code = (m.get("data") or {}).get("receipt_code") or entity_id[:8] + "…"
+        return labels.petition(str(code), "", entity_id)
+    return f"{labels.record_kind(entity)} {entity_id[:8]}…"
 
 
-def _entity_key(m: dict[str, Any]) -> str:
-    """Alerts by number (zero-padded: sorted as text), then other entities by kind and id."""
-    entity_id = str(m.get("entity_id") or "")
-    if entity_id.isdigit():
-        return f"{m.get('entity') or 'alert'!s}:{int(entity_id):020d}"
-    return f"{m.get('entity') or 'alert'!s}:{entity_id}"
+def _item_key(m: dict[str, Any]) -> str:
+    """Alerts in their numbers' order, then other kinds by id (one sort key type for the proxy)."""
+    entity, entity_id = str(m.get("entity") or "alert"), str(m.get("entity_id") or "")
+    return f"0:{int(entity_id):020d}" if entity == "alert" and entity_id.isdigit() else f"1:{entity}:{entity_id}"
 
 
 COLUMNS = (
-    Column(QT_TRANSLATE_NOOP("Conflicts", "Alert"), lambda m: _entity(m), key=lambda m: _entity_key(m)),
+    Column(QT_TRANSLATE_NOOP("Conflicts", "Alert"), _item, key=_item_key),
     Column(QT_TRANSLATE_NOOP("Conflicts", "State"), lambda m: _state(str(m.get("state"))),
            roles={Qt.ItemDataRole.ForegroundRole: lambda m: QBrush(QColor(STATE_COLOURS.get(str(m.get("state")),
                                                                                            "#e6edf3")))}),
@@ -217,6 +222,17 @@ def retry_refusal(m: dict[str, Any]) -> str | None:
     if not isinstance(current, dict):
         return None
     action = str(m.get("action"))
+    entity = str(m.get("entity") or "alert")
+    if entity != "alert":
+        # Another kind (the desk's petitions): its own checks, on the server's version as a row.
+        kind = KINDS.get(entity)
+        if kind is None or kind.local is None:
+            return None
+        try:
+            kind.local.check(kind.state_of(kind.row(str(m.get("entity_id")), current)), action, m.get("data") or {})
+        except local.ActionRefused as exc:
+            return labels.refusal_text(exc.refusal)
+        return None
     try:
         local.check(current, action, m.get("data") or {})
     except local.ActionRefused as exc:
@@ -249,10 +265,13 @@ def compare_html(m: dict[str, Any]) -> str:
         ("version", translate("Conflicts", "Version")),
     )
     rows = []
+    petition = m.get("entity", "alert") == "petition"
     for key, label in fields:
         theirs = cur.get(key)
+        if petition and key in ("severity", "assignee", "resolution"):
+            continue  # an alert's fields: a petition has none of them
         if key == "status" and theirs:
-            theirs = labels.status(str(theirs))
+            theirs = labels.petition_status(str(theirs)) if petition else labels.status(str(theirs))
         if key == "severity" and theirs:
             theirs = labels.severity(str(theirs))
         shown = theirs if theirs is not None else "—"

@@ -6,6 +6,8 @@ Kept in one place so that every pane says the same word for the same thing, and 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
@@ -50,6 +52,14 @@ def action(code: str) -> str:
         "issue": translate("Labels", "issue"),
         "revoke": translate("Labels", "revoke"),
         "reply": translate("Labels", "reply"),
+        # The petition desk's actions (what a waiting one is, in the outbox)
+        "register": translate("Labels", "register a petition"),
+        "accept": translate("Labels", "accept"),
+        "not_accept": translate("Labels", "not accept"),
+        "extend": translate("Labels", "extend"),
+        "close": translate("Labels", "close"),
+        "merge": translate("Labels", "merge"),
+        "convert": translate("Labels", "convert to an investigation"),
     }.get(code, code)
 
 
@@ -161,6 +171,66 @@ def petition(receipt_code: str, subject: str, petition_id: str) -> str:
         named = fmt(translate("Labels", "petition %1"), receipt_code)
         return f"{named} · {subject}" if subject else named
     return fmt(translate("Labels", "petition %1"), petition_id[:8] + "…") if petition_id else ""
+
+
+def petition_status(code: str | None) -> str:
+    return {
+        "registered": translate("Labels", "registered"),
+        "accepted": translate("Labels", "accepted"),
+        "not_accepted": translate("Labels", "not accepted"),
+        "replied": translate("Labels", "replied"),
+        "closed": translate("Labels", "closed"),
+        "merged": translate("Labels", "merged"),
+    }.get(code or "", code or "")
+
+
+def petition_channel(code: str | None) -> str:
+    return {
+        "letter": translate("Labels", "letter"),
+        "visit": translate("Labels", "visit"),
+        "phone": translate("Labels", "phone"),
+        "online": translate("Labels", "online"),
+        "hotline": translate("Labels", "hotline"),
+    }.get(code or "", code or "")
+
+
+def petition_category(code: str | None) -> str:
+    return {
+        "land": translate("Labels", "land"),
+        "approval": translate("Labels", "approvals"),
+        "conduct": translate("Labels", "conduct"),
+        "fees": translate("Labels", "fees"),
+        "other": translate("Labels", "other"),
+    }.get(code or "", code or "")
+
+
+def petition_event(code: str | None) -> str:
+    return {
+        "accepted": translate("Labels", "accepted"),
+        "not_accepted": translate("Labels", "not accepted"),
+        "assigned": translate("Labels", "assigned to a unit"),
+        "extended": translate("Labels", "handling extended"),
+        "replied": translate("Labels", "replied"),
+        "closed": translate("Labels", "closed"),
+        "merged": translate("Labels", "merged into another"),
+    }.get(code or "", code or "")
+
+
+def listed(words: Iterable[str]) -> str:
+    """Words one after another: 、 between them in Chinese, a comma in English."""
+    return ("、" if i18n.is_chinese() else ", ").join(words)
+
+
+def merge_reason(code: str) -> str:
+    """Why the server suggests a merge (``shared.similarity``)."""
+    return {
+        "same_subject": translate("Labels", "same person"),
+        "similar_subject": translate("Labels", "similar name"),
+        "same_unit": translate("Labels", "same unit"),
+        "similar_unit": translate("Labels", "similar unit"),
+        "similar_content": translate("Labels", "similar content"),
+        "likely_duplicate": translate("Labels", "likely the same complaint"),
+    }.get(code, code)
 
 
 def rating(code: str) -> str:

@@ -83,4 +83,10 @@ def apply(app: QApplication, dark: bool = True) -> None:
         " QDoubleSpinBox:focus, QDateEdit:focus { border: 1px solid #58a6ff; }"
         " QLineEdit:read-only { background: #0d1117; color: #8b949e; }"
         " QLineEdit:disabled, QComboBox:disabled { color: #6e7681; }"
+        # Check boxes likewise: Fusion draws the box in the ground's colour (the desk's
+        # "Anonymous" and "Overdue only" showed as bare words); checked, it is filled.
+        f" QCheckBox::indicator {{ width: 13px; height: 13px; background: {FIELD};"
+        f" border: 1px solid {FIELD_EDGE}; border-radius: 2px; }}"
+        " QCheckBox::indicator:checked { background: #1f6feb; border: 1px solid #58a6ff; }"
+        " QCheckBox::indicator:disabled { background: #0d1117; }"
     )

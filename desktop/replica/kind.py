@@ -42,6 +42,8 @@ class LocalActions:
     apply: Callable[[dict[str, Any], str, dict[str, Any]], dict[str, Any]]
     #: actions that do not change the entity's version on the server (a comment)
     versionless: frozenset[str] = frozenset()
+    #: seals the data fields the replica file may not hold in clear (``desktop.replica.sealed.Sealer``)
+    sealer: Any = None
 
 
 def single_key(convert: Callable[[str], Any] = str) -> Callable[[str], tuple[Any, ...]]:

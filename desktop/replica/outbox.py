@@ -62,15 +62,25 @@ def queue_one(conn: sqlite3.Connection, kind: Kind, key: tuple[Any, ...], action
     """
     actions = _actions(kind)
     row = conn.execute(f"SELECT * FROM {kind.table} WHERE {kind.where_key}", key).fetchone()  # noqa: S608
-    if row is None and local.creates(kind.entity, action):
-        return _queue_create(conn, kind, key, action, data)
-    if row is None:
+    # A create (a card issued, a petition registered) names an entity nobody has yet.
+    creating = row is None and local.creates(kind.entity, action)
+    if row is None and not creating:
         return local.ActionRefused(f"{kind.entity} {kind.id_text(key)} is not in the replica")
+    # What the server has not got yet is version 0: nothing (a create's entity before its replay).
+    state = kind.state_of(row) if row is not None else {**dict.fromkeys(kind.state),
+                                                        **dict(zip(kind.keys, key, strict=True)), "version": 0}
     try:
-        actions.check(kind.state_of(row), action, data)
+        actions.check(state, action, data)
     except local.ActionRefused as exc:
         return exc
     entity_id = kind.id_text(key)
+    if creating:
+        cols = (*kind.keys, "server")
+        conn.execute(f"INSERT INTO {kind.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",  # noqa: S608
+                     (*key, json.dumps(state, ensure_ascii=False)))
+        row = conn.execute(f"SELECT * FROM {kind.table} WHERE {kind.where_key}", key).fetchone()  # noqa: S608
+    if actions.sealer is not None:
+        data = actions.sealer.seal(data)
     snapshot = json.loads(row["server"]) if row["server"] else kind.state_of(row)
     # The version the server will have when this action arrives: its known version plus each
     # of my earlier version-changing actions still queued for this entity.
@@ -90,34 +100,6 @@ def queue_one(conn: sqlite3.Connection, kind: Kind, key: tuple[Any, ...], action
         conn.execute(f"UPDATE {kind.table} SET server = ? WHERE {kind.where_key}",  # noqa: S608
                      (json.dumps(snapshot, ensure_ascii=False), *key))
     rebuild(conn, kind, key)
-    return None
-
-
-def _queue_create(conn: sqlite3.Connection, kind: Kind, key: tuple[Any, ...], action: str,
-                  data: dict[str, Any]) -> local.ActionRefused | None:
-    """A new entity (a card issued, a notice): its row as the action makes it, shown at once and
-    marked pending; the server's state replaces it when the change feed brings it."""
-    actions = _actions(kind)
-    state: dict[str, Any] = dict(zip(kind.keys, key, strict=True))
-    try:
-        actions.check(state, action, data)
-    except local.ActionRefused as exc:
-        return exc
-    shown = actions.apply(state, action, data)
-    values = {c: shown.get(c) for c in kind.state}
-    values.update(zip(kind.keys, key, strict=True))
-    if kind.derived is not None:
-        values.update(kind.derived(shown))
-    values["pending"] = 1
-    conn.execute(
-        f"INSERT INTO {kind.table} ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",  # noqa: S608
-        tuple(values.values()))
-    # No base version: there is nothing on the server yet to be stale against.
-    conn.execute(
-        "INSERT INTO outbox (id, entity, entity_id, action, base_version, data, created_at)"
-        " VALUES (?, ?, ?, ?, NULL, ?, ?)",
-        (str(uuid.uuid4()), kind.entity, kind.id_text(key), action, json.dumps(data, ensure_ascii=False), time.time()),
-    )
     return None
 
 
@@ -153,17 +135,24 @@ def rebuild(conn: sqlite3.Connection, kind: Kind, key: tuple[Any, ...]) -> None:
         "SELECT action, data FROM outbox WHERE entity = ? AND entity_id = ? AND state = 'pending' ORDER BY seq",
         (kind.entity, entity_id),
     ))
+    known = int(shown.get("version") or 0)
     for p in pending:
-        if local.creates(kind.entity, p["action"]):
+        if known and local.creates(kind.entity, p["action"]):
             continue  # the server holds the entity already: its create changes nothing
         shown = actions.apply(shown, p["action"], json.loads(p["data"]))
+    attention = _attention(conn, kind, entity_id)
+    if not known and not pending and not attention:
+        # Created here and never by the server (its refusal decided, or dropped): no such entity.
+        conn.execute(f"DELETE FROM {kind.table} WHERE {kind.where_key}", key)  # noqa: S608
+        return
     values = {c: shown.get(c) for c in kind.state if c not in kind.keys}
     if kind.derived is not None:
         values.update(kind.derived(shown))
     values["pending"] = len(pending)
-    values["conflict"] = 1 if _attention(conn, kind, entity_id) else 0
-    # With nothing pending the row is the server state again; drop the snapshot.
-    values["server"] = row["server"] if pending else None
+    values["conflict"] = 1 if attention else 0
+    # With nothing pending the row is the server state again; drop the snapshot (unless the
+    # server has no such entity yet: a refused create stays shown, marked, until decided).
+    values["server"] = row["server"] if pending or not known else None
     sets = ", ".join(f"{c} = ?" for c in values)
     conn.execute(f"UPDATE {kind.table} SET {sets} WHERE {kind.where_key}", (*values.values(), *key))  # noqa: S608
 
@@ -187,11 +176,18 @@ def pending_mutations(db: ReplicaFile, limit: int = 200) -> list[dict[str, Any]]
         rows = conn.execute("SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?", (limit,))
         return [
             {"id": r["id"], "entity": r["entity"], "entity_id": r["entity_id"], "action": r["action"],
-             "base_version": r["base_version"], "data": json.loads(r["data"])}
+             "base_version": r["base_version"], "data": _opened(r["entity"], json.loads(r["data"]))}
             for r in rows
         ]
     finally:
         conn.close()
+
+
+def _opened(entity: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The data as the server must receive it (sealed fields opened, in memory only)."""
+    kind = KINDS.get(entity)
+    sealer = kind.local.sealer if kind is not None and kind.local is not None else None
+    return sealer.open(data) if sealer is not None else data
 
 
 def mark_attempt(db: ReplicaFile, ids: Sequence[str]) -> None:
@@ -230,6 +226,11 @@ def record_results(db: ReplicaFile, results: Sequence[dict[str, Any]]) -> Outbox
             key = kind.key_of(m["entity_id"])
             touched[(kind.entity, key)] = kind
             _advance_snapshot(conn, kind, key, m, res)
+            if status == "applied" and kind.local.sealer is not None:
+                # The server has the secrets now: the replica forgets them (sealed or not).
+                conn.execute("UPDATE outbox SET data = ? WHERE id = ?",
+                             (json.dumps(kind.local.sealer.scrub(json.loads(m["data"])), ensure_ascii=False),
+                              m["id"]))
         for (entity, key), kind in touched.items():
             rebuild(conn, kind, key)
             refresh_attention(conn, kind, key)
@@ -288,18 +289,19 @@ def resolve(db: ReplicaFile, mutation_id: str, *, retry: bool) -> Any:
         # Decided first, so the rebuild of the queued action no longer counts it as a conflict.
         conn.execute("UPDATE outbox SET state = ?, decided_at = ? WHERE id = ?",
                      ("superseded" if retry else "discarded", time.time(), mutation_id))
+        if not retry and kind.local is not None and kind.local.sealer is not None:
+            # Dropped: its sealed secrets are of no more use to anyone.
+            conn.execute("UPDATE outbox SET data = ? WHERE id = ?",
+                         (json.dumps(kind.local.sealer.scrub(json.loads(m["data"])), ensure_ascii=False), mutation_id))
         if retry:
             why = queue_one(conn, kind, key, m["action"], json.loads(m["data"]))
             if why is not None:
                 # Rolls the whole decision back: the conflict stays as it was.
                 raise why
-        elif m["state"] == "rejected" and local.creates(kind.entity, m["action"]) and not conn.execute(
-                "SELECT 1 FROM outbox WHERE entity = ? AND entity_id = ? AND state IN ('pending', 'conflict',"
-                " 'rejected')", (kind.entity, m["entity_id"])).fetchone():
-            # The server refused to create it and nothing else waits on it: the row shown since
-            # it was issued goes (a create the server did apply comes back through the feed).
-            conn.execute(f"DELETE FROM {kind.table} WHERE {kind.where_key} AND server IS NULL", key)  # noqa: S608
-            return key[0] if len(key) == 1 else key
+        else:
+            # Dropped: the row shows the server's state again (and a create the server refused,
+            # with nothing else waiting on it, leaves the replica: there is no such entity).
+            rebuild(conn, kind, key)
         refresh_attention(conn, kind, key)
     return key[0] if len(key) == 1 else key
 

@@ -1,4 +1,6 @@
-"""The reference data the feed brings beside alerts and cases: offices, catalogue items, cameras, petitions, calendars.
+"""The reference data the feed brings beside alerts and cases: offices, catalogue items, cameras, calendars.
+
+(Petitions were here until the desk acted on them: ``desktop.replica.petitions``.)
 
 Each is a row per item holding the feed's JSON (``data``) and the few columns the console
 looks things up by (an office's name, an item's department, a camera's office).
@@ -32,9 +34,6 @@ CREATE TABLE IF NOT EXISTS power_items (code TEXT PRIMARY KEY, name TEXT, depart
 CAMERA = _simple("camera", "cameras", "id", ("office",), """
 CREATE TABLE IF NOT EXISTS cameras (id TEXT PRIMARY KEY, office TEXT, data TEXT, gen INTEGER NOT NULL DEFAULT 0);
 """)
-PETITION = _simple("petition", "petitions", "id", ("office",), """
-CREATE TABLE IF NOT EXISTS petitions (id TEXT PRIMARY KEY, office TEXT, data TEXT, gen INTEGER NOT NULL DEFAULT 0);
-""")
 CALENDAR = Kind(
     entity="calendar", table="calendars", keys=("year",), columns=("year", "data"),
     row=lambda feed_id, data: {"year": int(feed_id), "data": json.dumps(data, ensure_ascii=False)},
@@ -42,4 +41,4 @@ CALENDAR = Kind(
     ddl="CREATE TABLE IF NOT EXISTS calendars (year INTEGER PRIMARY KEY, data TEXT, gen INTEGER NOT NULL DEFAULT 0);",
 )
 
-KINDS = (OFFICE, POWER_ITEM, CAMERA, PETITION, CALENDAR)
+KINDS = (OFFICE, POWER_ITEM, CAMERA, CALENDAR)

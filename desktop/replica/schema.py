@@ -21,6 +21,7 @@ from pathlib import Path
 from desktop.replica.alerts import SEARCH_FIELDS
 from desktop.replica.cases import backfill_case_closing
 from desktop.replica.entities import KINDS
+from desktop.replica.petitions import migrate_old_table as _petition_columns
 
 SCHEMA_VERSION = 1
 
@@ -98,6 +99,7 @@ MIGRATIONS = (
     Migration("the wall's search column", _old_table_without("alerts", "search"), _add_search),
     Migration("case closing columns for the statistics", _old_table_without("cases", "has_closing"),
               _add_case_closing, analyze="cases"),
+    Migration("the petition desk's columns", _old_table_without("petitions", "status"), _petition_columns),
 )
 
 

@@ -59,8 +59,9 @@ class SyncEngine(QObject):
     replayed = Signal(object)
     #: alert ids whose shown state changed by a local action (applied locally at once)
     local_changed = Signal(list)
-    #: (entity, ids) of another kind (cards, notices, …) changed by a local action
-    local_entities_changed = Signal(str, list)
+    #: (entity, ids) of another kind (cards, notices, petitions, …) changed by a local action or
+    #: a replayed answer
+    entities_changed = Signal(str, list)
     #: the outbox counts may have changed (pending, conflicts, rejected)
     outbox_changed = Signal()
     #: the server refused the token: sign in again (the server's message; ``refusal`` has the code)
@@ -328,7 +329,7 @@ class SyncEngine(QObject):
                 if entity == "alert":
                     self.local_changed.emit(changed)
                 else:
-                    self.local_entities_changed.emit(entity, changed)
+                    self.entities_changed.emit(entity, changed)
                 self.outbox_changed.emit()
                 self.flush()
             if on_done is not None:
@@ -399,6 +400,9 @@ class SyncEngine(QObject):
             self.outbox_changed.emit()
             if result.alert_ids:
                 self.local_changed.emit(result.alert_ids)
+            for entity, keys in result.changed.items():
+                if entity != "alert":
+                    self.entities_changed.emit(entity, [k[0] if len(k) == 1 else k for k in keys])
             if result.more:
                 self._flush_again = True
         if self._flush_again:

@@ -25,7 +25,7 @@
     </message>
     <message>
         <source>Red</source>
-        <extracomment>draws the rows (set once the model is); without it Qt&apos;s delegate paints cell by cell (office, case_no, alert id) — Enter on a case alert alert id of the current row (for the detail and case panes) a message for the status bar (refused actions and the like) the server answered 401 to an alert&apos;s history: the token may have been refused reads an alert&apos;s history (actions, comments) from the server: ``ApiClient.alert`` reads the active users from the server (``ApiClient.people``) for the assign dialog the last list of people the server gave (kept for working offline); None: never read the signed-in user&apos;s role: the wall offers only the actions it may take (unknown: all of them) the alert whose detail is shown (None: none) select this alert once the wall has reloaded (it was not among the rows)</extracomment>
+        <extracomment>draws the rows (set once the model is); without it Qt&apos;s delegate paints cell by cell (office, case_no, alert id) — Enter on a case alert alert id of the current row (for the detail and case panes) alert id — Enter on an alert about a supervision notice (its reply is overdue) a message for the status bar (refused actions and the like) the server answered 401 to an alert&apos;s history: the token may have been refused reads an alert&apos;s history (actions, comments) from the server: ``ApiClient.alert`` reads the active users from the server (``ApiClient.people``) for the assign dialog the last list of people the server gave (kept for working offline); None: never read the signed-in user&apos;s role: the wall offers only the actions it may take (unknown: all of them) the alert whose detail is shown (None: none) select this alert once the wall has reloaded (it was not among the rows)</extracomment>
         <translation>红色</translation>
     </message>
     <message>
@@ -848,6 +848,101 @@
     </message>
 </context>
 <context>
+    <name>DeskHooks</name>
+    <message>
+        <source>Petition desk</source>
+        <translation>信访台</translation>
+    </message>
+    <message>
+        <source>&amp;Petitions</source>
+        <translation>信访(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Register a petition…</source>
+        <translation>登记信访件…</translation>
+    </message>
+</context>
+<context>
+    <name>DeskPane</name>
+    <message>
+        <source>Receipt code</source>
+        <translation>查询码</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>被反映人</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>收到时间</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <source>Register a petition…</source>
+        <extracomment>where receipt slips are written the centre&apos;s office code, from the replica&apos;s offices</extracomment>
+        <translation>登记信访件…</translation>
+    </message>
+    <message>
+        <source>Open petitions</source>
+        <translation>在办信访件</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Overdue only</source>
+        <translation>只看超期</translation>
+    </message>
+    <message>
+        <source>Search: receipt code, whom it is about, content</source>
+        <translation>搜索：查询码、被反映人、内容</translation>
+    </message>
+    <message>
+        <source>The desk&apos;s list could not be read: %1</source>
+        <translation>无法读取信访列表：%1</translation>
+    </message>
+    <message>
+        <source>%1 petitions, %2 overdue</source>
+        <translation>共 %1 件，超期 %2 件</translation>
+    </message>
+    <message>
+        <source>The registration waits for the server. This computer has no keyring: keep the console open until it is sent, or it is lost.</source>
+        <translation>登记待发送到服务器。本机没有系统密钥环：请保持本程序运行直至发送完成，否则该登记将丢失。</translation>
+    </message>
+    <message>
+        <source>Registered (anonymous, no status query: no receipt slip).</source>
+        <translation>已登记（匿名且不查询进度，不打印回执）。</translation>
+    </message>
+    <message>
+        <source>Receipt slip for %1: &lt;a href=&quot;%2&quot;&gt;open to print&lt;/a&gt;</source>
+        <translation>查询码 %1 的回执单：&lt;a href=&quot;%2&quot;&gt;打开并打印&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <source>Registered %1; the receipt slip is ready to print.</source>
+        <translation>已登记 %1，回执单可打印。</translation>
+    </message>
+    <message>
+        <source>The receipt slip could not be written: %1</source>
+        <translation>无法生成回执单：%1</translation>
+    </message>
+</context>
+<context>
     <name>DismissDialog</name>
     <message>
         <source>Dismiss alerts</source>
@@ -1307,6 +1402,122 @@
         <source>very poor</source>
         <translation>很差</translation>
     </message>
+    <message>
+        <source>register a petition</source>
+        <translation>登记信访件</translation>
+    </message>
+    <message>
+        <source>accept</source>
+        <translation>受理</translation>
+    </message>
+    <message>
+        <source>not accept</source>
+        <translation>不予受理</translation>
+    </message>
+    <message>
+        <source>extend</source>
+        <translation>延期</translation>
+    </message>
+    <message>
+        <source>close</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <source>merge</source>
+        <translation>合并</translation>
+    </message>
+    <message>
+        <source>convert to an investigation</source>
+        <translation>转立案</translation>
+    </message>
+    <message>
+        <source>registered</source>
+        <translation>已登记</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>已办结</translation>
+    </message>
+    <message>
+        <source>merged</source>
+        <translation>已合并</translation>
+    </message>
+    <message>
+        <source>letter</source>
+        <translation>来信</translation>
+    </message>
+    <message>
+        <source>visit</source>
+        <translation>来访</translation>
+    </message>
+    <message>
+        <source>phone</source>
+        <translation>来电</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>网上</translation>
+    </message>
+    <message>
+        <source>hotline</source>
+        <translation>热线</translation>
+    </message>
+    <message>
+        <source>land</source>
+        <translation>土地</translation>
+    </message>
+    <message>
+        <source>approvals</source>
+        <translation>行政审批</translation>
+    </message>
+    <message>
+        <source>conduct</source>
+        <translation>作风</translation>
+    </message>
+    <message>
+        <source>fees</source>
+        <translation>收费</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>assigned to a unit</source>
+        <translation>交办</translation>
+    </message>
+    <message>
+        <source>handling extended</source>
+        <translation>延期办理</translation>
+    </message>
+    <message>
+        <source>merged into another</source>
+        <translation>并入他件</translation>
+    </message>
+    <message>
+        <source>same person</source>
+        <translation>同一被反映人</translation>
+    </message>
+    <message>
+        <source>similar name</source>
+        <translation>被反映人姓名相近</translation>
+    </message>
+    <message>
+        <source>same unit</source>
+        <translation>同一单位</translation>
+    </message>
+    <message>
+        <source>similar unit</source>
+        <translation>单位相近</translation>
+    </message>
+    <message>
+        <source>similar content</source>
+        <translation>内容相似</translation>
+    </message>
+    <message>
+        <source>likely the same complaint</source>
+        <translation>很可能是同一诉求</translation>
+    </message>
 </context>
 <context>
     <name>LeaderOverview</name>
@@ -1695,7 +1906,7 @@
     </message>
     <message>
         <source>Could not read the list: %1</source>
-        <extracomment>a message for the status bar an alert named in the selected record was clicked: show it on the wall</extracomment>
+        <extracomment>a message for the status bar an alert named in the selected record was clicked: show it on the wall a record to select once the list has been read (asked for before it arrived)</extracomment>
         <translation>无法读取列表：%1</translation>
     </message>
     <message>
@@ -1942,6 +2153,393 @@
     <message>
         <source>does not apply</source>
         <translation>不适用</translation>
+    </message>
+</context>
+<context>
+    <name>PetitionView</name>
+    <message>
+        <source>Accept</source>
+        <extracomment>a line for the status bar the server refused the token while the view asked it something the petition the suggestions shown are for (None until the server answered for this one) the petitioner as the server last answered (on screen only, never stored)</extracomment>
+        <translation>受理</translation>
+    </message>
+    <message>
+        <source>Not accept…</source>
+        <translation>不予受理…</translation>
+    </message>
+    <message>
+        <source>Assign to a unit…</source>
+        <translation>交办…</translation>
+    </message>
+    <message>
+        <source>Extend…</source>
+        <translation>延期…</translation>
+    </message>
+    <message>
+        <source>Reply…</source>
+        <translation>答复…</translation>
+    </message>
+    <message>
+        <source>Close…</source>
+        <translation>办结…</translation>
+    </message>
+    <message>
+        <source>Convert to an investigation…</source>
+        <translation>转立案…</translation>
+    </message>
+    <message>
+        <source>Show identity (audited)…</source>
+        <translation>查看信访人身份（留痕）…</translation>
+    </message>
+    <message>
+        <source>Merge this petition into the suggested one</source>
+        <translation>将本件并入所选信访件</translation>
+    </message>
+    <message>
+        <source>Merge suggestions (一信多投)</source>
+        <translation>合并建议（一信多投）</translation>
+    </message>
+    <message>
+        <source>Choose a petition in the list.</source>
+        <translation>请在列表中选择信访件。</translation>
+    </message>
+    <message>
+        <source>anonymous</source>
+        <translation>匿名</translation>
+    </message>
+    <message>
+        <source>identity protected</source>
+        <translation>身份受保护</translation>
+    </message>
+    <message>
+        <source>waiting to be sent</source>
+        <translation>待发送</translation>
+    </message>
+    <message>
+        <source>no receipt code</source>
+        <translation>无查询码</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>被反映人</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>经办人</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>相似度</translation>
+    </message>
+    <message>
+        <source>Receipt code</source>
+        <translation>查询码</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>依据</translation>
+    </message>
+    <message>
+        <source>received</source>
+        <translation>收到于</translation>
+    </message>
+    <message>
+        <source>Merged into %1: its handling answers this one</source>
+        <translation>已并入 %1，由该件的办理一并答复</translation>
+    </message>
+    <message>
+        <source>Answers also %1 merged into it: %2</source>
+        <translation>一并答复并入本件的 %1 件：%2</translation>
+    </message>
+    <message>
+        <source>Converted to %1 investigation(s)</source>
+        <translation>已转立案 %1 件</translation>
+    </message>
+    <message>
+        <source>Acceptance due %1</source>
+        <translation>受理期限 %1</translation>
+    </message>
+    <message>
+        <source>handling due %1</source>
+        <translation>办理期限 %1</translation>
+    </message>
+    <message>
+        <source>extended %1 of %2 days</source>
+        <translation>已延期 %1 日（最多 %2 日）</translation>
+    </message>
+    <message>
+        <source>%1: done (sent to the server when it answers)</source>
+        <translation>%1：已办理（联网时发送到服务器）</translation>
+    </message>
+    <message>
+        <source>converted to an investigation</source>
+        <translation>已转立案</translation>
+    </message>
+    <message>
+        <source>Not accept</source>
+        <translation>不予受理</translation>
+    </message>
+    <message>
+        <source>Why it is not accepted (the petitioner reads it):</source>
+        <translation>不予受理的理由（信访人可见）：</translation>
+    </message>
+    <message>
+        <source>Assign to a unit</source>
+        <translation>交办</translation>
+    </message>
+    <message>
+        <source>The unit that handles it:</source>
+        <translation>承办单位：</translation>
+    </message>
+    <message>
+        <source>Extend the handling limit</source>
+        <translation>延长办理期限</translation>
+    </message>
+    <message>
+        <source>Days (at most %1 in all):</source>
+        <translation>延期天数（累计不超过 %1 日）：</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>答复</translation>
+    </message>
+    <message>
+        <source>The reply the petitioner reads:</source>
+        <translation>答复意见（信访人可见）：</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <source>How it was concluded:</source>
+        <translation>办结情况：</translation>
+    </message>
+    <message>
+        <source>Did the complaint prove founded?</source>
+        <translation>反映问题是否属实？</translation>
+    </message>
+    <message>
+        <source>Convert to an investigation</source>
+        <translation>转立案</translation>
+    </message>
+    <message>
+        <source>The investigation&apos;s title:</source>
+        <translation>案件名称：</translation>
+    </message>
+    <message>
+        <source>Petition about %1</source>
+        <translation>关于%1的信访</translation>
+    </message>
+    <message>
+        <source>Asking the server for similar petitions…</source>
+        <translation>正在向服务器查询相似信访件…</translation>
+    </message>
+    <message>
+        <source>Merge suggestions once the server has the petition.</source>
+        <translation>信访件送达服务器后显示合并建议。</translation>
+    </message>
+    <message>
+        <source>Merge suggestions need the server, which cannot be reached.</source>
+        <translation>合并建议需要连接服务器，目前无法连接。</translation>
+    </message>
+    <message>
+        <source>No merge suggestions: %1</source>
+        <translation>无法获取合并建议：%1</translation>
+    </message>
+    <message>
+        <source>No other petition looks like this one.</source>
+        <translation>没有与本件相似的信访件。</translation>
+    </message>
+    <message>
+        <source>Choose one to read both side by side; what differs is marked.</source>
+        <translation>选择一件与本件对照阅读，不同之处已标出。</translation>
+    </message>
+    <message>
+        <source>Content</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Show identity</source>
+        <translation>查看信访人身份</translation>
+    </message>
+    <message>
+        <source>Who petitioned is protected. Showing it is written to the audit log under your name, with the time. Show it?</source>
+        <translation>信访人身份受保护。查看将以您的名义连同时间记入审计日志。确定查看吗？</translation>
+    </message>
+    <message>
+        <source>The petition is anonymous.</source>
+        <translation>该信访件为匿名信访。</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Read at %1; this read is in the audit log.</source>
+        <translation>%1 查看，本次查看已记入审计日志。</translation>
+    </message>
+    <message>
+        <source>Petitioner</source>
+        <translation>信访人</translation>
+    </message>
+    <message>
+        <source>The identity needs the server, which cannot be reached.</source>
+        <translation>查看身份需要连接服务器，目前无法连接。</translation>
+    </message>
+    <message>
+        <source>The identity could not be read: %1</source>
+        <translation>无法读取信访人身份：%1</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1 天 %2 小时</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 小时</translation>
+    </message>
+    <message>
+        <source>overdue by %1</source>
+        <translation>已超期 %1</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>还剩 %1</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptSlip</name>
+    <message>
+        <source>Petition receipt</source>
+        <translation>信访登记回执</translation>
+    </message>
+    <message>
+        <source>Receipt code</source>
+        <translation>查询码</translation>
+    </message>
+    <message>
+        <source>Check the progress and the reply with this code and the password you chose at the counter:</source>
+        <translation>凭查询码和您在登记时自设的查询密码查询办理进度和答复：</translation>
+    </message>
+    <message>
+        <source>Keep this slip. Nobody will ask you for your password; the desk cannot see it.</source>
+        <translation>请妥善保管本回执。任何人都不会向您索要查询密码，工作人员也看不到它。</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>收到时间</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>信访方式</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+</context>
+<context>
+    <name>RegistrationDialog</name>
+    <message>
+        <source>Register a petition</source>
+        <extracomment>(the petition&apos;s id, the data queued, without the petitioner or the password)</extracomment>
+        <translation>登记信访件</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>信访方式</translation>
+    </message>
+    <message>
+        <source>Received at</source>
+        <translation>收到时间</translation>
+    </message>
+    <message>
+        <source>Petitioner (seen by the petition desk only)</source>
+        <translation>信访人（仅信访部门可见）</translation>
+    </message>
+    <message>
+        <source>Anonymous</source>
+        <translation>匿名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Whom it is about</source>
+        <translation>被反映人</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>Post</source>
+        <translation>职务</translation>
+    </message>
+    <message>
+        <source>What the petitioner reports, in their words</source>
+        <translation>信访人反映的问题（按其原话记录）</translation>
+    </message>
+    <message>
+        <source>Typed by the petitioner; never shown or kept</source>
+        <translation>由信访人本人输入；不显示、不保存</translation>
+    </message>
+    <message>
+        <source>Register and print the receipt</source>
+        <translation>登记并打印回执</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Content</source>
+        <translation>反映内容</translation>
+    </message>
+    <message>
+        <source>Query password</source>
+        <translation>查询密码</translation>
+    </message>
+    <message>
+        <source>The server has no office of the kind “centre” to register petitions under: an administrator must add the centre&apos;s office first.</source>
+        <translation>服务器上没有类型为“中心”的单位，无法登记信访件：请管理员先添加本中心的单位。</translation>
     </message>
 </context>
 <context>

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from desktop.replica import local
+from desktop.replica import petitions as replica_petitions
 from shared.actions import Actor, Conflict, Refusal, plan
 from tests.harness import ServerProcess
 from tests.server.support import create_user, new_id, server_from_template, upload
@@ -135,8 +137,10 @@ def test_server_and_console_decide_petition_actions_alike(world: dict[str, Any])
     primary_state = state_of(primary)
     now = server.call("GET", "/admin/clock").json()["now"]
     expected: dict[str, str] = {}
+    before: dict[str, dict[str, Any]] = {}
     for pid, (role, _state, action, data) in zip(ids, table, strict=True):
-        snapshot = Snapshot({pid: state_of(pid), primary: primary_state}, blob, now)
+        before[pid] = state_of(pid)
+        snapshot = Snapshot({pid: before[pid], primary: primary_state}, blob, now)
         outcome = plan("petition", action, entity_id=pid, base_version=None, actor=Actor(f"{role}-pp", role),
                        data=fill(data, {"primary": primary, "self": pid, "blob": blob}), world=snapshot)
         expected[pid] = (outcome.code if isinstance(outcome, Refusal)
@@ -154,6 +158,23 @@ def test_server_and_console_decide_petition_actions_alike(world: dict[str, Any])
     differ = [(role, state, action, str(data)[:30], expected[pid], got[pid])
               for pid, (role, state, action, data) in zip(ids, table, strict=True) if expected[pid] != got[pid]]
     assert not differ, differ
+    # The console's replica decides the desk's actions alike, on the petition as its row holds it
+    # (the JSON of the change feed); only whether another user's file is stored it cannot know.
+    replica: dict[str, str] = {}
+    for pid, (role, _state, action, data) in zip(ids, table, strict=True):
+        if role != "petition_officer" or (action == "attach" and data["sha256"] != "{blob}"):
+            continue
+        row = replica_petitions.KIND.state_of(replica_petitions.petition_row(pid, before[pid]))
+        try:
+            replica_petitions.check(row, action, fill(data, {"primary": primary, "self": pid, "blob": blob}))
+            replica[pid] = "applied"
+        except local.ActionRefused as exc:
+            replica[pid] = exc.refusal.code
+    unlike = [(state, action, str(data)[:30], replica[pid], got[pid])
+              for pid, (_role, state, action, data) in zip(ids, table, strict=True)
+              if pid in replica and replica[pid] != got[pid]]
+    assert not unlike, unlike
+    assert len(replica) == len(STATES) * (len(VARIANTS) - 1)
     codes = set(got.values())
     assert {"applied", "FORBIDDEN", "PETITION_STATE", "EXTENSION_LIMIT", "EVIDENCE_MISSING", "MISSING_FIELD",
             "INVALID_FIELD", "UNKNOWN_ACTION"} <= codes, codes
