@@ -90,7 +90,8 @@ def queue_one(conn: sqlite3.Connection, kind: Kind, key: tuple[Any, ...], action
         f" AND action NOT IN ({','.join('?' * len(versionless))})",
         (kind.entity, entity_id, *versionless),
     ).fetchone()[0]
-    base = int(snapshot.get("version") or 1) + int(queued)
+    # A create has nothing on the server to be stale against: no base version.
+    base = None if creating else int(snapshot.get("version") or 1) + int(queued)
     conn.execute(
         "INSERT INTO outbox (id, entity, entity_id, action, base_version, data, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -141,18 +142,21 @@ def rebuild(conn: sqlite3.Connection, kind: Kind, key: tuple[Any, ...]) -> None:
             continue  # the server holds the entity already: its create changes nothing
         shown = actions.apply(shown, p["action"], json.loads(p["data"]))
     attention = _attention(conn, kind, entity_id)
-    if not known and not pending and not attention:
-        # Created here and never by the server (its refusal decided, or dropped): no such entity.
-        conn.execute(f"DELETE FROM {kind.table} WHERE {kind.where_key}", key)  # noqa: S608
+    if not known and not pending:
+        if attention:
+            # A create the server refused: shown as it was queued, marked, until the person decides.
+            conn.execute(f"UPDATE {kind.table} SET pending = 0, conflict = 1 WHERE {kind.where_key}", key)  # noqa: S608
+        else:
+            # Created here and never by the server (its refusal decided, or dropped): no such entity.
+            conn.execute(f"DELETE FROM {kind.table} WHERE {kind.where_key}", key)  # noqa: S608
         return
     values = {c: shown.get(c) for c in kind.state if c not in kind.keys}
     if kind.derived is not None:
         values.update(kind.derived(shown))
     values["pending"] = len(pending)
     values["conflict"] = 1 if attention else 0
-    # With nothing pending the row is the server state again; drop the snapshot (unless the
-    # server has no such entity yet: a refused create stays shown, marked, until decided).
-    values["server"] = row["server"] if pending or not known else None
+    # With nothing pending the row is the server state again; drop the snapshot.
+    values["server"] = row["server"] if pending else None
     sets = ", ".join(f"{c} = ?" for c in values)
     conn.execute(f"UPDATE {kind.table} SET {sets} WHERE {kind.where_key}", (*values.values(), *key))  # noqa: S608
 

@@ -97,12 +97,18 @@ def test_actions_follow_the_shared_rules_and_a_refused_registration_leaves_no_gh
     assert item["status"] == "accepted"
     assert item["extension_days"] == 20
     assert item["pending"] == 3
-    # The server refuses the registration: the row goes, the refusal waits in the outbox.
+    # The server refuses the registration: the row stays, marked, while the refusal waits in the
+    # outbox; once the person has read and dropped the refusals, no ghost is left.
     sent = replica.pending_mutations()
     replica.record_results([{"id": sent[0]["id"], "status": "rejected",
                              "error": {"code": "INVALID_FIELD", "message": "x", "message_zh": "x"}}]
                            + [{"id": m["id"], "status": "rejected", "error": {"code": "NOT_FOUND"}}
                               for m in sent[1:]])
+    [marked] = replica.read(petitions.desk_list, parse_instant("2026-03-03T09:00:00+08:00"))
+    assert marked["conflict"]
+    assert marked["pending"] == 0
+    for m in sent:
+        replica.resolve(m["id"], retry=False)
     assert replica.read(petitions.desk_list, parse_instant("2026-03-03T09:00:00+08:00")) == []
 
 
