@@ -7,12 +7,12 @@ The schema, the feed, the outbox and the re-snapshot pick it up from this table.
 
 from __future__ import annotations
 
-from desktop.replica import alerts, cases, reference
+from desktop.replica import alerts, cases, investigations, reference
 from desktop.replica.kind import Kind
 
 #: in the order their tables are created and a feed page is applied: the entities an operator
 #: acts on last, so the reference data and cases their rows name are in place first
-KINDS: dict[str, Kind] = {k.entity: k for k in (*reference.KINDS, cases.KIND, alerts.KIND)}
+KINDS: dict[str, Kind] = {k.entity: k for k in (*reference.KINDS, cases.KIND, alerts.KIND, investigations.KIND)}
 
 
 def kind(entity: str) -> Kind:

@@ -48,6 +48,28 @@ OFFLINE = "offline"
 SIGNED_OUT = "signed_out"
 
 
+def upload_kept_files(replica: Replica, client: ApiClient, batch: Sequence[dict[str, Any]]) -> None:
+    """Upload the kept files the ``attach`` mutations of ``batch`` name and the server may lack.
+
+    The network failing stops the replay (it is retried with the rest); a file the server
+    refuses (its bytes changed here, so its hash no longer matches) is left out: its mutation
+    is sent anyway and the server's ``EVIDENCE_MISSING`` comes back as a rejection the person
+    sees, instead of the whole outbox waiting on it forever.
+    """
+    for sha in replica.blobs_to_upload(batch):
+        try:
+            client.put_evidence(sha, replica.evidence_path(sha))
+        except ApiError as exc:
+            if exc.status == 401 or exc.retryable:
+                raise
+            log.warning("the server refused kept file %s: %s", sha, exc)
+            continue
+        except FileNotFoundError:
+            log.warning("kept file %s is gone", sha)
+            continue
+        replica.mark_uploaded(sha)
+
+
 class SyncEngine(QObject):
     """The replica's connection to the server. Create and use it on the UI thread."""
 
@@ -59,6 +81,8 @@ class SyncEngine(QObject):
     replayed = Signal(object)
     #: alert ids whose shown state changed by a local action (applied locally at once)
     local_changed = Signal(list)
+    #: (entity, ids) of another kind (an investigation) whose shown state changed by a local action
+    entity_changed = Signal(str, list)
     #: the outbox counts may have changed (pending, conflicts, rejected)
     outbox_changed = Signal()
     #: the server refused the token: sign in again (the server's message; ``refusal`` has the code)
@@ -102,7 +126,8 @@ class SyncEngine(QObject):
         # cleared by a replay that left nothing pending. Each successful poll replays while set,
         # so a replay that failed on a stale connection is retried as soon as the server answers.
         self._outbox_dirty = True
-        self._actions: list[tuple[list[int], str, dict[str, Any], Callable[[list[local.Refused]], None] | None]] = []
+        self._actions: list[tuple[str, list[Any], str, dict[str, Any],
+                                  Callable[[list[local.Refused]], None] | None]] = []
         self._writing_action = False
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
@@ -298,15 +323,16 @@ class SyncEngine(QObject):
             self._retry.start(int(backoff * 1000))
 
     # ------------------------------------------------------------------ outbox
-    def enqueue(self, alert_ids: Sequence[int], action: str, data: dict[str, Any],
-                on_done: Callable[[list[local.Refused]], None] | None = None) -> None:
-        """Queue an action on alerts: applied to the replica at once, replayed to the server.
+    def enqueue(self, alert_ids: Sequence[Any], action: str, data: dict[str, Any],
+                on_done: Callable[[list[local.Refused]], None] | None = None, *, entity: str = "alert") -> None:
+        """Queue an action on alerts (or on entities of another kind): applied to the replica at
+        once, replayed to the server.
 
         Actions are written one after another in the order the operator took them (A then E
         must be an acknowledgement then an escalation, never the reverse), so each waits for
         the previous one's write.
         """
-        self._actions.append((list(alert_ids), action, dict(data), on_done))
+        self._actions.append((entity, list(alert_ids), action, dict(data), on_done))
         if not self._writing_action:
             self._next_action()
 
@@ -315,13 +341,16 @@ class SyncEngine(QObject):
             self._writing_action = False
             return
         self._writing_action = True
-        ids, action, data, on_done = self._actions.pop(0)
+        entity, ids, action, data, on_done = self._actions.pop(0)
 
-        def done(result: tuple[list[int], list[local.Refused]]) -> None:
+        def done(result: tuple[list[Any], list[local.Refused]]) -> None:
             changed, refused = result
             if changed:
                 self._outbox_dirty = True
-                self.local_changed.emit(changed)
+                if entity == "alert":
+                    self.local_changed.emit(changed)
+                else:
+                    self.entity_changed.emit(entity, [str(i) for i in changed])
                 self.outbox_changed.emit()
                 self.flush()
             if on_done is not None:
@@ -332,16 +361,18 @@ class SyncEngine(QObject):
             log.error("could not queue %s: %r", action, exc)
             self._next_action()
 
-        self.tasks.run(lambda: self.replica.enqueue(ids, action, data), done, failed, label=f"enqueue {action}",
-                       owner=self)
+        self.tasks.run(lambda: self.replica.enqueue(ids, action, data, entity=entity), done, failed,
+                       label=f"enqueue {action}", owner=self)
 
     def resolve(self, mutation_id: str, *, retry: bool) -> None:
         """Close a conflict or rejection: keep the server's state, or apply mine again."""
 
-        def done(alert_id: int | None) -> None:
+        def done(entity_id: Any) -> None:
             self._outbox_dirty = True
-            if alert_id is not None:
-                self.local_changed.emit([alert_id])
+            if isinstance(entity_id, int):
+                self.local_changed.emit([entity_id])
+            elif isinstance(entity_id, str):
+                self.entity_changed.emit("", [entity_id])
             self.outbox_changed.emit()
             if retry:
                 self.flush()
@@ -373,6 +404,8 @@ class SyncEngine(QObject):
             batch = replica.pending_mutations(200)
             if not batch:
                 return None
+            # A file attached offline reaches the server before the mutation that names it.
+            upload_kept_files(replica, client, batch)
             replica.mark_attempt([m["id"] for m in batch])
             results = client.mutations(batch)
             out = replica.record_results(results)
