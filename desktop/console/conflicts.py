@@ -1,8 +1,8 @@
 """The outbox as the operator sees it: what is waiting, and every conflict or rejection to decide.
 
-A conflict shows both versions side by side — the server's alert as it stands now, and the
-action the operator took offline — and the operator chooses: keep the server's state, or
-apply theirs again on top of it. Nothing is resolved silently. "Apply mine again" is offered
+A conflict shows both versions side by side — the server's alert (or investigation) as it
+stands now, and the action the person took offline — and they choose: keep the server's
+state, or apply theirs again on top of it. Nothing is resolved silently. "Apply mine again" is offered
 only when the action still applies to the server's version (acknowledging an alert someone
 has escalated meanwhile does not): otherwise the server would refuse it, and the button says
 why it is off.
@@ -47,9 +47,17 @@ def _state(code: str) -> str:
     }.get(code, code)
 
 
+def _investigation(m: dict[str, Any]) -> bool:
+    return m.get("entity") == "investigation"
+
+
 def _yours(m: dict[str, Any]) -> str:
     data = m.get("data") or {}
     text = labels.action(str(m.get("action")))
+    if _investigation(m) and data.get("to"):
+        text += f" → {labels.stage(str(data['to']))}"
+    if data.get("filename"):
+        text += f": {data['filename']}"
     if data.get("reason"):
         text += f": {data['reason']}"
     if "assignee" in data:
@@ -62,8 +70,11 @@ def _yours(m: dict[str, Any]) -> str:
 def _theirs(m: dict[str, Any]) -> str:
     cur = m.get("current") or {}
     if not cur:
-        err = (m.get("result") or {}).get("error") or {}
-        return str(err.get("message") or "")
+        return server_words((m.get("result") or {}).get("error") or {})
+    if _investigation(m):
+        status = str(cur.get("status") or "open")
+        return " · ".join([labels.stage(str(cur.get("stage")) if status == "open" else status),
+                           f"v{cur.get('version')}"])
     parts = [labels.severity(str(cur.get("severity"))), labels.status(str(cur.get("status")))]
     if cur.get("assignee"):
         parts.append(f"→ {cur['assignee']}")
@@ -71,9 +82,32 @@ def _theirs(m: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
+def server_words(err: dict[str, Any]) -> str:
+    """The server's reason for a refusal, in Chinese when the console speaks it and the server said it."""
+    from desktop import i18n
+
+    if i18n.is_chinese() and err.get("message_zh"):
+        return str(err["message_zh"])
+    return str(err.get("message") or "")
+
+
+def _item(m: dict[str, Any]) -> str:
+    """What the action was on: an alert by number, a case by title (when the outbox entry has it)."""
+    if _investigation(m):
+        title = (m.get("current") or {}).get("title") or m.get("title") or str(m.get("entity_id"))[:8] + "…"
+        return fmt(translate("Conflicts", "case “%1”"), title)
+    if m.get("entity", "alert") == "alert":
+        return f"#{m.get('entity_id')}"
+    return f"{m.get('entity')} {m.get('entity_id')}"
+
+
+def _item_key(m: dict[str, Any]) -> Any:
+    eid = str(m.get("entity_id") or "")
+    return (0, int(eid), "") if eid.isdigit() else (1, 0, eid)
+
+
 COLUMNS = (
-    Column(QT_TRANSLATE_NOOP("Conflicts", "Alert"), lambda m: f"#{m.get('entity_id')}",
-           key=lambda m: int(m.get("entity_id") or 0)),
+    Column(QT_TRANSLATE_NOOP("Conflicts", "Item"), _item, key=_item_key),
     Column(QT_TRANSLATE_NOOP("Conflicts", "State"), lambda m: _state(str(m.get("state"))),
            roles={Qt.ItemDataRole.ForegroundRole: lambda m: QBrush(QColor(STATE_COLOURS.get(str(m.get("state")),
                                                                                            "#e6edf3")))}),
@@ -88,6 +122,8 @@ class ConflictsPane(QWidget):
     resolve = Signal(str, bool)
     #: alert id to show on the wall
     show_alert = Signal(int)
+    #: (entity, id) of another kind to show (an investigation's case file)
+    show_entity = Signal(str, str)
     #: the outbox was read again (``counts`` are current)
     reloaded = Signal()
 
@@ -122,7 +158,7 @@ class ConflictsPane(QWidget):
         buttons = QHBoxLayout()
         self.keep_button = QPushButton(self.tr("Keep the server's version"), self)
         self.retry_button = QPushButton(self.tr("Apply mine again"), self)
-        self.keep_button.setToolTip(self.tr("Drop your offline action; the alert stays as the server has it"))
+        self.keep_button.setToolTip(self.tr("Drop your offline action; it stays as the server has it"))
         self.retry_tip = self.tr("Send your action again, on top of the server's current version")
         self.retry_button.setToolTip(self.retry_tip)
         buttons.addStretch(1)
@@ -192,8 +228,12 @@ class ConflictsPane(QWidget):
 
     def _double_clicked(self, index: Any) -> None:
         m = self.model.record(self.proxy.mapToSource(index).row())
-        if m is not None:
+        if m is None:
+            return
+        if m.get("entity", "alert") == "alert":
             self.show_alert.emit(int(m["entity_id"]))
+        else:
+            self.show_entity.emit(str(m["entity"]), str(m["entity_id"]))
 
 
 def retry_refusal(m: dict[str, Any]) -> str | None:
@@ -202,6 +242,13 @@ def retry_refusal(m: dict[str, Any]) -> str | None:
     if not isinstance(current, dict):
         return None
     action = str(m.get("action"))
+    entity = str(m.get("entity") or "alert")
+    if entity != "alert":
+        try:
+            local.check_entity(entity, current, action, m.get("data") or {})
+        except local.ActionRefused as exc:
+            return labels.refusal_text(exc.refusal)
+        return None
     try:
         local.check(current, action, m.get("data") or {})
     except local.ActionRefused as exc:
@@ -226,17 +273,30 @@ def compare_html(m: dict[str, Any]) -> str:
     """Both versions side by side: the server's now, and what the operator did."""
     cur = m.get("current") or {}
     err = (m.get("result") or {}).get("error") or {}
-    fields = (
+    fields: tuple[tuple[str, str], ...] = (
         ("status", translate("Conflicts", "Status")),
         ("severity", translate("Conflicts", "Severity")),
         ("assignee", translate("Conflicts", "Assignee")),
         ("resolution", translate("Conflicts", "Reason")),
         ("version", translate("Conflicts", "Version")),
     )
+    if _investigation(m):
+        fields = (
+            ("title", translate("Conflicts", "Case")),
+            ("stage", translate("Conflicts", "Stage")),
+            ("status", translate("Conflicts", "Status")),
+            ("investigators", translate("Conflicts", "Investigators")),
+            ("version", translate("Conflicts", "Version")),
+        )
     rows = []
     for key, label in fields:
         theirs = cur.get(key)
-        if key == "status" and theirs:
+        if _investigation(m):
+            if key in ("stage", "status") and theirs:
+                theirs = labels.stage(str(theirs)) if theirs != "open" else labels.status("open")
+            if key == "investigators" and isinstance(theirs, list):
+                theirs = ", ".join(str(x) for x in theirs)
+        elif key == "status" and theirs:
             theirs = labels.status(str(theirs))
         if key == "severity" and theirs:
             theirs = labels.severity(str(theirs))
@@ -249,7 +309,7 @@ def compare_html(m: dict[str, Any]) -> str:
     refusal = retry_refusal(m) if m.get("state") == "conflict" else None
     return (
         f"<p style='color:{colour}'><b>{escape(_state(str(m['state'])))}</b>"
-        f" — {escape(str(err.get('message') or ''))}</p>"
+        f" — {escape(server_words(err))}</p>"
         f"<p><b>{escape(yours)}</b> ({escape(based)} {m.get('base_version')}): {escape(_yours(m))}</p>"
         f"<p><b>{escape(server_now)}</b></p><table>{''.join(rows)}</table>"
         + (f"<p style='color:#d29922'>{escape(refusal)}</p>" if refusal else "")

@@ -49,6 +49,7 @@ from desktop.console.admin.common import role_name
 from desktop.console.alarm import Alarm
 from desktop.console.case_pane import CasePane
 from desktop.console.conflicts import ConflictsPane
+from desktop.console.investigations import hooks as investigation_hooks
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
 from desktop.console.session import Session
 from desktop.console.wall import AlertWall
@@ -156,6 +157,8 @@ class ConsoleWindow(QMainWindow):
         self._restore()
         # Administration (admins) and the holiday notice (admins, operators) live in their own package.
         admin_hooks.attach(self)
+        # Investigations (the roles that read them) likewise.
+        investigation_hooks.attach(self)
 
     # ------------------------------------------------------------------ building
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:

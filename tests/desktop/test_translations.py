@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "resources" / "translations"
 CATALOGUES = {
     "yingyan": ["desktop/app.py", "desktop/console/*.py", "desktop/replica/*.py", "desktop/common/*.py",
-                "desktop/demo.py", "desktop/config.py", "desktop/cli.py"],
+                "desktop/demo.py", "desktop/config.py", "desktop/cli.py", "desktop/console/investigations/*.py"],
     "yingyan_video": ["desktop/video/*.py"],
     "yingyan_admin": ["desktop/console/admin/*.py"],
     "yingyan_township": ["desktop/township/*.py"],

@@ -1,0 +1,91 @@
+"""Shared steps of the investigation console tests: people on the test server, a case moved
+along by the server's own mutations, and a console window signed in as one of them."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+INVESTIGATOR = ("li.inv", "investigator-pass-1")
+REVIEWER = ("wang.rev", "reviewer-pass-1")
+LEADER = ("zhao.lead", "leader-pass-1")
+PEOPLE = ((INVESTIGATOR, "investigator", "李调查"), (REVIEWER, "investigator", "王会审"), (LEADER, "leader", "赵书记"))
+
+
+def add_people(server: Any) -> None:
+    for (name, password), role, display in PEOPLE:
+        r = server.call("POST", "/users", {"username": name, "password": password, "role": role,
+                                           "display_name": display})
+        assert r.status == 201, r.body
+
+
+def token_of(server: Any, user: tuple[str, str]) -> str:
+    r = server.call("POST", "/auth/token", {"username": user[0], "password": user[1]}, token=None)
+    assert r.status == 200, r.body
+    return str(r.json()["token"])
+
+
+def mutate(server: Any, entity_id: str, action: str, data: dict[str, Any], *, token: str = "admin",
+           base_version: int | None = None) -> dict[str, Any]:
+    m: dict[str, Any] = {"id": str(uuid.uuid4()), "entity": "investigation", "entity_id": entity_id,
+                         "action": action, "data": data}
+    if base_version is not None:
+        m["base_version"] = base_version
+    r = server.call("POST", "/mutations", {"mutations": [m]}, token=token)
+    assert r.status == 200, r.body
+    result: dict[str, Any] = r.json()["results"][0]
+    return result
+
+
+def create_case(server: Any, title: str = "城关镇国土所张某违规审批问题线索", *,
+                investigators: tuple[str, ...] = (INVESTIGATOR[0],)) -> str:
+    case_id = str(uuid.uuid4())
+    res = mutate(server, case_id, "create", {
+        "title": title, "subject": {"name": "张某", "unit": "城关镇国土所", "title": "所长"},
+        "investigators": list(investigators)})
+    assert res["status"] == "applied", res
+    return case_id
+
+
+def upload(server: Any, content: bytes, token: str = "admin") -> str:
+    import hashlib
+
+    sha = hashlib.sha256(content).hexdigest()
+    r = server.call("PUT", f"/evidence/{sha}", raw=content, token=token,
+                    headers={"Content-Type": "application/octet-stream"})
+    assert r.status in (200, 201), r.body
+    return sha
+
+
+def case(server: Any, case_id: str) -> dict[str, Any]:
+    r = server.call("GET", f"/investigations/{case_id}")
+    assert r.status == 200, r.body
+    out: dict[str, Any] = r.json()
+    return out
+
+
+def open_console(qtbot: Any, server: Any, tmp_path: Path, user: tuple[str, str], role: str) -> Any:
+    """The console window signed in as ``user`` against ``server``, live."""
+    from desktop.common.api import ApiClient
+    from desktop.console.session import open_session
+    from desktop.console.window import ConsoleWindow
+    from desktop.replica import sync
+
+    client = ApiClient(f"https://127.0.0.1:{server.port}", str(server.ca_file))
+    client.login(*user)
+    session = open_session(client, user[0], role=role, replica_file=tmp_path / f"replica-{user[0]}.sqlite3",
+                           wait=2.0)
+    window = ConsoleWindow(session)
+    qtbot.addWidget(window)
+    window.resize(1600, 900)
+    window.show()
+    session.engine.max_backoff = 1.0
+    session.engine.start()
+    qtbot.waitUntil(lambda: session.engine.state == sync.LIVE, timeout=15000)
+    return window
+
+
+def close_console(window: Any) -> None:
+    window.close()
+    window.session.shutdown(15000)
