@@ -83,7 +83,8 @@ def test_investigator_sees_only_their_case_and_is_told_why_a_step_is_refused(
     assert "初核报告" in cf.banner.text() and "领导立案审批" in cf.banner.text()
     # Out of order: the current stage and the allowed next one are named.
     cf.act("transition", {"to": "execution"})
-    qtbot.waitUntil(lambda: "只能转入「立案」" in cf.banner.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "不能从「初核」转入「执行」" in cf.banner.text(), timeout=5000)
+    assert "只能转入「立案" in cf.banner.text()
     # Concluding needs a reason: the dialog says so before anything is queued.
     cf.ask_transition()
     qtbot.waitUntil(lambda: cf.dialog is not None, timeout=2000)
@@ -166,3 +167,127 @@ def test_a_byte_changed_in_the_kept_copy_is_said_not_to_match(investigator: Any,
         cf.open_evidence(sha)
     assert checked.args == [sha, kept_files.MISMATCH]
     assert len(opened) == 1, "a file that does not match is never opened"
+
+
+def _history(server: Any, case_id: str) -> list[tuple[str, str]]:
+    return [(t["action"], t["actor"]) for t in case(server, case_id)["timeline"]]
+
+
+def test_offline_investigator_replays_once_and_decides_the_conflict(
+        investigator: Any, inv_server: Any, qtbot: Any, tmp_path: Path) -> None:
+    """Done-when 3: server stopped; a 20 MB file, a note and a transition offline; meanwhile an
+    admin moves the case; back online the file and the note are applied once, the transition
+    comes back as a conflict, and the investigator decides it in the console."""
+    from desktop.replica import sync
+
+    mine = create_case(inv_server)
+    window = investigator
+    engine = window.session.engine
+    pane = window.investigations
+    qtbot.waitUntil(lambda: pane.ids() == [mine], timeout=10000)
+    pane.select(mine)
+    cf = pane.casefile
+    qtbot.waitUntil(lambda: cf.file is not None, timeout=5000)
+
+    inv_server.kill()
+    qtbot.waitUntil(lambda: engine.state == sync.OFFLINE, timeout=10000)
+    big = tmp_path / "询问录像.bin"
+    big.write_bytes(bytes(range(256)) * (20 * 1024 * 1024 // 256))
+    cf.attach([big], "other")
+    qtbot.waitUntil(lambda: any(e["filename"] == big.name for e in cf.evidence_model.records()), timeout=20000)
+    cf.act("note", {"text": "离线记录：已调阅录像"})
+    cf.act("transition", {"to": "preliminary_check"})
+    qtbot.waitUntil(lambda: window.conflicts.counts.get("pending") == 3, timeout=10000)
+    qtbot.waitUntil(lambda: cf.file is not None and cf.file.inv["stage"] == "preliminary_check", timeout=5000)
+    assert "3" in cf.header.text() and "尚未发送" in cf.header.text()
+    row = next(e for e in cf.evidence_model.records() if e["filename"] == big.name)
+    assert row["kept"] and not row["uploaded"]
+
+    # The server comes back while the console still works offline; an admin moves the case.
+    window.act_offline.setChecked(True)
+    inv_server.start()
+    moved = mutate(inv_server, mine, "transition", {"to": "preliminary_check", "reason": "管理员推进"},
+                   base_version=1)
+    assert moved["status"] == "applied", moved
+
+    window.act_offline.setChecked(False)
+    qtbot.waitUntil(lambda: engine.state == sync.LIVE and window.conflicts.counts.get("pending") == 0,
+                    timeout=60000)
+    assert window.conflicts.counts.get("conflict") == 1
+    server_case = case(inv_server, mine)
+    assert [e["filename"] for e in server_case["evidence"]] == [big.name]
+    assert server_case["evidence"][0]["size"] == 20 * 1024 * 1024
+    history = _history(inv_server, mine)
+    assert history.count(("attach", INVESTIGATOR[0])) == 1
+    assert history.count(("note", INVESTIGATOR[0])) == 1
+    assert [h for h in history if h[0] == "transition"] == [("transition", "admin")], "mine did not overwrite"
+
+    # The same mutations sent again (an answer lost on the way) change nothing.
+    import json
+
+    sent = window.session.replica.connect().execute(
+        "SELECT id, entity, entity_id, action, base_version, data FROM outbox WHERE state = 'applied'").fetchall()
+    again = inv_server.call("POST", "/mutations", {"mutations": [
+        {"id": m[0], "entity": m[1], "entity_id": m[2], "action": m[3], "base_version": m[4],
+         "data": json.loads(m[5])} for m in sent]}, token=window.session.client.token).json()["results"]
+    assert {x["status"] for x in again} == {"applied"}
+    assert _history(inv_server, mine) == history
+
+    # The conflict is visible in the case file and in the outbox pane, with the server's version.
+    qtbot.waitUntil(lambda: cf.conflict_row.isVisible(), timeout=10000)
+    assert "推进阶段" in cf.conflict_label.text()
+    cf.conflict_button.click()
+    assert window.conflicts_dock.isVisible()
+    conflict = next(m for m in window.conflicts.model.records() if m["state"] == "conflict")
+    assert conflict["entity"] == "investigation" and conflict["entity_id"] == mine
+    assert window.conflicts.select_mutation(conflict["id"])
+    html = window.conflicts.compare.toHtml()
+    assert "初核" in html and "城关镇国土所张某" in html
+    # Applying it again cannot follow: the case is already at preliminary check. The button says why.
+    assert not window.conflicts.retry_button.isEnabled()
+    assert "不能从「初核」转入「初核」" in window.conflicts.retry_button.toolTip()
+    window.conflicts.keep_button.click()
+    qtbot.waitUntil(lambda: window.conflicts.counts.get("conflict") == 0, timeout=10000)
+    qtbot.waitUntil(lambda: not cf.conflict_row.isVisible(), timeout=10000)
+    assert cf.file is not None and cf.file.inv["stage"] == "preliminary_check"
+    # The 20 MB file kept here is the one the server holds, and verified.
+    qtbot.waitUntil(lambda: any(e.get("check") == kept_files.VERIFIED for e in cf.evidence_model.records()),
+                    timeout=20000)
+
+
+def test_a_transition_refused_on_replay_is_applied_again_on_the_new_version(
+        investigator: Any, inv_server: Any, qtbot: Any) -> None:
+    """Someone changed the case (a new assignment) while I was offline: my transition conflicts,
+    and "apply mine again" sends it on the server's new version."""
+    from tests.desktop.console.investigation_support import REVIEWER
+
+    mine = create_case(inv_server)
+    window = investigator
+    engine = window.session.engine
+    pane = window.investigations
+    qtbot.waitUntil(lambda: pane.ids() == [mine], timeout=10000)
+    pane.select(mine)
+    cf = pane.casefile
+    qtbot.waitUntil(lambda: cf.file is not None, timeout=5000)
+    window.act_offline.setChecked(True)
+    cf.act("transition", {"to": "preliminary_check"})
+    qtbot.waitUntil(lambda: window.conflicts.counts.get("pending") == 1, timeout=10000)
+    assigned = mutate(inv_server, mine, "assign", {"investigators": [INVESTIGATOR[0], REVIEWER[0]]}, base_version=1)
+    assert assigned["status"] == "applied"
+    window.act_offline.setChecked(False)
+    qtbot.waitUntil(lambda: window.conflicts.counts.get("conflict") == 1, timeout=30000)
+    conflict = next(m for m in window.conflicts.model.records() if m["state"] == "conflict")
+    assert window.conflicts.select_mutation(conflict["id"])
+    assert window.conflicts.retry_button.isEnabled()
+    window.conflicts.retry_button.click()
+    qtbot.waitUntil(lambda: case(inv_server, mine)["stage"] == "preliminary_check", timeout=15000)
+    qtbot.waitUntil(lambda: window.conflicts.counts.get("conflict") == 0
+                    and window.conflicts.counts.get("pending") == 0, timeout=10000)
+    assert engine.state == sync_live()
+    assert [h for h in _history(inv_server, mine) if h[0] == "transition"] == [("transition", INVESTIGATOR[0])]
+
+
+def sync_live() -> str:
+    from desktop.replica import sync
+
+    return sync.LIVE
