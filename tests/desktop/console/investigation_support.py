@@ -89,3 +89,41 @@ def open_console(qtbot: Any, server: Any, tmp_path: Path, user: tuple[str, str],
 def close_console(window: Any) -> None:
     window.close()
     window.session.shutdown(15000)
+
+
+def case_at_execution(server: Any, title: str = "城关镇国土所张某违规审批问题线索") -> str:
+    """A case taken to ``execution`` the way people would: a corrected preliminary report that
+    supersedes the first, the leader's filing approval, a joint review with one dissent, notes
+    and a leader's annotation."""
+    case_id = create_case(server, title)
+    inv = token_of(server, INVESTIGATOR)
+    lead = token_of(server, LEADER)
+    rev = token_of(server, REVIEWER)
+
+    def ok(action: str, data: dict[str, Any], token: str = inv) -> None:
+        res = mutate(server, case_id, action, data, token=token)
+        assert res["status"] == "applied", (action, res)
+
+    def attach(name: str, kind: str, content: bytes, supersedes: str | None = None) -> str:
+        sha = upload(server, content, token=inv)
+        ok("attach", {"sha256": sha, "filename": name, "kind": kind, **({"supersedes": supersedes} if supersedes
+                                                                        else {})})
+        return sha
+
+    ok("transition", {"to": "preliminary_check"})
+    first = attach("初核报告.docx", "preliminary_report", "初核报告（初稿）".encode() * 300)
+    ok("note", {"text": "初稿漏列两笔审批，已补正"})
+    attach("初核报告（修订）.docx", "preliminary_report", "初核报告（修订稿）".encode() * 320, supersedes=first)
+    ok("approve_filing", {"text": "同意立案，抓紧调查"}, token=lead)
+    ok("transition", {"to": "filing"})
+    ok("transition", {"to": "investigation"})
+    attach("调查报告.pdf", "investigation_report", "调查报告正文".encode() * 500)
+    attach("谈话笔录.pdf", "other", "谈话笔录".encode() * 200)
+    ok("transition", {"to": "trial_review"})
+    ok("request_review", {"reviewers": [REVIEWER[0], LEADER[0]]})
+    ok("opinion", {"opinion": "disagree", "text": "违纪金额认定依据不足，建议补充银行流水后再定性"}, token=rev)
+    ok("opinion", {"opinion": "agree", "text": "事实清楚，同意审理意见"}, token=lead)
+    ok("annotate", {"text": "请审理室注意王会审的不同意见，一并归档"}, token=lead)
+    attach("审理决定书.pdf", "trial_decision", "审理决定书".encode() * 300)
+    ok("transition", {"to": "execution"})
+    return case_id
