@@ -53,7 +53,8 @@ def test_case_file_at_execution_models_and_report(leader: Any, live_server: Any,
     # The track: six stages behind, execution now, supervision next (its gate: an execution record).
     assert [s for s, state in cf.file.track if state == "done"] == ["acceptance", "preliminary_check", "filing",
                                                                      "investigation", "trial_review"]
-    assert "执行记录" in cf.gate.text() and "缺少" in cf.gate.text()
+    assert "执行记录" in cf.gate.text()
+    assert "缺少" in cf.gate.text()
     # The dissent is kept, shown in words, beside the agreement.
     opinions = {cf.opinion_model.index(r, 1).data() for r in range(cf.opinion_model.rowCount())}
     assert opinions == {"不同意", "同意"}
@@ -66,7 +67,8 @@ def test_case_file_at_execution_models_and_report(leader: Any, live_server: Any,
     kinds = {cf.note_model.index(r, 2).data() for r in range(cf.note_model.rowCount())}
     assert {"领导批阅", "批准立案", "备注"} <= kinds
     # A leader neither attaches nor moves the case; they annotate and approve.
-    assert not cf.buttons["attach"].isEnabled() and not cf.buttons["transition"].isEnabled()
+    assert not cf.buttons["attach"].isEnabled()
+    assert not cf.buttons["transition"].isEnabled()
     assert cf.buttons["annotate"].isEnabled()
 
     # The list filters by stage and text.
@@ -94,8 +96,11 @@ def test_case_file_at_execution_models_and_report(leader: Any, live_server: Any,
         text = unicodedata.normalize("NFKC", subprocess.run(["pdftotext", "-layout", str(out), "-"], check=True,
                                                             capture_output=True, timeout=60).stdout.decode())
         server_case = case(live_server, case_id)
-        assert "案件办理报告" in text and "城关镇国土所张某违规审批问题线索" in text
-        assert "不同意" in text and "违纪金额认定依据不足" in text
-        assert "签字" in text and "分管领导" in text
+        assert "案件办理报告" in text
+        assert "城关镇国土所张某违规审批问题线索" in text
+        assert "不同意" in text
+        assert "违纪金额认定依据不足" in text
+        assert "签字" in text
+        assert "分管领导" in text
         for e in server_case["evidence"]:
             assert e["sha256"] in text.replace("\n", "").replace(" ", "")

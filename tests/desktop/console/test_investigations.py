@@ -72,7 +72,8 @@ def test_investigator_sees_only_their_case_and_is_told_why_a_step_is_refused(
     # transition is refused with the shared rules' reason in Chinese.
     cf.act("transition", {"to": "preliminary_check"})
     qtbot.waitUntil(lambda: cf.file is not None and cf.file.inv["stage"] == "preliminary_check", timeout=5000)
-    assert "初核报告" in cf.gate.text() and "缺少" in cf.gate.text()
+    assert "初核报告" in cf.gate.text()
+    assert "缺少" in cf.gate.text()
     assert "领导立案审批" in cf.gate.text()
     cf.ask_transition()
     qtbot.waitUntil(lambda: cf.dialog is not None, timeout=2000)
@@ -80,7 +81,8 @@ def test_investigator_sees_only_their_case_and_is_told_why_a_step_is_refused(
     _ok(cf.dialog)
     qtbot.waitUntil(lambda: cf.banner.isVisible(), timeout=5000)
     assert "转入「立案」的条件未满足" in cf.banner.text()
-    assert "初核报告" in cf.banner.text() and "领导立案审批" in cf.banner.text()
+    assert "初核报告" in cf.banner.text()
+    assert "领导立案审批" in cf.banner.text()
     # Out of order: the current stage and the allowed next one are named.
     cf.act("transition", {"to": "execution"})
     qtbot.waitUntil(lambda: "不能从「初核」转入「执行」" in cf.banner.text(), timeout=5000)
@@ -123,7 +125,8 @@ def test_investigator_sees_only_their_case_and_is_told_why_a_step_is_refused(
     cf.act("transition", {"to": "filing"})
     qtbot.waitUntil(lambda: case(inv_server, mine)["stage"] == "filing", timeout=10000)
     actions = [t["action"] for t in case(inv_server, mine)["timeline"]]
-    assert actions.count("note") == 1 and actions.count("attach") == 1
+    assert actions.count("note") == 1
+    assert actions.count("attach") == 1
     assert any((n.get("data") or {}).get("text") == "同意立案" for n in cf.note_model.records()
                if n["action"] == "approve_filing"), "the leader's approval is among the notes and annotations"
 
@@ -158,11 +161,13 @@ def test_a_byte_changed_in_the_kept_copy_is_said_not_to_match(investigator: Any,
     cf.refresh()
     qtbot.waitUntil(lambda: cf.tamper.isVisible(), timeout=10000)
     assert "DOES NOT MATCH" not in cf.tamper.text()  # in Chinese
-    assert "不符" in cf.tamper.text() and "谈话笔录.txt" in cf.tamper.text()
+    assert "不符" in cf.tamper.text()
+    assert "谈话笔录.txt" in cf.tamper.text()
     row = cf.evidence_model.records()[0]
     assert row["check"] == kept_files.MISMATCH
     shown = cf.evidence_model.index(0, 5).data()
-    assert "不符" in shown and "已核验" not in shown
+    assert "不符" in shown
+    assert "已核验" not in shown
     with qtbot.waitSignal(cf.checked, timeout=5000) as checked:
         cf.open_evidence(sha)
     assert checked.args == [sha, kept_files.MISMATCH]
@@ -199,9 +204,11 @@ def test_offline_investigator_replays_once_and_decides_the_conflict(
     cf.act("transition", {"to": "preliminary_check"})
     qtbot.waitUntil(lambda: window.conflicts.counts.get("pending") == 3, timeout=10000)
     qtbot.waitUntil(lambda: cf.file is not None and cf.file.inv["stage"] == "preliminary_check", timeout=5000)
-    assert "3" in cf.header.text() and "尚未发送" in cf.header.text()
+    assert "3" in cf.header.text()
+    assert "尚未发送" in cf.header.text()
     row = next(e for e in cf.evidence_model.records() if e["filename"] == big.name)
-    assert row["kept"] and not row["uploaded"]
+    assert row["kept"]
+    assert not row["uploaded"]
 
     # The server comes back while the console still works offline; an admin moves the case.
     window.act_offline.setChecked(True)
@@ -239,17 +246,20 @@ def test_offline_investigator_replays_once_and_decides_the_conflict(
     cf.conflict_button.click()
     assert window.conflicts_dock.isVisible()
     conflict = next(m for m in window.conflicts.model.records() if m["state"] == "conflict")
-    assert conflict["entity"] == "investigation" and conflict["entity_id"] == mine
+    assert conflict["entity"] == "investigation"
+    assert conflict["entity_id"] == mine
     assert window.conflicts.select_mutation(conflict["id"])
     html = window.conflicts.compare.toHtml()
-    assert "初核" in html and "城关镇国土所张某" in html
+    assert "初核" in html
+    assert "城关镇国土所张某" in html
     # Applying it again cannot follow: the case is already at preliminary check. The button says why.
     assert not window.conflicts.retry_button.isEnabled()
     assert "不能从「初核」转入「初核」" in window.conflicts.retry_button.toolTip()
     window.conflicts.keep_button.click()
     qtbot.waitUntil(lambda: window.conflicts.counts.get("conflict") == 0, timeout=10000)
     qtbot.waitUntil(lambda: not cf.conflict_row.isVisible(), timeout=10000)
-    assert cf.file is not None and cf.file.inv["stage"] == "preliminary_check"
+    assert cf.file is not None
+    assert cf.file.inv["stage"] == "preliminary_check"
     # The 20 MB file kept here is the one the server holds, and verified.
     qtbot.waitUntil(lambda: any(e.get("check") == kept_files.VERIFIED for e in cf.evidence_model.records()),
                     timeout=20000)
