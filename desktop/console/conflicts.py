@@ -187,6 +187,11 @@ class ConflictsPane(QWidget):
 
     def _show(self, records: list[dict[str, Any]]) -> None:
         self.model.set_records(records)
+        if records:
+            # A case's title or an action's reason is longer than an alert's number: fit, within reason.
+            self.view.resizeColumnsToContents()
+            for col in range(self.model.columnCount() - 1):
+                self.view.setColumnWidth(col, min(self.view.columnWidth(col), 280))
         self.counts = {s: sum(1 for m in records if m["state"] == s) for s in ("pending", "conflict", "rejected")}
         self.summary.setText(fmt(self.tr("%1 waiting to send · %2 conflicts · %3 rejected"),
                                  self.counts["pending"], self.counts["conflict"], self.counts["rejected"]))
@@ -293,7 +298,7 @@ def compare_html(m: dict[str, Any]) -> str:
         theirs = cur.get(key)
         if _investigation(m):
             if key in ("stage", "status") and theirs:
-                theirs = labels.stage(str(theirs)) if theirs != "open" else labels.status("open")
+                theirs = labels.stage(str(theirs)) if theirs != "open" else translate("Conflicts", "in progress")
             if key == "investigators" and isinstance(theirs, list):
                 theirs = ", ".join(str(x) for x in theirs)
         elif key == "status" and theirs:

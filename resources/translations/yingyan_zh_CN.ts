@@ -434,7 +434,7 @@
     <name>CaseFileView</name>
     <message>
         <source>Decide…</source>
-        <extracomment>a message for the status bar the person asks to decide a conflict (raise the outbox pane) a case file finished showing (tests and screenshots wait on it) (sha256, verified / mismatch / missing): a kept file was hashed again before opening it sha256 → verified / mismatch / missing, from the last re-hash of the kept files opens a verified file (tests replace it)</extracomment>
+        <extracomment>a message for the status bar the person asks to decide a conflict (raise the outbox pane) a case file finished showing (tests and screenshots wait on it) (sha256, verified / mismatch / missing): a kept file was hashed again before opening it sha256 → verified / mismatch / missing, from the last re-hash of the kept files opens a verified file (tests replace it) the case whose evidence is being fetched (one fetch at a time)</extracomment>
         <translation>处理…</translation>
     </message>
     <message>
@@ -881,7 +881,7 @@
         <translation>阶段历程</translation>
     </message>
     <message>
-        <source>Reviewers’ opinions</source>
+        <source>Opinions of the reviewers</source>
         <translation>会审意见</translation>
     </message>
     <message>
@@ -1019,6 +1019,10 @@
     <message>
         <source>Investigators</source>
         <translation>承办人</translation>
+    </message>
+    <message>
+        <source>in progress</source>
+        <translation>办理中</translation>
     </message>
     <message>
         <source>Yours</source>

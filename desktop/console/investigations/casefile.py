@@ -108,6 +108,9 @@ def _chain(e: dict[str, Any]) -> str:
 
 CHECK_COLOURS = {kept_files.VERIFIED: "#3fb950", kept_files.MISMATCH: "#ff4d4f"}
 
+CHECK_COLUMN = Column(QT_TRANSLATE_NOOP("CaseFile", "Check"), check_text,
+                      roles={Qt.ItemDataRole.ForegroundRole: lambda e: QBrush(QColor(CHECK_COLOURS[e["check"]]))
+                             if e.get("check") in CHECK_COLOURS else None})
 EVIDENCE_COLUMNS = (
     Column(QT_TRANSLATE_NOOP("CaseFile", "Kind"), lambda e: labels.evidence_kind(e.get("kind"))),
     Column(QT_TRANSLATE_NOOP("CaseFile", "File"), lambda e: ("⊘ " if e.get("superseded_by") else "")
@@ -119,9 +122,7 @@ EVIDENCE_COLUMNS = (
            key=lambda e: e.get("attached_at") or ""),
     Column(QT_TRANSLATE_NOOP("CaseFile", "Size"), lambda e: size_text(e.get("size")),
            key=lambda e: e.get("size") or 0, numeric=True),
-    Column(QT_TRANSLATE_NOOP("CaseFile", "Check"), check_text,
-           roles={Qt.ItemDataRole.ForegroundRole: lambda e: QBrush(QColor(CHECK_COLOURS[e["check"]]))
-                  if e.get("check") in CHECK_COLOURS else None}),
+    CHECK_COLUMN,
     Column(QT_TRANSLATE_NOOP("CaseFile", "Correction"), _chain),
     Column(QT_TRANSLATE_NOOP("CaseFile", "SHA-256"), lambda e: e.get("sha256") or ""),
 )
@@ -260,6 +261,8 @@ class CaseFileView(QWidget):
         #: opens a verified file (tests replace it)
         self.opener: Callable[[Path], object] = lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         self._gen = 0
+        #: the case whose evidence is being fetched (one fetch at a time)
+        self._fetching: Any = None
         self.uploading = 0
         self.setAcceptDrops(True)
         self._build()
@@ -424,9 +427,13 @@ class CaseFileView(QWidget):
         self.opinion_model.set_records(file.opinions)
         self.note_model.set_records(file.notes)
         self.alert_model.set_records(file.alerts)
+        for table in (self.evidence_table, self.timeline_table, self.opinion_table, self.note_table,
+                      self.alert_table):
+            table.resizeColumnsToContents()
         self._enable(file)
         self._show_tamper()
         self._verify(file)
+        self._fetch_missing(file)
         self.shown.emit()
 
     def _gate_html(self, file: CaseFile) -> str:
@@ -488,9 +495,38 @@ class CaseFileView(QWidget):
             for e in records:
                 e["check"] = self.checks.get(str(e.get("sha256")))
             self.evidence_model.set_records(records)
+            self.evidence_table.resizeColumnToContents(EVIDENCE_COLUMNS.index(CHECK_COLUMN))
             self._show_tamper()
 
         self.tasks.run(work, done, label="verify evidence", owner=self)
+
+    def _fetch_missing(self, file: CaseFile) -> None:
+        """Fetch the evidence of this case not kept here yet (online), so it is verified and opens offline.
+
+        What arrives is kept only if it hashes to its SHA-256 (``Replica.keep_fetched``)."""
+        missing = [str(e.get("sha256")) for e in file.evidence if not e.get("kept")]
+        engine = self.engine
+        if not missing or engine.paused or engine.state not in (sync.LIVE, sync.CATCHING_UP) \
+                or self._fetching == file.inv.get("id"):
+            return
+        self._fetching = file.inv.get("id")
+        replica, client = self.replica, self.session.client
+
+        def work() -> int:
+            for sha in missing:
+                replica.keep_fetched(sha, client.get_evidence(sha))
+            return len(missing)
+
+        def finished(_n: object) -> None:
+            self._fetching = None
+            if self.investigation_id == file.inv.get("id"):
+                self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            self._fetching = None
+            log.info("evidence of the case not fetched: %r", exc)
+
+        self.tasks.run(work, finished, failed, label="fetch case evidence", owner=self)
 
     def mismatched(self) -> list[dict[str, Any]]:
         return [e for e in self.evidence_model.records() if e.get("check") == kept_files.MISMATCH]

@@ -112,6 +112,9 @@ class InvestigationsPane(QWidget):
         split.addWidget(self.casefile)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
+        # The list wide enough for a case's title, subject, unit and stage; the rest for the file.
+        split.setSizes([620, 1000])
+        self._sized = False
         layout.addWidget(split, 1)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -143,6 +146,12 @@ class InvestigationsPane(QWidget):
     def _show(self, rows: list[dict[str, Any]]) -> None:
         current = self.casefile.investigation_id
         self.model.set_records(rows)
+        if rows and not self._sized:
+            # Once, from the first rows (Qt samples a bounded number of them, however many there are).
+            self._sized = True
+            self.table.resizeColumnsToContents()
+            for col in range(self.model.columnCount()):
+                self.table.setColumnWidth(col, min(self.table.columnWidth(col), 320))
         self.count.setText(fmt(self.tr("%1 cases"), len(rows)))
         if current is not None:
             self.select(current, open_it=False)

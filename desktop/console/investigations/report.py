@@ -108,7 +108,7 @@ def case_report(file: CaseFile, checks: dict[str, str]) -> tuple[str, str]:
     heads = {
         "report": translate("CaseReport", "Investigation case report"),
         "history": translate("CaseReport", "Stage history"),
-        "opinions": translate("CaseReport", "Reviewers’ opinions"),
+        "opinions": translate("CaseReport", "Opinions of the reviewers"),
         "evidence": translate("CaseReport", "Evidence"),
         "timeline": translate("CaseReport", "Timeline"),
         "signatures": translate("CaseReport", "Signatures"),

@@ -39,10 +39,11 @@ def mutate(server: Any, entity_id: str, action: str, data: dict[str, Any], *, to
 
 
 def create_case(server: Any, title: str = "城关镇国土所张某违规审批问题线索", *,
-                investigators: tuple[str, ...] = (INVESTIGATOR[0],)) -> str:
+                investigators: tuple[str, ...] = (INVESTIGATOR[0],),
+                subject: dict[str, str] | None = None) -> str:
     case_id = str(uuid.uuid4())
     res = mutate(server, case_id, "create", {
-        "title": title, "subject": {"name": "张某", "unit": "城关镇国土所", "title": "所长"},
+        "title": title, "subject": subject or {"name": "张某", "unit": "城关镇国土所", "title": "所长"},
         "investigators": list(investigators)})
     assert res["status"] == "applied", res
     return case_id
