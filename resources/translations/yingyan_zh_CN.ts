@@ -429,6 +429,18 @@
         <source>Message</source>
         <translation>说明</translation>
     </message>
+    <message>
+        <source>The case cannot move into “%1”: missing %2</source>
+        <translation>案件不能转入“%1”：缺少%2</translation>
+    </message>
+    <message>
+        <source>The case cannot move from “%1” to “%2”: it may move only to %3</source>
+        <translation>案件不能从“%1”转入“%2”：只能转入%3</translation>
+    </message>
+    <message>
+        <source>The case cannot move to “%1” now: stages are taken one at a time, in order, never back</source>
+        <translation>案件现在不能转入“%1”：各阶段须依次办理，不能跳过，也不能回退</translation>
+    </message>
 </context>
 <context>
     <name>CaseFileView</name>

@@ -54,7 +54,7 @@ from desktop.replica import evidence as kept_files
 from desktop.replica import investigations, local, sync
 from desktop.replica.evidence import EvidenceFileError
 from desktop.replica.investigations import CURRENT, DONE, NEXT, CaseFile
-from shared.actions import Actor, role_may
+from shared.actions import Actor, Refusal, role_may
 from shared.actions.investigation import STAGES
 from shared.timeutil import parse_instant, to_datetime
 
@@ -585,7 +585,7 @@ class CaseFileView(QWidget):
 
         def done(refused: list[local.Refused]) -> None:
             if refused:
-                self._say("⛔ " + labels.refusal_text(refused[0][1].refusal))
+                self._say("⚠ " + refusal_words(refused[0][1].refusal, data, self.file))
             else:
                 self.message.emit(fmt(self.tr("“%1” recorded"), labels.action(action)))
             self.refresh()
@@ -686,7 +686,7 @@ class CaseFileView(QWidget):
             self.uploading -= 1
             self.progress.setVisible(self.uploading > 0)
             why = str(exc) if isinstance(exc, EvidenceFileError) else repr(exc)
-            self._say("⛔ " + fmt(self.tr("「%1」 cannot be attached: %2"), path.name, why))
+            self._say("⚠ " + fmt(self.tr("「%1」 cannot be attached: %2"), path.name, why))
 
         self.progress.setValue(0)
         self.progress.show()
@@ -695,7 +695,7 @@ class CaseFileView(QWidget):
     def _act_on(self, iid: str, action: str, data: dict[str, Any]) -> None:
         def done(refused: list[local.Refused]) -> None:
             if refused and iid == self.investigation_id:
-                self._say("⛔ " + labels.refusal_text(refused[0][1].refusal))
+                self._say("⚠ " + refusal_words(refused[0][1].refusal, data, self.file))
             if iid == self.investigation_id:
                 self.refresh()
 
@@ -728,7 +728,7 @@ class CaseFileView(QWidget):
                 on_done(out)
 
         def failed(exc: BaseException) -> None:
-            self._say("⛔ " + fmt(self.tr("The case report could not be saved: %1"), str(exc)))
+            self._say("⚠ " + fmt(self.tr("The case report could not be saved: %1"), str(exc)))
 
         self.tasks.run(lambda: report.write(html, path, title), done, failed, label="case report", owner=self)
 
@@ -747,3 +747,25 @@ class CaseFileView(QWidget):
             event.acceptProposedAction()
             self.attach_files(paths)
 
+
+def refusal_words(refusal: Refusal, data: dict[str, Any], file: CaseFile | None = None) -> str:
+    """Why the shared rules refused an action, in the console's language and without codes.
+
+    The rules write every refusal in Chinese and in English; the English names stages and gate
+    items by their codes, so a refused step is said here in words from ``labels``.
+    """
+    from desktop import i18n
+
+    if i18n.is_chinese():
+        return labels.refusal_text(refusal)
+    if refusal.code == "GATE_UNMET" and refusal.missing:
+        return fmt(translate("CaseFile", "The case cannot move into “%1”: missing %2"),
+                   labels.stage(str(data.get("to"))), ", ".join(labels.gate_item(m) for m in refusal.missing))
+    if refusal.code == "STAGE_ORDER" and data.get("to") and file is not None and file.targets:
+        return fmt(translate("CaseFile", "The case cannot move from “%1” to “%2”: it may move only to %3"),
+                   labels.stage(str(file.inv.get("stage"))), labels.stage(str(data["to"])),
+                   ", ".join(f"“{labels.stage(t)}”" for t in file.targets))
+    if refusal.code == "STAGE_ORDER" and data.get("to"):
+        return fmt(translate("CaseFile", "The case cannot move to “%1” now: stages are taken one at a time, in "
+                                         "order, never back"), labels.stage(str(data["to"])))
+    return labels.refusal_text(refusal)

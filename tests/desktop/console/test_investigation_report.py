@@ -104,3 +104,28 @@ def test_case_file_at_execution_models_and_report(leader: Any, live_server: Any,
         assert "分管领导" in text
         for e in server_case["evidence"]:
             assert e["sha256"] in text.replace("\n", "").replace(" ", "")
+
+
+def test_a_refused_step_in_english_names_stages_and_items_in_words(qapp: Any) -> None:
+    """The shared rules' English names codes (``preliminary_report``); the console says words."""
+    from desktop import i18n
+    from desktop.console.investigations.casefile import refusal_words
+    from desktop.replica import local
+    from desktop.replica.investigations import CaseFile
+
+    i18n.install(qapp, "en")
+    inv = {"id": "0b6f7a4e-1111-4222-8333-444455556666", "stage": "preliminary_check", "status": "open",
+           "version": 1, "investigators": ["li.inv"],
+           "evidence": [], "reviewers": [], "opinions": [], "timeline": [], "links": []}
+    with pytest.raises(local.ActionRefused) as gate:
+        local.check_entity("investigation", inv, "transition", {"to": "filing"})
+    text = refusal_words(gate.value.refusal, {"to": "filing"})
+    assert text == "The case cannot move into “filing”: missing preliminary check report, a leader's filing approval"
+    with pytest.raises(local.ActionRefused) as order:
+        local.check_entity("investigation", inv, "transition", {"to": "execution"})
+    file = CaseFile(inv=inv, track=[], targets=("filing", "concluded"), gate=[], next_stage="filing", evidence=[],
+                    opinions=[], awaited=[], notes=[], timeline=[], alerts=[])
+    text = refusal_words(order.value.refusal, {"to": "execution"}, file)
+    assert "_" not in text
+    assert "“preliminary check” to “execution”" in text
+    assert "“filing”, “concluded”" in text
