@@ -28,7 +28,9 @@ ENTITY = "investigation"
 #: the columns an action sees and changes (``body`` is the whole investigation as JSON)
 STATE = ("id", "version", "title", "subject_name", "subject_unit", "stage", "status", "phase", "created_at",
          "updated_at", "created_by", "investigators", "people", "evidence_count", "body")
-COLUMNS = (*STATE, "search")
+#: columns computed from the state and written with it (``Kind.derived``)
+DERIVED = ("search", "people_json")
+COLUMNS = (*STATE, *DERIVED)
 
 DDL = """
 CREATE TABLE IF NOT EXISTS investigations (
@@ -51,10 +53,39 @@ CREATE TABLE IF NOT EXISTS investigations (
     body TEXT NOT NULL,
     {mutable},
     gen INTEGER NOT NULL DEFAULT 0,
-    search TEXT
+    search TEXT,
+    -- investigators and reviewers as a JSON list: the triggers below keep investigation_people
+    people_json TEXT NOT NULL DEFAULT '[]'
 );
+-- The list pages newest change first, all of it or one stage: a bounded index walk each.
 CREATE INDEX IF NOT EXISTS investigations_updated ON investigations (updated_at, id);
 CREATE INDEX IF NOT EXISTS investigations_phase ON investigations (phase, updated_at, id);
+-- "Mine": who is on which case, kept by triggers (one look-up instead of a scan of every case).
+CREATE TABLE IF NOT EXISTS investigation_people (
+    username TEXT NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (username, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS investigation_people_id ON investigation_people (id);
+-- Free text: a trigram index over the search column, for words of three characters or more.
+CREATE VIRTUAL TABLE IF NOT EXISTS investigations_fts USING fts5(
+    search, content='investigations', content_rowid='rowid', tokenize='trigram', detail='none');
+CREATE TRIGGER IF NOT EXISTS investigations_insert AFTER INSERT ON investigations BEGIN
+    INSERT INTO investigations_fts (rowid, search) VALUES (new.rowid, new.search);
+    INSERT OR IGNORE INTO investigation_people (username, id) SELECT value, new.id FROM json_each(new.people_json);
+END;
+CREATE TRIGGER IF NOT EXISTS investigations_delete AFTER DELETE ON investigations BEGIN
+    INSERT INTO investigations_fts (investigations_fts, rowid, search) VALUES ('delete', old.rowid, old.search);
+    DELETE FROM investigation_people WHERE id = old.id;
+END;
+CREATE TRIGGER IF NOT EXISTS investigations_search AFTER UPDATE OF search ON investigations BEGIN
+    INSERT INTO investigations_fts (investigations_fts, rowid, search) VALUES ('delete', old.rowid, old.search);
+    INSERT INTO investigations_fts (rowid, search) VALUES (new.rowid, new.search);
+END;
+CREATE TRIGGER IF NOT EXISTS investigations_people AFTER UPDATE OF people_json ON investigations BEGIN
+    DELETE FROM investigation_people WHERE id = old.id;
+    INSERT OR IGNORE INTO investigation_people (username, id) SELECT value, new.id FROM json_each(new.people_json);
+END;
 CREATE TABLE IF NOT EXISTS evidence_files (
     sha256 TEXT PRIMARY KEY,
     size INTEGER NOT NULL,
@@ -71,7 +102,7 @@ def _text(value: object, limit: int = 500) -> str:
 
 
 def columns_of(inv: Mapping[str, Any]) -> dict[str, Any]:
-    """The row's columns from a whole investigation (a feed item or a locally changed one)."""
+    """The row's state columns from a whole investigation (a feed item or a locally changed one)."""
     raw_subject = inv.get("subject")
     subject: dict[str, Any] = raw_subject if isinstance(raw_subject, dict) else {}
     investigators = [str(n) for n in inv.get("investigators") or () if isinstance(n, str)]
@@ -104,9 +135,15 @@ def search_text(state: Mapping[str, Any]) -> str:
                                                           "created_by", "id"))
 
 
+def derived(state: Mapping[str, Any]) -> dict[str, Any]:
+    """The columns computed from the state: the search text, and who is on the case (JSON)."""
+    people = [p for p in str(state.get("people") or "").split("\x1f") if p]
+    return {"search": search_text(state), "people_json": json.dumps(people, ensure_ascii=False)}
+
+
 def investigation_row(_feed_id: str, data: dict[str, Any]) -> dict[str, Any]:
     row = columns_of(data)
-    row["search"] = search_text(row)
+    row.update(derived(row))
     return row
 
 
@@ -146,7 +183,7 @@ KIND = Kind(
     local=LocalActions(check=check, apply=apply, versionless=frozenset(
         {"attach", "note", "annotate", "request_review", "opinion"}), with_actor=True),
     state=STATE,
-    derived=lambda state: {"search": search_text(state)},
+    derived=derived,
 )
 
 
@@ -161,28 +198,49 @@ LIST_COLUMNS = ("id", "title", "subject_name", "subject_unit", "stage", "status"
                 "created_at", "investigators", "evidence_count", "version", "pending", "conflict")
 
 
-def investigation_list(conn: sqlite3.Connection, *, phase: str | None = None, text: str = "",
-                       mine: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-    """The cases for the list, newest change first: ``phase`` a stage (open cases at it) or
-    ``concluded``/``closed``; ``text`` in title, subject, unit, investigators or id; ``mine``
-    a user name (cases they are assigned to or asked to review)."""
+def _list_where(phase: str | None, text: str, mine: str | None) -> tuple[str, list[Any]]:
     where: list[str] = []
     args: list[Any] = []
     if phase:
         where.append("phase = ?")
         args.append(phase)
-    if text.strip():
-        for word in text.split()[:8]:
+    for word in text.split()[:8]:
+        like = f"%{_escape_like(word)}%"
+        if len(word) >= 3:
+            # Every trigram through the index, then the exact substring on the candidates only
+            # (a detail=none index cannot check that the trigrams are adjacent).
+            trigrams = sorted({word[i:i + 3] for i in range(len(word) - 2)})
+            where.append("rowid IN (SELECT rowid FROM investigations_fts WHERE investigations_fts MATCH ?)"
+                         " AND search LIKE ? ESCAPE '\\'")
+            args += [" AND ".join('"' + t.replace('"', '""') + '"' for t in trigrams), like]
+        else:
             where.append("search LIKE ? ESCAPE '\\'")
-            args.append(f"%{_escape_like(word)}%")
+            args.append(like)
     if mine:
-        where.append("people LIKE ? ESCAPE '\\'")
-        args.append(f"%\x1f{_escape_like(mine)}\x1f%")
-    sql = (f"SELECT {', '.join(LIST_COLUMNS)} FROM investigations"  # noqa: S608 - constant names
-           + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY updated_at DESC, id")
+        where.append("id IN (SELECT id FROM investigation_people WHERE username = ?)")
+        args.append(mine)
+    return (" WHERE " + " AND ".join(where) if where else ""), args
+
+
+def investigation_list(conn: sqlite3.Connection, *, phase: str | None = None, text: str = "",
+                       mine: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+    """The cases for the list, newest change first: ``phase`` a stage (open cases at it) or
+    ``concluded``/``closed``; ``text`` in title, subject, unit, investigators or id; ``mine``
+    a user name (cases they are assigned to or asked to review). ``limit``/``offset`` page it:
+    the order walks an index backwards, so a page costs what its rows cost, not the table's."""
+    where, args = _list_where(phase, text, mine)
+    sql = (f"SELECT {', '.join(LIST_COLUMNS)} FROM investigations{where}"  # noqa: S608 - constant names
+           " ORDER BY updated_at DESC, id DESC")
     if limit is not None:
-        sql += f" LIMIT {int(limit)}"
+        sql += f" LIMIT {int(limit)} OFFSET {max(0, int(offset))}"
     return [dict(zip(LIST_COLUMNS, r, strict=True)) for r in conn.execute(sql, args)]
+
+
+def investigation_count(conn: sqlite3.Connection, *, phase: str | None = None, text: str = "",
+                        mine: str | None = None) -> int:
+    """How many cases the list's filter matches (the list itself is read a page at a time)."""
+    where, args = _list_where(phase, text, mine)
+    return int(conn.execute(f"SELECT COUNT(*) FROM investigations{where}", args).fetchone()[0])  # noqa: S608
 
 
 def phase_counts(conn: sqlite3.Connection) -> dict[str, int]:

@@ -1538,7 +1538,7 @@
     <name>InvestigationsPane</name>
     <message>
         <source>All stages</source>
-        <extracomment>the list&apos;s stage filter: every case, each stage (open cases at it), the two endings the list was read again and shown (tests and benchmarks wait on it)</extracomment>
+        <extracomment>the list&apos;s stage filter: every case, each stage (open cases at it), the two endings cases read per page of the list the list was read again and shown (tests and benchmarks wait on it)</extracomment>
         <translation>全部阶段</translation>
     </message>
     <message>
@@ -1559,7 +1559,12 @@
     </message>
     <message>
         <source>%1 cases</source>
+        <extracomment>how many cases the filter matches (None while it is counted)</extracomment>
         <translation>%1 件</translation>
+    </message>
+    <message>
+        <source>%1 of %2 cases</source>
+        <translation>%1 / %2 件</translation>
     </message>
 </context>
 <context>

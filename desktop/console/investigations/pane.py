@@ -2,7 +2,10 @@
 
 The list is read from the replica in the background (``investigations.investigation_list``)
 whenever the filter changes or the change feed, an answer from the server or a local action
-changes a case; the case file follows the selection. For an investigator, the evidence files
+changes a case, newest change first, a page of ``PAGE`` cases at a time (the next page when
+the list is scrolled to its end): with 100,000 cases the first rows paint at once, and how
+many the filter matches is counted beside it. A column header sorts what is loaded. The case
+file follows the selection. For an investigator, the evidence files
 of their cases are fetched in the background as cases arrive, so the case file opens — and
 its evidence is verified — with the server out of reach.
 """
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.common.tasks import BACKGROUND
 from desktop.console import labels
 from desktop.console.investigations.casefile import CaseFileView, when
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
@@ -63,6 +67,8 @@ LIST_COLUMNS = (
 
 #: the list's stage filter: every case, each stage (open cases at it), the two endings
 PHASES = ("", *STAGES, "concluded", "closed")
+#: cases read per page of the list
+PAGE = 500
 
 
 class InvestigationsPane(QWidget):
@@ -97,6 +103,7 @@ class InvestigationsPane(QWidget):
         self.mine.setToolTip(self.tr("Only the cases I am assigned to or asked to review"))
         self.mine.setChecked(session.role == "investigator")
         self.count = QLabel(self)
+        self.count.setObjectName("case_count")
         bar.addWidget(QLabel(self.tr("Stage"), self))
         bar.addWidget(self.phase)
         bar.addWidget(self.filter, 1)
@@ -107,6 +114,14 @@ class InvestigationsPane(QWidget):
         self.model = RecordTableModel(LIST_COLUMNS, "Investigations", self)
         self.table = record_table(self.model, split, name="investigations_table", order=None, single=True)
         self.proxy = self.table.model()
+        # The replica's order (newest change first) until a header is clicked.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.proxy.sort(-1)
+        self.table.verticalScrollBar().valueChanged.connect(self._scrolled)
+        #: how many cases the filter matches (None while it is counted)
+        self.total: int | None = None
+        self._more = False
+        self._paging = False
         self.casefile = CaseFileView(session, split)
         split.addWidget(self.table)
         split.addWidget(self.casefile)
@@ -127,35 +142,82 @@ class InvestigationsPane(QWidget):
         self.reload()
 
     # ------------------------------------------------------------------ the list
+    def _filter(self) -> dict[str, Any]:
+        return {"phase": str(self.phase.currentData() or "") or None, "text": self.filter.text(),
+                "mine": self.session.username if self.mine.isChecked() else None}
+
     def reload(self) -> None:
-        """Read the list again (in the background) with the filter as it stands."""
+        """Read the list's first page again (in the background) with the filter as it stands; then count."""
         self._gen += 1
         gen = self._gen
-        phase = str(self.phase.currentData() or "") or None
-        text = self.filter.text()
-        mine = self.session.username if self.mine.isChecked() else None
+        flt = self._filter()
         replica = self.replica
+        self.total = None
 
         def done(rows: list[dict[str, Any]]) -> None:
             if gen == self._gen:
                 self._show(rows)
 
-        self.tasks.run(lambda: replica.read(investigations.investigation_list, phase=phase, text=text, mine=mine),
+        def counted(n: int) -> None:
+            if gen == self._gen:
+                self.total = n
+                self._show_count()
+
+        self.tasks.run(lambda: replica.read(investigations.investigation_list, limit=PAGE, **flt),
                        done, label="investigations", owner=self)
+        self.tasks.run(lambda: replica.read(investigations.investigation_count, **flt), counted,
+                       label="count investigations", owner=self, priority=BACKGROUND)
 
     def _show(self, rows: list[dict[str, Any]]) -> None:
         current = self.casefile.investigation_id
         self.model.set_records(rows)
+        self._more = len(rows) >= PAGE
         if rows and not self._sized:
             # Once, from the first rows (Qt samples a bounded number of them, however many there are).
             self._sized = True
             self.table.resizeColumnsToContents()
             for col in range(self.model.columnCount()):
                 self.table.setColumnWidth(col, min(self.table.columnWidth(col), 320))
-        self.count.setText(fmt(self.tr("%1 cases"), len(rows)))
+        self._show_count()
         if current is not None:
             self.select(current, open_it=False)
         self.listed.emit()
+
+    def _show_count(self) -> None:
+        shown = self.model.rowCount()
+        if self.total is None or self.total == shown:
+            self.count.setText(fmt(self.tr("%1 cases"), shown if self.total is None or not self._more else
+                                   f"{shown}+"))
+        else:
+            self.count.setText(fmt(self.tr("%1 of %2 cases"), shown, self.total))
+
+    def _scrolled(self, value: int) -> None:
+        bar = self.table.verticalScrollBar()
+        if self._more and not self._paging and value >= bar.maximum() - 5:
+            self.fetch_more()
+
+    def fetch_more(self) -> None:
+        """Read the next page of the list (scrolled to its end)."""
+        if not self._more or self._paging:
+            return
+        self._paging = True
+        gen, flt, offset, replica = self._gen, self._filter(), self.model.rowCount(), self.replica
+
+        def done(rows: list[dict[str, Any]]) -> None:
+            self._paging = False
+            if gen != self._gen:
+                return
+            self._more = len(rows) >= PAGE
+            self.model.append_records(rows)
+            self._show_count()
+            self.listed.emit()
+
+        def failed(exc: BaseException) -> None:
+            self._paging = False
+            log.warning("the next page of cases could not be read: %r", exc)
+
+        self.tasks.run(lambda: replica.read(investigations.investigation_list, limit=PAGE, offset=offset, **flt),
+                       done, failed, label="investigations page", owner=self)
 
     def ids(self) -> list[str]:
         """The cases in the order shown."""

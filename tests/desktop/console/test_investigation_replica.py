@@ -95,8 +95,9 @@ def test_list_filters_by_stage_text_and_mine(replica: Replica) -> None:
 
 def test_garbage_in_the_feed_is_stored_without_breaking_the_list(replica: Replica) -> None:
     good = _case()
-    hostile = {"id": str(uuid.uuid4()), "title": "x" * 10_000, "subject": "not an object", "stage": None,
-               "status": 7, "evidence": "nope", "investigators": [1, None, "li.inv"], "timeline": None,
+    hostile: dict[str, Any] = {
+        "id": str(uuid.uuid4()), "title": "x" * 10_000, "subject": "not an object", "stage": None,
+        "status": 7, "evidence": "nope", "investigators": [1, None, "li.inv"], "timeline": None,
                "opinions": [None, "x"], "links": [{"type": "alert", "id": "17"}, None]}
     _feed(replica, good, hostile)
     rows = replica.read(investigations.investigation_list)
