@@ -170,7 +170,10 @@ class InvestigationsPane(QWidget):
 
     def _show(self, rows: list[dict[str, Any]]) -> None:
         current = self.casefile.investigation_id
+        # A new list starts at its top: the old scroll position must not read a page on its own.
+        self._more = False
         self.model.set_records(rows)
+        self.table.scrollToTop()
         self._more = len(rows) >= PAGE
         if rows and not self._sized:
             # Once, from the first rows (Qt samples a bounded number of them, however many there are).

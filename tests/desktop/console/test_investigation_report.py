@@ -129,3 +129,48 @@ def test_a_refused_step_in_english_names_stages_and_items_in_words(qapp: Any) ->
     assert "_" not in text
     assert "“preliminary check” to “execution”" in text
     assert "“filing”, “concluded”" in text
+
+
+def test_a_long_list_pages_in_and_says_how_many_match(qtbot: Any, qtmodeltester: Any, tmp_path: Path) -> None:
+    """1,200 cases: the first 500 newest first, the rest as the list is scrolled, the count beside."""
+    import uuid
+    from types import SimpleNamespace
+
+    from desktop.common.api import ApiClient
+    from desktop.common.tasks import BackgroundTasks
+    from desktop.console.investigations.pane import PAGE, InvestigationsPane
+    from desktop.replica.store import Replica
+    from desktop.replica.sync import SyncEngine
+
+    replica = Replica(tmp_path / "replica.sqlite3")
+    cases = [{"id": str(uuid.UUID(int=i + 1, version=4)), "title": f"问题线索{i:04d}", "subject": {"name": "张某"},
+              "stage": "filing" if i % 3 == 0 else "investigation", "status": "open", "version": 1,
+              "investigators": ["li.inv" if i % 2 else "other"], "updated_at": f"2026-03-02T{8 + i // 60 % 10:02d}:"
+              f"{i % 60:02d}:00+08:00", "created_at": "2026-03-01T08:00:00+08:00"} for i in range(1200)]
+    replica.bulk_insert_investigations(cases)
+    tasks = BackgroundTasks()
+    client = ApiClient("https://127.0.0.1:9")
+    session = SimpleNamespace(replica=replica, tasks=tasks, engine=SyncEngine(replica, client, tasks),
+                              client=client, username="li.inv", role="leader")
+    pane = InvestigationsPane(session)
+    qtbot.addWidget(pane)
+    pane.resize(1400, 700)
+    pane.show()
+    qtbot.waitUntil(lambda: pane.model.rowCount() == PAGE, timeout=10000)
+    qtbot.waitUntil(lambda: pane.count.text() == "500 / 1200 件", timeout=10000)
+    newest = sorted(cases, key=lambda c: (c["updated_at"], c["id"]), reverse=True)
+    assert pane.ids()[:3] == [c["id"] for c in newest[:3]], "newest change first"
+    bar = pane.table.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 2 * PAGE, timeout=10000)
+    bar.setValue(bar.maximum())
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1200, timeout=10000)
+    assert pane.count.text() == "1200 件"
+    qtmodeltester.check(pane.model)
+    assert len(set(pane.ids())) == 1200
+    pane.mine.setChecked(True)
+    qtbot.waitUntil(lambda: pane.count.text() == "500 / 600 件", timeout=10000)
+    pane.phase.setCurrentIndex(pane.phase.findData("filing"))
+    qtbot.waitUntil(lambda: pane.count.text() == "200 件", timeout=10000)
+    pane.close()
+    tasks.wait_idle(10000)
