@@ -301,3 +301,103 @@ def sync_live() -> str:
     from desktop.replica import sync
 
     return sync.LIVE
+
+
+def test_the_linked_alert_reaches_the_investigators_laptop(investigator: Any, inv_server: Any, qtbot: Any) -> None:
+    """A case opened from a red alert: the alert becomes promoted, and the investigator — who
+    reads no alert wall of their own — has it in the case file, from their replica."""
+    import uuid
+
+    from tests.desktop.console.operator import red_batch
+
+    assert inv_server.post_batch("T01", inv_server.tokens["T01"], red_batch("2026-0000777")).status == 200
+    alert = inv_server.call("GET", "/alerts?limit=5").json()["alerts"][0]
+    case_id = str(uuid.uuid4())
+    res = mutate(inv_server, case_id, "create", {
+        "title": "T01 超期未办结", "subject": {"name": "窗口人员", "unit": "T01 便民服务中心"},
+        "investigators": [INVESTIGATOR[0]], "source": {"type": "alert", "id": alert["id"]}})
+    assert res["status"] == "applied", res
+    pane = investigator.investigations
+    qtbot.waitUntil(lambda: case_id in pane.ids(), timeout=10000)
+    pane.select(case_id)
+    cf = pane.casefile
+    qtbot.waitUntil(lambda: cf.alert_model.rowCount() == 1 and cf.alert_model.records()[0].get("rule") is not None,
+                    timeout=10000)
+    row = cf.alert_model.records()[0]
+    assert row["id"] == alert["id"]
+    assert cf.alert_model.index(0, 2).data() == "已转案件"
+
+
+def test_a_reviewer_dissents_and_a_leader_approves_through_the_case_file(
+        inv_server: Any, qtbot: Any, tmp_path: Path, settings_dir: Path, keyring_file: Path) -> None:
+    from tests.desktop.console.investigation_support import REVIEWER
+
+    case_id = create_case(inv_server)
+    assert mutate(inv_server, case_id, "transition", {"to": "preliminary_check"})["status"] == "applied"
+    assert mutate(inv_server, case_id, "request_review", {"reviewers": [REVIEWER[0]]})["status"] == "applied"
+
+    reviewer = open_console(qtbot, inv_server, tmp_path, REVIEWER, "investigator")
+    try:
+        pane = reviewer.investigations
+        qtbot.waitUntil(lambda: pane.ids() == [case_id], timeout=10000)
+        pane.select(case_id)
+        cf = pane.casefile
+        qtbot.waitUntil(lambda: cf.file is not None, timeout=5000)
+        assert cf.buttons["opinion"].isVisibleTo(cf)
+        assert not cf.buttons["transition"].isEnabled(), "a reviewer does not move the case"
+        cf.ask_opinion()
+        qtbot.waitUntil(lambda: cf.dialog is not None, timeout=2000)
+        ok = cf.dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert not ok.isEnabled(), "an opinion needs its reasons"
+        cf.dialog.opinion.setCurrentIndex(cf.dialog.opinion.findData("disagree"))
+        cf.dialog.edit.setPlainText("证据不足，不同意立案")
+        _ok(cf.dialog)
+        qtbot.waitUntil(lambda: [(o["reviewer"], o["opinion"]) for o in case(inv_server, case_id)["opinions"]]
+                        == [(REVIEWER[0], "disagree")], timeout=10000)
+        qtbot.waitUntil(lambda: cf.opinion_model.rowCount() == 1, timeout=5000)
+        assert cf.opinion_model.index(0, 1).data() == "不同意"
+    finally:
+        close_console(reviewer)
+
+    leader = open_console(qtbot, inv_server, tmp_path, LEADER, "leader")
+    try:
+        pane = leader.investigations
+        qtbot.waitUntil(lambda: pane.ids() == [case_id], timeout=10000)
+        pane.select(case_id)
+        cf = pane.casefile
+        qtbot.waitUntil(lambda: cf.file is not None, timeout=5000)
+        cf.ask_text("approve_filing")
+        qtbot.waitUntil(lambda: cf.dialog is not None, timeout=2000)
+        _ok(cf.dialog)  # the remark is optional
+        cf.ask_text("annotate")
+        qtbot.waitUntil(lambda: cf.dialog is not None, timeout=2000)
+        cf.dialog.edit.setPlainText("注意王会审的不同意见")
+        _ok(cf.dialog)
+        qtbot.waitUntil(lambda: case(inv_server, case_id)["filing_approved_by"] == LEADER[0], timeout=10000)
+        qtbot.waitUntil(lambda: any(t["action"] == "annotate" for t in case(inv_server, case_id)["timeline"]),
+                        timeout=10000)
+        qtbot.waitUntil(lambda: "✓ 领导立案审批" in cf.gate.text(), timeout=10000)
+    finally:
+        close_console(leader)
+
+
+def test_an_operator_sees_only_the_cases_they_opened(console: Any, live_server: Any, qtbot: Any) -> None:
+    add_people(live_server)
+    create_case(live_server, "管理员立的案")
+    mine = create_case(live_server, "值班员立的案")  # by the admin: not the operator's
+    pane = console.investigations
+    assert pane is not None, "operators read the cases they opened"
+    import uuid
+
+    opened = str(uuid.uuid4())
+    token = token_of(live_server, ("op", "operator-pass-1"))
+    res = mutate(live_server, opened, "create", {"title": "值班员从预警立案", "subject": {"name": "某某"}},
+                 token=token)
+    assert res["status"] == "applied", res
+    pane.mine.setChecked(False)
+    qtbot.waitUntil(lambda: pane.ids() == [opened], timeout=10000)
+    assert mine not in pane.ids()
+    pane.select(opened)
+    cf = pane.casefile
+    qtbot.waitUntil(lambda: cf.file is not None, timeout=5000)
+    assert not any(b.isEnabled() for k, b in cf.buttons.items() if k != "report"), "read only"
