@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor
 from desktop import i18n
 from shared.actions import Refusal
 from shared.rules.common import RULES
+from shared.timeutil import parse_instant, to_datetime
 
 #: lupdate reads the literal (context, text) pairs of every translate(...) call.
 translate = QCoreApplication.translate
@@ -175,6 +176,16 @@ def rating(code: str) -> str:
         "dissatisfied": translate("Labels", "dissatisfied"),
         "very_poor": translate("Labels", "very poor"),
     }.get(code, code)
+
+
+def when(text: object) -> str:
+    """An instant the server sent (ISO 8601) as people read it: China's time, to the minute."""
+    if not text:
+        return ""
+    try:
+        return to_datetime(parse_instant(str(text))).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return str(text)
 
 
 def refusal_text(refusal: Refusal) -> str:

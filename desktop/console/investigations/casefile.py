@@ -56,20 +56,12 @@ from desktop.replica.evidence import EvidenceFileError
 from desktop.replica.investigations import CURRENT, DONE, NEXT, CaseFile
 from shared.actions import Actor, Refusal, role_may
 from shared.actions.investigation import STAGES
-from shared.timeutil import parse_instant, to_datetime
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
 
 
-def when(text: Any) -> str:
-    """An instant of the case as people read it (China's time)."""
-    if not text:
-        return ""
-    try:
-        return to_datetime(parse_instant(str(text))).strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return str(text)[:16]
+when = labels.when
 
 
 def size_text(size: Any) -> str:

@@ -66,8 +66,9 @@ def case(server: Any, case_id: str) -> dict[str, Any]:
     return out
 
 
-def open_console(qtbot: Any, server: Any, tmp_path: Path, user: tuple[str, str], role: str) -> Any:
-    """The console window signed in as ``user`` against ``server``, live."""
+def open_console(qtbot: Any, server: Any, tmp_path: Path, user: tuple[str, str], role: str, *,
+                 replica_name: str | None = None) -> Any:
+    """The console window signed in as ``user`` against ``server``, live (its replica in ``tmp_path``)."""
     from desktop.common.api import ApiClient
     from desktop.console.session import open_session
     from desktop.console.window import ConsoleWindow
@@ -75,8 +76,8 @@ def open_console(qtbot: Any, server: Any, tmp_path: Path, user: tuple[str, str],
 
     client = ApiClient(f"https://127.0.0.1:{server.port}", str(server.ca_file))
     client.login(*user)
-    session = open_session(client, user[0], role=role, replica_file=tmp_path / f"replica-{user[0]}.sqlite3",
-                           wait=2.0)
+    replica_file = tmp_path / (replica_name or f"replica-{user[0]}.sqlite3")
+    session = open_session(client, user[0], role=role, replica_file=replica_file, wait=2.0)
     window = ConsoleWindow(session)
     qtbot.addWidget(window)
     window.resize(1600, 900)
@@ -128,3 +129,13 @@ def case_at_execution(server: Any, title: str = "城关镇国土所张某违规�
     attach("审理决定书.pdf", "trial_decision", "审理决定书".encode() * 300)
     ok("transition", {"to": "execution"})
     return case_id
+
+
+def open_case_file(qtbot: Any, window: Any, case_id: str) -> Any:
+    """The case file of ``case_id`` in ``window``'s investigations pane, once the list has it and it is shown."""
+    pane = window.investigations
+    qtbot.waitUntil(lambda: case_id in pane.ids(), timeout=10000)
+    pane.select(case_id)
+    cf = pane.casefile
+    qtbot.waitUntil(lambda: cf.file is not None and cf.file.inv["id"] == case_id, timeout=5000)
+    return cf

@@ -27,6 +27,7 @@ from tests.desktop.console.investigation_support import (
     close_console,
     create_case,
     mutate,
+    open_case_file,
     open_console,
     token_of,
 )
@@ -188,11 +189,7 @@ def test_offline_investigator_replays_once_and_decides_the_conflict(
     mine = create_case(inv_server)
     window = investigator
     engine = window.session.engine
-    pane = window.investigations
-    qtbot.waitUntil(lambda: pane.ids() == [mine], timeout=10000)
-    pane.select(mine)
-    cf = pane.casefile
-    qtbot.waitUntil(lambda: cf.file is not None, timeout=5000)
+    cf = open_case_file(qtbot, window, mine)
 
     inv_server.kill()
     qtbot.waitUntil(lambda: engine.state == sync.OFFLINE, timeout=10000)
@@ -274,11 +271,7 @@ def test_a_transition_refused_on_replay_is_applied_again_on_the_new_version(
     mine = create_case(inv_server)
     window = investigator
     engine = window.session.engine
-    pane = window.investigations
-    qtbot.waitUntil(lambda: pane.ids() == [mine], timeout=10000)
-    pane.select(mine)
-    cf = pane.casefile
-    qtbot.waitUntil(lambda: cf.file is not None, timeout=5000)
+    cf = open_case_file(qtbot, window, mine)
     window.act_offline.setChecked(True)
     cf.act("transition", {"to": "preliminary_check"})
     qtbot.waitUntil(lambda: window.conflicts.counts.get("pending") == 1, timeout=10000)
