@@ -34,6 +34,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from bench.common import pump
 from shared.actions.investigation import STAGES
 
 INVESTIGATORS = [f"inv{i:03d}" for i in range(200)]
@@ -116,12 +117,7 @@ def main() -> int:
                               role="leader")
 
     def until(cond: Any, timeout: float = 60.0) -> None:
-        deadline = time.perf_counter() + timeout
-        while not cond():
-            if time.perf_counter() > deadline:
-                raise TimeoutError("not in time")
-            app.processEvents()
-            time.sleep(0.0005)
+        pump(app, cond, timeout)
 
     listed = [0]
 

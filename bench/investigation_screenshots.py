@@ -19,13 +19,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from bench.common import pump as wait_for
+from bench.common import settle as run_for
 from tests.desktop.console.investigation_support import (
     INVESTIGATOR,
     LEADER,
@@ -128,18 +129,10 @@ def shoot(server: ServerProcess, ids: dict[str, str], out: Path, tmp: Path) -> i
     theme.apply(app, True)
 
     def pump(until: Any, timeout: float = 120.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not until():
-            if time.monotonic() > deadline:
-                raise TimeoutError("the console did not get there in time")
-            app.processEvents()
-            time.sleep(0.01)
+        wait_for(app, until, timeout)
 
     def settle(seconds: float = 0.6) -> None:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            app.processEvents()
-            time.sleep(0.01)
+        run_for(app, seconds)
 
     def console(user: tuple[str, str], role: str, tag: str) -> Any:
         client = ApiClient(f"https://127.0.0.1:{server.port}", str(server.ca_file))
