@@ -146,35 +146,44 @@ class InvestigationsPane(QWidget):
         return {"phase": str(self.phase.currentData() or "") or None, "text": self.filter.text(),
                 "mine": self.session.username if self.mine.isChecked() else None}
 
-    def reload(self) -> None:
-        """Read the list's first page again (in the background) with the filter as it stands; then count."""
+    def reload(self, *, keep: bool = False) -> None:
+        """Read the list's first page again (in the background) with the filter as it stands; then count.
+
+        ``keep``: the same filter with cases changed (the feed): as many rows as are loaded are
+        read again and the list stays where it was scrolled.
+        """
         self._gen += 1
         gen = self._gen
         flt = self._filter()
         replica = self.replica
         self.total = None
+        limit = max(PAGE, self.model.rowCount()) if keep else PAGE
 
         def done(rows: list[dict[str, Any]]) -> None:
             if gen == self._gen:
-                self._show(rows)
+                self._show(rows, keep=keep)
 
         def counted(n: int) -> None:
             if gen == self._gen:
                 self.total = n
                 self._show_count()
 
-        self.tasks.run(lambda: replica.read(investigations.investigation_list, limit=PAGE, **flt),
+        self.tasks.run(lambda: replica.read(investigations.investigation_list, limit=limit, **flt),
                        done, label="investigations", owner=self)
         self.tasks.run(lambda: replica.read(investigations.investigation_count, **flt), counted,
                        label="count investigations", owner=self, priority=BACKGROUND)
 
-    def _show(self, rows: list[dict[str, Any]]) -> None:
+    def _show(self, rows: list[dict[str, Any]], *, keep: bool = False) -> None:
         current = self.casefile.investigation_id
         # A new list starts at its top: the old scroll position must not read a page on its own.
         self._more = False
+        scrolled = self.table.verticalScrollBar().value()
         self.model.set_records(rows)
-        self.table.scrollToTop()
-        self._more = len(rows) >= PAGE
+        if keep:
+            self.table.verticalScrollBar().setValue(scrolled)
+        else:
+            self.table.scrollToTop()
+        self._more = len(rows) >= PAGE and len(rows) % PAGE == 0
         if rows and not self._sized:
             # Once, from the first rows (Qt samples a bounded number of them, however many there are).
             self._sized = True
@@ -252,7 +261,7 @@ class InvestigationsPane(QWidget):
     # ------------------------------------------------------------------ following the replica
     def cases_changed(self) -> None:
         """Cases changed (the feed, an answer, a local action): the list and the case file follow."""
-        self.reload()
+        self.reload(keep=True)
         self.casefile.refresh()
         if self.session.role == "investigator":
             self.fetch_evidence()

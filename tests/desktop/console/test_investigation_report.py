@@ -163,6 +163,13 @@ def test_a_long_list_pages_in_and_says_how_many_match(qtbot: Any, qtmodeltester:
     bar = pane.table.verticalScrollBar()
     bar.setValue(bar.maximum())
     qtbot.waitUntil(lambda: pane.model.rowCount() == 2 * PAGE, timeout=10000)
+    # A case changed meanwhile (the feed): the list is read again where it stands, not from its top.
+    bar.setValue(bar.maximum() // 2)
+    at = bar.value()
+    with qtbot.waitSignal(pane.listed, timeout=10000):
+        pane.cases_changed()
+    assert pane.model.rowCount() == 2 * PAGE
+    assert bar.value() == at
     bar.setValue(bar.maximum())
     qtbot.waitUntil(lambda: pane.model.rowCount() == 1200, timeout=10000)
     assert pane.count.text() == "1200 件"
@@ -174,3 +181,56 @@ def test_a_long_list_pages_in_and_says_how_many_match(qtbot: Any, qtmodeltester:
     qtbot.waitUntil(lambda: pane.count.text() == "200 件", timeout=10000)
     pane.close()
     tasks.wait_idle(10000)
+
+
+def test_dialogs_refuse_what_the_rules_would(qtbot: Any) -> None:
+    """Empty, oversize and garbage input is refused in the dialog, before anything is queued."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from desktop.console.investigations import dialogs
+
+    def ok(d: Any) -> bool:
+        return bool(d.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled())
+
+    note = dialogs.TextDialog("记录", "记入案件时间线：")
+    qtbot.addWidget(note)
+    assert not ok(note)
+    note.edit.setPlainText("   \n ")
+    assert not ok(note)
+    note.edit.setPlainText("字" * (dialogs.MAX_TEXT + 1))
+    assert not ok(note)
+    assert "2000" in note.problem.text()
+    note.edit.setPlainText("已调取档案")
+    assert ok(note)
+    approve = dialogs.TextDialog("批准立案", "可填写意见", required=False)
+    qtbot.addWidget(approve)
+    assert ok(approve)
+
+    review = dialogs.ReviewersDialog()
+    qtbot.addWidget(review)
+    assert not ok(review)
+    review.names.setText("wang.rev，zhao.lead、 wang.rev  li.inv")
+    assert review.reviewers() == ["wang.rev", "zhao.lead", "li.inv"]
+    assert ok(review)
+    review.names.setText(",".join(f"u{i}" for i in range(51)))
+    assert not ok(review)
+    review.names.setText("x" * 101)
+    assert not ok(review)
+
+    move = dialogs.TransitionDialog(("filing", "concluded"), "preliminary_check")
+    qtbot.addWidget(move)
+    assert ok(move)
+    move.target.setCurrentIndex(move.target.findData("concluded"))
+    assert not ok(move)
+    move.reason.setPlainText("经初核，反映问题不属实")
+    assert ok(move)
+    assert move.data() == {"to": "concluded", "reason": "经初核，反映问题不属实"}
+    ended = dialogs.TransitionDialog((), "supervision")
+    qtbot.addWidget(ended)
+    assert not ok(ended)
+
+    opinion = dialogs.OpinionDialog()
+    qtbot.addWidget(opinion)
+    assert not ok(opinion)
+    opinion.edit.setPlainText("同意")
+    assert ok(opinion)
