@@ -394,3 +394,25 @@ def test_an_operator_sees_only_the_cases_they_opened(console: Any, live_server: 
     cf = pane.casefile
     qtbot.waitUntil(lambda: cf.file is not None, timeout=5000)
     assert not any(b.isEnabled() for k, b in cf.buttons.items() if k != "report"), "read only"
+
+
+def test_evidence_others_attach_is_kept_for_working_offline(investigator: Any, inv_server: Any, qtbot: Any) -> None:
+    """A file the admin attached reaches the investigator's laptop before they open the case;
+    with the server stopped, the case file shows it verified."""
+    from desktop.replica import sync
+    from tests.desktop.console.investigation_support import upload
+
+    mine = create_case(inv_server)
+    content = "询问笔录（管理员补充）".encode() * 5000
+    sha = upload(inv_server, content)
+    assert mutate(inv_server, mine, "attach", {"sha256": sha, "filename": "询问笔录.pdf", "kind": "other"}
+                  )["status"] == "applied"
+    window = investigator
+    replica = window.session.replica
+    qtbot.waitUntil(lambda: replica.evidence_path(sha).is_file(), timeout=15000)
+    inv_server.kill()
+    qtbot.waitUntil(lambda: window.session.engine.state == sync.OFFLINE, timeout=10000)
+    cf = open_case_file(qtbot, window, mine)
+    qtbot.waitUntil(lambda: [e.get("check") for e in cf.evidence_model.records()] == [kept_files.VERIFIED],
+                    timeout=10000)
+    assert not cf.tamper.isVisible()
