@@ -464,6 +464,15 @@ class CaseFileView(QWidget):
         if not file.targets:
             self.buttons["transition"].setEnabled(False)
         self.buttons["approve_filing"].setVisible(self.actor.role in ("leader", "admin"))
+        # Filing is approved during the preliminary check only: elsewhere the button says why it is off.
+        approve = self.buttons["approve_filing"]
+        approve.setToolTip("")
+        if approve.isEnabled():
+            try:
+                local.check_entity("investigation", inv, "approve_filing", {}, self.actor)
+            except local.ActionRefused as exc:
+                approve.setEnabled(False)
+                approve.setToolTip(refusal_words(exc.refusal, {}, file))
         self.buttons["annotate"].setVisible(self.actor.role in ("leader", "admin"))
         self.buttons["opinion"].setVisible(self.actor.name in (inv.get("reviewers") or ()))
         self.drop_hint.setVisible(self.buttons["attach"].isEnabled())

@@ -70,6 +70,8 @@ def test_case_file_at_execution_models_and_report(leader: Any, live_server: Any,
     assert not cf.buttons["attach"].isEnabled()
     assert not cf.buttons["transition"].isEnabled()
     assert cf.buttons["annotate"].isEnabled()
+    assert not cf.buttons["approve_filing"].isEnabled(), "filing is approved during the preliminary check only"
+    assert "初核" in cf.buttons["approve_filing"].toolTip()
 
     # The list filters by stage and text.
     pane.phase.setCurrentIndex(pane.phase.findData("filing"))

@@ -246,6 +246,10 @@ def test_offline_investigator_replays_once_and_decides_the_conflict(
     assert conflict["entity"] == "investigation"
     assert conflict["entity_id"] == mine
     assert window.conflicts.select_mutation(conflict["id"])
+    # Double-clicking it in the outbox opens the case file.
+    window.tabs.setCurrentWidget(window.wall)
+    window.conflicts.view.doubleClicked.emit(window.conflicts.view.currentIndex())
+    assert window.tabs.currentWidget() is window.investigations
     html = window.conflicts.compare.toHtml()
     assert "初核" in html
     assert "城关镇国土所张某" in html
