@@ -50,3 +50,25 @@ def setup(server: ServerProcess, offices: list[str]) -> dict[str, str]:
         assert status == 201, body
         tokens[code] = body["token"]
     return tokens
+
+
+def pump(app: Any, until: Any, timeout: float = 120.0) -> None:
+    """Run Qt's event loop until ``until()`` holds (a console script waiting on its window)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not until():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the console did not get there in time")
+        app.processEvents()
+        time.sleep(0.0005)
+
+
+def settle(app: Any, seconds: float = 0.6) -> None:
+    """Run Qt's event loop for ``seconds`` (layouts and paints done before a screenshot)."""
+    import time
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)

@@ -12,6 +12,7 @@ the console's View menu (stored in QSettings, applied at the next start).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -70,7 +71,10 @@ def compiled(language: str, catalogue: str = CATALOGUE, ts_dir: Path = RESOURCES
         return shipped if shipped.exists() else None
     if shipped.exists() and shipped.stat().st_mtime >= ts.stat().st_mtime:
         return shipped
-    qm = _cache_dir() / f"{catalogue}_{language}.qm"
+    # Named after the .ts it comes from too: two checkouts (or installs) on one machine share the
+    # cache folder, and one's catalogue must never stand in for the other's.
+    where = hashlib.sha256(str(ts.resolve()).encode()).hexdigest()[:12]
+    qm = _cache_dir() / f"{catalogue}_{language}-{where}.qm"
     if qm.exists() and qm.stat().st_mtime >= ts.stat().st_mtime:
         return qm
     tool = _lrelease()

@@ -41,16 +41,9 @@ from desktop.replica import queries
 from desktop.replica.names import item_node_names
 from desktop.replica.queries import CaseView
 from desktop.replica.store import Replica
-from shared.timeutil import parse_instant, to_datetime
+from shared.timeutil import to_datetime
 
-
-def _fmt(text: Any) -> str:
-    if not text:
-        return ""
-    try:
-        return to_datetime(parse_instant(str(text))).strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return str(text)
+_fmt = labels.when
 
 
 def _opinion(e: dict[str, Any]) -> str:

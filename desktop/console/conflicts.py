@@ -1,8 +1,8 @@
 """The outbox as the operator sees it: what is waiting, and every conflict or rejection to decide.
 
-A conflict shows both versions side by side — the server's alert as it stands now, and the
-action the operator took offline — and the operator chooses: keep the server's state, or
-apply theirs again on top of it. Nothing is resolved silently. "Apply mine again" is offered
+A conflict shows both versions side by side — the server's alert (or investigation) as it
+stands now, and the action the person took offline — and they choose: keep the server's
+state, or apply theirs again on top of it. Nothing is resolved silently. "Apply mine again" is offered
 only when the action still applies to the server's version (acknowledging an alert someone
 has escalated meanwhile does not): otherwise the server would refuse it, and the button says
 why it is off.
@@ -48,9 +48,17 @@ def _state(code: str) -> str:
     }.get(code, code)
 
 
+def _investigation(m: dict[str, Any]) -> bool:
+    return m.get("entity") == "investigation"
+
+
 def _yours(m: dict[str, Any]) -> str:
     data = m.get("data") or {}
     text = labels.action(str(m.get("action")))
+    if _investigation(m) and data.get("to"):
+        text += f" → {labels.stage(str(data['to']))}"
+    if data.get("filename"):
+        text += f": {data['filename']}"
     if data.get("reason"):
         text += f": {data['reason']}"
     if "assignee" in data:
@@ -63,10 +71,13 @@ def _yours(m: dict[str, Any]) -> str:
 def _theirs(m: dict[str, Any]) -> str:
     cur = m.get("current") or {}
     if not cur:
-        err = (m.get("result") or {}).get("error") or {}
-        return str(err.get("message") or "")
+        return server_words((m.get("result") or {}).get("error") or {})
     if m.get("entity", "alert") == "petition":
         return f"{labels.petition_status(str(cur.get('status')))} · v{cur.get('version')}"
+    if _investigation(m):
+        status = str(cur.get("status") or "open")
+        return " · ".join([labels.stage(str(cur.get("stage")) if status == "open" else status),
+                           f"v{cur.get('version')}"])
     parts = [labels.severity(str(cur.get("severity"))), labels.status(str(cur.get("status")))]
     if cur.get("assignee"):
         parts.append(f"→ {cur['assignee']}")
@@ -74,10 +85,23 @@ def _theirs(m: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
+def server_words(err: dict[str, Any]) -> str:
+    """The server's reason for a refusal, in Chinese when the console speaks it and the server said it."""
+    from desktop import i18n
+
+    if i18n.is_chinese() and err.get("message_zh"):
+        return str(err["message_zh"])
+    return str(err.get("message") or "")
+
+
 def _item(m: dict[str, Any]) -> str:
-    """What the action is on: an alert by its number, a petition by its receipt code, another
-    entity (a card, a notice: UUIDs) by its kind and the id's start."""
+    """What the action is on: an alert by its number, a petition by its receipt code, a case by
+    its title (when the outbox entry has it), another entity (a card, a notice: UUIDs) by its
+    kind and the id's start."""
     entity, entity_id = str(m.get("entity") or "alert"), str(m.get("entity_id") or "")
+    if _investigation(m):
+        title = (m.get("current") or {}).get("title") or m.get("title") or entity_id[:8] + "…"
+        return fmt(translate("Conflicts", "case “%1”"), title)
     if entity == "alert":
         return f"#{entity_id}"
     if entity == "petition":
@@ -93,7 +117,7 @@ def _item_key(m: dict[str, Any]) -> str:
 
 
 COLUMNS = (
-    Column(QT_TRANSLATE_NOOP("Conflicts", "Alert"), _item, key=_item_key),
+    Column(QT_TRANSLATE_NOOP("Conflicts", "Item"), _item, key=_item_key),
     Column(QT_TRANSLATE_NOOP("Conflicts", "State"), lambda m: _state(str(m.get("state"))),
            roles={Qt.ItemDataRole.ForegroundRole: lambda m: QBrush(QColor(STATE_COLOURS.get(str(m.get("state")),
                                                                                            "#e6edf3")))}),
@@ -108,6 +132,8 @@ class ConflictsPane(QWidget):
     resolve = Signal(str, bool)
     #: alert id to show on the wall
     show_alert = Signal(int)
+    #: (entity, id) of another kind to show (an investigation's case file)
+    show_entity = Signal(str, str)
     #: the outbox was read again (``counts`` are current)
     reloaded = Signal()
 
@@ -142,7 +168,7 @@ class ConflictsPane(QWidget):
         buttons = QHBoxLayout()
         self.keep_button = QPushButton(self.tr("Keep the server's version"), self)
         self.retry_button = QPushButton(self.tr("Apply mine again"), self)
-        self.keep_button.setToolTip(self.tr("Drop your offline action; the alert stays as the server has it"))
+        self.keep_button.setToolTip(self.tr("Drop your offline action; it stays as the server has it"))
         self.retry_tip = self.tr("Send your action again, on top of the server's current version")
         self.retry_button.setToolTip(self.retry_tip)
         buttons.addStretch(1)
@@ -171,6 +197,11 @@ class ConflictsPane(QWidget):
 
     def _show(self, records: list[dict[str, Any]]) -> None:
         self.model.set_records(records)
+        if records:
+            # A case's title or an action's reason is longer than an alert's number: fit, within reason.
+            self.view.resizeColumnsToContents()
+            for col in range(self.model.columnCount() - 1):
+                self.view.setColumnWidth(col, min(self.view.columnWidth(col), 280))
         self.counts = {s: sum(1 for m in records if m["state"] == s) for s in ("pending", "conflict", "rejected")}
         self.summary.setText(fmt(self.tr("%1 waiting to send · %2 conflicts · %3 rejected"),
                                  self.counts["pending"], self.counts["conflict"], self.counts["rejected"]))
@@ -212,8 +243,12 @@ class ConflictsPane(QWidget):
 
     def _double_clicked(self, index: Any) -> None:
         m = self.model.record(self.proxy.mapToSource(index).row())
-        if m is not None and m.get("entity", "alert") == "alert" and str(m["entity_id"]).isdigit():
+        if m is None:
+            return
+        if m.get("entity", "alert") == "alert" and str(m["entity_id"]).isdigit():
             self.show_alert.emit(int(m["entity_id"]))
+        else:
+            self.show_entity.emit(str(m["entity"]), str(m["entity_id"]))
 
 
 def retry_refusal(m: dict[str, Any]) -> str | None:
@@ -224,12 +259,16 @@ def retry_refusal(m: dict[str, Any]) -> str | None:
     action = str(m.get("action"))
     entity = str(m.get("entity") or "alert")
     if entity != "alert":
-        # Another kind (the desk's petitions): its own checks, on the server's version as a row.
+        # Another kind: its own checks, on the server's version as a row.
         kind = KINDS.get(entity)
         if kind is None or kind.local is None:
             return None
+        state = kind.state_of(kind.row(str(m.get("entity_id")), current))
         try:
-            kind.local.check(kind.state_of(kind.row(str(m.get("entity_id")), current)), action, m.get("data") or {})
+            if kind.local.with_actor:
+                kind.local.check(state, action, m.get("data") or {}, actor=None)
+            else:
+                kind.local.check(state, action, m.get("data") or {})
         except local.ActionRefused as exc:
             return labels.refusal_text(exc.refusal)
         return None
@@ -257,20 +296,33 @@ def compare_html(m: dict[str, Any]) -> str:
     """Both versions side by side: the server's now, and what the operator did."""
     cur = m.get("current") or {}
     err = (m.get("result") or {}).get("error") or {}
-    fields = (
+    fields: tuple[tuple[str, str], ...] = (
         ("status", translate("Conflicts", "Status")),
         ("severity", translate("Conflicts", "Severity")),
         ("assignee", translate("Conflicts", "Assignee")),
         ("resolution", translate("Conflicts", "Reason")),
         ("version", translate("Conflicts", "Version")),
     )
+    if _investigation(m):
+        fields = (
+            ("title", translate("Conflicts", "Case")),
+            ("stage", translate("Conflicts", "Stage")),
+            ("status", translate("Conflicts", "Status")),
+            ("investigators", translate("Conflicts", "Investigators")),
+            ("version", translate("Conflicts", "Version")),
+        )
     rows = []
     petition = m.get("entity", "alert") == "petition"
     for key, label in fields:
         theirs = cur.get(key)
-        if petition and key in ("severity", "assignee", "resolution"):
+        if _investigation(m):
+            if key in ("stage", "status") and theirs:
+                theirs = labels.stage(str(theirs)) if theirs != "open" else translate("Conflicts", "in progress")
+            if key == "investigators" and isinstance(theirs, list):
+                theirs = ", ".join(str(x) for x in theirs)
+        elif petition and key in ("severity", "assignee", "resolution"):
             continue  # an alert's fields: a petition has none of them
-        if key == "status" and theirs:
+        elif key == "status" and theirs:
             theirs = labels.petition_status(str(theirs)) if petition else labels.status(str(theirs))
         if key == "severity" and theirs:
             theirs = labels.severity(str(theirs))
@@ -283,7 +335,7 @@ def compare_html(m: dict[str, Any]) -> str:
     refusal = retry_refusal(m) if m.get("state") == "conflict" else None
     return (
         f"<p style='color:{colour}'><b>{escape(_state(str(m['state'])))}</b>"
-        f" — {escape(str(err.get('message') or ''))}</p>"
+        f" — {escape(server_words(err))}</p>"
         f"<p><b>{escape(yours)}</b> ({escape(based)} {m.get('base_version')}): {escape(_yours(m))}</p>"
         f"<p><b>{escape(server_now)}</b></p><table>{''.join(rows)}</table>"
         + (f"<p style='color:#d29922'>{escape(refusal)}</p>" if refusal else "")

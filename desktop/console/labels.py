@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor
 from desktop import i18n
 from shared.actions import Refusal
 from shared.rules.common import RULES
+from shared.timeutil import parse_instant, to_datetime
 
 #: lupdate reads the literal (context, text) pairs of every translate(...) call.
 translate = QCoreApplication.translate
@@ -60,6 +61,14 @@ def action(code: str) -> str:
         "close": translate("Labels", "close"),
         "merge": translate("Labels", "merge"),
         "convert": translate("Labels", "convert to an investigation"),
+        # Investigations
+        "create": translate("Labels", "open the case"),
+        "transition": translate("Labels", "move to a stage"),
+        "approve_filing": translate("Labels", "approve filing"),
+        "attach": translate("Labels", "attach evidence"),
+        "note": translate("Labels", "note"),
+        "request_review": translate("Labels", "request a joint review"),
+        "opinion": translate("Labels", "review opinion"),
     }.get(code, code)
 
 
@@ -102,6 +111,48 @@ def record_kind(code: str) -> str:
         "case": translate("Labels", "case"),
         "petition": translate("Labels", "petition"),
     }.get(code, code)
+
+
+def stage(code: str | None) -> str:
+    """An investigation's stage (spec 06 §2), or how it ended."""
+    return {
+        "acceptance": translate("Labels", "acceptance"),
+        "preliminary_check": translate("Labels", "preliminary check"),
+        "filing": translate("Labels", "filing"),
+        "investigation": translate("Labels", "investigation"),
+        "trial_review": translate("Labels", "trial review"),
+        "execution": translate("Labels", "execution"),
+        "supervision": translate("Labels", "supervision"),
+        "concluded": translate("Labels", "concluded"),
+        "closed": translate("Labels", "closed"),
+    }.get(code or "", code or "")
+
+
+def evidence_kind(code: str | None) -> str:
+    return {
+        "preliminary_report": translate("Labels", "preliminary check report"),
+        "investigation_report": translate("Labels", "investigation report"),
+        "trial_decision": translate("Labels", "trial decision"),
+        "execution_record": translate("Labels", "execution record"),
+        "other": translate("Labels", "other"),
+    }.get(code or "", code or "")
+
+
+def opinion(code: str | None) -> str:
+    return {
+        "agree": translate("Labels", "agree"),
+        "disagree": translate("Labels", "dissent"),
+        "comment": translate("Labels", "comment"),
+    }.get(code or "", code or "")
+
+
+def gate_item(item: str) -> str:
+    """One item of a stage's gate (``error.missing``): evidence of a kind, an approval, an opinion."""
+    if item.startswith("opinion:"):
+        return fmt(translate("Labels", "the review opinion of %1"), item.split(":", 1)[1])
+    if item == "filing_approval":
+        return translate("Labels", "a leader's filing approval")
+    return evidence_kind(item)
 
 
 def case_state(code: str | None) -> str:
@@ -240,6 +291,16 @@ def rating(code: str) -> str:
         "dissatisfied": translate("Labels", "dissatisfied"),
         "very_poor": translate("Labels", "very poor"),
     }.get(code, code)
+
+
+def when(text: object) -> str:
+    """An instant the server sent (ISO 8601) as people read it: China's time, to the minute."""
+    if not text:
+        return ""
+    try:
+        return to_datetime(parse_instant(str(text))).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return str(text)
 
 
 def refusal_text(refusal: Refusal) -> str:

@@ -50,6 +50,15 @@ class RecordTableModel(QAbstractTableModel):
         self._records = list(records)
         self.endResetModel()
 
+    def append_records(self, records: Sequence[dict[str, Any]]) -> None:
+        """Add rows at the end (the next page of a long list), without resetting the view."""
+        if not records:
+            return
+        first = len(self._records)
+        self.beginInsertRows(QModelIndex(), first, first + len(records) - 1)
+        self._records.extend(records)
+        self.endInsertRows()
+
     def records(self) -> list[dict[str, Any]]:
         return list(self._records)
 

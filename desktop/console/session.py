@@ -47,6 +47,8 @@ class Session:
             raise ValueError(f"signed in as {user!r}, but this session is {self.username!r}'s")
         self.client.token = str(info["token"])
         self.role = str(info.get("role") or self.role)
+        replica, user, role = self.replica, self.username, self.role
+        self.tasks.run(lambda: replica.set_actor(user, role), label="actor")
         self.engine.resume()
 
     def shutdown(self, wait_ms: int = 5000) -> None:
@@ -62,6 +64,9 @@ def open_session(client: ApiClient, username: str, *, role: str = "", tasks: Bac
                  replica_file: Path | None = None, wait: float = 25.0, parent: QObject | None = None) -> Session:
     tasks = tasks or BackgroundTasks(parent)
     replica = Replica(replica_file or replica_path(client.server_url, username))
+    if role:
+        # Offline actions are checked as this person's (an opinion is a requested reviewer's).
+        replica.set_actor(username, role)
     # Built on the UI thread: from here on every read of the replica goes through the workers.
     replica.forbid_reads_on(threading.current_thread())
     engine = SyncEngine(replica, client, tasks, wait=wait, parent=parent)

@@ -50,6 +50,7 @@ from desktop.console.alarm import Alarm
 from desktop.console.case_pane import CasePane
 from desktop.console.conflicts import ConflictsPane
 from desktop.console.desk import hooks as desk_hooks
+from desktop.console.investigations import hooks as investigation_hooks
 from desktop.console.labels import QT_TRANSLATE_NOOP, fmt
 from desktop.console.oversight import hooks as oversight_hooks
 from desktop.console.session import Session
@@ -162,10 +163,11 @@ class ConsoleWindow(QMainWindow):
         self._restore()
         # Administration (admins) and the holiday notice (admins, operators) live in their own package.
         admin_hooks.attach(self)
-        # Cards, notices, annotations and the leader's overview live in their own package,
-        # and so does the petition desk (petition officers).
+        # Cards, notices, annotations and the leader's overview live in their own package, and
+        # so do the petition desk (petition officers) and investigations (the roles that read them).
         oversight_hooks.attach(self)
         desk_hooks.attach(self)
+        investigation_hooks.attach(self)
 
     # ------------------------------------------------------------------ building
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:

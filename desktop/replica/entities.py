@@ -7,13 +7,13 @@ The schema, the feed, the outbox and the re-snapshot pick it up from this table.
 
 from __future__ import annotations
 
-from desktop.replica import alerts, cases, oversight, petitions, reference
+from desktop.replica import alerts, cases, investigations, oversight, petitions, reference
 from desktop.replica.kind import Kind
 
 #: in the order their tables are created and a feed page is applied: the entities an operator
 #: acts on last, so the reference data and cases their rows name are in place first
 KINDS: dict[str, Kind] = {k.entity: k for k in (*reference.KINDS, cases.KIND, petitions.KIND, alerts.KIND,
-                                                     oversight.CARD, oversight.NOTICE)}
+                                                     oversight.CARD, oversight.NOTICE, investigations.KIND)}
 
 
 def kind(entity: str) -> Kind:

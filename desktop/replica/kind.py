@@ -35,15 +35,20 @@ class LocalActions:
 
     ``check`` raises ``desktop.replica.local.ActionRefused`` when the server would refuse the
     action on the state given; ``apply`` returns the state after it (unchanged when it does
-    not apply). Both see the entity's ``Kind.state`` columns as a mapping.
+    not apply). Both see the entity's ``Kind.state`` columns as a mapping (and, with
+    ``with_actor``, who acts).
     """
 
-    check: Callable[[dict[str, Any], str, dict[str, Any]], None]
-    apply: Callable[[dict[str, Any], str, dict[str, Any]], dict[str, Any]]
+    check: Callable[..., None]
+    apply: Callable[..., dict[str, Any]]
     #: actions that do not change the entity's version on the server (a comment)
     versionless: frozenset[str] = frozenset()
     #: seals the data fields the replica file may not hold in clear (``desktop.replica.sealed.Sealer``)
     sealer: Any = None
+    #: ``check`` and ``apply`` take ``actor=`` (the replica's signed-in user, or None when it
+    #: is not known): actions whose meaning depends on who takes them (an opinion is a
+    #: requested reviewer's, an attachment names who attached it)
+    with_actor: bool = False
 
 
 def single_key(convert: Callable[[str], Any] = str) -> Callable[[str], tuple[Any, ...]]:

@@ -26,8 +26,9 @@ from typing import Any
 
 from desktop.replica import local
 from desktop.replica.entities import KINDS
-from desktop.replica.kind import Kind
-from desktop.replica.schema import ReplicaFile
+from desktop.replica.kind import Kind, LocalActions
+from desktop.replica.schema import ReplicaFile, get_meta
+from shared.actions import Actor
 
 #: Waiting to be sent; waiting for the operator's decision.
 OPEN_STATES = ("pending",)
@@ -45,6 +46,27 @@ class OutboxResult:
     #: entity name → the keys of its rows the answers changed
     changed: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
     more: bool = False
+
+
+def local_actor(conn: sqlite3.Connection) -> Actor | None:
+    """The person this replica acts for (``Replica.set_actor``; None in files from before it)."""
+    name, role = get_meta(conn, "actor_name"), get_meta(conn, "actor_role")
+    return Actor(name, role) if name and role else None
+
+
+def _check(conn: sqlite3.Connection, actions: LocalActions, state: dict[str, Any], action: str,
+           data: dict[str, Any]) -> None:
+    if actions.with_actor:
+        actions.check(state, action, data, actor=local_actor(conn))
+    else:
+        actions.check(state, action, data)
+
+
+def _apply(conn: sqlite3.Connection, actions: LocalActions, state: dict[str, Any], action: str,
+           data: dict[str, Any]) -> dict[str, Any]:
+    if actions.with_actor:
+        return actions.apply(state, action, data, actor=local_actor(conn))
+    return actions.apply(state, action, data)
 
 
 def _actions(kind: Kind) -> Any:
@@ -70,7 +92,7 @@ def queue_one(conn: sqlite3.Connection, kind: Kind, key: tuple[Any, ...], action
     state = kind.state_of(row) if row is not None else {**dict.fromkeys(kind.state),
                                                         **dict(zip(kind.keys, key, strict=True)), "version": 0}
     try:
-        actions.check(state, action, data)
+        _check(conn, actions, state, action, data)
     except local.ActionRefused as exc:
         return exc
     entity_id = kind.id_text(key)
@@ -140,7 +162,7 @@ def rebuild(conn: sqlite3.Connection, kind: Kind, key: tuple[Any, ...]) -> None:
     for p in pending:
         if known and local.creates(kind.entity, p["action"]):
             continue  # the server holds the entity already: its create changes nothing
-        shown = actions.apply(shown, p["action"], json.loads(p["data"]))
+        shown = _apply(conn, actions, shown, p["action"], json.loads(p["data"]))
     attention = _attention(conn, kind, entity_id)
     if not known and not pending:
         if attention:
@@ -258,7 +280,7 @@ def _advance_snapshot(conn: sqlite3.Connection, kind: Kind, key: tuple[Any, ...]
         if isinstance(version, int) and version > known:
             # The server accepted it: advance the snapshot so the row does not flick back to
             # the old state before the change feed brings the new one.
-            snapshot = actions.apply(snapshot, m["action"], json.loads(m["data"]))
+            snapshot = _apply(conn, actions, snapshot, m["action"], json.loads(m["data"]))
             snapshot["version"] = version
         else:
             return

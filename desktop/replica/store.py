@@ -24,11 +24,11 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from desktop.replica import alerts, cases, feed, outbox, queries
+from desktop.replica import alerts, cases, evidence, feed, investigations, outbox, queries
 from desktop.replica.feed import ApplyResult
 from desktop.replica.local import ActionRefused
 from desktop.replica.outbox import OutboxResult
-from desktop.replica.schema import ReplicaFile, open_file
+from desktop.replica.schema import ReplicaFile, open_file, set_meta
 from shared.calendar import WorkCalendar
 
 __all__ = ["ApplyResult", "OutboxResult", "Replica", "UIThreadRead"]
@@ -92,6 +92,12 @@ class Replica(ReplicaFile):
             self._readers = threading.local()
         for reader in opened:
             reader.conn.close()
+
+    def set_actor(self, username: str, role: str) -> None:
+        """Who acts through this replica: offline actions are checked and shown as this person's."""
+        with self.writing() as conn:
+            set_meta(conn, "actor_name", username)
+            set_meta(conn, "actor_role", role)
 
     def cursor(self) -> str | None:
         return self.meta("cursor")
@@ -160,6 +166,37 @@ class Replica(ReplicaFile):
     def resolve(self, mutation_id: str, *, retry: bool) -> Any:
         """The operator's decision on a conflict or rejection (``outbox.resolve``: one transaction)."""
         return outbox.resolve(self, mutation_id, retry=retry)
+
+    # ------------------------------------------------------------------ evidence files
+    def keep_file(self, source: Path, progress: evidence.Progress | None = None) -> tuple[str, int]:
+        """Copy a file into the evidence kept here: (sha256, size); ``EvidenceFileError`` when it cannot be."""
+        return evidence.keep_file(self, Path(source), progress)
+
+    def keep_fetched(self, sha256: str, content: bytes) -> None:
+        """Keep bytes the server sent, only if they hash to ``sha256``."""
+        evidence.keep_bytes(self, sha256, content)
+
+    def evidence_path(self, sha256: str) -> Path:
+        return evidence.cached_path(self, sha256)
+
+    def verify_evidence(self, sha256: str) -> str:
+        """Hash the kept file again: ``verified``, ``mismatch`` or ``missing``."""
+        return evidence.verify(self, sha256)
+
+    def blobs_to_upload(self, mutations: Sequence[dict[str, Any]]) -> list[str]:
+        conn = self.connect(readonly=True)
+        try:
+            return evidence.blobs_to_upload(conn, mutations)
+        finally:
+            conn.close()
+
+    def mark_uploaded(self, sha256: str) -> None:
+        evidence.mark_uploaded(self, sha256)
+
+    def bulk_insert_investigations(self, items: list[dict[str, Any]]) -> int:
+        """Insert server investigations without change-feed bookkeeping (benchmark and demo fixtures)."""
+        with self.writing() as conn:
+            return investigations.bulk_insert(conn, items)
 
     # ------------------------------------------------------------------ case details
     def store_case_detail(self, office: str, case_no: str, data: dict[str, Any]) -> None:

@@ -48,6 +48,28 @@ OFFLINE = "offline"
 SIGNED_OUT = "signed_out"
 
 
+def upload_kept_files(replica: Replica, client: ApiClient, batch: Sequence[dict[str, Any]]) -> None:
+    """Upload the kept files the ``attach`` mutations of ``batch`` name and the server may lack.
+
+    The network failing stops the replay (it is retried with the rest); a file the server
+    refuses (its bytes changed here, so its hash no longer matches) is left out: its mutation
+    is sent anyway and the server's ``EVIDENCE_MISSING`` comes back as a rejection the person
+    sees, instead of the whole outbox waiting on it forever.
+    """
+    for sha in replica.blobs_to_upload(batch):
+        try:
+            client.put_evidence(sha, replica.evidence_path(sha))
+        except ApiError as exc:
+            if exc.status == 401 or exc.retryable:
+                raise
+            log.warning("the server refused kept file %s: %s", sha, exc)
+            continue
+        except FileNotFoundError:
+            log.warning("kept file %s is gone", sha)
+            continue
+        replica.mark_uploaded(sha)
+
+
 class SyncEngine(QObject):
     """The replica's connection to the server. Create and use it on the UI thread."""
 
@@ -59,8 +81,8 @@ class SyncEngine(QObject):
     replayed = Signal(object)
     #: alert ids whose shown state changed by a local action (applied locally at once)
     local_changed = Signal(list)
-    #: (entity, ids) of another kind (cards, notices, petitions, …) changed by a local action or
-    #: a replayed answer
+    #: (entity, ids) of another kind (cards, notices, petitions, investigations) changed by a local
+    #: action or a replayed answer; entity "" when only the id is known (a conflict decided)
     entities_changed = Signal(str, list)
     #: the outbox counts may have changed (pending, conflicts, rejected)
     outbox_changed = Signal()
@@ -329,7 +351,7 @@ class SyncEngine(QObject):
                 if entity == "alert":
                     self.local_changed.emit(changed)
                 else:
-                    self.entities_changed.emit(entity, changed)
+                    self.entities_changed.emit(entity, [str(i) for i in changed])
                 self.outbox_changed.emit()
                 self.flush()
             if on_done is not None:
@@ -346,11 +368,12 @@ class SyncEngine(QObject):
     def resolve(self, mutation_id: str, *, retry: bool) -> None:
         """Close a conflict or rejection: keep the server's state, or apply mine again."""
 
-        def done(alert_id: Any) -> None:
+        def done(entity_id: Any) -> None:
             self._outbox_dirty = True
-            # An alert's number; another kind's id (a card's UUID) is redrawn on ``outbox_changed``.
-            if isinstance(alert_id, int):
-                self.local_changed.emit([alert_id])
+            if isinstance(entity_id, int):
+                self.local_changed.emit([entity_id])
+            elif isinstance(entity_id, str):
+                self.entities_changed.emit("", [entity_id])
             self.outbox_changed.emit()
             if retry:
                 self.flush()
@@ -382,6 +405,8 @@ class SyncEngine(QObject):
             batch = replica.pending_mutations(200)
             if not batch:
                 return None
+            # A file attached offline reaches the server before the mutation that names it.
+            upload_kept_files(replica, client, batch)
             replica.mark_attempt([m["id"] for m in batch])
             results = client.mutations(batch)
             out = replica.record_results(results)

@@ -290,6 +290,29 @@
     </message>
 </context>
 <context>
+    <name>AttachDialog</name>
+    <message>
+        <source>Attach evidence</source>
+        <translation>附加证据</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>(nothing: a new document)</source>
+        <translation>（无：新文件）</translation>
+    </message>
+    <message>
+        <source>Corrects</source>
+        <translation>更正的文件</translation>
+    </message>
+</context>
+<context>
     <name>BigScreen</name>
     <message>
         <source>Yingyan big screen</source>
@@ -360,6 +383,325 @@
     <message>
         <source>%1 yellow and %2 red cards in force</source>
         <translation>有效黄牌 %1 张，红牌 %2 张</translation>
+    </message>
+</context>
+<context>
+    <name>CaseFile</name>
+    <message>
+        <source>✓ verified (SHA-256 matches)</source>
+        <translation>✓ 已核验（SHA-256 一致）</translation>
+    </message>
+    <message>
+        <source>✗ DOES NOT MATCH its SHA-256</source>
+        <translation>✗ 与 SHA-256 不符</translation>
+    </message>
+    <message>
+        <source>checking…</source>
+        <translation>正在核验…</translation>
+    </message>
+    <message>
+        <source>kept here, not yet uploaded</source>
+        <translation>已存本机，尚未上传</translation>
+    </message>
+    <message>
+        <source>not on this computer</source>
+        <translation>本机无此文件</translation>
+    </message>
+    <message>
+        <source>corrects %1…</source>
+        <translation>更正 %1…</translation>
+    </message>
+    <message>
+        <source>superseded by %1…</source>
+        <translation>已被 %1… 替代</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Attached by</source>
+        <translation>附加人</translation>
+    </message>
+    <message>
+        <source>Attached at</source>
+        <translation>附加时间</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>核验</translation>
+    </message>
+    <message>
+        <source>Correction</source>
+        <translation>更正关系</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>At</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Reviewer</source>
+        <translation>会审人</translation>
+    </message>
+    <message>
+        <source>Opinion</source>
+        <translation>意见</translation>
+    </message>
+    <message>
+        <source>Reasons</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>The case cannot move into “%1”: missing %2</source>
+        <translation>案件不能转入“%1”：缺少%2</translation>
+    </message>
+    <message>
+        <source>The case cannot move from “%1” to “%2”: it may move only to %3</source>
+        <translation>案件不能从“%1”转入“%2”：只能转入%3</translation>
+    </message>
+    <message>
+        <source>The case cannot move to “%1” now: stages are taken one at a time, in order, never back</source>
+        <translation>案件现在不能转入“%1”：各阶段须依次办理，不能跳过，也不能回退</translation>
+    </message>
+</context>
+<context>
+    <name>CaseFileView</name>
+    <message>
+        <source>Decide…</source>
+        <extracomment>a message for the status bar the person asks to decide a conflict (raise the outbox pane) a case file finished showing (tests and screenshots wait on it) (sha256, verified / mismatch / missing): a kept file was hashed again before opening it sha256 → verified / mismatch / missing, from the last re-hash of the kept files opens a verified file (tests replace it) the case whose evidence is being fetched (one fetch at a time)</extracomment>
+        <translation>处理…</translation>
+    </message>
+    <message>
+        <source>Move to the next stage…</source>
+        <translation>转入下一阶段…</translation>
+    </message>
+    <message>
+        <source>Attach files…</source>
+        <translation>附加文件…</translation>
+    </message>
+    <message>
+        <source>Note…</source>
+        <translation>记录…</translation>
+    </message>
+    <message>
+        <source>Request review…</source>
+        <translation>提请会审…</translation>
+    </message>
+    <message>
+        <source>Opinion…</source>
+        <translation>会审意见…</translation>
+    </message>
+    <message>
+        <source>Approve filing…</source>
+        <translation>批准立案…</translation>
+    </message>
+    <message>
+        <source>Annotate (批阅)…</source>
+        <translation>批阅…</translation>
+    </message>
+    <message>
+        <source>Case report (PDF)…</source>
+        <translation>案件报告（PDF）…</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>证据</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>时间线</translation>
+    </message>
+    <message>
+        <source>Opinions</source>
+        <translation>会审意见</translation>
+    </message>
+    <message>
+        <source>Notes and annotations</source>
+        <translation>记录与批阅</translation>
+    </message>
+    <message>
+        <source>Linked alerts</source>
+        <translation>关联预警</translation>
+    </message>
+    <message>
+        <source>Drop files here to attach them as evidence.</source>
+        <translation>将文件拖放到此处即可附加为证据。</translation>
+    </message>
+    <message>
+        <source>Choose a case in the list.</source>
+        <translation>请在列表中选择案件。</translation>
+    </message>
+    <message>
+        <source>This case is not on this computer.</source>
+        <translation>本机没有该案件。</translation>
+    </message>
+    <message>
+        <source>%1 of your changes not yet sent</source>
+        <translation>%1 项修改尚未发送</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>被反映人</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <source>Investigators</source>
+        <translation>承办人</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>立项于</translation>
+    </message>
+    <message>
+        <source>⚠ Your “%1” came back from the server: %2</source>
+        <translation>⚠ 您的“%1”被服务器退回：%2</translation>
+    </message>
+    <message>
+        <source>Next: %1</source>
+        <translation>下一步：%1</translation>
+    </message>
+    <message>
+        <source>This case has ended: nothing moves it any more.</source>
+        <translation>本案已办结，不能再变更阶段。</translation>
+    </message>
+    <message>
+        <source>To move into “%1”:</source>
+        <translation>转入“%1”需要：</translation>
+    </message>
+    <message>
+        <source>nothing is required.</source>
+        <translation>无前置条件。</translation>
+    </message>
+    <message>
+        <source>awaited</source>
+        <translation>待提交</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>缺少</translation>
+    </message>
+    <message>
+        <source>or end it: %1</source>
+        <translation>或：%1</translation>
+    </message>
+    <message>
+        <source>Move to “%1”…</source>
+        <translation>转入“%1”…</translation>
+    </message>
+    <message>
+        <source>⚠ The copy of %1 on this computer DOES NOT MATCH the SHA-256 recorded when it was attached: its bytes have been changed. It is not verified and will not be opened.</source>
+        <translation>⚠ 本机保存的 %1 与附加时登记的 SHA-256 不符：文件内容已被改动。该文件未通过核验，不予打开。</translation>
+    </message>
+    <message>
+        <source>「%1」 is not on this computer yet: it is fetched when the server answers.</source>
+        <translation>「%1」尚未保存到本机：连上服务器后自动获取。</translation>
+    </message>
+    <message>
+        <source>“%1” recorded</source>
+        <translation>已记录“%1”</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>A note in the case&apos;s timeline:</source>
+        <translation>记入案件时间线：</translation>
+    </message>
+    <message>
+        <source>Annotate (批阅)</source>
+        <translation>批阅</translation>
+    </message>
+    <message>
+        <source>Your annotation, shown to everyone on the case:</source>
+        <translation>批阅意见（本案所有人员可见）：</translation>
+    </message>
+    <message>
+        <source>Approve filing</source>
+        <translation>批准立案</translation>
+    </message>
+    <message>
+        <source>Approve filing this case (remark optional):</source>
+        <translation>批准本案立案（可填写意见）：</translation>
+    </message>
+    <message>
+        <source>Attach evidence</source>
+        <translation>附加证据</translation>
+    </message>
+    <message>
+        <source>「%1」 uploaded</source>
+        <translation>「%1」已上传</translation>
+    </message>
+    <message>
+        <source>「%1」 kept on this computer: it is uploaded when the server answers</source>
+        <translation>「%1」已保存到本机：连上服务器后自动上传</translation>
+    </message>
+    <message>
+        <source>「%1」 cannot be attached: %2</source>
+        <translation>「%1」无法附加：%2</translation>
+    </message>
+    <message>
+        <source>%1: %p%</source>
+        <translation>%1：%p%</translation>
+    </message>
+    <message>
+        <source>Case report</source>
+        <translation>案件报告</translation>
+    </message>
+    <message>
+        <source>Case report saved: %1</source>
+        <translation>案件报告已保存：%1</translation>
+    </message>
+    <message>
+        <source>The case report could not be saved: %1</source>
+        <translation>案件报告未能保存：%1</translation>
     </message>
 </context>
 <context>
@@ -519,6 +861,161 @@
     </message>
 </context>
 <context>
+    <name>CaseReport</name>
+    <message>
+        <source>None.</source>
+        <translation>无。</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>被反映人</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>职务</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>立项</translation>
+    </message>
+    <message>
+        <source>Last change</source>
+        <translation>最后变更</translation>
+    </message>
+    <message>
+        <source>Investigators</source>
+        <translation>承办人</translation>
+    </message>
+    <message>
+        <source>Reviewers</source>
+        <translation>会审人</translation>
+    </message>
+    <message>
+        <source>Filing approved by</source>
+        <translation>立案批准人</translation>
+    </message>
+    <message>
+        <source>Case number</source>
+        <translation>案件编号</translation>
+    </message>
+    <message>
+        <source>corrects %1</source>
+        <translation>更正 %1</translation>
+    </message>
+    <message>
+        <source>superseded by %1</source>
+        <translation>已被 %1 替代</translation>
+    </message>
+    <message>
+        <source>Awaited: %1</source>
+        <translation>尚待意见：%1</translation>
+    </message>
+    <message>
+        <source>Signature</source>
+        <translation>签字</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Investigator</source>
+        <translation>承办人</translation>
+    </message>
+    <message>
+        <source>Reviewer</source>
+        <translation>会审人</translation>
+    </message>
+    <message>
+        <source>Leader in charge</source>
+        <translation>分管领导</translation>
+    </message>
+    <message>
+        <source>At</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <source>Investigation case report</source>
+        <translation>案件办理报告</translation>
+    </message>
+    <message>
+        <source>Stage history</source>
+        <translation>阶段历程</translation>
+    </message>
+    <message>
+        <source>Opinions of the reviewers</source>
+        <translation>会审意见</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>证据清单</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>时间线</translation>
+    </message>
+    <message>
+        <source>Signatures</source>
+        <translation>签字栏</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>环节</translation>
+    </message>
+    <message>
+        <source>Opinion</source>
+        <translation>意见</translation>
+    </message>
+    <message>
+        <source>Reasons</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Attached</source>
+        <translation>附加人及时间</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Case report: %1</source>
+        <translation>案件报告：%1</translation>
+    </message>
+</context>
+<context>
     <name>CommentDialog</name>
     <message>
         <source>Comment</source>
@@ -544,10 +1041,6 @@
     <message>
         <source>rejected</source>
         <translation>被拒绝</translation>
-    </message>
-    <message>
-        <source>Alert</source>
-        <translation>预警</translation>
     </message>
     <message>
         <source>State</source>
@@ -597,21 +1090,41 @@
         <source>“%1” cannot follow on an alert that is now “%2”</source>
         <translation>该预警现为“%2”，不能再“%1”</translation>
     </message>
+    <message>
+        <source>case “%1”</source>
+        <translation>案件“%1”</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <source>Investigators</source>
+        <translation>承办人</translation>
+    </message>
+    <message>
+        <source>in progress</source>
+        <translation>办理中</translation>
+    </message>
 </context>
 <context>
     <name>ConflictsPane</name>
     <message>
         <source>Keep the server&apos;s version</source>
-        <extracomment>(mutation id, retry) alert id to show on the wall the outbox was read again (``counts`` are current)</extracomment>
+        <extracomment>(mutation id, retry) alert id to show on the wall (entity, id) of another kind to show (an investigation&apos;s case file) the outbox was read again (``counts`` are current)</extracomment>
         <translation>保留服务器版本</translation>
     </message>
     <message>
         <source>Apply mine again</source>
         <translation>重新执行我的操作</translation>
-    </message>
-    <message>
-        <source>Drop your offline action; the alert stays as the server has it</source>
-        <translation>放弃离线操作；预警保持服务器上的状态</translation>
     </message>
     <message>
         <source>Send your action again, on top of the server&apos;s current version</source>
@@ -624,6 +1137,10 @@
     <message>
         <source>Your action no longer applies to the server&apos;s version: %1</source>
         <translation>您的操作已不适用于服务器上的当前版本：%1</translation>
+    </message>
+    <message>
+        <source>Drop your offline action; it stays as the server has it</source>
+        <translation>放弃离线时的操作，以服务器上的版本为准</translation>
     </message>
 </context>
 <context>
@@ -1140,6 +1657,78 @@
     </message>
 </context>
 <context>
+    <name>InvestigationHooks</name>
+    <message>
+        <source>Investigations</source>
+        <extracomment>the roles that may see some investigation</extracomment>
+        <translation>案件管理</translation>
+    </message>
+</context>
+<context>
+    <name>Investigations</name>
+    <message>
+        <source>Case</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>被反映人</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <source>Investigators</source>
+        <translation>承办人</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>证据</translation>
+    </message>
+    <message>
+        <source>Last change</source>
+        <translation>最后变更</translation>
+    </message>
+</context>
+<context>
+    <name>InvestigationsPane</name>
+    <message>
+        <source>All stages</source>
+        <extracomment>the list&apos;s stage filter: every case, each stage (open cases at it), the two endings cases read per page of the list the list was read again and shown (tests and benchmarks wait on it)</extracomment>
+        <translation>全部阶段</translation>
+    </message>
+    <message>
+        <source>Filter: case, subject, unit, investigator</source>
+        <translation>筛选：案件、被反映人、单位、承办人</translation>
+    </message>
+    <message>
+        <source>Mine</source>
+        <translation>我的</translation>
+    </message>
+    <message>
+        <source>Only the cases I am assigned to or asked to review</source>
+        <translation>只看我承办或受邀会审的案件</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <source>%1 cases</source>
+        <extracomment>how many cases the filter matches (None while it is counted)</extracomment>
+        <translation>%1 件</translation>
+    </message>
+    <message>
+        <source>%1 of %2 cases</source>
+        <translation>%1 / %2 件</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <source>red</source>
@@ -1518,6 +2107,90 @@
         <source>likely the same complaint</source>
         <translation>很可能是同一诉求</translation>
     </message>
+    <message>
+        <source>open the case</source>
+        <translation>立项</translation>
+    </message>
+    <message>
+        <source>move to a stage</source>
+        <translation>推进阶段</translation>
+    </message>
+    <message>
+        <source>approve filing</source>
+        <translation>批准立案</translation>
+    </message>
+    <message>
+        <source>attach evidence</source>
+        <translation>附加证据</translation>
+    </message>
+    <message>
+        <source>request a joint review</source>
+        <translation>提请会审</translation>
+    </message>
+    <message>
+        <source>review opinion</source>
+        <translation>会审意见</translation>
+    </message>
+    <message>
+        <source>preliminary check</source>
+        <translation>初核</translation>
+    </message>
+    <message>
+        <source>filing</source>
+        <translation>立案</translation>
+    </message>
+    <message>
+        <source>investigation</source>
+        <translation>调查</translation>
+    </message>
+    <message>
+        <source>trial review</source>
+        <translation>审理</translation>
+    </message>
+    <message>
+        <source>execution</source>
+        <translation>执行</translation>
+    </message>
+    <message>
+        <source>supervision</source>
+        <translation>监督</translation>
+    </message>
+    <message>
+        <source>concluded</source>
+        <translation>予以了结</translation>
+    </message>
+    <message>
+        <source>preliminary check report</source>
+        <translation>初核报告</translation>
+    </message>
+    <message>
+        <source>investigation report</source>
+        <translation>调查报告</translation>
+    </message>
+    <message>
+        <source>trial decision</source>
+        <translation>审理决定</translation>
+    </message>
+    <message>
+        <source>execution record</source>
+        <translation>执行记录</translation>
+    </message>
+    <message>
+        <source>agree</source>
+        <translation>同意</translation>
+    </message>
+    <message>
+        <source>dissent</source>
+        <translation>不同意</translation>
+    </message>
+    <message>
+        <source>the review opinion of %1</source>
+        <translation>%1 的会审意见</translation>
+    </message>
+    <message>
+        <source>a leader&apos;s filing approval</source>
+        <translation>领导立案审批</translation>
+    </message>
 </context>
 <context>
     <name>LeaderOverview</name>
@@ -1767,6 +2440,31 @@
     <message>
         <source>%1 awaiting a reply, %2 overdue</source>
         <translation>待回复 %1 件，逾期 %2 件</translation>
+    </message>
+</context>
+<context>
+    <name>OpinionDialog</name>
+    <message>
+        <source>Review opinion</source>
+        <translation>会审意见</translation>
+    </message>
+    <message>
+        <source>Opinion</source>
+        <translation>意见</translation>
+    </message>
+    <message>
+        <source>Reasons</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Give your reasons.</source>
+        <translation>请写明理由。</translation>
+    </message>
+    <message numerus="yes">
+        <source>At most %n characters.</source>
+        <translation>
+            <numerusform>最多 %n 个字。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2543,6 +3241,29 @@
     </message>
 </context>
 <context>
+    <name>ReviewersDialog</name>
+    <message>
+        <source>Request a joint review</source>
+        <translation>提请会审</translation>
+    </message>
+    <message>
+        <source>user names, separated by commas</source>
+        <translation>用户名，用逗号分隔</translation>
+    </message>
+    <message>
+        <source>Reviewers</source>
+        <translation>会审人</translation>
+    </message>
+    <message>
+        <source>Name at least one reviewer.</source>
+        <translation>请至少填写一名会审人。</translation>
+    </message>
+    <message>
+        <source>At most 50 reviewers, each name at most 100 characters.</source>
+        <translation>最多 50 名会审人，每个用户名最多 100 个字符。</translation>
+    </message>
+</context>
+<context>
     <name>SignIn</name>
     <message>
         <source>The server cannot be reached. Check the network connection and try again.</source>
@@ -2903,6 +3624,20 @@
     </message>
 </context>
 <context>
+    <name>TextDialog</name>
+    <message>
+        <source>Write something first.</source>
+        <extracomment>a note, an opinion or a reason: the shared action table&apos;s limit (CommentText)</extracomment>
+        <translation>请先填写内容。</translation>
+    </message>
+    <message numerus="yes">
+        <source>At most %n characters.</source>
+        <translation>
+            <numerusform>最多 %n 个字。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>TimelineWidget</name>
     <message>
         <source>Open a case to see its timeline</source>
@@ -2976,6 +3711,39 @@
     <message>
         <source>past the limit</source>
         <translation>超过时限</translation>
+    </message>
+</context>
+<context>
+    <name>TransitionDialog</name>
+    <message>
+        <source>Move the case</source>
+        <translation>推进案件</translation>
+    </message>
+    <message>
+        <source>Now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <source>Move to</source>
+        <translation>转入</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>A case is concluded only with a reason.</source>
+        <translation>予以了结须说明理由。</translation>
+    </message>
+    <message numerus="yes">
+        <source>At most %n characters.</source>
+        <translation>
+            <numerusform>最多 %n 个字。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing moves this case any more.</source>
+        <translation>本案已不能再变更阶段。</translation>
     </message>
 </context>
 </TS>

@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "resources" / "translations"
 CATALOGUES = {
     "yingyan": ["desktop/app.py", "desktop/console/*.py", "desktop/console/oversight/*.py",
-                "desktop/console/desk/*.py", "desktop/replica/*.py", "desktop/common/*.py",
-                "desktop/demo.py", "desktop/config.py", "desktop/cli.py"],
+                "desktop/console/desk/*.py", "desktop/console/investigations/*.py", "desktop/replica/*.py",
+                "desktop/common/*.py", "desktop/demo.py", "desktop/config.py", "desktop/cli.py"],
     "yingyan_video": ["desktop/video/*.py"],
     "yingyan_admin": ["desktop/console/admin/*.py"],
     "yingyan_township": ["desktop/township/*.py"],

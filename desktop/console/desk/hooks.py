@@ -49,6 +49,6 @@ def attach(window: Any) -> None:
             pane.reload()
 
     session.engine.applied.connect(applied)
-    session.engine.entities_changed.connect(lambda entity, _ids: pane.reload() if entity == "petition" else None)
+    session.engine.entities_changed.connect(lambda entity, _ids: pane.reload() if entity in ("petition", "") else None)
     session.engine.outbox_changed.connect(pane.reload)
     pane.reload()

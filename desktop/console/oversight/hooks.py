@@ -85,7 +85,7 @@ class Oversight:
         engine = self.session.engine
         engine.applied.connect(self._applied)
         engine.replayed.connect(self._replayed)
-        engine.entities_changed.connect(lambda entity, _ids: self.refresh({entity}))
+        engine.entities_changed.connect(lambda entity, _ids: self.refresh({entity} if entity else {"card", "notice"}))
         # A conflict decided (a refused card withdrawn) changes the lists too.
         engine.outbox_changed.connect(lambda: self.refresh({"card", "notice"}))
         if self.session.role in READERS:

@@ -112,22 +112,8 @@ def live_server(tmp_path: Path) -> Iterator[Any]:
 @pytest.fixture
 def console(qtbot: Any, live_server: Any, tmp_path: Path, settings_dir: Path, keyring_file: Path) -> Iterator[Any]:
     """The console's main window signed in as the operator against ``live_server``, live."""
-    from desktop.common.api import ApiClient
-    from desktop.console.session import open_session
-    from desktop.console.window import ConsoleWindow
-    from desktop.replica import sync
+    from tests.desktop.console.investigation_support import close_console, open_console
 
-    client = ApiClient(f"https://127.0.0.1:{live_server.port}", str(live_server.ca_file))
-    client.login(*OPERATOR)
-    session = open_session(client, OPERATOR[0], role="operator", replica_file=tmp_path / "replica.sqlite3",
-                           wait=2.0)
-    window = ConsoleWindow(session)
-    qtbot.addWidget(window)
-    window.resize(1600, 900)
-    window.show()
-    session.engine.max_backoff = 1.0
-    session.engine.start()
-    qtbot.waitUntil(lambda: session.engine.state == sync.LIVE, timeout=15000)
+    window = open_console(qtbot, live_server, tmp_path, OPERATOR, "operator", replica_name="replica.sqlite3")
     yield window
-    window.close()
-    session.shutdown(15000)
+    close_console(window)
