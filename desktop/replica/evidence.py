@@ -136,6 +136,21 @@ def blobs_to_upload(conn: sqlite3.Connection, mutations: Sequence[dict[str, Any]
     return [s for s in dict.fromkeys(wanted) if s in have]
 
 
+def forget_unheld(db: ReplicaFile, held: Callable[[sqlite3.Connection], set[str]]) -> list[str]:
+    """Delete the kept files no case held here names any more (an investigator taken off a
+    case must not keep its evidence on a laptop), except those the server has not got yet.
+    Returns the hashes forgotten."""
+    with db.writing() as conn:
+        names = held(conn)
+        gone = [r[0] for r in conn.execute("SELECT sha256 FROM evidence_files WHERE uploaded = 1")
+                if r[0] not in names]
+        conn.executemany("DELETE FROM evidence_files WHERE sha256 = ?", [(sha,) for sha in gone])
+    for sha in gone:
+        # After the commit: a file is never gone while its row still promises it.
+        cached_path(db, sha).unlink(missing_ok=True)
+    return gone
+
+
 def kept(conn: sqlite3.Connection, shas: Sequence[str]) -> dict[str, dict[str, Any]]:
     """The kept files among ``shas``: sha256 → {size, uploaded}."""
     if not shas:

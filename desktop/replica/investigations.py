@@ -378,6 +378,21 @@ def evidence_to_fetch(conn: sqlite3.Connection, limit: int = 200) -> list[str]:
     return out
 
 
+def held_evidence(conn: sqlite3.Connection) -> set[str]:
+    """Every file the cases held here name, and every file a queued ``attach`` names."""
+    out: set[str] = set()
+    for (text,) in conn.execute("SELECT body FROM investigations WHERE evidence_count > 0"):
+        for e in body({"body": text}).get("evidence") or ():
+            if isinstance(e, dict) and e.get("sha256"):
+                out.add(str(e["sha256"]))
+    for (data,) in conn.execute("SELECT data FROM outbox WHERE entity = ? AND action = 'attach' AND state IN "
+                                "('pending', 'conflict', 'rejected')", (ENTITY,)):
+        sha = (json.loads(data) or {}).get("sha256")
+        if sha:
+            out.add(str(sha))
+    return out
+
+
 def bulk_insert(conn: sqlite3.Connection, items: list[dict[str, Any]]) -> int:
     """Insert server investigations without change-feed bookkeeping (benchmarks, demos), in ``conn``'s transaction."""
     sql = (f"INSERT OR REPLACE INTO investigations ({', '.join(COLUMNS)})"  # noqa: S608 - constants

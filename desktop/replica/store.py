@@ -113,8 +113,14 @@ class Replica(ReplicaFile):
 
     # ------------------------------------------------------------------ change feed
     def apply_changes(self, page: dict[str, Any]) -> ApplyResult:
-        """Apply one ``GET /changes`` page and store its cursor, in one transaction."""
-        return feed.apply_page(self, page)
+        """Apply one ``GET /changes`` page and store its cursor, in one transaction.
+
+        A case withdrawn from this person (taken off it) takes its kept evidence files with it."""
+        result = feed.apply_page(self, page)
+        if any(ch.get("entity") == investigations.ENTITY and ch.get("op") == "delete"
+               for ch in page.get("changes") or () if isinstance(ch, dict)):
+            evidence.forget_unheld(self, investigations.held_evidence)
+        return result
 
     def begin_resnapshot(self) -> None:
         """Start re-reading the feed from the beginning (after 410 CURSOR_EXPIRED)."""

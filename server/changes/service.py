@@ -35,6 +35,9 @@ ROLE_TOPICS: dict[str, frozenset[str]] = {
 }
 
 
+#: the topic of a withdrawal (``ChangeWriter.withdraw``): no role reads it, only its audience
+WITHDRAWN = "withdrawn"
+
 AudienceResolver = Callable[[Session, list[str]], dict[str, set[str]]]
 #: entity -> who may read its changes beyond the topic's roles, for entities whose visibility
 #: is per person (an alert linked to an investigation reaches that investigation's people).
@@ -50,8 +53,8 @@ class ChangeWriter:
 
     def __init__(self) -> None:
         self.rows: list[dict[str, Any]] = []
-        self._index: dict[tuple[str, str], int] = {}
-        self._audience: dict[tuple[str, str], set[str]] = {}
+        self._index: dict[tuple[str, ...], int] = {}
+        self._audience: dict[tuple[str, ...], set[str]] = {}
 
     def add(self, *, topic: str, entity: str, entity_id: str, data: dict[str, Any] | None, at: int,
             op: str = "upsert", audience: Iterable[str] = ()) -> None:
@@ -76,6 +79,24 @@ class ChangeWriter:
             self._index[key] = len(self.rows)
             self.rows.append(row)
 
+    def withdraw(self, *, entity: str, entity_id: str, people: Iterable[str], at: int) -> None:
+        """Tell ``people`` (and nobody else) that an entity is no longer theirs to hold: a
+        ``delete`` only they read (topic ``withdrawn``, which no role reads), so a laptop drops
+        an investigation its investigator was taken off, while everyone who still may read it
+        keeps it."""
+        people = set(people)
+        if not people:
+            return
+        key = (entity, entity_id, WITHDRAWN)
+        self._audience.setdefault(key, set()).update(people)
+        row = {"topic": WITHDRAWN, "entity": entity, "entity_id": entity_id, "op": "delete", "data": "null",
+               "at": at}
+        if key in self._index:
+            self.rows[self._index[key]] = row
+        else:
+            self._index[key] = len(self.rows)
+            self.rows.append(row)
+
     def flush(self, session: Session) -> int:
         lock_for_commit_order(session)
         audience = self._resolve_audience(session)
@@ -84,12 +105,13 @@ class ChangeWriter:
         if audience:
             # Under the change-log lock nobody else inserts: the rows after ``before`` are ours.
             rows = session.execute(
-                select(Change.seq, Change.entity, Change.entity_id).where(Change.seq > before)
+                select(Change.seq, Change.entity, Change.entity_id, Change.topic).where(Change.seq > before)
             ).all()
             bulk_insert(session, table_of(ChangeAudience), [
                 {"username": person, "seq": seq}
-                for seq, entity, entity_id in rows
-                for person in sorted(audience.get((entity, entity_id), ()))
+                for seq, entity, entity_id, topic in rows
+                for person in sorted(audience.get(
+                    (entity, entity_id, WITHDRAWN) if topic == WITHDRAWN else (entity, entity_id), ()))
             ])
         n = len(self.rows)
         self.rows.clear()
@@ -97,11 +119,11 @@ class ChangeWriter:
         self._audience.clear()
         return n
 
-    def _resolve_audience(self, session: Session) -> dict[tuple[str, str], set[str]]:
+    def _resolve_audience(self, session: Session) -> dict[tuple[str, ...], set[str]]:
         audience = {k: set(v) for k, v in self._audience.items()}
         by_entity: dict[str, list[str]] = {}
         for row in self.rows:
-            if row["entity"] in AUDIENCE_RESOLVERS:
+            if row["entity"] in AUDIENCE_RESOLVERS and row["topic"] != WITHDRAWN:
                 by_entity.setdefault(row["entity"], []).append(row["entity_id"])
         for entity, ids in by_entity.items():
             for entity_id, people in AUDIENCE_RESOLVERS[entity](session, ids).items():

@@ -87,6 +87,23 @@ class InvestigationStore:
         s.flush()
         if people_of(after) - people_of(before or {}):
             self._send_linked_alerts(work, after)
+        if people_of(before or {}) - people_of(after):
+            self._withdraw(work, step.entity_id, after, people_of(before or {}) - people_of(after))
+
+    def _withdraw(self, work: Work, investigation_id: str, state: State, gone: set[str]) -> None:
+        """An investigator taken off the case: their laptop drops it, and the alerts it linked
+        that no other case of theirs links. Only people whose role reads investigations through
+        their cases alone are told (an admin or a leader reads every case anyway)."""
+        world = ServerWorld(work)
+        gone = {name for name in gone if world.user_role(name) == "investigator"}
+        if not gone:
+            return
+        work.changes.withdraw(entity="investigation", entity_id=investigation_id, people=gone, at=work.now)
+        alert_ids = [str(link["id"]) for link in state.get("links") or () if link.get("type") == "alert"]
+        still = service.people_of_alerts(work.session, alert_ids) if alert_ids else {}
+        for alert_id in alert_ids:
+            work.changes.withdraw(entity="alert", entity_id=alert_id, people=gone - still.get(alert_id, set()),
+                                  at=work.now)
 
     def _send_linked_alerts(self, work: Work, state: State) -> None:
         """Someone newly on the case receives the alerts it links (the alerts' audience

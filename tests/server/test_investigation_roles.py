@@ -315,14 +315,26 @@ def test_the_change_feed_per_caller(world: dict[str, Any]) -> None:
     # Newly assigned: the case and its linked alert reach them; the feed still never shows the
     # case to an investigator who is not on it.
     head = read_feed(server, token=tokens["unassigned"])[1]
+    heads = {actor: read_feed(server, token=tokens[actor])[1] for actor in PEOPLE}
     case = server.call("GET", f"/investigations/{cid}").json()
     assert mutate(server, tokens["leader"], "investigation", cid, "assign", {"investigators": ["zhao-inv"]},
                   base_version=case["version"])["status"] == "applied"
     got = read_feed(server, head, token=tokens["unassigned"])[0]
     assert any(c["entity"] == "investigation" and c["id"] == cid for c in got)
     assert any(c["entity"] == "alert" and c["id"] == str(alert["id"]) for c in got)
-    # Assignment replaces: the investigator taken off the case no longer sees it.
+    # Assignment replaces: the investigator taken off the case no longer sees it, and their
+    # laptop is told to drop it and the alert it linked (a delete with no data, for them alone).
     assert server.call("GET", f"/investigations/{cid}", token=tokens["assigned"]).status == 404, "unassigned now"
+    after = {actor: read_feed(server, heads[actor], token=tokens[actor])[0] for actor in PEOPLE}
+    dropped = {(c["entity"], c["id"]) for c in after["assigned"] if c["op"] == "delete"}
+    assert dropped == {("investigation", cid), ("alert", str(alert["id"]))}
+    assert all(c["data"] is None for c in after["assigned"] if c["op"] == "delete")
+    for actor in set(PEOPLE) - {"assigned"}:
+        assert not [c for c in after[actor] if c["op"] == "delete"], actor
+    # Everyone who still may read the case still receives it.
+    for actor in ("admin", "leader", "unassigned"):
+        assert any(c["entity"] == "investigation" and c["id"] == cid and c["op"] == "upsert"
+                   for c in after[actor]), actor
 
 
 def test_an_investigation_leaves_an_audit_trail(world: dict[str, Any]) -> None:

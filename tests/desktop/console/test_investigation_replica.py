@@ -155,3 +155,30 @@ def test_evidence_to_fetch_lists_each_missing_file_once(replica: Replica) -> Non
     _feed(replica, _case(evidence=ev), _case(evidence=[*ev[:1], {"sha256": "bad"}]))
     replica.keep_fetched(hashlib.sha256(b"0").hexdigest(), b"0")
     assert sorted(replica.read(investigations.evidence_to_fetch)) == sorted(shas[1:])
+
+
+def test_a_case_withdrawn_from_this_laptop_leaves_with_its_kept_files(replica: Replica) -> None:
+    """Taken off a case, an investigator's laptop drops it and the evidence only it named;
+    a file another case here names, or one not yet on the server, stays."""
+    shared_sha, own_sha, waiting_sha = (hashlib.sha256(x).hexdigest() for x in (b"shared", b"own", b"waiting"))
+    for content, sha in ((b"shared", shared_sha), (b"own", own_sha)):
+        replica.keep_fetched(sha, content)
+    kept_sha, _size = replica.keep_file(_waiting_file(replica, b"waiting"))
+    assert kept_sha == waiting_sha  # attached offline: the server has not got it yet
+    ev = lambda sha: {"sha256": sha, "filename": "x.pdf", "kind": "other", "attached_by": "li.inv",  # noqa: E731
+                      "attached_at": "2026-03-02T09:00:00+08:00", "size": 1}
+    gone, stays = _case(evidence=[ev(shared_sha), ev(own_sha)]), _case(evidence=[ev(shared_sha)])
+    _feed(replica, gone, stays)
+    replica.apply_changes({"cursor": str(uuid.uuid4()), "changes": [
+        {"entity": "investigation", "id": gone["id"], "op": "delete", "data": None}]})
+    assert {r["id"] for r in replica.read(investigations.investigation_list)} == {stays["id"]}
+    assert not replica.evidence_path(own_sha).exists()
+    assert replica.evidence_path(shared_sha).exists()
+    assert replica.evidence_path(waiting_sha).exists()
+
+
+def _waiting_file(replica: Replica, content: bytes) -> Path:
+    path = replica.evidence_path("0" * 64).parent.parent / "incoming.bin"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return path
