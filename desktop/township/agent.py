@@ -427,6 +427,12 @@ class Pusher:
                     if nxt is not None:
                         fut = self._submit(pool, nxt)
             return result
+        except (KeyboardInterrupt, SystemExit):
+            # Interrupted (Ctrl-C in ``watch``): the sending thread must stop retrying before we
+            # wait for it below, or a batch the server keeps answering 503 would hold the program
+            # for as long as it would have retried.
+            self.stop.set()
+            raise
         finally:
             pool.submit(self._close_wire_box).result()
             pool.shutdown(wait=True)

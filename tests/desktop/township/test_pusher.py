@@ -184,3 +184,31 @@ def test_a_time_in_the_future_is_rejected_here(box: ob.Outbox, tmp_path: Path) -
     res = import_file(box, write_csv(tmp_path / "a.csv", rows), "T03")
     [rej] = res.rejections
     assert (rej.row_no, rej.code, rej.column) == (2, "FUTURE_TIMESTAMP", "操作时间 (F)")
+
+
+def test_ctrl_c_while_a_batch_is_being_retried_stops_at_once(box: ob.Outbox, tmp_path: Path) -> None:
+    """``watch`` stopped with Ctrl-C while the server keeps answering 503: the sending thread
+    gives up its retries instead of holding the program until it would have given up."""
+    import os
+    import signal
+
+    import_file(box, write_csv(tmp_path / "a.csv", make_export(2).rows()), "T03")
+    server = FakeServer()
+    server.faults = [RetryableError("HTTP 503")] * 10_000
+    retrying = threading.Event()
+    real_post = server.post_batch
+
+    def post(body: bytes) -> bytes:
+        retrying.set()
+        return real_post(body)
+
+    server.post_batch = post  # type: ignore[method-assign]
+    stop = threading.Event()
+    # Real waits between retries (an hour each): only the stop event can end them.
+    p = Pusher(box, server, "T03", backoff=Backoff(base=3600, rng=random.Random(1)),  # type: ignore[arg-type]
+               stop=stop)
+    threading.Thread(target=lambda: retrying.wait(30) and os.kill(os.getpid(), signal.SIGINT), daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        p.drain()
+    assert stop.is_set()
+    assert box.counts().queued > 0, "nothing sent is lost: it waits for the next push"
