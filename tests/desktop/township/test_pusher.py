@@ -198,16 +198,20 @@ def test_ctrl_c_while_a_batch_is_being_retried_stops_at_once(box: ob.Outbox, tmp
     retrying = threading.Event()
     real_post = server.post_batch
 
-    def post(body: bytes) -> bytes:
+    def post(body: bytes, *, dry_run: bool = False) -> bytes:
         retrying.set()
-        return real_post(body)
+        return real_post(body, dry_run=dry_run)
 
     server.post_batch = post  # type: ignore[method-assign]
     stop = threading.Event()
     # Real waits between retries (an hour each): only the stop event can end them.
     p = Pusher(box, server, "T03", backoff=Backoff(base=3600, rng=random.Random(1)),  # type: ignore[arg-type]
                stop=stop)
-    threading.Thread(target=lambda: retrying.wait(30) and os.kill(os.getpid(), signal.SIGINT), daemon=True).start()
+    def interrupt() -> None:
+        if retrying.wait(30):
+            os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C in a terminal
+
+    threading.Thread(target=interrupt, daemon=True).start()
     with pytest.raises(KeyboardInterrupt):
         p.drain()
     assert stop.is_set()
