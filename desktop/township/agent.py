@@ -13,6 +13,7 @@ import json
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -410,7 +411,7 @@ class Pusher:
             while fut is not None:
                 if upcoming is None:
                     upcoming = self._take(importing, wake, block=False)  # prepared while on the wire
-                outcome = fut.result()
+                outcome = _result(fut)
                 self._out.discard(outcome.batch.batch_id)
                 if outcome.split:
                     # Its records are formed again, in smaller batches (after the one already
@@ -451,6 +452,17 @@ class Pusher:
         result.summaries.append(outcome.summary)
         self.on_event(PushEvent("summary", batch=outcome.batch, summary=outcome.summary, rejections=rejections,
                                 remaining=self.box.queued_count()))
+
+
+def _result(fut: Future[_Outcome]) -> _Outcome:
+    """The sending thread's answer, waited for in short steps: Ctrl-C may reach any thread of
+    the process, and only a main thread that wakes now and then notices it (a wait without a
+    timeout would sleep through it until the batch was answered)."""
+    while True:
+        try:
+            return fut.result(timeout=0.2)
+        except FutureTimeout:
+            continue
 
 
 def push_files(home: Path, client: Client, office: str, paths: Iterable[Path], *, mapping: str | None = None,

@@ -186,10 +186,11 @@ def test_a_time_in_the_future_is_rejected_here(box: ob.Outbox, tmp_path: Path) -
     assert (rej.row_no, rej.code, rej.column) == (2, "FUTURE_TIMESTAMP", "操作时间 (F)")
 
 
+# A main thread that sleeps through the signal would sleep through pytest-timeout's SIGALRM too.
+@pytest.mark.timeout(60, method="thread")
 def test_ctrl_c_while_a_batch_is_being_retried_stops_at_once(box: ob.Outbox, tmp_path: Path) -> None:
     """``watch`` stopped with Ctrl-C while the server keeps answering 503: the sending thread
     gives up its retries instead of holding the program until it would have given up."""
-    import os
     import signal
 
     import_file(box, write_csv(tmp_path / "a.csv", make_export(2).rows()), "T03")
@@ -209,7 +210,9 @@ def test_ctrl_c_while_a_batch_is_being_retried_stops_at_once(box: ob.Outbox, tmp
                stop=stop)
     def interrupt() -> None:
         if retrying.wait(30):
-            os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C in a terminal
+            # As Ctrl-C in a terminal, which the kernel may hand to any thread of the process:
+            # here to this one, not the main thread, which the pusher must still notice.
+            signal.pthread_kill(threading.get_ident(), signal.SIGINT)
 
     threading.Thread(target=interrupt, daemon=True).start()
     with pytest.raises(KeyboardInterrupt):
