@@ -27,6 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sqlalchemy import text
+
 from server.batches.service import import_batch
 from server.cases.models import ApprovalCase, ApprovalEvent
 from server.catalogue.models import PowerItemVersion
@@ -86,6 +88,9 @@ def seed(ctx: Context, n_cases: int, offices: int) -> None:
         if case_rows:
             s.execute(table_of(ApprovalCase).insert(), case_rows)
             s.execute(table_of(ApprovalEvent).insert(), event_rows)
+        if ctx.db.is_postgres:
+            # The ids were given: the sequence must move past them for the township's new cases.
+            s.execute(text("SELECT setval(pg_get_serial_sequence('approval_cases', 'id'), :n)"), {"n": case_id})
 
 
 def advance(ctx: Context, to: int) -> None:
