@@ -17,7 +17,6 @@ import argparse
 import os
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from bench import common
 from tests.harness import ServerProcess
 
 OFFICER = ("xinfang", "desk-officer-1")
@@ -140,18 +140,10 @@ def shoot(server: ServerProcess, out: Path, tmp: Path) -> int:
     client.login(*OFFICER)
 
     def pump(until: Any, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not until():
-            if time.monotonic() > deadline:
-                raise TimeoutError("the console did not get there in time")
-            app.processEvents()
-            time.sleep(0.01)
+        common.pump(app, until, timeout)
 
     def settle(seconds: float = 0.8) -> None:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            app.processEvents()
-            time.sleep(0.01)
+        common.settle(app, seconds)
 
     for lang in ("zh_CN", "en"):
         i18n.install(app, lang)

@@ -26,6 +26,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from bench import common
 from server.demo_data import TownshipSimulator, demo_catalogue, demo_offices
 from shared.timeutil import DAY, HOUR, format_instant, parse_instant
 from tests.harness import CATALOGUE, ServerProcess
@@ -147,18 +148,10 @@ def shoot(server: ServerProcess, out: Path, tmp: Path) -> int:
     theme.apply(app, True)
 
     def pump(until: Any, timeout: float = 120.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not until():
-            if time.monotonic() > deadline:
-                raise TimeoutError("the console did not get there in time")
-            app.processEvents()
-            time.sleep(0.01)
+        common.pump(app, until, timeout)
 
     def settle(seconds: float = 0.8) -> None:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            app.processEvents()
-            time.sleep(0.01)
+        common.settle(app, seconds)
 
     def console(user: tuple[str, str], role: str) -> Any:
         client = ApiClient(f"https://127.0.0.1:{server.port}", str(server.ca_file))
