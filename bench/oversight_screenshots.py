@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bench import common
+from desktop.demo import DEMO_RATING_WEIGHTS, DEMO_VIOLATION_RATES
 from server.demo_data import TownshipSimulator, demo_catalogue, demo_offices
 from shared.timeutil import DAY, HOUR, format_instant, parse_instant
 from tests.harness import CATALOGUE, ServerProcess
@@ -48,8 +49,10 @@ def populate(server: ServerProcess, days: int) -> dict[str, str]:
         r = server.call("POST", "/users", {"username": name, "password": password, "role": role,
                                            "display_name": shown})
         assert r.status == 201, r.body
+    # The demo's townships (its violation rates and ratings), fewer cases an hour to keep this quick.
     sims = [TownshipSimulator(code, catalogue[len(CATALOGUE):], seed=i + 1, cases_per_hour=0.25 + 0.05 * (i % 4),
-                              violation_rate=0.02 + 0.01 * (i % 5))
+                              violation_rate=DEMO_VIOLATION_RATES[i % len(DEMO_VIOLATION_RATES)],
+                              rating_weights=DEMO_RATING_WEIGHTS)
             for i, code in enumerate(tokens)]
     t = parse_instant(START)
     end = t + days * DAY

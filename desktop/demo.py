@@ -161,6 +161,8 @@ DEMO_USER = ("demo", "demo-operator-2026")
 #: how often each township breaks a rule: most rarely (a green risk index), two often enough
 #: that their index goes yellow or red in a month, as in a real county
 DEMO_VIOLATION_RATES = (0.002, 0.01, 0.001, 0.004, 0.015, 0.002, 0.006, 0.001)
+#: satisfied, basically satisfied, dissatisfied, very poor: a county's ratings are mostly good
+DEMO_RATING_WEIGHTS = (86, 12.7, 1.0, 0.3)
 
 
 def create_people(api: Api) -> None:
@@ -265,7 +267,14 @@ def run_console(root: Path, port: int, ca_file: Path, duration: float = 0, stop:
         if interrupts is not None:
             interrupts.in_event_loop = False
         watch.stop()
+    # Stopped by the timer or a signal, not by closing the window: close it now, so the video
+    # wall's players stop before Qt goes away (a libvlc player drawing into a destroyed window
+    # crashed the demo at exit), and wait for the background reads, as the console itself does.
+    window.close()
     session.shutdown()
+    from desktop.common.tasks import BackgroundTasks
+
+    BackgroundTasks.shutdown_all(5000)
     return int(code)
 
 
@@ -311,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
                 farm = start_cameras(api, args.offices)
             catalogue = demo_catalogue()
             sims = [TownshipSimulator(code, catalogue, seed=i, violation_rate=DEMO_VIOLATION_RATES[i % 8],
-                                      rating_weights=(86, 12.7, 1.0, 0.3)) for i, code in enumerate(tokens)]
+                                      rating_weights=DEMO_RATING_WEIGHTS) for i, code in enumerate(tokens)]
             if first != args.start:
                 print(f"syncing the townships' history from {first[:10]} to {args.start[:10]} …", flush=True)
                 sync_history(api, tokens, sims, parse_instant(first), parse_instant(args.start))

@@ -43,6 +43,7 @@ from desktop.console.oversight.report import (
     export_xlsx,
     headline,
     headline_value,
+    month_has_figures,
 )
 from desktop.console.records import RECORD_ROLE, Column, RecordTableModel, record_table
 from desktop.console.session import Session
@@ -442,7 +443,8 @@ class LeaderOverview(QWidget):
                 plot.plot([p[0] for p in points], [p[1] for p in points], pen=pg.mkPen(color, width=2),
                           symbol="o", symbolSize=6, symbolBrush=color, name=name)
 
-        totals = [t for _m, t in trend]
+        # A month with nothing recorded has no point (a plotted 0 would read as a perfect month).
+        totals = [t if month_has_figures(t) else {} for _m, t in trend]
         for plot in self.plots.values():
             plot.clear()
             plot.getAxis("bottom").setTicks(ticks)
@@ -460,7 +462,8 @@ class LeaderOverview(QWidget):
         series(self.plots["warnings"], self.tr("red alerts"), [t.get("red_alerts") for t in totals], "#ff4d4f")
         series(self.plots["warnings"], self.tr("yellow alerts"), [t.get("yellow_alerts") for t in totals], "#fadb14")
         series(self.plots["warnings"], self.tr("cards"),
-               [int(t.get("red_cards") or 0) + int(t.get("yellow_cards") or 0) for t in totals], "#f0883e")
+               [int(t.get("red_cards") or 0) + int(t.get("yellow_cards") or 0) if t else None for t in totals],
+               "#f0883e")
 
     # ------------------------------------------------------------------ drill-down
     def _chosen_unit(self) -> str | None:

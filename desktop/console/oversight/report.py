@@ -66,6 +66,13 @@ _HEADLINE_NAMES = (translate("Oversight", "Cases supervised"), translate("Oversi
 COMPONENTS = ("efficiency", "anomalies", "supervision", "public")
 
 
+def month_has_figures(total: dict[str, Any]) -> bool:
+    """Whether anything was recorded in a month: a month before the system ran (or a quiet
+    one with nothing at all) is a gap in a trend, not a month of zeros."""
+    return bool(total.get("cases_received") or total.get("cases_decided") or _alerts(total) or _cards(total)
+                or _petitions(total) or total.get("ratings") or total.get("notices_issued"))
+
+
 def component_name(key: str) -> str:
     return {"efficiency": translate("Oversight", "Efficiency"), "anomalies": translate("Oversight", "Anomalies"),
             "supervision": translate("Oversight", "Routine supervision"),
@@ -174,7 +181,8 @@ def export_xlsx(fig: Figures, path: Path) -> Path:
            for r in risk_rows for p in r.get("points") or []], {"A": 28, "B": 30, "E": 40})
     if fig.trend:
         sheet(translate("Oversight", "Trend"), [month, *[label for _k, label, *_ in heads]],
-              [[m, *[value(total) for _k, _l, value, _u in HEADLINE]] for m, total in fig.trend], {"A": 10})
+              [[m, *[value(total) if month_has_figures(total) else None for _k, _l, value, _u in HEADLINE]]
+               for m, total in fig.trend], {"A": 10})
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

@@ -86,6 +86,10 @@ def test_big_screen_cycles_between_summary_and_live_video(console: Any, cameras_
     window = console
     screen = _open_big_screen(window, qtbot)
     assert not screen.showing_video()
+    # What the stack did, for the failure messages: (page shown, the cycle running).
+    pages: list[tuple[str, bool]] = []
+    screen.stack.currentChanged.connect(
+        lambda _i: pages.append(("video" if screen.showing_video() else "summary", screen.cycle.isActive())))
     qtbot.waitUntil(lambda: screen.summary is not None, timeout=5000)
     # Cycle quickly for the test (the big screen's default is 20 s).
     screen.cycle.setInterval(CYCLE_MS)
@@ -109,7 +113,7 @@ def test_big_screen_cycles_between_summary_and_live_video(console: Any, cameras_
     # Then back to the summary, on the timer.
     with qtbot.waitSignal(screen.stack.currentChanged, timeout=CYCLE_MS * 3):
         pass
-    assert not screen.showing_video()
+    assert not screen.showing_video(), pages
     assert screen.stack.currentWidget() is screen.summary_view
     assert not video.isVisible()
 
@@ -132,7 +136,7 @@ def test_big_screen_cycles_between_summary_and_live_video(console: Any, cameras_
 
     with qtbot.waitSignal(screen.stack.currentChanged, timeout=10_000):
         assert live_server.post_batch("T01", live_server.tokens["T01"], red_batch("2026-0000501")).status == 200
-    assert not screen.showing_video()
+    assert not screen.showing_video(), pages
     qtbot.waitUntil(lambda: screen.summary is not None and screen.summary.active_red >= 1, timeout=5000)
 
     # Esc leaves; the video wall goes back to its dock in the console window, still playing.

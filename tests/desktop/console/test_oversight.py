@@ -25,6 +25,9 @@ from tests.desktop.console.conftest import OPERATOR
 from tests.desktop.console.operator import console_as, red_batch
 
 LEADER = ("boss", "leader-pass-1")
+#: a wait on the server's answer: generous, since CI shares two cores between a server, the
+#: console's workers and Xvfb (the waits end as soon as the condition holds)
+SERVER_MS = 30_000
 
 
 def _alerts(window: Any) -> list[dict[str, Any]]:
@@ -47,7 +50,7 @@ def test_card_and_notice_from_the_wall_the_notice_goes_late_and_the_reply_resolv
         console: Any, live_server: Any, qtbot: Any, qtmodeltester: Any) -> None:
     window = console
     live_server.post_batch("T01", live_server.tokens["T01"], red_batch("2026-0000001"))
-    qtbot.waitUntil(lambda: len(_alerts(window)) >= 1, timeout=15_000)
+    qtbot.waitUntil(lambda: len(_alerts(window)) >= 1, timeout=SERVER_MS)
     alert_id = _alerts(window)[0]["id"]
 
     # K on the wall: the card form, prefilled from the selected alert.
@@ -63,7 +66,7 @@ def test_card_and_notice_from_the_wall_the_notice_goes_late_and_the_reply_resolv
     assert card.reason.toPlainText() == "跳过办理环节"
     card.staff.setText("张三")
     _ok(card)
-    qtbot.waitUntil(lambda: len(_server(live_server, "/cards", "cards")) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: len(_server(live_server, "/cards", "cards")) == 1, timeout=SERVER_MS)
     [stored] = _server(live_server, "/cards", "cards")
     assert (stored["kind"], stored["office"], stored["staff"], stored["alerts"], stored["issued_by"]) == (
         "red", "T01", "张三", [alert_id], OPERATOR[0])
@@ -77,7 +80,7 @@ def test_card_and_notice_from_the_wall_the_notice_goes_late_and_the_reply_resolv
     assert f"#{alert_id}" in notice.body.toPlainText()
     notice.days.setValue(1)
     _ok(notice)
-    qtbot.waitUntil(lambda: len(_server(live_server, "/notices", "notices")) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: len(_server(live_server, "/notices", "notices")) == 1, timeout=SERVER_MS)
     [sent] = _server(live_server, "/notices", "notices")
     assert (sent["office"], sent["alerts"], sent["reply_days"], sent["reply_due"]) == (
         "T01", [alert_id], 1, "2026-03-04T00:00:00+08:00")
@@ -85,12 +88,12 @@ def test_card_and_notice_from_the_wall_the_notice_goes_late_and_the_reply_resolv
     # The register and the tracker show them as the server stored them.
     register = window.oversight.show_cards()
     qtbot.waitUntil(lambda: register.model.rowCount() == 1 and not register.model.record(0)["pending"],
-                    timeout=10_000)
+                    timeout=SERVER_MS)
     assert register.model.record(0)["office_name"] == "T01 便民服务中心"
     qtmodeltester.check(register.model)
     tracker = window.oversight.show_notices()
     qtbot.waitUntil(lambda: tracker.model.rowCount() == 1 and tracker.model.record(0)["reply_due"] is not None,
-                    timeout=10_000)
+                    timeout=SERVER_MS)
     assert tracker.model.record(0)["state"] == "awaiting"
     qtmodeltester.check(tracker.model)
 
@@ -101,14 +104,14 @@ def test_card_and_notice_from_the_wall_the_notice_goes_late_and_the_reply_resolv
     def overdue() -> list[dict[str, Any]]:
         return [a for a in _alerts(window) if a["rule"] == "NOTICE_REPLY_OVERDUE"]
 
-    qtbot.waitUntil(lambda: len(overdue()) == 1, timeout=15_000)
+    qtbot.waitUntil(lambda: len(overdue()) == 1, timeout=SERVER_MS)
     assert (overdue()[0]["severity"], overdue()[0]["status"], overdue()[0]["office"]) == ("red", "open", "T01")
     assert overdue()[0]["subject"] == "（督办通知）"
     offset = window.session.engine.server_offset
     window.session.engine._read_server_clock()  # the console reads the server's clock every half minute
-    qtbot.waitUntil(lambda: window.session.engine.server_offset - offset > 2 * 86400, timeout=10_000)
+    qtbot.waitUntil(lambda: window.session.engine.server_offset - offset > 2 * 86400, timeout=SERVER_MS)
     tracker.refresh()
-    qtbot.waitUntil(lambda: tracker.model.record(0)["state"] == "late", timeout=10_000)
+    qtbot.waitUntil(lambda: tracker.model.record(0)["state"] == "late", timeout=SERVER_MS)
     assert "逾期" in tracker.model.index(0, 3).data()
     assert tracker.model.index(0, 3).data(Qt.ItemDataRole.BackgroundRole) is not None
     assert tracker.summary.text() == "待回复 0 件，逾期 1 件"
@@ -128,10 +131,10 @@ def test_card_and_notice_from_the_wall_the_notice_goes_late_and_the_reply_resolv
     assert (r.status, r.json()["imported"]) == (200, 1), r.body
     late_id = overdue()[0]["id"]
     qtbot.waitUntil(lambda: live_server.call("GET", f"/alerts/{late_id}").json()["status"] == "resolved",
-                    timeout=15_000)
+                    timeout=SERVER_MS)
     # The wall shows active signals: the resolved red leaves it (or shows resolved under another filter).
-    qtbot.waitUntil(lambda: all(a["status"] == "resolved" for a in overdue()), timeout=15_000)
-    qtbot.waitUntil(lambda: tracker.model.record(0)["state"] == "replied_late", timeout=10_000)
+    qtbot.waitUntil(lambda: all(a["status"] == "resolved" for a in overdue()), timeout=SERVER_MS)
+    qtbot.waitUntil(lambda: tracker.model.record(0)["state"] == "replied_late", timeout=SERVER_MS)
     tracker.table.selectRow(0)
     assert "已整改" in tracker.detail.toPlainText()
     assert "T01 便民服务中心)" in tracker.detail.toPlainText(), "the office's reply is signed with its name"
@@ -169,14 +172,14 @@ def test_the_leaders_overview_drills_down_to_the_alert_behind_a_point_and_export
         leader_console: Any, live_server: Any, qtbot: Any, qtmodeltester: Any, tmp_path: Path) -> None:
     window = leader_console
     live_server.post_batch("T01", live_server.tokens["T01"], red_batch("2026-0000009"))
-    qtbot.waitUntil(lambda: len(_alerts(window)) >= 1, timeout=15_000)
+    qtbot.waitUntil(lambda: len(_alerts(window)) >= 1, timeout=SERVER_MS)
     overview = window.oversight.overview
     assert overview is not None
     assert window.tabs.currentWidget() is overview, "a leader's console opens on it"
     assert "issue_card" not in window.oversight.actions, "a leader issues nothing"
     overview.reload()
     qtbot.waitUntil(lambda: overview.risk_model.rowCount() == 2 and overview.risk_model.record(0)["index"] < 100,
-                    timeout=15_000)
+                    timeout=SERVER_MS)
     assert overview.current_month() == "2026-03", "the server's month, on its simulated clock"
     total = live_server.call("GET", "/statistics?month=2026-03").json()["total"]
     assert overview.tiles["warnings"][0].text() == str(total["red_alerts"] + total["yellow_alerts"])
@@ -194,11 +197,11 @@ def test_the_leaders_overview_drills_down_to_the_alert_behind_a_point_and_export
     alert_id = next(p["ref"]["id"] for p in first["points"] if on_wall[p["ref"]["id"]]["rule"] == "SKIPPED_NODE")
     overview.tabs.setCurrentIndex(2)
     assert overview.select_unit("T01")
-    qtbot.waitUntil(lambda: overview.points_model.rowCount() == len(first["points"]), timeout=10_000)
+    qtbot.waitUntil(lambda: overview.points_model.rowCount() == len(first["points"]), timeout=SERVER_MS)
     qtmodeltester.check(overview.points_model)
     overview.select_point(next(i for i, p in enumerate(overview.points_model.records())
                                if p["ref"]["id"] == alert_id))
-    qtbot.waitUntil(lambda: "跳过办理环节" in overview.record_view.toPlainText(), timeout=10_000)
+    qtbot.waitUntil(lambda: "跳过办理环节" in overview.record_view.toPlainText(), timeout=SERVER_MS)
     assert "T01 便民服务中心" in overview.record_view.toPlainText(), "the unit by its name"
     overview._link(type("U", (), {"toString": lambda _self: f"alert:{alert_id}"})())
     assert window.tabs.currentWidget() is window.wall
@@ -208,14 +211,14 @@ def test_the_leaders_overview_drills_down_to_the_alert_behind_a_point_and_export
     shown: list[Any] = []
     overview.figures_shown.connect(shown.append)
     overview.reload()
-    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(shown), timeout=SERVER_MS)
     assert "跳过办理环节" in overview.record_view.toPlainText()
     assert overview.annotate.isEnabled()
 
     # 批阅: the leader annotates the alert behind the point; the server keeps it in its history.
     window.tabs.setCurrentWidget(overview)
     overview.annotate.click()
-    qtbot.waitUntil(lambda: overview.dialog is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: overview.dialog is not None, timeout=SERVER_MS)
     overview.dialog.edit.setPlainText("请城关镇说明原因")
     _ok(overview.dialog)
 
@@ -223,20 +226,20 @@ def test_the_leaders_overview_drills_down_to_the_alert_behind_a_point_and_export
         history = live_server.call("GET", f"/alerts/{alert_id}").json()["history"]
         return any(h["action"] == "annotate" and h["data"].get("text") == "请城关镇说明原因" for h in history)
 
-    qtbot.waitUntil(annotated, timeout=10_000)
+    qtbot.waitUntil(annotated, timeout=SERVER_MS)
 
     # The ranking by department, and the risk index per person, are one choice away.
     overview.rank_by.setCurrentIndex(overview.rank_by.findData("department"))
     qtbot.waitUntil(lambda: overview.figures is not None and overview.figures.evaluation["by"] == "department",
-                    timeout=10_000)
+                    timeout=SERVER_MS)
     assert overview.ranking_model.rowCount() == len(overview.figures.evaluation["rows"])
     overview.risk_by.setCurrentIndex(overview.risk_by.findData("staff"))
-    qtbot.waitUntil(lambda: overview.figures is not None and overview.figures.risk["by"] == "staff", timeout=10_000)
+    qtbot.waitUntil(lambda: overview.figures is not None and overview.figures.risk["by"] == "staff", timeout=SERVER_MS)
     assert overview.risk_model.rowCount() == len(overview.figures.risk["rows"])
     overview.rank_by.setCurrentIndex(overview.rank_by.findData("office"))
     overview.risk_by.setCurrentIndex(overview.risk_by.findData("office"))
     qtbot.waitUntil(lambda: overview.figures is not None and overview.figures.evaluation["by"] == "office"
-                    and overview.figures.risk["by"] == "office", timeout=10_000)
+                    and overview.figures.risk["by"] == "office", timeout=SERVER_MS)
 
     # The report: XLSX with a sheet per view, numbers as numbers; PDF one page per unit.
     from openpyxl import load_workbook
@@ -279,12 +282,12 @@ def test_a_notice_issued_offline_waits_in_the_outbox_and_reaches_the_server(cons
     assert tracker.model.index(0, 4).data().endswith("*")
     assert _server(live_server, "/notices", "notices") == []
     window.act_offline.setChecked(False)
-    qtbot.waitUntil(lambda: len(_server(live_server, "/notices", "notices")) == 1, timeout=15_000)
+    qtbot.waitUntil(lambda: len(_server(live_server, "/notices", "notices")) == 1, timeout=SERVER_MS)
     [stored] = _server(live_server, "/notices", "notices")
     # The replay's answer clears the pending mark; the change feed then brings the server's own
     # copy (its due date no longer an estimate): two steps that may arrive apart on a busy machine.
     qtbot.waitUntil(lambda: (tracker.model.record(0) or {}).get("pending") == 0
-                    and (tracker.model.record(0) or {}).get("estimated") is False, timeout=15_000)
+                    and (tracker.model.record(0) or {}).get("estimated") is False, timeout=SERVER_MS)
     confirmed = tracker.model.record(0)
     assert confirmed is not None
     assert (confirmed["id"], confirmed["estimated"], confirmed["reply_due"]) == (stored["id"], False,
@@ -304,33 +307,33 @@ def test_a_leader_revokes_and_annotates_a_card_in_the_register(leader_console: A
                                                                    "reason": "窗口脱岗"}}]}, token=token)
     assert r.json()["results"][0]["status"] == "applied", r.body
     register = window.oversight.show_cards()
-    qtbot.waitUntil(lambda: register.model.rowCount() == 1, timeout=15_000)
+    qtbot.waitUntil(lambda: register.model.rowCount() == 1, timeout=SERVER_MS)
     assert register.findChild(QPushButton, "card_revoke") is not None, "a leader revokes"
     register.table.selectRow(0)
     for name, text, check in (
             ("card_revoke", "误发，撤销", lambda c: c["status"] == "revoked" and c["revoke_reason"] == "误发，撤销"),
             ("card_annotate", "请记入年度考核", lambda c: [t["action"] for t in c["timeline"]][-1] == "annotate")):
         register.findChild(QPushButton, name).click()
-        qtbot.waitUntil(lambda: register.dialog is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: register.dialog is not None, timeout=SERVER_MS)
         register.dialog.edit.setPlainText(text)
         _ok(register.dialog)
-        qtbot.waitUntil(lambda c=check: c(live_server.call("GET", f"/cards/{cid}").json()), timeout=15_000)
-    qtbot.waitUntil(lambda: (register.model.record(0) or {}).get("status") == "revoked", timeout=15_000)
+        qtbot.waitUntil(lambda c=check: c(live_server.call("GET", f"/cards/{cid}").json()), timeout=SERVER_MS)
+    qtbot.waitUntil(lambda: (register.model.record(0) or {}).get("status") == "revoked", timeout=SERVER_MS)
     register.table.selectRow(0)
-    qtbot.waitUntil(lambda: "请记入年度考核" in register.detail.toPlainText(), timeout=15_000)
+    qtbot.waitUntil(lambda: "请记入年度考核" in register.detail.toPlainText(), timeout=SERVER_MS)
 
 
 def test_a_leader_annotates_alerts_on_the_wall_with_b(leader_console: Any, live_server: Any, qtbot: Any) -> None:
     window = leader_console
     live_server.post_batch("T01", live_server.tokens["T01"], red_batch("2026-0000011"))
-    qtbot.waitUntil(lambda: len(_alerts(window)) >= 1, timeout=15_000)
+    qtbot.waitUntil(lambda: len(_alerts(window)) >= 1, timeout=SERVER_MS)
     alert_id = _alerts(window)[0]["id"]
     window.tabs.setCurrentWidget(window.wall)
     assert window.wall.select_alert(alert_id)
     window.wall.table.setFocus()
     qtbot.keyClick(window.wall.table, Qt.Key.Key_K)  # a leader issues no card: K does nothing
     qtbot.keyClick(window.wall.table, Qt.Key.Key_B)
-    qtbot.waitUntil(lambda: window.oversight.dialog is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.oversight.dialog is not None, timeout=SERVER_MS)
     assert window.oversight.dialog.objectName() == "annotate_dialog"
     window.oversight.dialog.edit.setPlainText("已阅，请跟踪整改")
     _ok(window.oversight.dialog)
@@ -339,9 +342,9 @@ def test_a_leader_annotates_alerts_on_the_wall_with_b(leader_console: Any, live_
         history = live_server.call("GET", f"/alerts/{alert_id}").json()["history"]
         return [h["data"].get("text") for h in history if h["action"] == "annotate"]
 
-    qtbot.waitUntil(lambda: annotations() == ["已阅，请跟踪整改"], timeout=15_000)
+    qtbot.waitUntil(lambda: annotations() == ["已阅，请跟踪整改"], timeout=SERVER_MS)
     assert _server(live_server, "/cards", "cards") == []
     # Everyone who sees the alert reads it in its history.
     window.wall.select_alert(alert_id)
-    qtbot.waitUntil(lambda: "已阅，请跟踪整改" in window.wall.detail.toPlainText(), timeout=15_000)
+    qtbot.waitUntil(lambda: "已阅，请跟踪整改" in window.wall.detail.toPlainText(), timeout=SERVER_MS)
     assert "领导批阅" in window.wall.detail.toPlainText()

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from desktop.console.oversight.report import Figures, export_pdf, export_xlsx, report_html
+from desktop.console.oversight.report import Figures, export_pdf, export_xlsx, month_has_figures, report_html
 
 COUNTS = {"received": 10, "decided": 8, "early": 6, "one_time": 7, "used_fraction_sum": 4.0, "working_days_sum": 9.5,
           "timed": 8, "red_alerts": 1, "yellow_alerts": 2, "alerts_by_rule": {}, "red_cards": 0, "yellow_cards": 1,
@@ -18,6 +18,10 @@ COUNTS = {"received": 10, "decided": 8, "early": 6, "one_time": 7, "used_fractio
           "reminders": 0, "ratings": 0, "satisfied": 0, "petitions_by_status": {}, "petitions_finished": 0,
           "petitions_on_time": 0}
 HOSTILE = "<script>alert(1)</script>镇"
+#: the server's statistics of a month before the centre ran: zeros and no rates
+EMPTY_MONTH: dict[str, Any] = {"cases_received": 0, "cases_decided": 0, "early_completion_rate": None, "one_time_rate": None,
+              "average_working_days": None, "red_alerts": 0, "yellow_alerts": 0, "red_cards": 0, "yellow_cards": 0,
+              "petitions_by_status": {}, "satisfaction_rate": None, "ratings": 0, "notices_issued": 0}
 
 
 def figures() -> Figures:
@@ -39,7 +43,7 @@ def figures() -> Figures:
                        {"key": "T01", "name": "城关镇便民服务中心", "index": 82, "level": "yellow", "points": [
                            {"item": "red_alert", "weight": -10, "ref": {"type": "alert", "id": 7}},
                            {"item": "notice_overdue", "weight": -8, "ref": {"type": "notice", "id": "n-1"}}]}]},
-                   trend=[("2026-02", total | {"cases_received": 5}), ("2026-03", total)])
+                   trend=[("2026-01", EMPTY_MONTH), ("2026-02", total | {"cases_received": 5}), ("2026-03", total)])
 
 
 def test_the_workbook_keeps_numbers_as_numbers(tmp_path: Path) -> None:
@@ -54,7 +58,8 @@ def test_the_workbook_keeps_numbers_as_numbers(tmp_path: Path) -> None:
     points = book.worksheets[3]
     assert [points.cell(r, 3).value for r in (2, 3)] == [-10, -8]
     trend = book.worksheets[4]
-    assert [trend.cell(r, 2).value for r in (2, 3)] == [5, 20]
+    assert [trend.cell(r, 2).value for r in (2, 3, 4)] == [None, 5, 20], "a month with nothing is a gap, not 0"
+    assert [trend.cell(2, c).value for c in range(2, 10)] == [None] * 8
 
 
 def test_the_printed_report_escapes_names_and_says_what_does_not_apply(tmp_path: Path) -> None:
@@ -73,3 +78,11 @@ def test_the_printed_report_escapes_names_and_says_what_does_not_apply(tmp_path:
 @pytest.fixture(autouse=True)
 def _gui(qapp: Any) -> None:
     """QTextDocument and QPdfWriter need a QGuiApplication."""
+
+
+def test_a_month_counts_as_recorded_when_anything_happened_in_it() -> None:
+    assert not month_has_figures(EMPTY_MONTH)
+    assert not month_has_figures({})
+    for key, value in (("cases_received", 1), ("cases_decided", 1), ("yellow_alerts", 1), ("red_cards", 1),
+                       ("petitions_by_status", {"registered": 1}), ("ratings", 2), ("notices_issued", 1)):
+        assert month_has_figures(EMPTY_MONTH | {key: value}), key

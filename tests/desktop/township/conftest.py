@@ -47,6 +47,7 @@ def sync_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SyncEn
     keyring.set_keyring(MockOSKeyring())
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT)
+    env["PYTHONFAULTHANDLER"] = "1"  # a hung agent killed with SIGABRT says where it was
     try:
         yield SyncEnv(home, env)
     finally:

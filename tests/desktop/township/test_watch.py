@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import subprocess
 from pathlib import Path
 
 from desktop.township.outbox import Outbox
@@ -90,6 +91,12 @@ def test_watch_pushes_files_dropped_in_a_folder(logged_in: tuple[SyncEnv, Server
             assert_server_holds(server, office, export)
     finally:
         watcher.send_signal(signal.SIGINT)
-        out, _ = watcher.communicate(timeout=30)
+        try:
+            out, _ = watcher.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            # Say where it hangs: faulthandler (PYTHONFAULTHANDLER) prints every thread on SIGABRT.
+            watcher.send_signal(signal.SIGABRT)
+            out, _ = watcher.communicate(timeout=30)
+            raise AssertionError(f"`yingyan sync watch` did not stop on Ctrl-C:\n{out}") from None
     assert watcher.returncode == 0, out
     assert "watching" in out
