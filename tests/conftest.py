@@ -9,12 +9,23 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 from collections.abc import Iterator
 
 import pytest
 
 PG_URL = os.environ.get("YINGYAN_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Tests press Ctrl-C on the programs they start (``sync watch``, ``demo``), as a person at a
+    # terminal would. A run started in the background of a non-interactive shell (as CI may be)
+    # has SIGINT ignored, and an ignored signal stays ignored in every child: ``sync watch``
+    # then never hears its Ctrl-C. Give this process Python's own handler, which its children
+    # do not inherit (a handled signal is reset to the default by exec).
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _missing(reason: str) -> None:
