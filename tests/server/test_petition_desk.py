@@ -298,6 +298,7 @@ def test_merging_the_same_complaint_and_the_duplicate_status(desk: Desk) -> None
 
 
 def test_convert_opens_an_investigation_linked_both_ways(desk: Desk) -> None:
+    desk.clock("2026-04-02T08:00:00+08:00")  # its own clock: the module's server is shared
     pid, inv = new_pid(), new_pid()
     assert desk.act(pid, "register", registration("2026-04-02T07:55:00+08:00"))["status"] == "applied"
     res = desk.act(pid, "convert", {"investigation_id": inv, "title": "信访转立:超标准收费"})
