@@ -19,9 +19,10 @@ COUNTS = {"received": 10, "decided": 8, "early": 6, "one_time": 7, "used_fractio
           "petitions_on_time": 0}
 HOSTILE = "<script>alert(1)</script>镇"
 #: the server's statistics of a month before the centre ran: zeros and no rates
-EMPTY_MONTH: dict[str, Any] = {"cases_received": 0, "cases_decided": 0, "early_completion_rate": None, "one_time_rate": None,
-              "average_working_days": None, "red_alerts": 0, "yellow_alerts": 0, "red_cards": 0, "yellow_cards": 0,
-              "petitions_by_status": {}, "satisfaction_rate": None, "ratings": 0, "notices_issued": 0}
+EMPTY_MONTH: dict[str, Any] = {
+    "cases_received": 0, "cases_decided": 0, "early_completion_rate": None, "one_time_rate": None,
+    "average_working_days": None, "red_alerts": 0, "yellow_alerts": 0, "red_cards": 0, "yellow_cards": 0,
+    "petitions_by_status": {}, "satisfaction_rate": None, "ratings": 0, "notices_issued": 0}
 
 
 def figures() -> Figures:
