@@ -8,7 +8,7 @@ when time moves, using the ``next_check`` index instead of scanning every case.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from server.alerts.service import AlertSync
 from server.cases import service as cases
 from server.cases.models import ApprovalCase
+from server.cases.service import CaseRow
 from server.catalogue.models import SweepRun
 from server.changes.service import ChangeWriter, lock_for_commit_order
 from server.context import Context
@@ -29,7 +30,9 @@ from server.petitions import service as petitions
 from server.petitions.models import Petition
 from server.reminders import service as reminders
 from server.settings.service import current
-from shared.rules import RULES, evaluate_case, evaluate_petition, office_silent
+from shared.rules import RULES, evaluate_petition, office_silent
+from shared.rules.approval import CaseEvent, Rating
+from shared.rules.case_state import CaseState, build, evaluate_state, fold
 from shared.rules.notice import notice_reply_overdue
 from shared.settings import OfficeSilentSettings
 from shared.timeutil import HOUR, format_instant
@@ -68,35 +71,79 @@ class Evaluator:
         self.evaluated = 0
         self.reminder_candidates: list[reminders.Candidate] = []
         self.reminders_created = 0
+        #: cases whose rule state was built from their history, and late events a state could not take
+        self.states_built = 0
+        self.folds_fallen_back = 0
         self.silent_hours = current(session, OfficeSilentSettings, "office-silent").hours
 
     def as_of(self, office_id: int) -> int:
         return self.offices[office_id].as_of(self.now)
 
     # ---- approval cases ---------------------------------------------------------------
-    def cases(self, case_ids: Iterable[int], *, touched: frozenset[int] = frozenset()) -> None:
+    def cases(
+        self, case_ids: Iterable[int], *, touched: frozenset[int] = frozenset(),
+        new_events: Mapping[int, Sequence[CaseEvent]] | None = None,
+    ) -> None:
+        """Evaluate these cases. ``new_events`` are the events this transaction stored for
+        them: they are folded into each case's rule state; no other event may have been
+        stored for a case since its state (a case without one builds it from its history)."""
         ids = sorted(set(case_ids))
         for start in range(0, len(ids), 2000):
-            self._cases_chunk(ids[start : start + 2000], touched)
+            self._cases_chunk(ids[start : start + 2000], touched, new_events or {})
 
-    def _cases_chunk(self, ids: list[int], touched: frozenset[int]) -> None:
+    def _case_states(self, rows: list[CaseRow], new_events: Mapping[int, Sequence[CaseEvent]]
+                     ) -> dict[int, tuple[CaseState, bool]]:
+        """Each case's rule state with its new events folded in, and whether it changed. A case
+        without a (current) state, or whose late event the state cannot take exactly, or that
+        is evaluated before the instant its state was pruned to, is built from its history."""
+        out: dict[int, tuple[CaseState, bool]] = {}
+        rebuild: list[int] = []
+        for c in rows:
+            state = CaseState.from_json(c.rule_state)
+            if state is not None and state.horizon is not None and self.as_of(c.office_id) < state.horizon:
+                state = None
+            new = new_events.get(c.id)
+            if state is not None and new:
+                state = fold(state, new)
+                if state is None:
+                    self.folds_fallen_back += 1
+            if state is None:
+                rebuild.append(c.id)
+            else:
+                out[c.id] = (state, bool(new))
+        if rebuild:
+            self.states_built += len(rebuild)
+            history = cases.load_case_events(self.session, rebuild)
+            for cid in rebuild:
+                out[cid] = (build(history.get(cid, [])), True)
+        return out
+
+    def _cases_chunk(self, ids: list[int], touched: frozenset[int],
+                     new_events: Mapping[int, Sequence[CaseEvent]]) -> None:
         # Write pending ORM changes (received_at of new cases) before reading with Core below.
         self.session.flush()
         rows = cases.load_cases(self.session, ids)
-        events = cases.load_case_events(self.session, ids)
+        states = self._case_states(rows, new_events)
         ratings = cases.load_ratings(self.session, rows)
         dups = cases.load_duplicates(self.session, rows, self.codes)
         self.alerts.load(("case", str(c.id)) for c in rows)
         updates: list[dict[str, object]] = []
+        state_updates: list[dict[str, object]] = []
         for c in rows:
-            evs = events.get(c.id, [])
-            item = cases.item_for_case(self.catalogue, c.power_code, evs)
+            state, state_changed = states[c.id]
+            as_of = self.as_of(c.office_id)
+            # Stored pruned to this as_of: the event instants it has passed no longer matter.
+            kept = state.pruned(as_of)
+            if state_changed or kept is not state:
+                state_updates.append({"_id": c.id, "rule_state": kept.to_json()})
+            item = self.catalogue.in_force(c.power_code, state.anchor())
             if item is None:
                 continue
             code = self.codes[c.office_id]
-            as_of = self.as_of(c.office_id)
-            facts = cases.build_facts(c, code, item, evs, ratings.get((c.office_id, c.case_no), []), dups.get(c.id))
-            result = evaluate_case(facts, self.calendar, as_of)
+            case_ratings = ratings.get((c.office_id, c.case_no), [])
+            result = evaluate_state(state, item, self.calendar, as_of,
+                                    ratings=[Rating(r.id, r.rating, r.at) for r in case_ratings],
+                                    duplicate_of=dups.get(c.id), office=code, case_no=c.case_no)
             self.evaluated += 1
             current = item.node(result.current_node) if result.current_node else None
             if current is not None and current.risk is not None:
@@ -109,7 +156,7 @@ class Evaluator:
             # and would flood the change feed.
             used = round(result.used / HOUR, 3) if result.clock and result.closed_at is not None else None
             counts: dict[str, int] = {}
-            for r in ratings.get((c.office_id, c.case_no), []):
+            for r in case_ratings:
                 counts[r.rating] = counts.get(r.rating, 0) + 1
             new = {"state": result.state, "due": due, "closed_at": result.closed_at, "used_hours": used,
                    "ratings": counts or None}
@@ -127,6 +174,7 @@ class Evaluator:
                               hits=result.hits, as_of=as_of)
         bulk_update(self.session, table_of(ApprovalCase), updates,
                     ("state", "due", "closed_at", "used_hours", "ratings", "next_check", "version"))
+        bulk_update(self.session, table_of(ApprovalCase), state_updates, ("rule_state",))
 
     # ---- petitions --------------------------------------------------------------------
     def petitions(self, ids: Iterable[str], *, touched: frozenset[str] = frozenset()) -> None:
