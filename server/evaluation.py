@@ -127,15 +127,15 @@ class Evaluator:
         ratings = cases.load_ratings(self.session, rows)
         dups = cases.load_duplicates(self.session, rows, self.codes)
         self.alerts.load(("case", str(c.id)) for c in rows)
-        updates: list[dict[str, object]] = []
-        state_updates: list[dict[str, object]] = []
+        updates: list[dict[str, Any]] = []
+        states_json: dict[int, dict[str, object]] = {}
         for c in rows:
             state, state_changed = states[c.id]
             as_of = self.as_of(c.office_id)
             # Stored pruned to this as_of: the event instants it has passed no longer matter.
             kept = state.pruned(as_of)
             if state_changed or kept is not state:
-                state_updates.append({"_id": c.id, "rule_state": kept.to_json()})
+                states_json[c.id] = kept.to_json()
             item = self.catalogue.in_force(c.power_code, state.anchor())
             if item is None:
                 continue
@@ -172,9 +172,21 @@ class Evaluator:
                                  data=cases.case_summary(c, code), at=self.now)
             self.alerts.apply(subject=("case", str(c.id)), subject_ref=c.case_no, office_id=c.office_id,
                               hits=result.hits, as_of=as_of)
-        bulk_update(self.session, table_of(ApprovalCase), updates,
-                    ("state", "due", "closed_at", "used_hours", "ratings", "next_check", "version"))
-        bulk_update(self.session, table_of(ApprovalCase), state_updates, ("rule_state",))
+        # One UPDATE a case: a changed rule state goes with the case's other changed columns.
+        columns = ("state", "due", "closed_at", "used_hours", "ratings", "next_check", "version")
+        plain: list[dict[str, Any]] = []
+        with_state: list[dict[str, Any]] = []
+        for u in updates:
+            js = states_json.pop(u["_id"], None)
+            if js is None:
+                plain.append(u)
+            else:
+                with_state.append(u | {"rule_state": js})
+        table = table_of(ApprovalCase)
+        bulk_update(self.session, table, plain, columns)
+        bulk_update(self.session, table, with_state, (*columns, "rule_state"))
+        bulk_update(self.session, table, [{"_id": cid, "rule_state": js} for cid, js in states_json.items()],
+                    ("rule_state",))
 
     # ---- petitions --------------------------------------------------------------------
     def petitions(self, ids: Iterable[str], *, touched: frozenset[str] = frozenset()) -> None:

@@ -34,9 +34,11 @@ from server.petitions import service as petitions
 from server.petitions.models import Petition, PetitionEvent
 from shared import protocol as p
 from shared.rules.approval import CaseEvent, is_backdated, normalize_applicant
+from shared.rules.case_state import CaseState
 from shared.timeutil import Instant, format_instant, to_instant
 
 SORT_KEYS = orjson.OPT_SORT_KEYS
+EMPTY_STATE = CaseState().to_json()
 
 
 class BatchIdReused(Exception):
@@ -389,8 +391,9 @@ def _store(
     new_cases = []
     for case_no, accepted in events_by_case.items():
         if case_no not in cases:
+            # A new case's rule state is the empty one, into which this batch folds its events.
             new_cases.append({"office_id": office.id, "case_no": case_no, "power_code": accepted[0].record.power_code,
-                              "state": "unknown", "version": 0})
+                              "state": "unknown", "version": 0, "rule_state": EMPTY_STATE})
     if new_cases:
         # Plain bulk insert, then read the ids back: an INSERT … RETURNING that must keep the
         # rows' order runs one statement per row on SQLite.
