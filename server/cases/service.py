@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from server.cases.models import ApprovalCase, ApprovalEvent, Evaluation
@@ -36,10 +36,13 @@ class CaseRow:
     ratings: dict[str, int] | None
     next_check: int | None
     version: int
-    rule_state: dict[str, Any] | None
+    rule_state: str | None
+    """The stored rule state as JSON text, decoded by whoever reads it (one case at a time)."""
 
 
-_CASE_COLUMNS = [getattr(ApprovalCase, name) for name in CaseRow.__slots__]
+_CASE_COLUMNS = [getattr(ApprovalCase, name) for name in CaseRow.__slots__ if name != "rule_state"] + [
+    cast(ApprovalCase.rule_state, Text)
+]
 
 
 def load_cases(session: Session, ids: Sequence[int]) -> list[CaseRow]:

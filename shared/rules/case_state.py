@@ -31,6 +31,7 @@ the same hits and clocks for random histories, orders and batch splits.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -237,10 +238,8 @@ class CaseState:
         """The state that only answers for ``as_of`` and later (drops the event instants passed)."""
         if self.horizon is not None and as_of <= self.horizon:
             return self
-        out = self.copy()
-        out.horizon = as_of
-        out.future = [t for t in self.future if t > as_of]
-        return out
+        # Containers are shared, not copied: a fold copies them before it changes any.
+        return dataclasses.replace(self, horizon=as_of, future=[t for t in self.future if t > as_of])
 
     # ---- stored form ------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from sqlalchemy import select, update
 
@@ -87,7 +88,7 @@ def test_the_stored_states_give_what_the_full_evaluation_gives(late_events: Path
         ratings = service.load_ratings(s, rows)
         rules_seen: set[str] = set()
         for c in rows:
-            state = CaseState.from_json(c.rule_state)
+            state = CaseState.from_json(orjson.loads(c.rule_state) if c.rule_state else None)
             assert state is not None, c.case_no
             assert state.events == len(history[c.id])
             item = service.item_for_case(catalogue, c.power_code, history[c.id])
