@@ -302,6 +302,9 @@ class SweepReport:
     seconds: float = 0.0
     #: write transactions the sweep took (each one chunk of at most ``SWEEP_CHUNK`` subjects)
     transactions: int = 0
+    #: cases whose rule state was built from their history (none had one, or a late event)
+    states_built: int = 0
+    folds_fallen_back: int = 0
 
 
 #: Subjects evaluated per write transaction of the sweep. Each transaction holds the write
@@ -373,6 +376,8 @@ def sweep(ctx: Context, *, wait: bool = False, notify: bool = True, chunk: int =
                 raised += judge_month_end(ctx, session, now=now, changes=changes)
             wrote = bool(changes.flush(session)) or wrote
             report.evaluated += ev.evaluated
+            report.states_built += ev.states_built
+            report.folds_fallen_back += ev.folds_fallen_back
             report.raised += raised
             report.transactions += 1
             if finished:

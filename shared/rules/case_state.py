@@ -31,7 +31,6 @@ the same hits and clocks for random histories, orders and batch splits.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -239,7 +238,9 @@ class CaseState:
         if self.horizon is not None and as_of <= self.horizon:
             return self
         # Containers are shared, not copied: a fold copies them before it changes any.
-        return dataclasses.replace(self, horizon=as_of, future=[t for t in self.future if t > as_of])
+        return CaseState(self.first, self.done, self.suspensions, self.no_reason, self.fee_sum, self.fees,
+                         self.backdated_n, self.backdated, self.after_close_n, self.after_close, self.change_max,
+                         self.min_at, [t for t in self.future if t > as_of], as_of, self.events)
 
     # ---- stored form ------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
