@@ -286,11 +286,14 @@ def build(events: Iterable[CaseEvent]) -> CaseState:
 # The rules that count over the whole history read the state's counts; every other case rule
 # reads only the firsts, the suspensions and the first refusal without reason, all kept.
 _COUNTED: dict[str, Callable[[CaseState, CaseView], list[Hit]]] = {
-    "FEE_EXCESS": lambda s, v: fee_excess_hit(v.item, s.fee_sum, [_event(r) for r in s.fees]),
-    "BACKDATED": lambda s, v: backdated_hit(s.backdated_n, [_event(r) for r in s.backdated]),
+    # The evidence's events are rebuilt only when the rule holds (the sums decide it).
+    "FEE_EXCESS": lambda s, v: fee_excess_hit(v.item, s.fee_sum, [_event(r) for r in s.fees])
+    if s.fee_sum > v.item.fee_fen else [],
+    "BACKDATED": lambda s, v: backdated_hit(s.backdated_n, [_event(r) for r in s.backdated])
+    if s.backdated_n else [],
     "CHANGED_AFTER_CLOSE": lambda s, v: (
         changed_after_close_hit(v.stored_closing, s.after_close_n, [_event(r) for r in s.after_close])
-        if v.stored_closing is not None else []
+        if v.stored_closing is not None and s.after_close_n else []
     ),
 }
 _ON_KEPT_EVENTS = frozenset({
