@@ -22,6 +22,7 @@ from server.cases import service
 from server.cases.models import ApprovalCase
 from server.context import Context, Settings
 from server.offices.models import Office
+from server.offices.watermark import correct_watermark
 from shared.rules.approval import CaseFacts, Rating, evaluate_case
 from shared.rules.case_state import CaseState, evaluate_state
 from shared.timeutil import DAY, parse_instant
@@ -77,8 +78,9 @@ def _alerts(ctx: Context) -> list[tuple[Any, ...]]:
                       for a in s.scalars(select(Alert)))
 
 
-def test_the_stored_states_give_what_the_full_evaluation_gives(late_events: Path, tmp_path: Path) -> None:
-    ctx = _context(late_events, tmp_path / "d")
+def _states_agree_with_full_evaluation(ctx: Context) -> set[str]:
+    """Every case's stored state evaluates as the full history does; the rules that hit."""
+    rules_seen: set[str] = set()
     with ctx.db.reading() as s:
         office = s.scalars(select(Office).where(Office.code == "T01")).one()
         as_of = office.as_of(ctx.now(s))
@@ -86,7 +88,6 @@ def test_the_stored_states_give_what_the_full_evaluation_gives(late_events: Path
         rows = service.load_cases(s, list(s.scalars(select(ApprovalCase.id))))
         history = service.load_case_events(s, [c.id for c in rows])
         ratings = service.load_ratings(s, rows)
-        rules_seen: set[str] = set()
         for c in rows:
             state = CaseState.from_json(orjson.loads(c.rule_state) if c.rule_state else None)
             assert state is not None, c.case_no
@@ -99,8 +100,22 @@ def test_the_stored_states_give_what_the_full_evaluation_gives(late_events: Path
             assert list(got.hits.items()) == list(want.hits.items())
             assert got.clocks_json() == want.clocks_json()
             rules_seen |= {rule for rule, _ in want.hits}
-    # The late events mattered: the fee sum, the late withdrawal, the second suspension.
-    assert {"FEE_EXCESS", "CHANGED_AFTER_CLOSE", "SUSPENSION_ABUSE", "NO_REASON"} <= rules_seen
+    return rules_seen
+
+
+def test_the_stored_states_give_what_the_full_evaluation_gives(late_events: Path, tmp_path: Path) -> None:
+    rules_seen = _states_agree_with_full_evaluation(_context(late_events, tmp_path / "d"))
+    # The late events mattered: the fee sum, the late withdrawal, the second suspension, the refusal.
+    assert {"FEE_EXCESS", "CHANGED_AFTER_CLOSE", "SUSPENSION_ABUSE", "NO_REASON", "BACKDATED"} <= rules_seen
+
+
+def test_a_watermark_corrected_back_clears_the_flags_the_states_counted(late_events: Path, tmp_path: Path) -> None:
+    """The correction takes the back-dated flag off events; the states that counted them are
+    built again (the correction drops them, and its earlier as_of is before their horizon
+    anyway), so BACKDATED goes with the flags."""
+    ctx = _context(late_events, tmp_path / "d")
+    correct_watermark(ctx, code="T01", watermark=parse_instant(at(2, 0)), reason="typo", actor="admin")
+    assert "BACKDATED" not in _states_agree_with_full_evaluation(ctx)
 
 
 def test_a_database_without_states_builds_them_once_and_raises_the_same_alerts(
