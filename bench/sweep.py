@@ -39,13 +39,17 @@ from server.offices.models import Office
 from shared.catalogue import parse_catalogue
 from shared.rules import evaluate_case
 from shared.rules.approval import CaseEvent, CaseFacts
+from shared.rules.case_state import build
 from shared.timeutil import HOUR, MINUTE, format_instant, parse_instant
 from tests.harness import CATALOGUE
 
 START = parse_instant("2026-03-02T08:00:00+08:00")
 
 
-def seed(ctx: Context, n_cases: int, offices: int) -> None:
+def seed(ctx: Context, n_cases: int, offices: int, *, states: bool = True) -> None:
+    """Seed the cases and their events; with ``states`` each case also gets the rule state a
+    batch would have left it (without, the first sweep builds each from its history, as on a
+    database upgraded from before the state)."""
     items = parse_catalogue(CATALOGUE)
     item = items[0]
     cal = ctx.calendar_for_bench  # type: ignore[attr-defined]
@@ -73,11 +77,14 @@ def seed(ctx: Context, n_cases: int, offices: int) -> None:
                                                    CaseEvent("a", "accepted", accepted, 2)])
                 res = evaluate_case(facts, cal, START)
                 next_by_minute[accepted] = res.next_instant
+            pair = (("received", accepted - 10 * MINUTE), ("accepted", accepted))
+            state = build([CaseEvent(f"{n:08d}-{k}", typ, at, k + 1, actor="S1", arrived_at=START)
+                           for k, (typ, at) in enumerate(pair)]).pruned(START).to_json() if states else None
             case_rows.append({"id": case_id, "office_id": 1 + n % offices, "case_no": f"C{n:08d}",
                               "power_code": item.code, "applicant_key": None, "received_at": accepted - 10 * MINUTE,
                               "state": "in_progress", "due": None, "next_check": next_by_minute[accepted],
-                              "version": 1})
-            for k, (typ, at) in enumerate((("received", accepted - 10 * MINUTE), ("accepted", accepted))):
+                              "version": 1, "rule_state": state})
+            for k, (typ, at) in enumerate(pair):
                 event_rows.append({"id": f"{n:08d}-{k}", "case_id": case_id, "seq": k + 1, "type": typ, "at": at,
                                    "actor": "S1", "node": None, "data": {}, "digest": "", "backdated": False,
                                    "batch_id": "seed", "arrived_at": START})
@@ -135,6 +142,8 @@ def main() -> int:
     ap.add_argument("--offices", type=int, default=100)
     ap.add_argument("--chunk", type=int, default=SWEEP_CHUNK, help="subjects per sweep transaction")
     ap.add_argument("--postgres", action="store_true")
+    ap.add_argument("--without-states", action="store_true",
+                    help="seed no rule states: the midnight sweep builds each from the case's history")
     args = ap.parse_args()
     root = Path(tempfile.mkdtemp(prefix="yy-sweep-"))
     init = [sys.executable, "-m", "shared.cli", "server", "init", "--data-dir", str(root / "d")]
@@ -163,8 +172,9 @@ def run(args: argparse.Namespace, root: Path, init: list[str]) -> int:
         ctx.clock.start(s, START, 0)
         ctx.calendar_for_bench = ctx.calendar(s)  # type: ignore[attr-defined]
     t = time.perf_counter()
-    seed(ctx, args.cases, args.offices)
-    print(f"seeded {args.cases:,} open cases in {args.offices} offices in {time.perf_counter() - t:.1f} s")
+    seed(ctx, args.cases, args.offices, states=not args.without_states)
+    print(f"seeded {args.cases:,} open cases in {args.offices} offices "
+          f"({'without' if args.without_states else 'with'} rule states) in {time.perf_counter() - t:.1f} s")
     first = sweep(ctx, wait=True, chunk=args.chunk)
     print(f"baseline sweep at {format_instant(START)}: evaluated {first.evaluated}, {first.seconds:.2f} s")
     alone = Township(ctx)
@@ -186,6 +196,8 @@ def run(args: argparse.Namespace, root: Path, init: list[str]) -> int:
               f"raised {report.raised:,} alerts, {report.seconds:.2f} s in {report.transactions:,} transactions; "
               f"batches during it: {len(during)}, p50 {statistics.median(during):.0f} ms, "
               f"p99 {percentile(during, 0.99):.0f} ms, max {max(during):.0f} ms")
+        print(f"  rule states built from history {report.states_built:,}, "
+              f"late events a state could not take {report.folds_fallen_back:,}")
     return 0
 
 

@@ -8,16 +8,18 @@ when time moves, using the ``next_check`` index instead of scanning every case.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.alerts.service import AlertSync
 from server.cases import service as cases
 from server.cases.models import ApprovalCase
+from server.cases.service import CaseRow
 from server.catalogue.models import SweepRun
 from server.changes.service import ChangeWriter, lock_for_commit_order
 from server.context import Context
@@ -29,7 +31,9 @@ from server.petitions import service as petitions
 from server.petitions.models import Petition
 from server.reminders import service as reminders
 from server.settings.service import current
-from shared.rules import RULES, evaluate_case, evaluate_petition, office_silent
+from shared.rules import RULES, evaluate_petition, office_silent
+from shared.rules.approval import CaseEvent, DuplicateRef, Rating
+from shared.rules.case_state import CaseState, build, evaluate_state, fold
 from shared.rules.notice import notice_reply_overdue
 from shared.settings import OfficeSilentSettings
 from shared.timeutil import HOUR, format_instant
@@ -52,6 +56,32 @@ def office_json(o: Office, now: int) -> dict[str, object]:
     }
 
 
+@dataclass
+class _CaseWrites:
+    """A chunk's writes to its cases, made at the end in one UPDATE a case."""
+
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    states: dict[int, dict[str, Any]] = field(default_factory=dict)
+    """Changed rule states by case id."""
+
+    def write(self, session: Session) -> None:
+        # A changed rule state goes with the case's other changed columns.
+        columns = ("state", "due", "closed_at", "used_hours", "ratings", "next_check", "version")
+        plain: list[dict[str, Any]] = []
+        with_state: list[dict[str, Any]] = []
+        for u in self.updates:
+            js = self.states.pop(u["_id"], None)
+            if js is None:
+                plain.append(u)
+            else:
+                with_state.append(u | {"rule_state": js})
+        table = table_of(ApprovalCase)
+        bulk_update(session, table, plain, columns)
+        bulk_update(session, table, with_state, (*columns, "rule_state"))
+        bulk_update(session, table, [{"_id": cid, "rule_state": js} for cid, js in self.states.items()],
+                    ("rule_state",))
+
+
 class Evaluator:
     """Evaluates subjects inside one write transaction and records the alert changes."""
 
@@ -68,65 +98,112 @@ class Evaluator:
         self.evaluated = 0
         self.reminder_candidates: list[reminders.Candidate] = []
         self.reminders_created = 0
+        #: cases whose rule state was built from their history, and late events a state could not take
+        self.states_built = 0
+        self.folds_fallen_back = 0
         self.silent_hours = current(session, OfficeSilentSettings, "office-silent").hours
 
     def as_of(self, office_id: int) -> int:
         return self.offices[office_id].as_of(self.now)
 
     # ---- approval cases ---------------------------------------------------------------
-    def cases(self, case_ids: Iterable[int], *, touched: frozenset[int] = frozenset()) -> None:
+    def cases(
+        self, case_ids: Iterable[int], *, touched: frozenset[int] = frozenset(),
+        new_events: Mapping[int, Sequence[CaseEvent]] | None = None,
+    ) -> None:
+        """Evaluate these cases. ``new_events`` are the events this transaction stored for
+        them: they are folded into each case's rule state; no other event may have been
+        stored for a case since its state (a case without one builds it from its history)."""
         ids = sorted(set(case_ids))
         for start in range(0, len(ids), 2000):
-            self._cases_chunk(ids[start : start + 2000], touched)
+            self._cases_chunk(ids[start : start + 2000], touched, new_events or {})
 
-    def _cases_chunk(self, ids: list[int], touched: frozenset[int]) -> None:
+    def _case_state(self, c: CaseRow, new: Sequence[CaseEvent] | None) -> CaseState | None:
+        """The case's rule state with its new events folded in; None when it must be built from
+        the history: no (current) state, a late event the state cannot take exactly, or an
+        ``as_of`` before the instant the state was pruned to."""
+        state = CaseState.from_json(orjson.loads(c.rule_state) if c.rule_state else None)
+        if state is None or (state.horizon is not None and self.as_of(c.office_id) < state.horizon):
+            return None
+        if new:
+            state = fold(state, new)
+            if state is None:
+                self.folds_fallen_back += 1
+        return state
+
+    def _cases_chunk(self, ids: list[int], touched: frozenset[int],
+                     new_events: Mapping[int, Sequence[CaseEvent]]) -> None:
         # Write pending ORM changes (received_at of new cases) before reading with Core below.
         self.session.flush()
         rows = cases.load_cases(self.session, ids)
-        events = cases.load_case_events(self.session, ids)
         ratings = cases.load_ratings(self.session, rows)
         dups = cases.load_duplicates(self.session, rows, self.codes)
         self.alerts.load(("case", str(c.id)) for c in rows)
-        updates: list[dict[str, object]] = []
+        out = _CaseWrites()
+        # Each state is read (from its stored text), folded and evaluated in turn, not all of a
+        # chunk's at once: thousands of live states make the garbage collector scan them again
+        # and again. Cases built from their history come after the others, their events read
+        # in one go.
+        rebuild: list[CaseRow] = []
         for c in rows:
-            evs = events.get(c.id, [])
-            item = cases.item_for_case(self.catalogue, c.power_code, evs)
-            if item is None:
-                continue
-            code = self.codes[c.office_id]
-            as_of = self.as_of(c.office_id)
-            facts = cases.build_facts(c, code, item, evs, ratings.get((c.office_id, c.case_no), []), dups.get(c.id))
-            result = evaluate_case(facts, self.calendar, as_of)
-            self.evaluated += 1
-            current = item.node(result.current_node) if result.current_node else None
-            if current is not None and current.risk is not None:
-                office = self.offices[c.office_id]
-                self.reminder_candidates.append(
-                    reminders.Candidate(c.id, c.office_id, code, office.name, c.case_no, item, current.code)
-                )
-            due = result.clock.due if result.clock else None
-            # Only a closed case's working time is final; an open one's grows with every sweep
-            # and would flood the change feed.
-            used = round(result.used / HOUR, 3) if result.clock and result.closed_at is not None else None
-            counts: dict[str, int] = {}
-            for r in ratings.get((c.office_id, c.case_no), []):
-                counts[r.rating] = counts.get(r.rating, 0) + 1
-            new = {"state": result.state, "due": due, "closed_at": result.closed_at, "used_hours": used,
-                   "ratings": counts or None}
-            changed = any(getattr(c, k) != v for k, v in new.items()) or c.id in touched
-            if changed or c.next_check != result.next_instant:
-                version = c.version + 1 if changed else c.version
-                new |= {"next_check": result.next_instant, "version": version}
-                updates.append({"_id": c.id, **new})
-                for k, v in new.items():
-                    setattr(c, k, v)
-            if changed:
-                self.changes.add(topic="case", entity="case", entity_id=f"{code}/{c.case_no}",
-                                 data=cases.case_summary(c, code), at=self.now)
-            self.alerts.apply(subject=("case", str(c.id)), subject_ref=c.case_no, office_id=c.office_id,
-                              hits=result.hits, as_of=as_of)
-        bulk_update(self.session, table_of(ApprovalCase), updates,
-                    ("state", "due", "closed_at", "used_hours", "ratings", "next_check", "version"))
+            new = new_events.get(c.id)
+            state = self._case_state(c, new)
+            if state is None:
+                rebuild.append(c)
+            else:
+                self._evaluate_case(c, state, bool(new), touched, ratings, dups, out)
+        if rebuild:
+            self.states_built += len(rebuild)
+            history = cases.load_case_events(self.session, [c.id for c in rebuild])
+            for c in rebuild:
+                self._evaluate_case(c, build(history.get(c.id, [])), True, touched, ratings, dups, out)
+        out.write(self.session)
+
+    def _evaluate_case(
+        self, c: CaseRow, state: CaseState, state_changed: bool, touched: frozenset[int],
+        ratings: Mapping[tuple[int, str], Sequence[Any]], dups: Mapping[int, DuplicateRef], out: _CaseWrites,
+    ) -> None:
+        as_of = self.as_of(c.office_id)
+        if state_changed:
+            # Stored pruned to this as_of (the event instants it has passed no longer matter).
+            # An unchanged state is not written again: it stays valid for every later as_of.
+            out.states[c.id] = state.pruned(as_of).to_json()
+        item = self.catalogue.in_force(c.power_code, state.anchor())
+        if item is None:
+            return
+        code = self.codes[c.office_id]
+        case_ratings = ratings.get((c.office_id, c.case_no), [])
+        result = evaluate_state(state, item, self.calendar, as_of,
+                                ratings=[Rating(r.id, r.rating, r.at) for r in case_ratings],
+                                duplicate_of=dups.get(c.id), office=code, case_no=c.case_no)
+        self.evaluated += 1
+        current = item.node(result.current_node) if result.current_node else None
+        if current is not None and current.risk is not None:
+            office = self.offices[c.office_id]
+            self.reminder_candidates.append(
+                reminders.Candidate(c.id, c.office_id, code, office.name, c.case_no, item, current.code)
+            )
+        due = result.clock.due if result.clock else None
+        # Only a closed case's working time is final; an open one's grows with every sweep
+        # and would flood the change feed.
+        used = round(result.used / HOUR, 3) if result.clock and result.closed_at is not None else None
+        counts: dict[str, int] = {}
+        for r in case_ratings:
+            counts[r.rating] = counts.get(r.rating, 0) + 1
+        new = {"state": result.state, "due": due, "closed_at": result.closed_at, "used_hours": used,
+               "ratings": counts or None}
+        changed = any(getattr(c, k) != v for k, v in new.items()) or c.id in touched
+        if changed or c.next_check != result.next_instant:
+            version = c.version + 1 if changed else c.version
+            new |= {"next_check": result.next_instant, "version": version}
+            out.updates.append({"_id": c.id, **new})
+            for k, v in new.items():
+                setattr(c, k, v)
+        if changed:
+            self.changes.add(topic="case", entity="case", entity_id=f"{code}/{c.case_no}",
+                             data=cases.case_summary(c, code), at=self.now)
+        self.alerts.apply(subject=("case", str(c.id)), subject_ref=c.case_no, office_id=c.office_id,
+                          hits=result.hits, as_of=as_of)
 
     # ---- petitions --------------------------------------------------------------------
     def petitions(self, ids: Iterable[str], *, touched: frozenset[str] = frozenset()) -> None:
@@ -225,6 +302,9 @@ class SweepReport:
     seconds: float = 0.0
     #: write transactions the sweep took (each one chunk of at most ``SWEEP_CHUNK`` subjects)
     transactions: int = 0
+    #: cases whose rule state was built from their history (none had one, or a late event)
+    states_built: int = 0
+    folds_fallen_back: int = 0
 
 
 #: Subjects evaluated per write transaction of the sweep. Each transaction holds the write
@@ -296,6 +376,8 @@ def sweep(ctx: Context, *, wait: bool = False, notify: bool = True, chunk: int =
                 raised += judge_month_end(ctx, session, now=now, changes=changes)
             wrote = bool(changes.flush(session)) or wrote
             report.evaluated += ev.evaluated
+            report.states_built += ev.states_built
+            report.folds_fallen_back += ev.folds_fallen_back
             report.raised += raised
             report.transactions += 1
             if finished:

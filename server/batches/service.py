@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from server.audit import service as audit
 from server.batches.models import Batch
+from server.cases import service as case_service
 from server.cases.models import ApprovalCase, ApprovalEvent, Evaluation
 from server.changes.service import ChangeWriter, lock_for_commit_order
 from server.context import EARLIEST_INSTANT, FUTURE_TOLERANCE, Context, instant_in_range
@@ -32,10 +33,12 @@ from server.offices.models import Office
 from server.petitions import service as petitions
 from server.petitions.models import Petition, PetitionEvent
 from shared import protocol as p
-from shared.rules.approval import is_backdated, normalize_applicant
+from shared.rules.approval import CaseEvent, is_backdated, normalize_applicant
+from shared.rules.case_state import CaseState
 from shared.timeutil import Instant, format_instant, to_instant
 
 SORT_KEYS = orjson.OPT_SORT_KEYS
+EMPTY_STATE = CaseState().to_json()
 
 
 class BatchIdReused(Exception):
@@ -315,7 +318,7 @@ def _import(
         work.accepted.append(_Accepted(index, rid, rec, record_digest))
 
     changes = ChangeWriter()
-    touched_cases, touched_petitions = _store(ctx, session, office, batch_id, work, cases, now)
+    touched_cases, touched_petitions, new_events = _store(ctx, session, office, batch_id, work, cases, now)
     touched_notices = _store_notice_replies(session, office, batch_id, work, changes, now)
     # A record for a closed month changes its figures: they are computed again on the next read.
     figures.invalidate(session, (to_instant(a.record.received_at if isinstance(a.record, p.Petition)
@@ -334,7 +337,8 @@ def _import(
     ev.offices[office.id] = office
     case_ids = set(touched_cases) | set(ev.due_cases(office.id))
     case_ids |= _duplicate_peers(session, touched_cases)
-    ev.cases(case_ids, touched=frozenset(touched_cases))
+    # Each touched case folds only this batch's events into its rule state.
+    ev.cases(case_ids, touched=frozenset(touched_cases), new_events=new_events)
     pet_ids = set(touched_petitions) | set(ev.due_petitions(office.id))
     pet_ids |= _petition_peers(session, touched_petitions)
     ev.petitions(pet_ids, touched=frozenset(touched_petitions))
@@ -365,8 +369,9 @@ def _import(
 def _store(
     ctx: Context, session: Session, office: Office, batch_id: str, work: _Work, cases: dict[str, ApprovalCase],
     now: Instant,
-) -> tuple[list[int], list[str]]:
-    """Insert the accepted records; returns the case ids and petition ids they touch."""
+) -> tuple[list[int], list[str], dict[int, list[CaseEvent]]]:
+    """Insert the accepted records; returns the case ids and petition ids they touch, and the
+    approval events stored for each case (as the rules read them)."""
     watermark = office.watermark
     events_by_case: dict[str, list[_Accepted]] = defaultdict(list)
     evaluations: list[_Accepted] = []
@@ -386,8 +391,9 @@ def _store(
     new_cases = []
     for case_no, accepted in events_by_case.items():
         if case_no not in cases:
+            # A new case's rule state is the empty one, into which this batch folds its events.
             new_cases.append({"office_id": office.id, "case_no": case_no, "power_code": accepted[0].record.power_code,
-                              "state": "unknown", "version": 0})
+                              "state": "unknown", "version": 0, "rule_state": EMPTY_STATE})
     if new_cases:
         # Plain bulk insert, then read the ids back: an INSERT … RETURNING that must keep the
         # rows' order runs one statement per row on SQLite.
@@ -401,9 +407,11 @@ def _store(
 
     event_rows: list[dict[str, Any]] = []
     touched_cases: list[int] = []
+    new_events: dict[int, list[CaseEvent]] = {}
     for case_no, accepted in events_by_case.items():
         case = cases[case_no]
         touched_cases.append(case.id)
+        stored = new_events[case.id] = []
         for a in accepted:
             rec = a.record
             at = to_instant(rec.at)
@@ -411,11 +419,14 @@ def _store(
                 exclude={"kind", "id", "case_no", "power_code", "type", "at", "seq", "actor", "node"},
                 exclude_none=True,
             )
-            event_rows.append({
+            row = {
                 "id": a.id, "case_id": case.id, "seq": rec.seq, "type": rec.type, "at": at, "actor": rec.actor,
                 "node": getattr(rec, "node", None), "data": data, "digest": a.digest,
                 "backdated": is_backdated(at, watermark), "batch_id": batch_id, "arrived_at": now,
-            })
+            }
+            event_rows.append(row)
+            stored.append(case_service.case_event(
+                a.id, rec.type, at, rec.seq, row["actor"], row["node"], data, row["backdated"], now))
             if isinstance(rec, p.Received) and (case.received_at is None or at < case.received_at):
                 case.received_at = at
                 case.applicant_key = normalize_applicant(rec.applicant_id)
@@ -464,7 +475,7 @@ def _store(
             for a in petition_events
         ])
         touched_petitions += [str(a.record.petition_id) for a in petition_events]
-    return touched_cases, touched_petitions
+    return touched_cases, touched_petitions, new_events
 
 
 def _store_notice_replies(session: Session, office: Office, batch_id: str, work: _Work,

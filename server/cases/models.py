@@ -28,6 +28,9 @@ class ApprovalCase(Base):
     next_check: Mapped[int | None] = mapped_column(InstantColumn)
     """The next instant at which a clock rule could change without new records (sweep index)."""
     version: Mapped[int] = mapped_column(default=1)
+    rule_state: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
+    """What the rules read of the case's events (``shared.rules.case_state``), folded as batches
+    arrive; None until the first evaluation builds it from the history."""
     __table_args__ = (
         UniqueConstraint("office_id", "case_no"),
         Index("ix_cases_office_next", "office_id", "next_check"),

@@ -7,13 +7,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from server.cases.models import ApprovalCase, ApprovalEvent, Evaluation
 from server.context import CatalogueSnapshot
 from shared.catalogue import PowerItem
-from shared.rules.approval import CaseEvent, CaseFacts, DuplicateRef, Rating, find_duplicate
+from shared.rules.approval import CaseEvent, CaseFacts, DuplicateRef, Rating, find_duplicate, order_key
 from shared.timeutil import format_instant
 
 CHUNK = 500
@@ -36,9 +36,13 @@ class CaseRow:
     ratings: dict[str, int] | None
     next_check: int | None
     version: int
+    rule_state: str | None
+    """The stored rule state as JSON text, decoded by whoever reads it (one case at a time)."""
 
 
-_CASE_COLUMNS = [getattr(ApprovalCase, name) for name in CaseRow.__slots__]
+_CASE_COLUMNS = [getattr(ApprovalCase, name) for name in CaseRow.__slots__ if name != "rule_state"] + [
+    cast(ApprovalCase.rule_state, Text)
+]
 
 
 def load_cases(session: Session, ids: Sequence[int]) -> list[CaseRow]:
@@ -53,22 +57,20 @@ def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield values[i : i + CHUNK]
 
 
-def to_case_event(e: ApprovalEvent) -> CaseEvent:
-    d = e.data
+def case_event(
+    eid: str, typ: str, at: int, seq: int | None, actor: str | None, node: str | None, data: dict[str, Any],
+    backdated: bool, arrived_at: int,
+) -> CaseEvent:
+    """The rules' view of one stored approval event (its columns as stored)."""
     return CaseEvent(
-        id=e.id,
-        type=e.type,
-        at=e.at,
-        seq=e.seq or 0,
-        actor=e.actor,
-        node=e.node,
-        reason_code=d.get("reason_code"),
-        amount_fen=d.get("amount_fen", 0),
-        result=d.get("result"),
-        reason=d.get("reason"),
-        legal_basis=d.get("legal_basis"),
-        backdated=e.backdated,
+        id=eid, type=typ, at=at, seq=seq or 0, actor=actor, node=node, reason_code=data.get("reason_code"),
+        amount_fen=data.get("amount_fen", 0), result=data.get("result"), reason=data.get("reason"),
+        legal_basis=data.get("legal_basis"), backdated=backdated, arrived_at=arrived_at,
     )
+
+
+def to_case_event(e: ApprovalEvent) -> CaseEvent:
+    return case_event(e.id, e.type, e.at, e.seq, e.actor, e.node, e.data, e.backdated, e.arrived_at)
 
 
 _FACT_COLUMNS = (
@@ -78,20 +80,13 @@ _FACT_COLUMNS = (
 
 
 def load_case_events(session: Session, case_ids: Sequence[int]) -> dict[int, list[CaseEvent]]:
-    """The rules' view of each case's events, sorted by ``(at, seq)``; read with Core, not the ORM,
-    because evaluation reads every event of every touched case."""
-    rows: dict[int, list[tuple[int, int, int, str, CaseEvent]]] = defaultdict(list)
+    """The rules' view of each case's events, in case order (``order_key``: ``(at, seq)``, then
+    arrival, then id); read with Core, not the ORM, because it reads every event of each case."""
+    rows: dict[int, list[CaseEvent]] = defaultdict(list)
     for chunk in _chunks(list(case_ids)):
-        for case_id, eid, typ, at, seq, actor, node, data, backdated, arrived in session.execute(
-            select(*_FACT_COLUMNS).where(ApprovalEvent.case_id.in_(chunk))
-        ):
-            ev = CaseEvent(
-                id=eid, type=typ, at=at, seq=seq or 0, actor=actor, node=node,
-                reason_code=data.get("reason_code"), amount_fen=data.get("amount_fen", 0), result=data.get("result"),
-                reason=data.get("reason"), legal_basis=data.get("legal_basis"), backdated=backdated,
-            )
-            rows[case_id].append((at, seq or 0, arrived, eid, ev))
-    return {cid: [r[-1] for r in sorted(items, key=lambda r: r[:4])] for cid, items in rows.items()}
+        for case_id, *columns in session.execute(select(*_FACT_COLUMNS).where(ApprovalEvent.case_id.in_(chunk))):
+            rows[case_id].append(case_event(*columns))
+    return {cid: sorted(items, key=order_key) for cid, items in rows.items()}
 
 
 def load_events(session: Session, case_ids: Sequence[int]) -> dict[int, list[ApprovalEvent]]:

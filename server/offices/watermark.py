@@ -48,6 +48,8 @@ def correct_watermark(ctx: Context, *, code: str, watermark: Instant, reason: st
             session.execute(update(ApprovalEvent).where(
                 ApprovalEvent.case_id.in_(set(cleared)), ApprovalEvent.backdated, ApprovalEvent.at >= watermark
             ).values(backdated=False))
+            # Their rule states counted those flags: built again from the history on evaluation.
+            session.execute(update(ApprovalCase).where(ApprovalCase.id.in_(set(cleared))).values(rule_state=None))
         ev = Evaluator(ctx, session, now, changes)
         ev.offices[office.id] = office
         ev.cases(case_ids, touched=frozenset(cleared))

@@ -46,6 +46,8 @@ CHANGE_TYPES = frozenset({"accepted", "node_completed", "suspended", "resumed", 
 POOR_RATINGS = frozenset({"dissatisfied", "very_poor"})
 DUPLICATE_WINDOW = 30 * DAY
 MAX_SUSPENSIONS = 2
+EVIDENCE_HEAD = 20
+"""A hit's evidence lists at most this many events (the first ones)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,13 @@ class CaseEvent:
     reason: str | None = None
     legal_basis: str | None = None
     backdated: bool = False
+    arrived_at: Instant = 0
+    """When the server stored it: orders events with the same ``(at, seq)`` (then ``id``)."""
+
+
+def order_key(e: CaseEvent) -> tuple[Instant, int, Instant, str]:
+    """The order of a case's events: ``(at, seq)``, then arrival, then id (as the server reads them)."""
+    return (e.at, e.seq, e.arrived_at, e.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,14 +286,20 @@ def evaluate_case(facts: CaseFacts, calendar: WorkCalendar, as_of: Instant) -> C
     rule over the case's view, its clocks and the next instant a clock could change them."""
     v = case_view(facts, calendar, as_of)
     hits = run_rules("case", v)
+    return case_result(v, hits, next((e.at for e in facts.events if e.at > as_of), None))
 
+
+def case_result(v: CaseView, hits: dict[tuple[str, str | None], Hit], next_event: Instant | None) -> CaseResult:
+    """The result of one evaluation from its view and hits; ``next_event`` is the instant of
+    the case's first event after ``as_of`` (it changes what the clocks see)."""
+    as_of, calendar = v.as_of, v.calendar
     used = 0
     if v.clock is not None:
         end = v.closing.at if v.closing is not None else as_of
         used = working_time(v.clock.counting_from, end, calendar, v.suspensions)
     # A clock instant can change the result only while its clock runs: not once the case
     # (or node, or acceptance) is done, and not during a suspension (its due moves on).
-    candidates: list[int | None] = [next((e.at for e in facts.events if e.at > as_of), None)]
+    candidates: list[int | None] = [next_event]
     if v.clock is not None and v.is_open and not v.suspended_now:
         candidates += [v.clock.warn_at, v.clock.due]
     current_node: str | None = None
@@ -459,12 +474,17 @@ def changed_after_close(v: CaseView) -> list[Hit]:
     if closing is None:
         return []
     later = [e for e in v.facts.events if e.at > closing.at and e.type in CHANGE_TYPES]
-    if not later:
+    return changed_after_close_hit(closing, len(later), later[:EVIDENCE_HEAD])
+
+
+def changed_after_close_hit(closing: CaseEvent, count: int, head: Sequence[CaseEvent]) -> list[Hit]:
+    """CHANGED_AFTER_CLOSE from the close, the number of changes after it and the first of them."""
+    if not count:
         return []
     return [hit("CHANGED_AFTER_CLOSE",
-                (f"办结（{short(closing.at)}）后仍有 {len(later)} 处变更",
-                 f"{len(later)} change(s) after the case closed at {short(closing.at)}"),
-                closed=_ev(closing), changes=[_ev(e) for e in later[:20]])]
+                (f"办结（{short(closing.at)}）后仍有 {count} 处变更",
+                 f"{count} change(s) after the case closed at {short(closing.at)}"),
+                closed=_ev(closing), changes=[_ev(e) for e in head])]
 
 
 @rule("NO_REASON", "red", "不予许可未说明理由", "refusal without reason", clock=False)
@@ -486,15 +506,19 @@ def no_reason(v: CaseView) -> list[Hit]:
 def fee_excess(v: CaseView) -> list[Hit]:
     """The fees charged add up to more than the item's ``fee_fen``."""
     fee_events = [e for e in v.facts.events if e.type == "fee_charged"]
-    fees = sum(e.amount_fen for e in fee_events)
-    standard = v.item.fee_fen
+    return fee_excess_hit(v.item, sum(e.amount_fen for e in fee_events), fee_events[:EVIDENCE_HEAD])
+
+
+def fee_excess_hit(item: PowerItem, fees: int, head: Sequence[CaseEvent]) -> list[Hit]:
+    """FEE_EXCESS from the fees' sum and the first fee events."""
+    standard = item.fee_fen
     if fees <= standard:
         return []
     return [hit("FEE_EXCESS",
                 (f"收费 {fees / 100:.2f} 元，超过标准 {standard / 100:.2f} 元",
                  f"charged {fees / 100:.2f} yuan, the standard allows {standard / 100:.2f}"),
                 charged_fen=fees, standard_fen=standard,
-                events=[_ev(e) | {"amount_fen": e.amount_fen} for e in fee_events[:20]])]
+                events=[_ev(e) | {"amount_fen": e.amount_fen} for e in head])]
 
 
 @rule("DUPLICATE_CASE", "yellow", "重复办件", "duplicate case", clock=False)
@@ -581,12 +605,17 @@ def backdated(v: CaseView) -> list[Hit]:
     """An event arrived dated before the period its office had already declared complete
     (:func:`is_backdated`, decided by the server when the event arrives)."""
     late = [e for e in v.facts.events if e.backdated]
-    if not late:
+    return backdated_hit(len(late), late[:EVIDENCE_HEAD])
+
+
+def backdated_hit(count: int, head: Sequence[CaseEvent]) -> list[Hit]:
+    """BACKDATED from the number of back-dated events and the first of them."""
+    if not count:
         return []
     return [hit("BACKDATED",
-                (f"{len(late)} 条记录在单位已声明报送完毕后补录",
-                 f"{len(late)} event(s) arrived dated before the period the office had declared complete"),
-                events=[_ev(e) for e in late[:20]])]
+                (f"{count} 条记录在单位已声明报送完毕后补录",
+                 f"{count} event(s) arrived dated before the period the office had declared complete"),
+                events=[_ev(e) for e in head])]
 
 
 def _step_zh(step: str, names: dict[str, str]) -> str:
@@ -632,10 +661,15 @@ __all__ = [
     "DuplicateRef",
     "NodeClock",
     "Rating",
+    "backdated_hit",
+    "case_result",
     "case_view",
+    "changed_after_close_hit",
     "counting_start",
     "evaluate_case",
+    "fee_excess_hit",
     "find_duplicate",
     "is_backdated",
     "normalize_applicant",
+    "order_key",
 ]
