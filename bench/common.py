@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import ssl
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -72,3 +73,28 @@ def settle(app: Any, seconds: float = 0.6) -> None:
     while time.monotonic() < end:
         app.processEvents()
         time.sleep(0.01)
+
+
+def in_process_context(prefix: str, now: int) -> tuple[Any, int]:
+    """A freshly initialised data dir opened in this process (no HTTP): its clock started at
+    ``now``, the test catalogue loaded and one township ``T01``; returns the context and the
+    office's id, for benchmarks that call the import directly (profiles, history growth)."""
+    from server.catalogue.models import PowerItemVersion
+    from server.context import Context, Settings, bump_meta
+    from server.offices.models import Office
+    from shared.catalogue import parse_catalogue
+
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    subprocess.run([sys.executable, "-m", "shared.cli", "server", "init", "--data-dir", str(root / "d")], check=True,
+                   capture_output=True)
+    ctx = Context(Settings.from_data_dir(root / "d", simulated_clock=now))
+    with ctx.db.writing() as s:
+        ctx.clock.start(s, now, 0)
+        v = bump_meta(s, "catalogue.version")
+        for it in parse_catalogue(CATALOGUE):
+            s.add(PowerItemVersion(code=it.code, version=v, valid_from=0, name=it.name, department=it.department,
+                                   data=it.model_dump(mode="json")))
+        s.add(Office(code="T01", name="T01", kind="township", created_at=0, version=1))
+    with ctx.db.reading() as s:
+        office_id = int(s.query(Office.id).scalar())
+    return ctx, office_id

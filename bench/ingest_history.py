@@ -14,9 +14,7 @@ first of these batches, in the same run.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -25,13 +23,9 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import in_process_context
 from server.batches.service import import_batch
-from server.catalogue.models import PowerItemVersion
-from server.context import Context, Settings, bump_meta
-from server.offices.models import Office
-from shared.catalogue import parse_catalogue
 from shared.timeutil import MINUTE, format_instant, parse_instant
-from tests.harness import CATALOGUE
 
 CASES = 5000
 
@@ -40,20 +34,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--batches", type=int, default=40, help="batches of one event per case after the acceptance")
     args = ap.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="yy-hist-"))
-    subprocess.run([sys.executable, "-m", "shared.cli", "server", "init", "--data-dir", str(root / "d")], check=True,
-                   capture_output=True)
     now = parse_instant("2026-12-31T00:00:00+08:00")
-    ctx = Context(Settings.from_data_dir(root / "d", simulated_clock=now))
-    with ctx.db.writing() as s:
-        ctx.clock.start(s, now, 0)
-        v = bump_meta(s, "catalogue.version")
-        for it in parse_catalogue(CATALOGUE):
-            s.add(PowerItemVersion(code=it.code, version=v, valid_from=0, name=it.name, department=it.department,
-                                   data=it.model_dump(mode="json")))
-        s.add(Office(code="T01", name="T01", kind="township", created_at=0, version=1))
-    with ctx.db.reading() as s:
-        office_id = s.query(Office.id).scalar()
+    ctx, office_id = in_process_context("yy-hist-", now)
     start = parse_instant("2026-03-02T08:00:00+08:00")
 
     def batch(k: int, typ: str, **extra: object) -> float:

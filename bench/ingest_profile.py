@@ -11,22 +11,16 @@ from __future__ import annotations
 
 import cProfile
 import pstats
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import in_process_context
 from server.batches.service import import_batch
-from server.catalogue.models import PowerItemVersion
-from server.context import Context, Settings, bump_meta
 from server.demo_data import bulk_events
-from server.offices.models import Office
-from shared.catalogue import parse_catalogue
 from shared.timeutil import parse_instant
-from tests.harness import CATALOGUE
 
 #: (label, file, function): the phases of an import, each timed cumulatively.
 PHASES = [
@@ -45,20 +39,8 @@ PHASES = [
 
 
 def main() -> int:
-    root = Path(tempfile.mkdtemp(prefix="yy-prof-"))
-    subprocess.run([sys.executable, "-m", "shared.cli", "server", "init", "--data-dir", str(root / "d")], check=True,
-                   capture_output=True)
     start = parse_instant("2026-12-31T00:00:00+08:00")
-    ctx = Context(Settings.from_data_dir(root / "d", simulated_clock=start))
-    with ctx.db.writing() as s:
-        ctx.clock.start(s, start, 0)
-        v = bump_meta(s, "catalogue.version")
-        for it in parse_catalogue(CATALOGUE):
-            s.add(PowerItemVersion(code=it.code, version=v, valid_from=0, name=it.name, department=it.department,
-                                   data=it.model_dump(mode="json")))
-        s.add(Office(code="T01", name="T01", kind="township", created_at=0, version=1))
-    with ctx.db.reading() as s:
-        office_id = s.query(Office.id).scalar()
+    ctx, office_id = in_process_context("yy-prof-", start)
     events = sorted(bulk_events(10_000, start=parse_instant("2026-03-02T08:00:00+08:00")), key=lambda e: e["at"])
     for k in range(4):
         chunk = events[k * 5000 : (k + 1) * 5000]

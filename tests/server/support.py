@@ -294,3 +294,15 @@ def upload(server: ServerProcess, token: str | None, data: bytes) -> str:
                     headers={"Content-Type": "application/octet-stream"})
     assert r.status in (200, 201), r.body[:500]
     return digest
+
+
+def copied_context(source: Path, target: Path, now: str) -> Any:
+    """A server context over a copy of the data dir ``source`` (a server that has stopped),
+    its simulated clock at ``now``: each test works on its own copy of one prepared database."""
+    import shutil
+
+    from server.context import Context, Settings
+    from shared.timeutil import parse_instant
+
+    shutil.copytree(source, target)
+    return Context(Settings.from_data_dir(target, simulated_clock=parse_instant(now)))

@@ -8,7 +8,6 @@ one) builds each state from the history on its first evaluation and raises the s
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +19,14 @@ from server import evaluation
 from server.alerts.models import Alert
 from server.cases import service
 from server.cases.models import ApprovalCase
-from server.context import Context, Settings
+from server.context import Context
 from server.offices.models import Office
 from server.offices.watermark import correct_watermark
 from shared.rules.approval import CaseFacts, Rating, evaluate_case
 from shared.rules.case_state import CaseState, evaluate_state
 from shared.timeutil import DAY, parse_instant
 from tests.harness import ServerProcess, event
+from tests.server.support import copied_context
 
 START = "2026-03-02T08:00:00+08:00"
 
@@ -67,11 +67,6 @@ def late_events(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data
 
 
-def _context(source: Path, target: Path) -> Context:
-    shutil.copytree(source, target)
-    return Context(Settings.from_data_dir(target, simulated_clock=parse_instant(START)))
-
-
 def _alerts(ctx: Context) -> list[tuple[Any, ...]]:
     with ctx.db.reading() as s:
         return sorted((a.subject_id, a.rule, a.node, a.status, a.condition_cleared, a.message, str(a.evidence))
@@ -104,7 +99,7 @@ def _states_agree_with_full_evaluation(ctx: Context) -> set[str]:
 
 
 def test_the_stored_states_give_what_the_full_evaluation_gives(late_events: Path, tmp_path: Path) -> None:
-    rules_seen = _states_agree_with_full_evaluation(_context(late_events, tmp_path / "d"))
+    rules_seen = _states_agree_with_full_evaluation(copied_context(late_events, tmp_path / "d", START))
     # The late events mattered: the fee sum, the late withdrawal, the second suspension, the refusal.
     assert {"FEE_EXCESS", "CHANGED_AFTER_CLOSE", "SUSPENSION_ABUSE", "NO_REASON", "BACKDATED"} <= rules_seen
 
@@ -113,15 +108,15 @@ def test_a_watermark_corrected_back_clears_the_flags_the_states_counted(late_eve
     """The correction takes the back-dated flag off events; the states that counted them are
     built again (the correction drops them, and its earlier as_of is before their horizon
     anyway), so BACKDATED goes with the flags."""
-    ctx = _context(late_events, tmp_path / "d")
+    ctx = copied_context(late_events, tmp_path / "d", START)
     correct_watermark(ctx, code="T01", watermark=parse_instant(at(2, 0)), reason="typo", actor="admin")
     assert "BACKDATED" not in _states_agree_with_full_evaluation(ctx)
 
 
 def test_a_database_without_states_builds_them_once_and_raises_the_same_alerts(
         late_events: Path, tmp_path: Path) -> None:
-    kept = _context(late_events, tmp_path / "kept")
-    upgraded = _context(late_events, tmp_path / "upgraded")
+    kept = copied_context(late_events, tmp_path / "kept", START)
+    upgraded = copied_context(late_events, tmp_path / "upgraded", START)
     with upgraded.db.writing() as s:
         s.execute(update(ApprovalCase).values(rule_state=None))
     for ctx in (kept, upgraded):

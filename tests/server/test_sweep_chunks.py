@@ -7,7 +7,6 @@ at most. Chunked or not, the sweep must raise exactly the same alerts, each once
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -18,10 +17,11 @@ from sqlalchemy import func, select
 from server import evaluation
 from server.alerts.models import Alert
 from server.catalogue.models import SweepRun
-from server.context import Context, Settings
+from server.context import Context
 from server.offices.models import Office
-from shared.timeutil import DAY, parse_instant
+from shared.timeutil import DAY
 from tests.harness import ServerProcess, event
+from tests.server.support import copied_context
 
 CASES = 40
 START = "2026-03-02T08:00:00+08:00"
@@ -48,11 +48,6 @@ def due_tomorrow(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data
 
 
-def _context(source: Path, target: Path) -> Context:
-    shutil.copytree(source, target)
-    return Context(Settings.from_data_dir(target, simulated_clock=parse_instant(START)))
-
-
 def _advance(ctx: Context, days: int) -> None:
     """Move the clock (and every office's watermark, as their heartbeats would) ``days`` on."""
     with ctx.db.writing() as s:
@@ -68,8 +63,8 @@ def _alerts(ctx: Context) -> Counter[tuple[str, str, str]]:
 
 def test_a_chunked_sweep_commits_as_it_goes_and_raises_what_one_transaction_raises(
         due_tomorrow: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    whole = _context(due_tomorrow, tmp_path / "whole")
-    chunked = _context(due_tomorrow, tmp_path / "chunked")
+    whole = copied_context(due_tomorrow, tmp_path / "whole", START)
+    chunked = copied_context(due_tomorrow, tmp_path / "chunked", START)
     for ctx in (whole, chunked):
         _advance(ctx, 10)  # every case is late now: a warning and an overdue each
 
@@ -105,7 +100,7 @@ def test_a_sweep_broken_off_by_another_process_leaves_the_rest_to_it(
         due_tomorrow: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The periodic sweep gives way when another process holds the sweep lock; between the two
     every due case is evaluated once and every alert raised once."""
-    ctx = _context(due_tomorrow, tmp_path / "d")
+    ctx = copied_context(due_tomorrow, tmp_path / "d", START)
     _advance(ctx, 10)
     calls = {"n": 0}
 
