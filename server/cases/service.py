@@ -13,7 +13,15 @@ from sqlalchemy.orm import Session
 from server.cases.models import ApprovalCase, ApprovalEvent, Evaluation
 from server.context import CatalogueSnapshot
 from shared.catalogue import PowerItem
-from shared.rules.approval import CaseEvent, CaseFacts, DuplicateRef, Rating, find_duplicate, order_key
+from shared.rules.approval import (
+    CaseEvent,
+    CaseFacts,
+    DuplicateRef,
+    Rating,
+    catalogue_anchor,
+    find_duplicate,
+    order_key,
+)
 from shared.timeutil import format_instant
 
 CHUNK = 500
@@ -161,8 +169,8 @@ def catalogue_version_for_case(
 
 
 def _anchor(events: Sequence[ApprovalEvent] | Sequence[CaseEvent]) -> int | None:
-    accepted = next((e.at for e in events if e.type == "accepted"), None)
-    return accepted if accepted is not None else (events[0].at if events else None)
+    return catalogue_anchor(next((e.at for e in events if e.type == "accepted"), None),
+                            events[0].at if events else None)
 
 
 def build_facts(

@@ -594,6 +594,12 @@ def poor_rating(v: CaseView) -> list[Hit]:
                 ratings=[{"id": r.id, "rating": r.rating, "at": format_instant(r.at)} for r in poor[:20]])]
 
 
+def catalogue_anchor(first_accepted: Instant | None, earliest: Instant | None) -> Instant | None:
+    """The instant that picks the catalogue version a case is judged by: its first acceptance,
+    else its earliest event (the server over a case's events, ``CaseState`` over its state)."""
+    return first_accepted if first_accepted is not None else earliest
+
+
 def is_backdated(at: Instant, watermark: Instant | None) -> bool:
     """Whether an event arriving now is back-filled (补录): dated before the watermark its
     office had before this batch. An office's first batch has no watermark, so nothing in it is."""

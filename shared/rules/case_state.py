@@ -51,6 +51,7 @@ from shared.rules.approval import (
     backdated_hit,
     case_result,
     case_view,
+    catalogue_anchor,
     changed_after_close_hit,
     fee_excess_hit,
     order_key,
@@ -158,7 +159,7 @@ class CaseState:
     def anchor(self) -> Instant | None:
         """The instant that picks the catalogue version: the first acceptance, else the first event."""
         accepted = self.first.get("accepted")
-        return accepted[0] if accepted is not None else self.min_at
+        return catalogue_anchor(accepted[0] if accepted is not None else None, self.min_at)
 
     def kept_events(self) -> list[CaseEvent]:
         """The kept events in case order: every first a ``CaseView`` picks is among them."""
