@@ -39,6 +39,7 @@ from desktop.console.oversight.forms import TextDialog
 from desktop.console.oversight.report import (
     COMPONENTS,
     Figures,
+    cards_issued,
     export_pdf,
     export_xlsx,
     headline,
@@ -462,8 +463,7 @@ class LeaderOverview(QWidget):
         series(self.plots["warnings"], self.tr("red alerts"), [t.get("red_alerts") for t in totals], "#ff4d4f")
         series(self.plots["warnings"], self.tr("yellow alerts"), [t.get("yellow_alerts") for t in totals], "#fadb14")
         series(self.plots["warnings"], self.tr("cards"),
-               [int(t.get("red_cards") or 0) + int(t.get("yellow_cards") or 0) if t else None for t in totals],
-               "#f0883e")
+               [cards_issued(t) if t else None for t in totals], "#f0883e")
 
     # ------------------------------------------------------------------ drill-down
     def _chosen_unit(self) -> str | None:

@@ -39,7 +39,7 @@ def _alerts(t: dict[str, Any]) -> int:
     return int(t.get("red_alerts") or 0) + int(t.get("yellow_alerts") or 0)
 
 
-def _cards(t: dict[str, Any]) -> int:
+def cards_issued(t: dict[str, Any]) -> int:
     return int(t.get("red_cards") or 0) + int(t.get("yellow_cards") or 0)
 
 
@@ -55,7 +55,7 @@ HEADLINE: tuple[tuple[str, str, Any, str], ...] = (
     ("one_time", "One-time completion rate", lambda t: t.get("one_time_rate"), "%"),
     ("days", "Average working days", lambda t: t.get("average_working_days"), "d"),
     ("warnings", "Warnings", _alerts, ""),
-    ("cards", "Cards", _cards, ""),
+    ("cards", "Cards", cards_issued, ""),
     ("petitions", "Petitions tracked", _petitions, ""),
     ("satisfaction", "Satisfaction rate", lambda t: t.get("satisfaction_rate"), "%"),
 )
@@ -69,7 +69,7 @@ COMPONENTS = ("efficiency", "anomalies", "supervision", "public")
 def month_has_figures(total: dict[str, Any]) -> bool:
     """Whether anything was recorded in a month: a month before the system ran (or a quiet
     one with nothing at all) is a gap in a trend, not a month of zeros."""
-    return bool(total.get("cases_received") or total.get("cases_decided") or _alerts(total) or _cards(total)
+    return bool(total.get("cases_received") or total.get("cases_decided") or _alerts(total) or cards_issued(total)
                 or _petitions(total) or total.get("ratings") or total.get("notices_issued"))
 
 
