@@ -139,7 +139,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from server.app import create_app
+    from server.app import create_app, tune_collector
     from server.context import Context, Settings
 
     data = _data_dir(args.data_dir)
@@ -195,6 +195,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         uvicorn.run("server.app:app_from_environment", factory=True, workers=args.workers, **common)
     else:
         server = uvicorn.Server(uvicorn.Config(create_app(ctx), **common))
+        tune_collector()
         exit_handler = server.handle_exit
 
         def handle_exit(sig: int, frame: object) -> None:
