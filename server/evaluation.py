@@ -315,13 +315,13 @@ SWEEP_CHUNK = 1000
 
 @dataclass
 class _Cursor:
-    """Where a sweep stands: the office and the kind of subject it is on, and the last id done.
+    """Where a sweep stands: the kind of subject it is on, the office, and the last id done.
 
     Ids move forward only, so a subject whose clock instant stays passed after its evaluation
     (it should not, but a rule could be wrong) is evaluated once per sweep, not forever."""
 
-    office: int = 0
     kind: int = 0
+    office: int = 0
     after: int | str | None = None
 
 
@@ -401,26 +401,33 @@ def sweep(ctx: Context, *, wait: bool = False, notify: bool = True, chunk: int =
 
 
 def _sweep_chunk(ev: Evaluator, cursor: _Cursor, budget: int) -> bool:
-    """Evaluate up to ``budget`` due subjects from ``cursor`` on; True when none is left."""
+    """Evaluate up to ``budget`` due subjects from ``cursor`` on; True when none is left.
+
+    A chunk gathers the due subjects of one kind across offices and evaluates them together:
+    reading their rows, ratings, duplicates and alerts costs a few queries per evaluation
+    call, however many subjects it takes, and most offices have only a few due at a time."""
     offices = sorted(ev.offices.values(), key=lambda o: o.id)
-    while cursor.office < len(offices):
-        office = offices[cursor.office]
-        while cursor.kind < len(_KINDS):
-            kind = _KINDS[cursor.kind]
-            ids = ev.due(kind, office.id, after=cursor.after, limit=budget)
-            if ids:
-                if kind == "case":
-                    ev.cases(ids)
-                elif kind == "petition":
-                    ev.petitions(ids)
-                else:
-                    ev.notices(ids)
-                budget -= len(ids)
+    while cursor.kind < len(_KINDS):
+        kind = _KINDS[cursor.kind]
+        gathered: list[Any] = []
+        while cursor.office < len(offices) and budget > 0:
+            ids = ev.due(kind, offices[cursor.office].id, after=cursor.after, limit=budget)
+            gathered += ids
+            budget -= len(ids)
+            if budget <= 0:
                 cursor.after = ids[-1]
-                if budget <= 0:
-                    return False
-            cursor.kind += 1
-            cursor.after = None
-        cursor.office += 1
-        cursor.kind = 0
+            else:
+                cursor.office += 1
+                cursor.after = None
+        if gathered:
+            if kind == "case":
+                ev.cases(gathered)
+            elif kind == "petition":
+                ev.petitions(gathered)
+            else:
+                ev.notices(gathered)
+        if budget <= 0:
+            return False
+        cursor.kind += 1
+        cursor.office = 0
     return True
