@@ -288,6 +288,13 @@ def phase_counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {str(r[0]): int(r[1]) for r in conn.execute("SELECT phase, COUNT(*) FROM investigations GROUP BY phase")}
 
 
+def people_named(conn: sqlite3.Connection, limit: int = 2000) -> list[str]:
+    """Everyone the cases held here name as an investigator or a reviewer, by user name (whom a
+    joint review may ask when the server's list of users cannot be read)."""
+    return [str(r[0]) for r in conn.execute(
+        "SELECT DISTINCT username FROM investigation_people ORDER BY username LIMIT ?", (int(limit),))]
+
+
 #: a stage on the track: done, the current one, the next one, later
 DONE, CURRENT, NEXT, LATER = "done", "current", "next", "later"
 

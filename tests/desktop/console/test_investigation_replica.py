@@ -91,6 +91,8 @@ def test_list_filters_by_stage_text_and_mine(replica: Replica) -> None:
     assert ids(text="100%_") == set()
     assert ids(mine="li.inv") == {a["id"], b["id"]}
     assert ids(mine="li") == set(), "a name is matched whole"
+    # Whom a joint review may ask while the server cannot be: everyone the cases here name, once.
+    assert replica.read(investigations.people_named) == ["li.inv", "other"]
 
 
 def test_garbage_in_the_feed_is_stored_without_breaking_the_list(replica: Replica) -> None:

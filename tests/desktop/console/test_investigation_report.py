@@ -332,3 +332,52 @@ def test_dialogs_refuse_what_the_rules_would(qtbot: Any) -> None:
     assert not ok(opinion)
     opinion.edit.setPlainText("同意")
     assert ok(opinion)
+
+
+def test_reviewers_are_picked_from_the_people_known_and_typos_are_refused(qtbot: Any) -> None:
+    """The people the cases here name while the server has not answered (any name may be typed);
+    the server's investigators, leaders and administrators once it has (a typed name must be one
+    of them); the people already asked stay ticked and are not asked again."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from desktop.console.investigations import dialogs
+
+    review = dialogs.ReviewersDialog(["wang.rev"])
+    qtbot.addWidget(review)
+    ok = review.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert "正在" in review.source.text(), "says the list is being read"
+    assert review.offered() == ["wang.rev"]
+    assert review.people.item(0).checkState() == Qt.CheckState.Checked
+    assert "已请" in review.people.item(0).text()
+    assert not review.tick("wang.rev"), "already asked: not to be asked again"
+    assert review.reviewers() == []
+    assert not ok.isEnabled()
+
+    # Offline: the people the cases on this computer name; any other name may be typed.
+    review.server_unreachable()
+    review.set_people([{"username": "li.inv"}, {"username": "qian.inv"}], complete=False)
+    assert review.offered() == ["li.inv", "qian.inv", "wang.rev"]
+    assert "服务器" in review.source.text()
+    assert review.tick("qian.inv")
+    review.names.setText("sun.new")
+    assert review.reviewers() == ["qian.inv", "sun.new"]
+    assert ok.isEnabled()
+
+    # The server's list arrives: names and roles shown, the ticks kept, a name not on it refused.
+    review.set_people([{"username": "qian.inv", "display_name": "钱调查", "role": "investigator"},
+                       {"username": "zhao.lead", "display_name": "赵书记", "role": "leader"}], complete=True)
+    assert set(review.offered()) == {"qian.inv", "zhao.lead", "wang.rev"}
+    assert any(review.people.item(r).text() == "赵书记 (zhao.lead) · 领导" for r in range(review.people.count()))
+    assert "sun.new" in review.problem.text()
+    assert not ok.isEnabled(), "a typo never reaches the outbox"
+    review.names.setText("zhao.lead wang.rev")
+    assert review.reviewers() == ["qian.inv", "zhao.lead"]
+    assert ok.isEnabled()
+    # A later partial list (the cases' people) does not replace the server's.
+    review.set_people([{"username": "li.inv"}], complete=False)
+    assert "li.inv" not in review.offered()
+    # The finder narrows the list by name or user name.
+    review.finder.setText("赵")
+    offered = review.offered()
+    assert [offered[r] for r in range(len(offered)) if not review.people.isRowHidden(r)] == ["zhao.lead"]
