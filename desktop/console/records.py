@@ -2,7 +2,10 @@
 
 Events of a case, its alerts and ratings, conflicts, the statistics ranking: each is at
 most a few hundred rows already in memory, shown through a ``QSortFilterProxyModel`` so the
-user can sort any column.
+user can sort any column. A long list read a page at a time (the investigations) is sorted
+where it is read instead: its header asks for the rows again in the order clicked
+(``record_table``'s ``sorted_by``), since sorting the loaded page would show the first rows of
+that page, not of the list.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    Signal,
 )
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
@@ -99,21 +103,46 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
 
+class SortedWhereReadProxy(QSortFilterProxyModel):
+    """A proxy that keeps its source's order: a header's click asks for the rows again in that
+    order (``sort_requested``: the column, or -1 for the source's own order, and the direction)."""
+
+    sort_requested = Signal(int, Qt.SortOrder)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_requested.emit(column, order)
+
+
 def record_table(model: RecordTableModel, parent: QWidget, *, name: str = "",
-                 order: Qt.SortOrder | None = Qt.SortOrder.AscendingOrder, single: bool = False) -> QTableView:
+                 order: Qt.SortOrder | None = Qt.SortOrder.AscendingOrder, single: bool = False,
+                 sorted_by: Callable[[int, Qt.SortOrder], None] | None = None) -> QTableView:
     """A view of ``model`` as every record table of the console shows one: sorted through a proxy
     on ``SORT_ROLE`` (by the first column in ``order``; None leaves it unsorted until clicked), whole
-    rows selected, no row numbers, the last column stretched. ``table.model()`` is the proxy."""
-    proxy = QSortFilterProxyModel(parent)
+    rows selected, no row numbers, the last column stretched. ``table.model()`` is the proxy.
+
+    ``sorted_by``: the rows are sorted where they are read (a long list paged in): a header's
+    click calls it with the column (-1: no column, the reader's own order) and the direction, the
+    proxy keeps the model's order, and a third click on a column takes its indicator away (``order``
+    is not used: the list starts in the reader's order)."""
+    read_proxy = SortedWhereReadProxy(parent) if sorted_by is not None else None
+    proxy = read_proxy if read_proxy is not None else QSortFilterProxyModel(parent)
     proxy.setSourceModel(model)
     proxy.setSortRole(SORT_ROLE)
     table = QTableView(parent)
     if name:
         table.setObjectName(name)
     table.setModel(proxy)
-    table.setSortingEnabled(True)
-    if order is not None:
-        table.sortByColumn(0, order)
+    if read_proxy is not None and sorted_by is not None:
+        # No indicator until a header is clicked; then the reader is asked at each change of it
+        # (connected once sorting is on: turning it on asks for the current order once).
+        table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        table.horizontalHeader().setSortIndicatorClearable(True)
+        table.setSortingEnabled(True)
+        read_proxy.sort_requested.connect(sorted_by)
+    else:
+        table.setSortingEnabled(True)
+        if order is not None:
+            table.sortByColumn(0, order)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     if single:
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

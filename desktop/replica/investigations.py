@@ -22,7 +22,7 @@ from typing import Any
 from desktop.replica import local
 from desktop.replica.kind import MUTABLE_COLUMNS, Kind, LocalActions
 from shared.actions import Actor
-from shared.actions.investigation import GATE_EVIDENCE, STAGES, gate_missing, next_targets
+from shared.actions.investigation import GATE_EVIDENCE, STAGES, TARGETS, gate_missing, next_targets
 
 ENTITY = "investigation"
 #: the columns an action sees and changes (``body`` is the whole investigation as JSON)
@@ -31,6 +31,37 @@ STATE = ("id", "version", "title", "subject_name", "subject_unit", "stage", "sta
 #: columns computed from the state and written with it (``Kind.derived``)
 DERIVED = ("search", "people_json")
 COLUMNS = (*STATE, *DERIVED)
+
+#: The list's orders: the key a header asks for → what the replica sorts on. Only these
+#: expressions ever reach a query (``investigation_list`` refuses any other key). A stage sorts
+#: in the order cases go through them, then the two endings (``TARGETS``), not by its name.
+ORDERS = {
+    "updated_at": "updated_at",
+    "title": "title",
+    "subject_name": "subject_name",
+    "subject_unit": "subject_unit",
+    "stage": f"CASE phase {' '.join(f'WHEN {p!r} THEN {i}' for i, p in enumerate(TARGETS))} ELSE {len(TARGETS)} END",
+    "investigators": "investigators",
+    "evidence_count": "evidence_count",
+}
+#: the list's order until a header is clicked: newest change first
+DEFAULT_ORDER = ("updated_at", True)
+
+
+def order_keys(order: str) -> tuple[str, ...]:
+    """What a list in ``order`` sorts on: the key's expression, then the last change and the id, so
+    equal values keep one order from page to page (refuses a key that is not in ``ORDERS``)."""
+    if order not in ORDERS:
+        raise ValueError(f"the investigations list cannot be sorted by {order!r}")
+    return (ORDERS[order], "updated_at", "id") if order != "updated_at" else ("updated_at", "id")
+
+
+def _order_indexes() -> str:
+    # One index per order: the first page in either direction is a bounded walk of it, whatever
+    # the number of cases (the expression index serves the stage's CASE as written above).
+    return "\n".join(f"CREATE INDEX IF NOT EXISTS investigations_by_{key} ON investigations"
+                     f" ({', '.join(order_keys(key))});" for key in ORDERS if key != "updated_at")
+
 
 DDL = """
 CREATE TABLE IF NOT EXISTS investigations (
@@ -60,6 +91,7 @@ CREATE TABLE IF NOT EXISTS investigations (
 -- The list pages newest change first, all of it or one stage: a bounded index walk each.
 CREATE INDEX IF NOT EXISTS investigations_updated ON investigations (updated_at, id);
 CREATE INDEX IF NOT EXISTS investigations_phase ON investigations (phase, updated_at, id);
+{order_indexes}
 -- "Mine": who is on which case, kept by triggers (one look-up instead of a scan of every case).
 CREATE TABLE IF NOT EXISTS investigation_people (
     username TEXT NOT NULL,
@@ -94,7 +126,7 @@ CREATE TABLE IF NOT EXISTS evidence_files (
     uploaded INTEGER NOT NULL DEFAULT 0,
     kept_at REAL NOT NULL
 );
-""".replace("{mutable}", ", ".join(MUTABLE_COLUMNS))
+""".replace("{mutable}", ", ".join(MUTABLE_COLUMNS)).replace("{order_indexes}", _order_indexes())
 
 
 def _text(value: object, limit: int = 500) -> str:
@@ -223,14 +255,22 @@ def _list_where(phase: str | None, text: str, mine: str | None) -> tuple[str, li
 
 
 def investigation_list(conn: sqlite3.Connection, *, phase: str | None = None, text: str = "",
-                       mine: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
-    """The cases for the list, newest change first: ``phase`` a stage (open cases at it) or
-    ``concluded``/``closed``; ``text`` in title, subject, unit, investigators or id; ``mine``
-    a user name (cases they are assigned to or asked to review). ``limit``/``offset`` page it:
-    the order walks an index backwards, so a page costs what its rows cost, not the table's."""
+                       mine: str | None = None, order: str = DEFAULT_ORDER[0], descending: bool = DEFAULT_ORDER[1],
+                       limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+    """The cases for the list: ``phase`` a stage (open cases at it) or ``concluded``/``closed``;
+    ``text`` in title, subject, unit, investigators or id; ``mine`` a user name (cases they are
+    assigned to or asked to review). Sorted by ``order`` (a key of ``ORDERS``; any other raises
+    ``ValueError``), then the last change and the id, all ``descending`` or all ascending —
+    newest change first by default. ``limit``/``offset`` page it: the order walks an index, so a
+    page costs what its rows cost, not the table's."""
+    keys = order_keys(order)
+    if phase and order == "stage":
+        # One stage: every row has the same rank, and the last change orders them as the stage's own index does.
+        keys = keys[1:]
     where, args = _list_where(phase, text, mine)
+    direction = " DESC" if descending else ""
     sql = (f"SELECT {', '.join(LIST_COLUMNS)} FROM investigations{where}"  # noqa: S608 - constant names
-           " ORDER BY updated_at DESC, id DESC")
+           f" ORDER BY {', '.join(k + direction for k in keys)}")
     if limit is not None:
         sql += f" LIMIT {int(limit)} OFFSET {max(0, int(offset))}"
     return [dict(zip(LIST_COLUMNS, r, strict=True)) for r in conn.execute(sql, args)]
@@ -246,6 +286,13 @@ def investigation_count(conn: sqlite3.Connection, *, phase: str | None = None, t
 def phase_counts(conn: sqlite3.Connection) -> dict[str, int]:
     """How many cases are at each stage (open) or ended each way."""
     return {str(r[0]): int(r[1]) for r in conn.execute("SELECT phase, COUNT(*) FROM investigations GROUP BY phase")}
+
+
+def people_named(conn: sqlite3.Connection, limit: int = 2000) -> list[str]:
+    """Everyone the cases held here name as an investigator or a reviewer, by user name (whom a
+    joint review may ask when the server's list of users cannot be read)."""
+    return [str(r[0]) for r in conn.execute(
+        "SELECT DISTINCT username FROM investigation_people ORDER BY username LIMIT ?", (int(limit),))]
 
 
 #: a stage on the track: done, the current one, the next one, later

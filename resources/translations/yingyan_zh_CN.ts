@@ -1699,7 +1699,7 @@
     <name>InvestigationsPane</name>
     <message>
         <source>All stages</source>
-        <extracomment>the list&apos;s stage filter: every case, each stage (open cases at it), the two endings cases read per page of the list the list was read again and shown (tests and benchmarks wait on it)</extracomment>
+        <extracomment>the replica&apos;s order (a key of ``investigations.ORDERS``) each column&apos;s header asks for the list&apos;s stage filter: every case, each stage (open cases at it), the two endings cases read per page of the list the list was read again and shown (tests and benchmarks wait on it) the list&apos;s order: (a key of ``investigations.ORDERS``, descending)</extracomment>
         <translation>全部阶段</translation>
     </message>
     <message>
@@ -3247,12 +3247,37 @@
         <translation>提请会审</translation>
     </message>
     <message>
+        <source>Find a person</source>
+        <extracomment>the names a typed one must be among (the server&apos;s list), or None: any name the server could not be asked for its list</extracomment>
+        <translation>查找人员</translation>
+    </message>
+    <message>
         <source>user names, separated by commas</source>
         <translation>用户名，用逗号分隔</translation>
     </message>
     <message>
-        <source>Reviewers</source>
-        <translation>会审人</translation>
+        <source>Others</source>
+        <translation>其他人</translation>
+    </message>
+    <message>
+        <source>%1 (already asked)</source>
+        <translation>%1（已请会审）</translation>
+    </message>
+    <message>
+        <source>Investigators, leaders and administrators on the server.</source>
+        <translation>服务器上的调查人员、领导和管理员。</translation>
+    </message>
+    <message>
+        <source>The server could not be asked: the people the cases on this computer name. Any other name is checked by the server when the request is sent.</source>
+        <translation>无法连接服务器：以下是本机案件中出现的人员。其他用户名将在请求发送时由服务器核对。</translation>
+    </message>
+    <message>
+        <source>Loading the list of users…</source>
+        <translation>正在读取用户列表…</translation>
+    </message>
+    <message>
+        <source>No investigator, leader or administrator is called %1.</source>
+        <translation>没有名为 %1 的调查人员、领导或管理员。</translation>
     </message>
     <message>
         <source>Name at least one reviewer.</source>

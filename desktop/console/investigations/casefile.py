@@ -55,7 +55,7 @@ from desktop.replica import investigations, local, sync
 from desktop.replica.evidence import EvidenceFileError
 from desktop.replica.investigations import CURRENT, DONE, NEXT, CaseFile
 from shared.actions import Actor, Refusal, role_may
-from shared.actions.investigation import STAGES
+from shared.actions.investigation import REVIEWER_ROLES, STAGES
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -626,8 +626,35 @@ class CaseFileView(QWidget):
         self._open_dialog(dialogs.OpinionDialog(self), lambda d: self.act("opinion", d.data()))
 
     def ask_review(self) -> None:
-        self._open_dialog(dialogs.ReviewersDialog(self), lambda d: self.act("request_review",
-                                                                            {"reviewers": d.reviewers()}))
+        """Whom to ask for a joint review: picked from the server's users when it answers, else from
+        the people the cases here name (both read in the background while the dialog is open)."""
+        if self.file is None:
+            return
+        dialog = dialogs.ReviewersDialog(self.file.inv.get("reviewers") or (), self)
+        self._open_dialog(dialog, lambda d: self.act("request_review", {"reviewers": d.reviewers()}))
+        replica, client = self.replica, self.session.client
+
+        def named(names: list[str]) -> None:
+            if self.dialog is dialog:
+                dialog.set_people([{"username": n} for n in names], complete=False)
+
+        def listed(answer: dict[str, Any]) -> None:
+            if self.dialog is dialog:
+                dialog.set_people([p for p in answer.get("people") or ()
+                                   if isinstance(p, dict) and p.get("role") in REVIEWER_ROLES], complete=True)
+
+        def not_listed(exc: BaseException) -> None:
+            log.info("the server's users could not be read for a joint review: %r", exc)
+            if self.dialog is dialog:
+                dialog.server_unreachable()
+
+        self.tasks.run(lambda: replica.read(investigations.people_named), named,
+                       lambda exc: log.warning("the people the cases name could not be read: %r", exc),
+                       label="people named", owner=self)
+        if not self.engine.paused and self.engine.state in (sync.LIVE, sync.CATCHING_UP):
+            self.tasks.run(client.people, listed, not_listed, label="people", owner=self)
+        else:
+            dialog.server_unreachable()
 
     def ask_attach(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Attach evidence"))

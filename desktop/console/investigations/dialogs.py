@@ -7,8 +7,10 @@ other refusal comes from the shared rules when the action is queued.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -16,11 +18,15 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QWidget,
 )
 
 from desktop.console import labels
+from desktop.console.admin.common import role_name
+from desktop.console.labels import fmt
 from shared.actions.investigation import EVIDENCE_KINDS, OPINIONS
 
 #: a note, an opinion or a reason: the shared action table's limit (CommentText)
@@ -145,27 +151,134 @@ class OpinionDialog(_Dialog):
 
 
 class ReviewersDialog(_Dialog):
-    """Whom to ask for a joint review (内网会审): user names, separated by commas or spaces."""
+    """Whom to ask for a joint review (内网会审): people ticked on a list, and any other user
+    names typed (separated by commas or spaces).
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    The list is what is known here (``set_people``): the server's investigators, leaders and
+    administrators when it answered (then a typed name must be one of them, so a typo never
+    reaches the outbox), else the people the cases on this computer name (offline: any name may
+    be typed, and the server decides on replay). The people already asked are shown ticked and
+    cannot be unticked; they are not asked again.
+    """
+
+    def __init__(self, already: Sequence[str] = (), parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Request a joint review"))
+        self.already = [str(n) for n in already]
+        #: the names a typed one must be among (the server's list), or None: any name
+        self.directory: set[str] | None = None
+        #: the server could not be asked for its list
+        self.unreachable = False
         form = QFormLayout(self)
+        self.finder = QLineEdit(self)
+        self.finder.setObjectName("find_person")
+        self.finder.setClearButtonEnabled(True)
+        self.finder.setPlaceholderText(self.tr("Find a person"))
+        form.addRow(self.finder)
+        self.people = QListWidget(self)
+        self.people.setObjectName("people")
+        self.people.setMinimumSize(360, 220)
+        form.addRow(self.people)
+        self.source = QLabel(self)
+        self.source.setObjectName("people_source")
+        self.source.setWordWrap(True)
+        form.addRow(self.source)
         self.names = QLineEdit(self)
-        self.names.setMinimumWidth(360)
         self.names.setPlaceholderText(self.tr("user names, separated by commas"))
-        form.addRow(self.tr("Reviewers"), self.names)
+        form.addRow(self.tr("Others"), self.names)
         self._buttons(form)
+        self.set_people([{"username": n} for n in self.already], complete=False)
         self.names.textChanged.connect(lambda _t: self._check())
+        self.people.itemChanged.connect(lambda _i: self._check())
+        self.finder.textChanged.connect(self._show_found)
         self._check()
 
-    def reviewers(self) -> list[str]:
+    def set_people(self, people: Sequence[Mapping[str, Any]], *, complete: bool) -> None:
+        """Offer these people (``username``, optional ``display_name`` and ``role``): ``complete``
+        when they are the server's list (it is not replaced by a partial one afterwards)."""
+        if self.directory is not None and not complete:
+            return
+        ticked = set(self._ticked())
+        by_name = {str(p["username"]): p for p in people if p.get("username")}
+        for name in self.already:
+            by_name.setdefault(name, {"username": name})
+        self.people.blockSignals(True)
+        self.people.clear()
+        for name, p in sorted(by_name.items(), key=lambda kv: (str(kv[1].get("display_name") or kv[0]), kv[0])):
+            shown = f"{p['display_name']} ({name})" if p.get("display_name") else name
+            if p.get("role"):
+                shown += f" · {role_name(str(p['role']))}"
+            item = QListWidgetItem(shown, self.people)
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            if name in self.already:
+                item.setText(fmt(self.tr("%1 (already asked)"), shown))
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                item.setCheckState(Qt.CheckState.Checked)
+            else:
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if name in ticked else Qt.CheckState.Unchecked)
+        self.people.blockSignals(False)
+        if complete:
+            self.directory = set(by_name)
+        self._say_source()
+        self._show_found(self.finder.text())
+        self._check()
+
+    def server_unreachable(self) -> None:
+        """The server's list cannot be had: the cases' people are offered, any typed name may be sent."""
+        self.unreachable = True
+        self._say_source()
+
+    def _say_source(self) -> None:
+        if self.directory is not None:
+            self.source.setText(self.tr("Investigators, leaders and administrators on the server."))
+        elif self.unreachable:
+            self.source.setText(self.tr("The server could not be asked: the people the cases on this computer "
+                                        "name. Any other name is checked by the server when the request is sent."))
+        else:
+            self.source.setText(self.tr("Loading the list of users…"))
+
+    def tick(self, username: str) -> bool:
+        """Tick a person on the list (False: not offered, or already asked)."""
+        for row in range(self.people.count()):
+            item = self.people.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == username and item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+                item.setCheckState(Qt.CheckState.Checked)
+                return True
+        return False
+
+    def offered(self) -> list[str]:
+        """The user names on the list, in its order."""
+        return [str(self.people.item(r).data(Qt.ItemDataRole.UserRole)) for r in range(self.people.count())]
+
+    def _ticked(self) -> list[str]:
+        out = []
+        for row in range(self.people.count()):
+            item = self.people.item(row)
+            if item.checkState() == Qt.CheckState.Checked and item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+                out.append(str(item.data(Qt.ItemDataRole.UserRole)))
+        return out
+
+    def typed(self) -> list[str]:
         text = self.names.text().replace("，", ",").replace("、", ",")
         return list(dict.fromkeys(n.strip() for part in text.split(",") for n in part.split() if n.strip()))
 
+    def reviewers(self) -> list[str]:
+        """The people to ask: ticked, then typed (each once; those already asked are not asked again)."""
+        return [n for n in dict.fromkeys([*self._ticked(), *self.typed()]) if n not in self.already]
+
+    def _show_found(self, text: str) -> None:
+        words = text.casefold().split()
+        for row in range(self.people.count()):
+            item = self.people.item(row)
+            self.people.setRowHidden(row, not all(w in item.text().casefold() for w in words))
+
     def _check(self) -> None:
         names = self.reviewers()
-        if not names:
+        unknown = [n for n in self.typed() if self.directory is not None and n not in self.directory]
+        if unknown:
+            self._allow(fmt(self.tr("No investigator, leader or administrator is called %1."), unknown[0][:100]))
+        elif not names:
             self._allow(self.tr("Name at least one reviewer."))
         elif len(names) > 50 or any(len(n) > 100 for n in names):
             self._allow(self.tr("At most 50 reviewers, each name at most 100 characters."))

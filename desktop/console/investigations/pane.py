@@ -4,8 +4,10 @@ The list is read from the replica in the background (``investigations.investigat
 whenever the filter changes or the change feed, an answer from the server or a local action
 changes a case, newest change first, a page of ``PAGE`` cases at a time (the next page when
 the list is scrolled to its end): with 100,000 cases the first rows paint at once, and how
-many the filter matches is counted beside it. A column header sorts what is loaded. The case
-file follows the selection. For an investigator, the evidence files
+many the filter matches is counted beside it. A column header sorts the whole list, not the
+rows loaded: the replica is read again in that order (``investigations.ORDERS``, then the last
+change and the id) and its first page shown; a third click on the header returns to newest
+change first. The case file follows the selection. For an investigator, the evidence files
 of their cases are fetched in the background as cases arrive, so the case file opens — and
 its evidence is verified — with the server out of reach.
 """
@@ -56,14 +58,14 @@ LIST_COLUMNS = (
     Column(QT_TRANSLATE_NOOP("Investigations", "Subject"), lambda r: r.get("subject_name") or ""),
     Column(QT_TRANSLATE_NOOP("Investigations", "Unit"), lambda r: r.get("subject_unit") or ""),
     Column(QT_TRANSLATE_NOOP("Investigations", "Stage"), _phase,
-           key=lambda r: (STAGES.index(r["phase"]) if r.get("phase") in STAGES else 9),
            roles={Qt.ItemDataRole.ForegroundRole: lambda r: QBrush(QColor("#8b949e"))
                   if r.get("status") != "open" else None}),
     Column(QT_TRANSLATE_NOOP("Investigations", "Investigators"), lambda r: r.get("investigators") or ""),
     Column(QT_TRANSLATE_NOOP("Investigations", "Evidence"), lambda r: r.get("evidence_count") or 0, numeric=True),
-    Column(QT_TRANSLATE_NOOP("Investigations", "Last change"), lambda r: when(r.get("updated_at")),
-           key=lambda r: r.get("updated_at") or ""),
+    Column(QT_TRANSLATE_NOOP("Investigations", "Last change"), lambda r: when(r.get("updated_at"))),
 )
+#: the replica's order (a key of ``investigations.ORDERS``) each column's header asks for
+COLUMN_ORDERS = ("title", "subject_name", "subject_unit", "stage", "investigators", "evidence_count", "updated_at")
 
 #: the list's stage filter: every case, each stage (open cases at it), the two endings
 PHASES = ("", *STAGES, "concluded", "closed")
@@ -84,7 +86,10 @@ class InvestigationsPane(QWidget):
         self.replica = session.replica
         self.tasks = session.tasks
         self._gen = 0
+        self._count_gen = 0
         self._fetching = False
+        #: the list's order: (a key of ``investigations.ORDERS``, descending)
+        self.order: tuple[str, bool] = investigations.DEFAULT_ORDER
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         bar = QHBoxLayout()
@@ -112,11 +117,10 @@ class InvestigationsPane(QWidget):
         layout.addLayout(bar)
         split = QSplitter(Qt.Orientation.Horizontal, self)
         self.model = RecordTableModel(LIST_COLUMNS, "Investigations", self)
-        self.table = record_table(self.model, split, name="investigations_table", order=None, single=True)
+        # Sorted where it is read: the replica's order (newest change first) until a header is clicked.
+        self.table = record_table(self.model, split, name="investigations_table", single=True,
+                                  sorted_by=self.sort_by)
         self.proxy = self.table.model()
-        # The replica's order (newest change first) until a header is clicked.
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.proxy.sort(-1)
         self.table.verticalScrollBar().valueChanged.connect(self._scrolled)
         #: how many cases the filter matches (None while it is counted)
         self.total: int | None = None
@@ -146,30 +150,59 @@ class InvestigationsPane(QWidget):
         return {"phase": str(self.phase.currentData() or "") or None, "text": self.filter.text(),
                 "mine": self.session.username if self.mine.isChecked() else None}
 
-    def reload(self, *, keep: bool = False) -> None:
-        """Read the list's first page again (in the background) with the filter as it stands; then count.
+    def _order(self) -> dict[str, Any]:
+        return {"order": self.order[0], "descending": self.order[1]}
+
+    def sort_by(self, column: int, order: Qt.SortOrder) -> None:
+        """A header was clicked: read the list's first page again in its order (-1, or a column
+        without an order: newest change first, and no indicator)."""
+        key = COLUMN_ORDERS[column] if 0 <= column < len(COLUMN_ORDERS) else None
+        if key in investigations.ORDERS:
+            wanted = (str(key), order == Qt.SortOrder.DescendingOrder)
+        else:
+            wanted = investigations.DEFAULT_ORDER
+            header = self.table.horizontalHeader()
+            if header.sortIndicatorSection() != -1:
+                header.blockSignals(True)
+                header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+                header.blockSignals(False)
+        if wanted != self.order:
+            self.order = wanted
+            # The same cases in another order: how many match stands.
+            self.reload(recount=False)
+
+    def reload(self, *, keep: bool = False, recount: bool = True) -> None:
+        """Read the list's first page again (in the background) with the filter and order as they stand; then count.
 
         ``keep``: the same filter with cases changed (the feed): as many rows as are loaded are
-        read again and the list stays where it was scrolled.
+        read again and the list stays where it was scrolled. ``recount``: False when only the
+        order changed.
         """
         self._gen += 1
         gen = self._gen
         flt = self._filter()
+        order = self._order()
         replica = self.replica
-        self.total = None
         limit = max(PAGE, self.model.rowCount()) if keep else PAGE
 
         def done(rows: list[dict[str, Any]]) -> None:
             if gen == self._gen:
                 self._show(rows, keep=keep)
 
+        self.tasks.run(lambda: replica.read(investigations.investigation_list, limit=limit, **flt, **order),
+                       done, label="investigations", owner=self)
+        if not recount:
+            return
+        # Counted apart from the list: an order changed meanwhile reads the list again, not the count.
+        self._count_gen += 1
+        counting = self._count_gen
+        self.total = None
+
         def counted(n: int) -> None:
-            if gen == self._gen:
+            if counting == self._count_gen:
                 self.total = n
                 self._show_count()
 
-        self.tasks.run(lambda: replica.read(investigations.investigation_list, limit=limit, **flt),
-                       done, label="investigations", owner=self)
         self.tasks.run(lambda: replica.read(investigations.investigation_count, **flt), counted,
                        label="count investigations", owner=self, priority=BACKGROUND)
 
@@ -213,7 +246,7 @@ class InvestigationsPane(QWidget):
         if not self._more or self._paging:
             return
         self._paging = True
-        gen, flt, offset, replica = self._gen, self._filter(), self.model.rowCount(), self.replica
+        gen, flt, order, offset, replica = self._gen, self._filter(), self._order(), self.model.rowCount(), self.replica
 
         def done(rows: list[dict[str, Any]]) -> None:
             self._paging = False
@@ -228,7 +261,8 @@ class InvestigationsPane(QWidget):
             self._paging = False
             log.warning("the next page of cases could not be read: %r", exc)
 
-        self.tasks.run(lambda: replica.read(investigations.investigation_list, limit=PAGE, offset=offset, **flt),
+        self.tasks.run(lambda: replica.read(investigations.investigation_list, limit=PAGE, offset=offset, **flt,
+                                            **order),
                        done, failed, label="investigations page", owner=self)
 
     def ids(self) -> list[str]:

@@ -16,7 +16,7 @@ import pytest
 from desktop.replica import evidence, investigations
 from desktop.replica.evidence import EvidenceFileError
 from desktop.replica.store import Replica
-from shared.actions.investigation import gate_missing
+from shared.actions.investigation import STAGES, gate_missing
 
 
 def _case(**over: Any) -> dict[str, Any]:
@@ -91,6 +91,8 @@ def test_list_filters_by_stage_text_and_mine(replica: Replica) -> None:
     assert ids(text="100%_") == set()
     assert ids(mine="li.inv") == {a["id"], b["id"]}
     assert ids(mine="li") == set(), "a name is matched whole"
+    # Whom a joint review may ask while the server cannot be: everyone the cases here name, once.
+    assert replica.read(investigations.people_named) == ["li.inv", "other"]
 
 
 def test_garbage_in_the_feed_is_stored_without_breaking_the_list(replica: Replica) -> None:
@@ -182,3 +184,70 @@ def _waiting_file(replica: Replica, content: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
     return path
+
+
+def _many_cases(n: int) -> list[dict[str, Any]]:
+    """``n`` cases with many equal values (and some missing) in every sortable column."""
+    phases = [*STAGES, "concluded", "closed"]
+    out = []
+    for i in range(n):
+        phase = phases[i * 7 % len(phases)]
+        subject = {"name": f"{'张王李赵'[i % 4]}某", "unit": f"{'东西南北'[i % 5 % 4]}关镇财政所"} if i % 11 else {}
+        out.append(_case(id=str(uuid.UUID(int=i * 7919 + 1, version=4)), title=f"{'乙甲丙'[i % 3]}问题线索{i % 50:02d}",
+                         subject=subject, stage=phase if phase in STAGES else "preliminary_check",
+                         status=phase if phase not in STAGES else "open",
+                         investigators=[f"inv{i % 13:02d}"], evidence=[{"sha256": f"{k:064x}"} for k in range(i % 4)],
+                         updated_at=f"2026-03-{1 + i % 20:02d}T09:00:00+08:00"))
+    return out
+
+
+def test_the_list_sorts_the_whole_replica_by_each_column_both_ways(replica: Replica) -> None:
+    """A page in any order is the first rows of every matching case in that order (equal values
+    kept in one order by the last change and the id), as far as it is paged."""
+    cases = _many_cases(1200)
+    replica.bulk_insert_investigations(cases)
+    rank = {p: i for i, p in enumerate([*STAGES, "concluded", "closed"])}
+    value = {
+        "title": lambda c: c["title"], "subject_name": lambda c: c["subject"].get("name"),
+        "subject_unit": lambda c: c["subject"].get("unit"),
+        "stage": lambda c: rank[c["stage"] if c["status"] == "open" else c["status"]],
+        "investigators": lambda c: c["investigators"][0], "evidence_count": lambda c: len(c["evidence"]),
+        "updated_at": lambda c: c["updated_at"]}
+    assert set(value) == set(investigations.ORDERS)
+    for key, of in value.items():
+        for descending in (False, True):
+            # A missing value sorts first, as SQLite sorts NULL.
+            expected = sorted(cases, key=lambda c, of=of: ((of(c) is not None, of(c)), c["updated_at"], c["id"]),
+                              reverse=descending)
+            page = replica.read(investigations.investigation_list, order=key, descending=descending, limit=500)
+            assert [r["id"] for r in page] == [c["id"] for c in expected[:500]], (key, descending)
+            second = replica.read(investigations.investigation_list, order=key, descending=descending, limit=500,
+                                  offset=500)
+            assert [r["id"] for r in second] == [c["id"] for c in expected[500:1000]], (key, descending)
+    # Under a filter: the first rows of the filtered cases, in the order asked for.
+    filing = sorted((c for c in cases if c["stage"] == "filing" and c["status"] == "open"),
+                    key=lambda c: (c["title"], c["updated_at"], c["id"]), reverse=True)
+    page = replica.read(investigations.investigation_list, phase="filing", order="title", descending=True, limit=20)
+    assert [r["id"] for r in page] == [c["id"] for c in filing[:20]]
+    by_stage = replica.read(investigations.investigation_list, phase="filing", order="stage", descending=False,
+                             limit=20)
+    assert [r["id"] for r in by_stage] == [c["id"] for c in sorted(filing, key=lambda c: (c["updated_at"],
+                                                                                           c["id"]))[:20]]
+
+
+def test_each_order_walks_an_index_and_an_unknown_key_is_refused(replica: Replica) -> None:
+    replica.bulk_insert_investigations(_many_cases(50))
+    conn = replica.connect()
+    try:
+        for key in investigations.ORDERS:
+            for descending in (False, True):
+                sql = "EXPLAIN QUERY PLAN SELECT id FROM investigations ORDER BY " + ", ".join(
+                    k + (" DESC" if descending else "") for k in investigations.order_keys(key))
+                plan = " ".join(str(r[3]) for r in conn.execute(sql))
+                assert "TEMP B-TREE" not in plan, (key, plan)
+    finally:
+        conn.close()
+    for hostile in ("title; DROP TABLE investigations", "body", "id DESC", "", "TITLE"):
+        with pytest.raises(ValueError, match="cannot be sorted"):
+            replica.read(investigations.investigation_list, order=hostile)
+    assert len(replica.read(investigations.investigation_list)) == 50

@@ -133,22 +133,17 @@ def test_a_refused_step_in_english_names_stages_and_items_in_words(qapp: Any) ->
     assert "“filing”, “concluded”" in text
 
 
-def test_a_long_list_pages_in_and_says_how_many_match(qtbot: Any, qtmodeltester: Any, tmp_path: Path) -> None:
-    """1,200 cases: the first 500 newest first, the rest as the list is scrolled, the count beside."""
-    import uuid
+def _list_pane(qtbot: Any, tmp_path: Path, cases: list[dict[str, Any]]) -> Any:
+    """The investigations pane over a replica holding ``cases`` (no server: the engine is not started)."""
     from types import SimpleNamespace
 
     from desktop.common.api import ApiClient
     from desktop.common.tasks import BackgroundTasks
-    from desktop.console.investigations.pane import PAGE, InvestigationsPane
+    from desktop.console.investigations.pane import InvestigationsPane
     from desktop.replica.store import Replica
     from desktop.replica.sync import SyncEngine
 
     replica = Replica(tmp_path / "replica.sqlite3")
-    cases = [{"id": str(uuid.UUID(int=i + 1, version=4)), "title": f"问题线索{i:04d}", "subject": {"name": "张某"},
-              "stage": "filing" if i % 3 == 0 else "investigation", "status": "open", "version": 1,
-              "investigators": ["li.inv" if i % 2 else "other"], "updated_at": f"2026-03-02T{8 + i // 60 % 10:02d}:"
-              f"{i % 60:02d}:00+08:00", "created_at": "2026-03-01T08:00:00+08:00"} for i in range(1200)]
     replica.bulk_insert_investigations(cases)
     tasks = BackgroundTasks()
     client = ApiClient("https://127.0.0.1:9")
@@ -158,6 +153,24 @@ def test_a_long_list_pages_in_and_says_how_many_match(qtbot: Any, qtmodeltester:
     qtbot.addWidget(pane)
     pane.resize(1400, 700)
     pane.show()
+    return pane
+
+
+def _long_list(n: int) -> list[dict[str, Any]]:
+    import uuid
+
+    return [{"id": str(uuid.UUID(int=i + 1, version=4)), "title": f"问题线索{i:04d}", "subject": {"name": "张某"},
+             "stage": "filing" if i % 3 == 0 else "investigation", "status": "open", "version": 1,
+             "investigators": ["li.inv" if i % 2 else "other"], "updated_at": f"2026-03-02T{8 + i // 60 % 10:02d}:"
+             f"{i % 60:02d}:00+08:00", "created_at": "2026-03-01T08:00:00+08:00"} for i in range(n)]
+
+
+def test_a_long_list_pages_in_and_says_how_many_match(qtbot: Any, qtmodeltester: Any, tmp_path: Path) -> None:
+    """1,200 cases: the first 500 newest first, the rest as the list is scrolled, the count beside."""
+    from desktop.console.investigations.pane import PAGE
+
+    cases = _long_list(1200)
+    pane = _list_pane(qtbot, tmp_path, cases)
     qtbot.waitUntil(lambda: pane.model.rowCount() == PAGE, timeout=10000)
     qtbot.waitUntil(lambda: pane.count.text() == "500 / 1200 件", timeout=10000)
     newest = sorted(cases, key=lambda c: (c["updated_at"], c["id"]), reverse=True)
@@ -182,7 +195,90 @@ def test_a_long_list_pages_in_and_says_how_many_match(qtbot: Any, qtmodeltester:
     pane.phase.setCurrentIndex(pane.phase.findData("filing"))
     qtbot.waitUntil(lambda: pane.count.text() == "200 件", timeout=10000)
     pane.close()
-    tasks.wait_idle(10000)
+    pane.tasks.wait_idle(10000)
+
+
+def test_a_header_sorts_every_case_not_the_page_loaded(qtbot: Any, qtmodeltester: Any, tmp_path: Path) -> None:
+    """1,200 cases, 500 loaded: a click on a header shows the first rows of all 1,200 in that
+    order, both ways, the indicator saying which; scrolling pages on in it; a third click (or a
+    column the list cannot sort by) goes back to newest change first."""
+    import uuid
+
+    from PySide6.QtCore import QPoint, Qt
+
+    from desktop.console.investigations.pane import COLUMN_ORDERS, PAGE
+    from shared.actions.investigation import STAGES
+
+    phases = [*STAGES, "concluded", "closed"]
+    cases: list[dict[str, Any]] = []
+    for i in range(1200):
+        phase = phases[i * 5 % len(phases)]
+        cases.append({
+            "id": str(uuid.UUID(int=(i * 7919) % 100_003 + 1, version=4)),
+            "title": f"{'丙甲乙'[i % 3]}问题线索{i * 37 % 1200:04d}", "subject": {"name": f"{'张王李'[i % 3]}某"},
+            "stage": phase if phase in STAGES else "preliminary_check",
+            "status": phase if phase not in STAGES else "open", "version": 1, "investigators": ["li.inv"],
+            "evidence": [{"sha256": f"{k:064x}"} for k in range(i % 4)],
+            "updated_at": f"2026-03-{1 + i % 28:02d}T{8 + i // 28 % 10:02d}:00:00+08:00"})
+    of = {"title": lambda c: c["title"], "stage": lambda c: phases.index(c["stage"] if c["status"] == "open"
+                                                                          else c["status"]),
+          "evidence_count": lambda c: len(c["evidence"])}
+
+    def first_rows(key: str, descending: bool, n: int) -> list[str]:
+        ordered = sorted(cases, key=lambda c: (of[key](c), c["updated_at"], c["id"]), reverse=descending)
+        return [c["id"] for c in ordered[:n]]
+
+    newest = [c["id"] for c in sorted(cases, key=lambda c: (c["updated_at"], c["id"]), reverse=True)]
+    pane = _list_pane(qtbot, tmp_path, cases)
+    header = pane.table.horizontalHeader()
+    qtbot.waitUntil(lambda: pane.count.text() == "500 / 1200 件", timeout=10000)
+    assert pane.ids() == newest[:PAGE]
+    assert header.sortIndicatorSection() == -1, "no indicator on the replica's own order"
+
+    def click(column: int) -> None:
+        x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+        with qtbot.waitSignal(pane.listed, timeout=10000):
+            qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+
+    for key in ("title", "stage", "evidence_count"):
+        column = COLUMN_ORDERS.index(key)
+        seen = set()
+        for _ in range(2):
+            click(column)
+            assert header.sortIndicatorSection() == column
+            descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+            seen.add(descending)
+            assert pane.ids() == first_rows(key, descending, PAGE), (key, descending)
+            assert pane.count.text() == "500 / 1200 件", "the same cases, counted once"
+        assert seen == {False, True}, "the second click turns the order round"
+    # Scrolled to its end, the next page continues the order of the whole list.
+    bar = pane.table.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 2 * PAGE, timeout=10000)
+    descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert pane.ids() == first_rows("evidence_count", descending, 2 * PAGE)
+    qtmodeltester.check(pane.proxy)
+    qtmodeltester.check(pane.model)
+    # A filter keeps the order: the first rows of the cases it matches.
+    pane.phase.setCurrentIndex(pane.phase.findData("closed"))
+    qtbot.waitUntil(lambda: pane.count.text() == "133 件", timeout=10000)
+    closed = [i for i in first_rows("evidence_count", descending, 1200)
+              if next(c for c in cases if c["id"] == i)["status"] == "closed"]
+    assert pane.ids() == closed
+    pane.phase.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: pane.count.text() == "500 / 1200 件", timeout=10000)
+    # The third click takes the indicator away: newest change first again.
+    click(COLUMN_ORDERS.index("evidence_count"))
+    assert header.sortIndicatorSection() == -1
+    assert pane.ids() == newest[:PAGE]
+    # A column the list has no order for (none of the headers today) is refused, not sorted on the page.
+    click(COLUMN_ORDERS.index("title"))
+    with qtbot.waitSignal(pane.listed, timeout=10000):
+        pane.sort_by(len(COLUMN_ORDERS) + 3, Qt.SortOrder.AscendingOrder)
+    assert header.sortIndicatorSection() == -1
+    assert pane.ids() == newest[:PAGE]
+    pane.close()
+    pane.tasks.wait_idle(10000)
 
 
 def test_dialogs_refuse_what_the_rules_would(qtbot: Any) -> None:
@@ -236,3 +332,52 @@ def test_dialogs_refuse_what_the_rules_would(qtbot: Any) -> None:
     assert not ok(opinion)
     opinion.edit.setPlainText("同意")
     assert ok(opinion)
+
+
+def test_reviewers_are_picked_from_the_people_known_and_typos_are_refused(qtbot: Any) -> None:
+    """The people the cases here name while the server has not answered (any name may be typed);
+    the server's investigators, leaders and administrators once it has (a typed name must be one
+    of them); the people already asked stay ticked and are not asked again."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from desktop.console.investigations import dialogs
+
+    review = dialogs.ReviewersDialog(["wang.rev"])
+    qtbot.addWidget(review)
+    ok = review.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert "正在" in review.source.text(), "says the list is being read"
+    assert review.offered() == ["wang.rev"]
+    assert review.people.item(0).checkState() == Qt.CheckState.Checked
+    assert "已请" in review.people.item(0).text()
+    assert not review.tick("wang.rev"), "already asked: not to be asked again"
+    assert review.reviewers() == []
+    assert not ok.isEnabled()
+
+    # Offline: the people the cases on this computer name; any other name may be typed.
+    review.server_unreachable()
+    review.set_people([{"username": "li.inv"}, {"username": "qian.inv"}], complete=False)
+    assert review.offered() == ["li.inv", "qian.inv", "wang.rev"]
+    assert "服务器" in review.source.text()
+    assert review.tick("qian.inv")
+    review.names.setText("sun.new")
+    assert review.reviewers() == ["qian.inv", "sun.new"]
+    assert ok.isEnabled()
+
+    # The server's list arrives: names and roles shown, the ticks kept, a name not on it refused.
+    review.set_people([{"username": "qian.inv", "display_name": "钱调查", "role": "investigator"},
+                       {"username": "zhao.lead", "display_name": "赵书记", "role": "leader"}], complete=True)
+    assert set(review.offered()) == {"qian.inv", "zhao.lead", "wang.rev"}
+    assert any(review.people.item(r).text() == "赵书记 (zhao.lead) · 领导" for r in range(review.people.count()))
+    assert "sun.new" in review.problem.text()
+    assert not ok.isEnabled(), "a typo never reaches the outbox"
+    review.names.setText("zhao.lead wang.rev")
+    assert review.reviewers() == ["qian.inv", "zhao.lead"]
+    assert ok.isEnabled()
+    # A later partial list (the cases' people) does not replace the server's.
+    review.set_people([{"username": "li.inv"}], complete=False)
+    assert "li.inv" not in review.offered()
+    # The finder narrows the list by name or user name.
+    review.finder.setText("赵")
+    offered = review.offered()
+    assert [offered[r] for r in range(len(offered)) if not review.people.isRowHidden(r)] == ["zhao.lead"]

@@ -420,3 +420,41 @@ def test_evidence_others_attach_is_kept_for_working_offline(investigator: Any, i
     qtbot.waitUntil(lambda: [e.get("check") for e in cf.evidence_model.records()] == [kept_files.VERIFIED],
                     timeout=10000)
     assert not cf.tamper.isVisible()
+
+
+def test_a_joint_review_is_requested_by_picking_people(investigator: Any, inv_server: Any, qtbot: Any) -> None:
+    """Online, the server's investigators, leaders and administrators are offered (not the
+    operator) and the person ticked is asked; offline, the people the cases on this laptop name,
+    the one already asked ticked for good, and a name typed is queued for the server to check."""
+    from desktop.replica import sync
+    from tests.desktop.console.investigation_support import REVIEWER
+
+    mine = create_case(inv_server)
+    window = investigator
+    cf = open_case_file(qtbot, window, mine)
+    cf.ask_review()
+    qtbot.waitUntil(lambda: cf.dialog is not None and cf.dialog.directory is not None, timeout=10000)
+    dialog = cf.dialog
+    offered = set(dialog.offered())
+    assert {INVESTIGATOR[0], REVIEWER[0], LEADER[0], "admin"} <= offered
+    assert "op" not in offered, "an operator cannot review"
+    assert "王会审 (wang.rev) · 调查员" in [dialog.people.item(r).text() for r in range(dialog.people.count())]
+    assert dialog.tick(REVIEWER[0])
+    _ok(dialog)
+    qtbot.waitUntil(lambda: case(inv_server, mine)["reviewers"] == [REVIEWER[0]], timeout=10000)
+    qtbot.waitUntil(lambda: cf.file is not None and cf.file.inv.get("reviewers") == [REVIEWER[0]], timeout=10000)
+
+    inv_server.kill()
+    qtbot.waitUntil(lambda: window.session.engine.state == sync.OFFLINE, timeout=10000)
+    cf.ask_review()
+    # The people the cases here name, read from the replica behind the dialog.
+    qtbot.waitUntil(lambda: cf.dialog is not None and set(cf.dialog.offered()) == {INVESTIGATOR[0], REVIEWER[0]},
+                    timeout=10000)
+    dialog = cf.dialog
+    assert dialog.directory is None
+    assert "无法连接服务器" in dialog.source.text()
+    assert not dialog.tick(REVIEWER[0]), "already asked"
+    dialog.names.setText(LEADER[0])
+    assert dialog.reviewers() == [LEADER[0]]
+    _ok(dialog)
+    qtbot.waitUntil(lambda: window.conflicts.counts.get("pending") == 1, timeout=10000)
