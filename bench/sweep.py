@@ -3,10 +3,13 @@
 The database is seeded directly (Core executemany) with open, accepted cases spread over
 100 offices, each case's ``next_check`` being its real next clock instant. The sweep is
 then timed as the simulated clock advances by an hour (a routine sweep) and by a day (the
-midnight sweep). During the midnight sweep a township posts one-record batches one after
-another (in this process, on another thread and connection, as the server's request threads
+midnight sweep). During the midnight sweep a township posts one-record batches, one every
+50 ms (in this process, on another thread and connection, as the server's request threads
 do beside its sweep thread); each batch's answer time is recorded. Baseline: the same
-batches with no sweep running, in the same run.
+batches with no sweep running, in the same run. On SQLite, a second baseline: the midnight
+sweep's own writes (the alerts it raised, the change-log rows it wrote, its cases' updated
+rows) replayed straight through the driver into a fresh database of the same schema, in as
+many transactions: the floor under any sweep that writes what this one writes.
 
     .venv/bin/python bench/sweep.py --cases 1000000
     .venv/bin/python bench/sweep.py --cases 1000000 --postgres
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -62,8 +66,8 @@ def seed(ctx: Context, n_cases: int, offices: int, *, states: bool = True) -> No
             s.add(Office(code=f"T{o:03d}", name=f"T{o:03d}", kind="township", created_at=START, watermark=START,
                          version=1))
     rng = random.Random(5)
-    # One representative next-check instant per acceptance minute, from the real rules.
-    next_by_minute: dict[int, int | None] = {}
+    # One representative next-check instant and due time per acceptance minute, from the real rules.
+    next_by_minute: dict[int, tuple[int | None, int | None]] = {}
     batch = 20_000
     case_rows: list[dict] = []
     event_rows: list[dict] = []
@@ -76,13 +80,14 @@ def seed(ctx: Context, n_cases: int, offices: int, *, states: bool = True) -> No
                 facts = CaseFacts("T", "x", item, [CaseEvent("r", "received", accepted - 10 * MINUTE, 1),
                                                    CaseEvent("a", "accepted", accepted, 2)])
                 res = evaluate_case(facts, cal, START)
-                next_by_minute[accepted] = res.next_instant
+                next_by_minute[accepted] = (res.next_instant, res.clock.due if res.clock else None)
             pair = (("received", accepted - 10 * MINUTE), ("accepted", accepted))
             state = build([CaseEvent(f"{n:08d}-{k}", typ, at, k + 1, actor="S1", arrived_at=START)
                            for k, (typ, at) in enumerate(pair)]).pruned(START).to_json() if states else None
             case_rows.append({"id": case_id, "office_id": 1 + n % offices, "case_no": f"C{n:08d}",
                               "power_code": item.code, "applicant_key": None, "received_at": accepted - 10 * MINUTE,
-                              "state": "in_progress", "due": None, "next_check": next_by_minute[accepted],
+                              "state": "in_progress", "due": next_by_minute[accepted][1],
+                              "next_check": next_by_minute[accepted][0],
                               "version": 1, "rule_state": state})
             for k, (typ, at) in enumerate(pair):
                 event_rows.append({"id": f"{n:08d}-{k}", "case_id": case_id, "seq": k + 1, "type": typ, "at": at,
@@ -126,9 +131,12 @@ class Township:
                      complete_until=format_instant(now), dry_run=False)
         self.times.append((time.perf_counter() - t) * 1000)
 
-    def run(self) -> None:
+    def run(self, interval: float) -> None:
+        # Paced: back to back, the poster's share of the process (and of the GIL) varied from run
+        # to run, and so did the sweep's time beside it.
         while not self.stop.is_set():
             self.post()
+            self.stop.wait(interval)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -142,6 +150,8 @@ def main() -> int:
     ap.add_argument("--offices", type=int, default=100)
     ap.add_argument("--chunk", type=int, default=SWEEP_CHUNK, help="subjects per sweep transaction")
     ap.add_argument("--postgres", action="store_true")
+    ap.add_argument("--post-interval", type=float, default=0.05,
+                    help="seconds between a township's batches during a sweep")
     ap.add_argument("--without-states", action="store_true",
                     help="seed no rule states: the midnight sweep builds each from the case's history")
     args = ap.parse_args()
@@ -185,8 +195,9 @@ def run(args: argparse.Namespace, root: Path, init: list[str]) -> int:
     for label, step in (("+1 hour", HOUR), ("+1 hour again", HOUR), ("+1 day", 24 * HOUR)):
         target = ctx_now(ctx) + step
         advance(ctx, target)
+        before = high_marks(ctx, target)
         township = Township(ctx)
-        poster = threading.Thread(target=township.run, daemon=True)
+        poster = threading.Thread(target=township.run, args=(args.post_interval,), daemon=True)
         poster.start()
         report = sweep(ctx, wait=True, chunk=args.chunk)
         township.stop.set()
@@ -198,7 +209,72 @@ def run(args: argparse.Namespace, root: Path, init: list[str]) -> int:
               f"p99 {percentile(during, 0.99):.0f} ms, max {max(during):.0f} ms")
         print(f"  rule states built from history {report.states_built:,}, "
               f"late events a state could not take {report.folds_fallen_back:,}")
+        if report.evaluated and not args.postgres:
+            written, seconds = raw_floor(ctx, root, init, before, report.transactions)
+            print(f"  the same writes replayed raw ({written}) in {report.transactions:,} transactions: "
+                  f"{seconds:.2f} s = {seconds / report.seconds:.2f} of the sweep's time")
     return 0
+
+
+def high_marks(ctx: Context, as_of: int) -> tuple[int, int, list[int]]:
+    """Before a sweep: the last alert id and change-log seq, and the cases it will evaluate."""
+    with ctx.db.reading() as s:
+        alert = s.execute(text("SELECT coalesce(max(id), 0) FROM alerts")).scalar_one()
+        change = s.execute(text("SELECT coalesce(max(seq), 0) FROM changes")).scalar_one()
+        due = list(s.execute(text("SELECT id FROM approval_cases WHERE next_check <= :t"), {"t": as_of}).scalars())
+    return alert, change, due
+
+
+def raw_floor(ctx: Context, root: Path, init: list[str], before: tuple[int, int, list[int]],
+              transactions: int) -> tuple[str, float]:
+    """Replay a SQLite sweep's writes through the driver into a fresh database made by the same
+    ``server init`` (same tables, indexes and pragmas), split into the sweep's number of
+    transactions: its new alerts and change-log rows inserted, its cases' rows updated."""
+    alert_after, change_after, case_ids = before
+    source = sqlite3.connect(ctx.settings.db_url.removeprefix("sqlite:///"))
+    alerts = source.execute("SELECT * FROM alerts WHERE id > ? ORDER BY id", (alert_after,)).fetchall()
+    changes = source.execute("SELECT * FROM changes WHERE seq > ? ORDER BY seq", (change_after,)).fetchall()
+    case_cols = [r[1] for r in source.execute("PRAGMA table_info(approval_cases)")]
+    cases = []
+    for start in range(0, len(case_ids), 900):
+        ids = case_ids[start : start + 900]
+        cases += source.execute(f"SELECT * FROM approval_cases WHERE id IN ({','.join('?' * len(ids))})",
+                                ids).fetchall()
+    offices = source.execute("SELECT * FROM offices").fetchall()
+    source.close()
+    fresh = root / "floor"
+    subprocess.run([*init[:-1], str(fresh)], check=True, capture_output=True)
+    conn = sqlite3.connect(fresh / "yingyan.db", isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+
+    def marks(n: int) -> str:
+        return ",".join("?" * n)
+
+    # Untimed: the offices the rows point at, and the cases as they stood (their rows are updated below).
+    conn.execute("BEGIN")
+    conn.executemany(f"INSERT INTO offices VALUES ({marks(len(offices[0]))})", offices)
+    if cases:
+        conn.executemany(f"INSERT INTO approval_cases VALUES ({marks(len(cases[0]))})", cases)
+    conn.execute("COMMIT")
+    changed = [c for c in case_cols if c != "id"]
+    update = f"UPDATE approval_cases SET {', '.join(c + ' = ?' for c in changed)} WHERE id = ?"
+    case_rows = [(*r[1:], r[0]) for r in cases]
+    n = max(1, transactions)
+    t = time.perf_counter()
+    for k in range(n):
+        conn.execute("BEGIN IMMEDIATE")
+        for rows, sql in ((alerts, f"INSERT INTO alerts VALUES ({marks(len(alerts[0]) if alerts else 0)})"),
+                          (changes, f"INSERT INTO changes VALUES ({marks(len(changes[0]) if changes else 0)})"),
+                          (case_rows, update)):
+            part = rows[k * len(rows) // n : (k + 1) * len(rows) // n]
+            if part:
+                conn.executemany(sql, part)
+        conn.execute("COMMIT")
+    seconds = time.perf_counter() - t
+    conn.close()
+    return f"{len(alerts):,} alerts, {len(changes):,} change-log rows, {len(cases):,} cases", seconds
 
 
 def ctx_now(ctx: Context) -> int:
