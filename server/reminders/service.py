@@ -99,8 +99,9 @@ def create_reminders(session: Session, candidates: Sequence[Candidate], *, now: 
             "created_at": now, "sent_at": None,
         })
     bulk_insert(session, table_of(RiskReminder), rows)
+    codes = {c.office_id: c.office_code for c in candidates}
     for r in rows:
-        code = next(c.office_code for c in candidates if c.office_id == r["office_id"])
+        code = codes[r["office_id"]]
         changes.add(topic="case", entity="risk_reminder", entity_id=f"{code}/{r['case_no']}/{r['node']}",
                     data=reminder_json({**r, "id": None}, code), at=now)
     return len(rows)
