@@ -211,8 +211,14 @@ def _read_factory(db: Database) -> sessionmaker[Session]:
 def open_database(url: str) -> Database:
     if url.startswith("sqlite"):
         return Database(url, _sqlite_engine(url, immediate=True), _sqlite_engine(url, immediate=False))
+    # prepare_threshold=None: no server-side prepared statements. psycopg prepares a statement
+    # after its fifth run, and PostgreSQL may then settle on a generic plan made from the
+    # tables' sizes at that moment: a midnight sweep that began with no alerts kept scanning
+    # the whole alerts table for each chunk's alerts, the index beside it unused, and took
+    # 450 s instead of 50 s (BENCHMARKS.md, issue 17). Each statement is planned for its own
+    # parameters instead.
     engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True,
-                           **JSON_CODEC)
+                           connect_args={"prepare_threshold": None}, **JSON_CODEC)
     return Database(url, engine, engine)
 
 

@@ -78,7 +78,7 @@ def create_reminders(session: Session, candidates: Sequence[Candidate], *, now: 
                 .where(RiskReminder.case_id.in_(ids[start : start + 500]))
             )
         )
-    rows = []
+    rows: list[dict[str, Any]] = []
     for c in candidates:
         if (c.case_id, c.node) in existing:
             continue
