@@ -13,10 +13,11 @@ import logging
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from server.audit import service as audit
+from server.offices.models import Office
 from server.settings.models import ServerSetting
 from shared import settings as registry
 from shared.admin import Setting
@@ -74,6 +75,9 @@ def put_setting(session: Session, *, name: str, value: dict[str, Any], actor: st
     else:
         row.value, row.version, row.updated_at, row.updated_by = after, row.version + 1, now, actor
     session.flush()
+    if name == "office-silent" and before != after:
+        # Each office's next silence was computed with the old hours: the next sweep works it out again.
+        session.execute(update(Office).values(next_silent_check=None))
     changed = {k: {"before": before.get(k), "after": v} for k, v in after.items() if before.get(k) != v}
     audit.append(session, at=now, actor=actor, action="settings.put", entity="setting", entity_id=name,
                  before=before, after=after, detail={"before": before, "after": after, "changed": changed})
