@@ -8,6 +8,9 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,15 +45,43 @@ def start_server(db_url: str | None = None, clock: str = "2026-12-31T00:00:00+08
     return server
 
 
-def setup(server: ServerProcess, offices: list[str]) -> dict[str, str]:
+#: the maintenance database the benchmarks create their own databases from (trust auth, see the brief)
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@contextmanager
+def postgres_database(prefix: str) -> Iterator[str]:
+    """A fresh PostgreSQL database for one run, dropped afterwards; yields its server URL
+    (``postgresql+psycopg://…``)."""
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as c:
+        c.execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as c:
+            c.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def setup(server: ServerProcess, offices: list[str], catalogue: list[dict[str, Any]] | None = None) -> dict[str, str]:
+    """Load ``catalogue`` (the tests' two items unless given) and register each office as a
+    township through the admin API; returns office code → the office's token."""
     admin = Client(server, server.admin_token)
-    assert admin.call("PUT", "/catalogue", {"items": CATALOGUE})[0] == 200
+    assert admin.call("PUT", "/catalogue", {"items": catalogue or CATALOGUE})[0] == 200
     tokens = {}
     for code in offices:
         status, body = admin.call("POST", "/offices", {"code": code, "name": code, "kind": "township"})
         assert status == 201, body
         tokens[code] = body["token"]
     return tokens
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0–1) of ``values``, nearest rank."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def pump(app: Any, until: Any, timeout: float = 120.0) -> None:
