@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -37,10 +37,14 @@ class Client:
 
 
 def start_server(db_url: str | None = None, clock: str = "2026-12-31T00:00:00+08:00",
-                 extra: list[str] | None = None) -> ServerProcess:
+                 extra: list[str] | None = None, prepare: Callable[[Path], None] | None = None) -> ServerProcess:
+    """A server on a fresh data dir (on ``db_url``, else SQLite); ``prepare`` is given the
+    initialised data dir before the server starts (to seed its database directly)."""
     root = Path(tempfile.mkdtemp(prefix="yy-bench-"))
     server = ServerProcess(root / "data", simulated_clock=clock, extra_args=extra or [])
     server.init(db_url)
+    if prepare is not None:
+        prepare(server.data_dir)
     server.start()
     return server
 
@@ -110,22 +114,32 @@ def in_process_context(prefix: str, now: int) -> tuple[Any, int]:
     """A freshly initialised data dir opened in this process (no HTTP): its clock started at
     ``now``, the test catalogue loaded and one township ``T01``; returns the context and the
     office's id, for benchmarks that call the import directly (profiles, history growth)."""
-    from server.catalogue.models import PowerItemVersion
-    from server.context import Context, Settings, bump_meta
     from server.offices.models import Office
-    from shared.catalogue import parse_catalogue
 
     root = Path(tempfile.mkdtemp(prefix=prefix))
     subprocess.run([sys.executable, "-m", "shared.cli", "server", "init", "--data-dir", str(root / "d")], check=True,
                    capture_output=True)
-    ctx = Context(Settings.from_data_dir(root / "d", simulated_clock=now))
+    ctx = open_context(root / "d", now)
+    with ctx.db.writing() as s:
+        s.add(Office(code="T01", name="T01", kind="township", created_at=0, version=1))
+    with ctx.db.reading() as s:
+        office_id = int(s.query(Office.id).scalar())
+    return ctx, office_id
+
+
+def open_context(data_dir: Path, now: int) -> Any:
+    """An initialised data dir (SQLite or PostgreSQL, whichever it was made for) opened in this
+    process: its simulated clock started at ``now`` and the tests' catalogue loaded, as
+    ``setup`` loads it over HTTPS."""
+    from server.catalogue.models import PowerItemVersion
+    from server.context import Context, Settings, bump_meta
+    from shared.catalogue import parse_catalogue
+
+    ctx = Context(Settings.from_data_dir(data_dir, simulated_clock=now))
     with ctx.db.writing() as s:
         ctx.clock.start(s, now, 0)
         v = bump_meta(s, "catalogue.version")
         for it in parse_catalogue(CATALOGUE):
             s.add(PowerItemVersion(code=it.code, version=v, valid_from=0, name=it.name, department=it.department,
                                    data=it.model_dump(mode="json")))
-        s.add(Office(code="T01", name="T01", kind="township", created_at=0, version=1))
-    with ctx.db.reading() as s:
-        office_id = int(s.query(Office.id).scalar())
-    return ctx, office_id
+    return ctx
