@@ -185,14 +185,32 @@ def run(args: argparse.Namespace, db_url: str | None) -> int:
         townships = [Township(code, tokens[code], plan) for code, plan in zip(codes, plans, strict=True)]
         for d in range(days):
             load = Path("/proc/loadavg").read_text().split()[0]
+            began = time.time()
             tally, wall = post_day(server, townships, d, args.clients)
             label = "measured day" if d == days - 1 else f"warm-up day {d + 1}"
             report(label, tally, wall, load)
+            report_sweeps(server, began)
     finally:
         server.stop()
     tracebacks = server.log_path.read_text(errors="replace").count("Traceback") if server.log_path else 0
     print(f"tracebacks in the server's log ({server.log_path}): {tracebacks}")
     return 0 if not tally.errors else 1
+
+
+def report_sweeps(server: ServerProcess, since: float) -> None:
+    """The server's periodic sweeps since ``since`` (its ``sweep_runs``): each holds the
+    commit-order lock that every batch takes, so their time is time no batch commits."""
+    from sqlalchemy import create_engine, text
+
+    from server.context import Settings
+
+    engine = create_engine(Settings.from_data_dir(server.data_dir).db_url)
+    with engine.connect() as conn:
+        runs = [r for (r,) in conn.execute(text("SELECT seconds FROM sweep_runs WHERE started >= :t"), {"t": since})]
+    engine.dispose()
+    if runs:
+        print(f"  the server's periodic sweeps meanwhile: {len(runs)}, {sum(runs):.0f} s in all, "
+              f"mean {statistics.mean(runs):.1f} s, max {max(runs):.1f} s", flush=True)
 
 
 def report(label: str, tally: Tally, wall: float, load: str) -> None:
