@@ -15,7 +15,7 @@ server's simulated clock stands at the end of the measured day.
 
 The 8 clients share a queue of townships; each takes a township and posts its batches one
 after another on its own keep-alive connection, as one agent would. A 503 or 429 is retried
-after its ``Retry-After`` (an agent does the same) and counted; any other failure, and any
+after a second (an agent retries too) and counted; any other failure, and any
 record the server rejects, is an error. Printed: wall time, records a second, each batch's
 latency (p50 / p99 / max, including any wait for the server's write lock), alerts raised.
 
