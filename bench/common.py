@@ -8,6 +8,9 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,23 +37,55 @@ class Client:
 
 
 def start_server(db_url: str | None = None, clock: str = "2026-12-31T00:00:00+08:00",
-                 extra: list[str] | None = None) -> ServerProcess:
+                 extra: list[str] | None = None, prepare: Callable[[Path], None] | None = None) -> ServerProcess:
+    """A server on a fresh data dir (on ``db_url``, else SQLite); ``prepare`` is given the
+    initialised data dir before the server starts (to seed its database directly)."""
     root = Path(tempfile.mkdtemp(prefix="yy-bench-"))
     server = ServerProcess(root / "data", simulated_clock=clock, extra_args=extra or [])
     server.init(db_url)
+    if prepare is not None:
+        prepare(server.data_dir)
     server.start()
     return server
 
 
-def setup(server: ServerProcess, offices: list[str]) -> dict[str, str]:
+#: the maintenance database the benchmarks create their own databases from (trust auth, see the brief)
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@contextmanager
+def postgres_database(prefix: str) -> Iterator[str]:
+    """A fresh PostgreSQL database for one run, dropped afterwards; yields its server URL
+    (``postgresql+psycopg://…``)."""
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as c:
+        c.execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as c:
+            c.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def setup(server: ServerProcess, offices: list[str], catalogue: list[dict[str, Any]] | None = None) -> dict[str, str]:
+    """Load ``catalogue`` (the tests' two items unless given) and register each office as a
+    township through the admin API; returns office code → the office's token."""
     admin = Client(server, server.admin_token)
-    assert admin.call("PUT", "/catalogue", {"items": CATALOGUE})[0] == 200
+    assert admin.call("PUT", "/catalogue", {"items": catalogue or CATALOGUE})[0] == 200
     tokens = {}
     for code in offices:
         status, body = admin.call("POST", "/offices", {"code": code, "name": code, "kind": "township"})
         assert status == 201, body
         tokens[code] = body["token"]
     return tokens
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0–1) of ``values``, nearest rank."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def pump(app: Any, until: Any, timeout: float = 120.0) -> None:
@@ -79,22 +114,32 @@ def in_process_context(prefix: str, now: int) -> tuple[Any, int]:
     """A freshly initialised data dir opened in this process (no HTTP): its clock started at
     ``now``, the test catalogue loaded and one township ``T01``; returns the context and the
     office's id, for benchmarks that call the import directly (profiles, history growth)."""
-    from server.catalogue.models import PowerItemVersion
-    from server.context import Context, Settings, bump_meta
     from server.offices.models import Office
-    from shared.catalogue import parse_catalogue
 
     root = Path(tempfile.mkdtemp(prefix=prefix))
     subprocess.run([sys.executable, "-m", "shared.cli", "server", "init", "--data-dir", str(root / "d")], check=True,
                    capture_output=True)
-    ctx = Context(Settings.from_data_dir(root / "d", simulated_clock=now))
+    ctx = open_context(root / "d", now)
+    with ctx.db.writing() as s:
+        s.add(Office(code="T01", name="T01", kind="township", created_at=0, version=1))
+    with ctx.db.reading() as s:
+        office_id = int(s.query(Office.id).scalar())
+    return ctx, office_id
+
+
+def open_context(data_dir: Path, now: int) -> Any:
+    """An initialised data dir (SQLite or PostgreSQL, whichever it was made for) opened in this
+    process: its simulated clock started at ``now`` and the tests' catalogue loaded, as
+    ``setup`` loads it over HTTPS."""
+    from server.catalogue.models import PowerItemVersion
+    from server.context import Context, Settings, bump_meta
+    from shared.catalogue import parse_catalogue
+
+    ctx = Context(Settings.from_data_dir(data_dir, simulated_clock=now))
     with ctx.db.writing() as s:
         ctx.clock.start(s, now, 0)
         v = bump_meta(s, "catalogue.version")
         for it in parse_catalogue(CATALOGUE):
             s.add(PowerItemVersion(code=it.code, version=v, valid_from=0, name=it.name, department=it.department,
                                    data=it.model_dump(mode="json")))
-        s.add(Office(code="T01", name="T01", kind="township", created_at=0, version=1))
-    with ctx.db.reading() as s:
-        office_id = int(s.query(Office.id).scalar())
-    return ctx, office_id
+    return ctx

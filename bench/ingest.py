@@ -1,28 +1,46 @@
 """End-to-end ingest over HTTPS (batches of 5,000 approval events, rules evaluated) beside the
 raw insert rate of the same rows into the same database in the same run.
 
+With ``--preload N`` the same ingest runs twice, on an empty database and then on one that
+already holds N approval events (issue 17: a batch's cost must not grow with the history
+stored), and the ratio of the two rates is printed. The preload goes in directly, before the
+server starts: a template of 20,000 cases (100,000 events of ``bulk_events``, a year before
+the timed ones, all decided) is imported in-process by the server's own ``import_batch``, so
+its cases, rule states, alerts and change log are what the server leaves; then SQL copies of
+it (``INSERT … SELECT``) fill the tables to N events, each copy under new case numbers and
+applicants, new random event ids and in another of ``--preload-offices`` townships (T01, the
+timed office, among them).
+
     .venv/bin/python bench/ingest.py --events 100000
     .venv/bin/python bench/ingest.py --events 100000 --postgres
+    .venv/bin/python bench/ingest.py --events 100000 --preload 10000000
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sqlite3
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import Client, setup, start_server
+from bench.common import Client, open_context, postgres_database, setup, start_server
 from server.demo_data import bulk_events
 from shared.timeutil import parse_instant
 
 BATCH = 5000
+#: the server's simulated clock during the timed ingest (``start_server``'s default)
+CLOCK = "2026-12-31T00:00:00+08:00"
+#: cases of the preload's template (five events each)
+TEMPLATE_CASES = 20_000
 
 
 def raw_rows(events: list[dict]) -> list[tuple]:
@@ -80,24 +98,69 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--events", type=int, default=100_000)
     ap.add_argument("--postgres", action="store_true")
+    ap.add_argument("--preload", type=int, default=0,
+                    help="also time the ingest on a database already holding this many approval events")
+    ap.add_argument("--preload-offices", type=int, default=100, help="townships the preloaded cases belong to")
     args = ap.parse_args()
     n_cases = args.events // 5
     # An ordinary day's sync: records in time order, each batch declaring the period up to its last
     # record complete (so nothing is back-dated and the rules judge the cases as of that instant).
     events = sorted(bulk_events(n_cases, start=parse_instant("2026-03-02T08:00:00+08:00")), key=lambda e: e["at"])
-    db_url = None
-    pg_db = None
+    backend = "postgresql" if args.postgres else "sqlite"
+    n = len(events)
+    load = Path("/proc/loadavg").read_text().split()[0]
     if args.postgres:
-        import psycopg
+        with postgres_database("yybench") as url:
+            served, alerts = ingest(events, url)
+    else:
+        served, alerts = ingest(events, None)
+    print(f"backend {backend}, {n} events in {n // BATCH} batches of {BATCH}, {n_cases} cases, "
+          f"{alerts} alerts raised (load {load} at start)", flush=True)
+    print(f"  server ingest over HTTPS: {served:.2f} s = {n / served:,.0f} events/s", flush=True)
+    if args.preload:
+        def prepare(data_dir: Path) -> None:
+            nonlocal load
+            t = time.perf_counter()
+            held = preload(data_dir, args.preload, args.preload_offices)
+            load = Path("/proc/loadavg").read_text().split()[0]
+            print(f"  preloaded {held:,} approval events in {args.preload_offices} offices in "
+                  f"{time.perf_counter() - t:.0f} s", flush=True)
 
-        pg_db = f"yybench_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as c:
-            c.execute(f"CREATE DATABASE {pg_db}")
-        db_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{pg_db}"
-    server = start_server(db_url)
+        if args.postgres:
+            with postgres_database("yybench") as url:
+                full, full_alerts = ingest(events, url, prepare)
+        else:
+            full, full_alerts = ingest(events, None, prepare)
+        print(f"  the same ingest with {args.preload:,} events stored: {full:.2f} s = {n / full:,.0f} events/s "
+              f"({full_alerts} alerts raised; load {load} after the preload)", flush=True)
+        print(f"  ratio stored/empty: {served / full:.2f}", flush=True)
+    rows = raw_rows(events)
+    if args.postgres:
+        with postgres_database("yybench") as url:
+            raw = raw_postgres(rows, url.replace("+psycopg", ""))
+    else:
+        raw = raw_sqlite(rows)
+    print(f"  raw executemany, same rows: {raw:.2f} s = {n / raw:,.0f} rows/s")
+    print(f"  ratio server/raw: {raw / served:.2f}")
+    return 0
+
+
+def ingest(events: list[dict], db_url: str | None,
+           prepare: Callable[[Path], None] | None = None) -> tuple[float, int]:
+    """Post ``events`` in batches to a fresh server as office T01; the seconds it took and the
+    alerts raised."""
+    server = start_server(db_url, clock=CLOCK, prepare=prepare)
     try:
-        tokens = setup(server, ["T01"])
-        client = Client(server, tokens["T01"])
+        if prepare is None:
+            token = setup(server, ["T01"])["T01"]
+        else:
+            # The preload registered T01 directly; the administrator issues it a token, as for
+            # an office whose agent is reinstalled.
+            setup(server, [])
+            status, body = Client(server, server.admin_token).call("POST", "/offices/T01/token")
+            assert status == 200, body
+            token = body["token"]
+        client = Client(server, token)
         start = time.perf_counter()
         alerts = 0
         for i in range(0, len(events), BATCH):
@@ -107,27 +170,97 @@ def main() -> int:
             assert status == 200, summary
             assert summary["imported"] == len(chunk), summary
             alerts += summary["alerts_raised"]
-        served = time.perf_counter() - start
+        return time.perf_counter() - start, alerts
     finally:
         server.stop()
-    rows = raw_rows(events)
-    if args.postgres:
-        raw = raw_postgres(rows, f"postgresql://postgres@127.0.0.1:5432/{pg_db}")
-    else:
-        raw = raw_sqlite(rows)
-    if pg_db:
-        import psycopg
+        # A preloaded SQLite file is ~9 GB at 10,000,000 events: not left behind in /tmp.
+        shutil.rmtree(server.data_dir.parent, ignore_errors=True)
 
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as c:
-            c.execute(f"DROP DATABASE IF EXISTS {pg_db} WITH (FORCE)")
-    backend = "postgresql" if args.postgres else "sqlite"
-    n = len(events)
-    print(f"backend {backend}, {n} events in {n // BATCH} batches of {BATCH}, {n_cases} cases, "
-          f"{alerts} alerts raised")
-    print(f"  server ingest over HTTPS: {served:.2f} s = {n / served:,.0f} events/s")
-    print(f"  raw executemany, same rows: {raw:.2f} s = {n / raw:,.0f} rows/s")
-    print(f"  ratio server/raw: {raw / served:.2f}")
-    return 0
+
+def preload(data_dir: Path, n_events: int, n_offices: int) -> int:
+    """Fill the initialised, not yet served ``data_dir``'s database with about ``n_events``
+    approval events as the server stores them (see the module docstring); returns how many."""
+    import orjson
+    from sqlalchemy import func, select, text
+
+    from server.alerts.models import Alert
+    from server.batches.service import import_batch
+    from server.cases.models import ApprovalCase, ApprovalEvent
+    from server.changes.models import Change
+    from server.db import table_of
+    from server.offices.models import Office
+
+    started = time.perf_counter()
+    start = parse_instant("2025-03-03T08:00:00+08:00")
+    ctx = open_context(data_dir, parse_instant(CLOCK))
+    pg = ctx.db.is_postgres
+    with ctx.db.writing() as s:
+        for k in range(n_offices):
+            code = "T01" if k == 0 else f"P{k:03d}"
+            s.add(Office(code=code, name=code, kind="township", created_at=start, version=1))
+    with ctx.db.reading() as s:
+        office_ids = list(s.scalars(select(Office.id).order_by(Office.id)))
+    template = sorted(bulk_events(min(TEMPLATE_CASES, max(1, n_events // 5)), start=start, seed=11),
+                      key=lambda e: e["at"])
+    for i in range(0, len(template), BATCH):
+        chunk = template[i : i + BATCH]
+        out = orjson.loads(import_batch(ctx, office_id=office_ids[0], batch_id=f"preload-{i}", records=chunk,
+                                        complete_until=chunk[-1]["at"], dry_run=False))
+        assert out["imported"] == len(chunk), out["errors"][:1]
+    print(f"    template of {len(template):,} events imported, {time.perf_counter() - started:.0f} s", file=sys.stderr,
+          flush=True)
+    with ctx.db.reading() as s:
+        cases = s.scalar(select(func.max(ApprovalCase.id)))
+        held = s.scalar(select(func.count()).select_from(ApprovalEvent))
+        last_alert = s.scalar(select(func.max(Alert.id))) or 0
+        last_change = s.scalar(select(func.max(Change.seq))) or 0
+    per_copy = held
+    # A random UUID as text, like the ids the offices choose.
+    new_id = "gen_random_uuid()::text" if pg else (
+        "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(2)) || '-' || "
+        "hex(randomblob(2)) || '-' || hex(randomblob(6)))")
+
+    def copy(model: Any, overrides: dict[str, str], where: str) -> str:
+        table = table_of(model)
+        names = [c.name for c in table.c if c.name not in overrides or overrides[c.name]]
+        values = [overrides.get(n) or n for n in names]
+        return f"INSERT INTO {table.name} ({', '.join(names)}) SELECT {', '.join(values)} FROM {table.name} " \
+               f"WHERE {where}"
+
+    statements = [
+        copy(ApprovalCase, {"id": "id + :shift", "office_id": ":office", "case_no": "case_no || :suffix",
+                            "applicant_key": "applicant_key || :suffix"}, "id <= :cases"),
+        copy(ApprovalEvent, {"id": new_id, "case_id": "case_id + :shift"}, "case_id <= :cases"),
+        # Alert ids and change sequence numbers come from the tables' own counters.
+        copy(Alert, {"id": "", "office_id": ":office", "subject_ref": "subject_ref || :suffix",
+                     "subject_id": "CAST(CAST(subject_id AS INTEGER) + :shift AS VARCHAR(64))"},
+             "subject_type = 'case' AND id <= :last_alert"),
+        copy(Change, {"seq": ""}, "seq <= :last_change"),
+    ]
+    copies = max(0, n_events // per_copy - 1)
+    for k in range(1, copies + 1):
+        with ctx.db.writing() as s:
+            if not pg:
+                # Only this seeding connection: a cache large enough that the copies do not
+                # re-read the growing indexes from the file at every random key.
+                s.execute(text("PRAGMA cache_size=-1000000"))
+            params = {"shift": k * cases, "office": office_ids[k % len(office_ids)], "suffix": f"-{k}",
+                      "cases": cases, "last_alert": last_alert, "last_change": last_change}
+            for statement in statements:
+                s.execute(text(statement), params)
+        held += per_copy
+        if k % 10 == 0:
+            print(f"    {held:,} events stored, {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    with ctx.db.writing() as s:
+        if pg:
+            s.execute(text("SELECT setval(pg_get_serial_sequence('approval_cases', 'id'), :n)"),
+                      {"n": (copies + 1) * cases})
+    if pg:
+        # A database that has grown over months has been analysed by autovacuum long since.
+        with ctx.db.writer.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
+    ctx.db.dispose()
+    return held
 
 
 if __name__ == "__main__":

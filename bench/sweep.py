@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import text
 
+from bench.common import percentile
 from server.batches.service import import_batch
 from server.cases.models import ApprovalCase, ApprovalEvent
 from server.catalogue.models import PowerItemVersion
@@ -137,11 +138,6 @@ class Township:
         while not self.stop.is_set():
             self.post()
             self.stop.wait(interval)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def main() -> int:
