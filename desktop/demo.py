@@ -79,10 +79,11 @@ def stop_server(proc: subprocess.Popen[bytes] | None) -> None:
 class Interrupts:
     """Ctrl+C (SIGINT) and SIGTERM end the demo the same way: stop, clean up, exit 0.
 
-    Outside the console's event loop the first signal raises ``KeyboardInterrupt`` in the
-    main thread, which interrupts whatever startup step is running. Inside it an exception
-    would only be printed by Qt, so there the signal just sets ``stop``, which a timer in the
-    console polls (the timer also gives Python the chance to run the handler at all: while
+    Before the console starts the first signal raises ``KeyboardInterrupt`` in the main
+    thread, which interrupts whatever startup step is running. Once its application exists
+    (``in_event_loop``) the signal just sets ``stop``, which a timer in the console polls (an
+    exception would only be printed by Qt, or leave a half-built window to be torn down at
+    exit) (the timer also gives Python the chance to run the handler at all: while
     Qt waits for events, no Python code runs). A second signal during the clean-up is
     ignored, so the temporary folder is still removed.
     """
@@ -234,47 +235,55 @@ def run_console(root: Path, port: int, ca_file: Path, duration: float = 0, stop:
     import os
 
     os.environ["YINGYAN_DATA_DIR"] = str(root / "console")
+    from PySide6.QtCore import QTimer
+
     from desktop.app import make_app
     from desktop.common.api import ApiClient
+    from desktop.common.tasks import BackgroundTasks
     from desktop.console.session import open_session
     from desktop.console.window import ConsoleWindow
 
     app = make_app()
-    client = ApiClient(f"https://127.0.0.1:{port}", str(ca_file))
-    info = client.login(*DEMO_USER)
-    session = open_session(client, DEMO_USER[0], role=str(info.get("role") or "operator"),
-                           replica_file=root / "console" / "replica.sqlite3")
-    window = ConsoleWindow(session)
-    window.setWindowTitle(window.windowTitle() + " — demo")
-    window.show()
-    session.engine.start()
-    window.show_video()
-    from PySide6.QtCore import QTimer
-
-    if duration:
-        QTimer.singleShot(int(duration * 1000), app.quit)
-    watch = QTimer()
-    if stop is not None:
-        # Ctrl+C and SIGTERM set ``stop`` (see Interrupts); looking every 200 ms is also what
-        # lets Python run the signal handler while Qt waits for events.
-        watch.timeout.connect(lambda: stop.is_set() and app.quit())
-        watch.start(200)
     if interrupts is not None:
+        # From here on a signal only sets ``stop``. A KeyboardInterrupt raised while the window
+        # was being built left its video players and background threads to be torn down at
+        # exit in no order: the demo died with SIGSEGV on a Ctrl+C during the console's start.
         interrupts.in_event_loop = True
+    window: ConsoleWindow | None = None
+    session = None
+    watch = QTimer()
+    code = 0
     try:
-        code = app.exec()
+        client = ApiClient(f"https://127.0.0.1:{port}", str(ca_file))
+        info = client.login(*DEMO_USER)
+        session = open_session(client, DEMO_USER[0], role=str(info.get("role") or "operator"),
+                               replica_file=root / "console" / "replica.sqlite3")
+        window = ConsoleWindow(session)
+        window.setWindowTitle(window.windowTitle() + " — demo")
+        window.show()
+        session.engine.start()
+        window.show_video()
+        if duration:
+            QTimer.singleShot(int(duration * 1000), app.quit)
+        if stop is not None:
+            # Ctrl+C and SIGTERM set ``stop`` (see Interrupts); looking every 200 ms is also what
+            # lets Python run the signal handler while Qt waits for events.
+            watch.timeout.connect(lambda: stop.is_set() and app.quit())
+            watch.start(200)
+        if stop is None or not stop.is_set():
+            code = app.exec()
     finally:
         if interrupts is not None:
             interrupts.in_event_loop = False
         watch.stop()
-    # Stopped by the timer or a signal, not by closing the window: close it now, so the video
-    # wall's players stop before Qt goes away (a libvlc player drawing into a destroyed window
-    # crashed the demo at exit), and wait for the background reads, as the console itself does.
-    window.close()
-    session.shutdown()
-    from desktop.common.tasks import BackgroundTasks
-
-    BackgroundTasks.shutdown_all(5000)
+        # Stopped by the timer or a signal, not by closing the window: close it now, so the video
+        # wall's players stop before Qt goes away (a libvlc player drawing into a destroyed window
+        # crashed the demo at exit), and wait for the background reads, as the console itself does.
+        if window is not None:
+            window.close()
+        if session is not None:
+            session.shutdown()
+        BackgroundTasks.shutdown_all(5000)
     return int(code)
 
 

@@ -69,6 +69,16 @@ class _Demo:
         for line in self.proc.stdout:
             self.lines.put(line)
 
+    def rest(self) -> str:
+        """The end of everything it printed (a crash's stacks among it: faulthandler is on)."""
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:  # the reader thread's last lines, until the pipe closes
+            try:
+                self.seen.append(self.lines.get(timeout=0.5))
+            except queue.Empty:
+                break
+        return "".join(self.seen)[-6000:]
+
     def wait_for(self, text: str, timeout: float) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -119,6 +129,7 @@ def test_demo_with_the_console_stops_on_ctrl_c_and_removes_its_folder(tmp_path: 
     temp.mkdir()
     with xvfb_display() as display:
         env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", YINGYAN_DATA_DIR=str(tmp_path / "user"),
+                       PYTHONFAULTHANDLER="1",
                    TMPDIR=str(temp))
         demo = _Demo(["--offices", "2", "--no-video", "--duration", "600"], env)
         try:
@@ -131,7 +142,8 @@ def test_demo_with_the_console_stops_on_ctrl_c_and_removes_its_folder(tmp_path: 
                 assert demo.proc.poll() is None, "".join(demo.seen)[-3000:]
                 time.sleep(0.2)
             os.killpg(demo.proc.pid, signal.SIGINT)
-            assert demo.proc.wait(60) == 0
+            code = demo.proc.wait(60)
+            assert code == 0, demo.rest()
             assert list(temp.glob("yingyan-demo-*")) == []
         finally:
             demo.stop()
