@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from server.alerts.service import AlertSync
@@ -82,6 +82,23 @@ class _CaseWrites:
                     ("rule_state",))
 
 
+class _Offices(dict[int, Office]):
+    """The offices an evaluation has used, each loaded on first use: a batch needs only its
+    own (and those of the few cases it reaches in other offices), and a province has 1,500
+    of them (loading them all as ORM objects was a third of a province-day batch's time)."""
+
+    def __init__(self, session: Session):
+        super().__init__()
+        self.session = session
+
+    def __missing__(self, office_id: int) -> Office:
+        office = self.session.get(Office, office_id)
+        if office is None:
+            raise KeyError(office_id)
+        self[office_id] = office
+        return office
+
+
 class Evaluator:
     """Evaluates subjects inside one write transaction and records the alert changes."""
 
@@ -90,8 +107,10 @@ class Evaluator:
         self.session = session
         self.now = now
         self.changes = changes
-        self.offices: dict[int, Office] = {o.id: o for o in session.scalars(select(Office))}
-        self.codes = {o.id: o.code for o in self.offices.values()}
+        self.offices = _Offices(session)
+        # Codes never change, and all of them are one small Core read: duplicates and alerts
+        # name offices other than the one evaluated.
+        self.codes: dict[int, str] = dict(session.execute(select(Office.id, Office.code)).all())
         self.alerts = AlertSync(session, changes, self.codes, now)
         self.catalogue = ctx.catalogue(session)
         self.calendar = ctx.calendar(session)
@@ -283,13 +302,11 @@ class Evaluator:
 
     def offices_with_due(self, kind: str) -> set[int]:
         """The offices that may have subjects of ``kind`` due, in one query over the offices'
-        ``(office_id, next_check)`` index (a superset: against the latest ``as_of`` of all)."""
-        if not self.offices:
-            return set()
+        ``(office_id, next_check)`` index (a superset: against ``now``, which no office's ``as_of`` passes)."""
         model: Any = {"case": ApprovalCase, "petition": Petition, "notice": Notice}[kind]
-        latest = max(self.as_of(o) for o in self.offices)
+        # The ids are listed so that each office is a seek on the index, not a scan of all of it.
         return set(self.session.scalars(
-            select(model.office_id).where(model.office_id.in_(sorted(self.offices)), model.next_check <= latest)
+            select(model.office_id).where(model.office_id.in_(sorted(self.codes)), model.next_check <= self.now)
             .group_by(model.office_id)
         ))
 
@@ -381,9 +398,11 @@ def sweep(ctx: Context, *, wait: bool = False, notify: bool = True, chunk: int =
                 # a watermark correction and a change of the silence setting evaluate it or clear
                 # its instant themselves. A silent office's instant has passed, so its alert's
                 # hours keep counting at each sweep.
-                for office in ev.offices.values():
-                    if office.next_silent_check is None or office.next_silent_check <= now:
-                        ev.office(office)
+                for office in session.scalars(select(Office).where(
+                    or_(Office.next_silent_check.is_(None), Office.next_silent_check <= now)
+                ).order_by(Office.id)):
+                    ev.offices[office.id] = office
+                    ev.office(office)
             ev.finish()
             raised = ev.alerts.raised
             if finished:
@@ -423,7 +442,7 @@ def _sweep_chunk(ev: Evaluator, cursor: _Cursor, budget: int) -> bool:
     A chunk gathers the due subjects of one kind across offices and evaluates them together:
     reading their rows, ratings, duplicates and alerts costs a few queries per evaluation
     call, however many subjects it takes, and most offices have only a few due at a time."""
-    offices = sorted(ev.offices.values(), key=lambda o: o.id)
+    offices = sorted(ev.codes)
     while cursor.kind < len(_KINDS):
         kind = _KINDS[cursor.kind]
         gathered: list[Any] = []
@@ -431,11 +450,11 @@ def _sweep_chunk(ev: Evaluator, cursor: _Cursor, budget: int) -> bool:
         # and a province has 1,500 of them.
         candidates = ev.offices_with_due(kind)
         while cursor.office < len(offices) and budget > 0:
-            if offices[cursor.office].id not in candidates:
+            if offices[cursor.office] not in candidates:
                 cursor.office += 1
                 cursor.after = None
                 continue
-            ids = ev.due(kind, offices[cursor.office].id, after=cursor.after, limit=budget)
+            ids = ev.due(kind, offices[cursor.office], after=cursor.after, limit=budget)
             gathered += ids
             budget -= len(ids)
             if budget <= 0:
