@@ -21,12 +21,9 @@ from sqlalchemy import (
     MetaData,
     Table,
     bindparam,
-    cast,
-    column,
     create_engine,
     event,
     text,
-    values,
 )
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -238,29 +235,52 @@ def try_advisory_xact_lock(session: Session, key: int) -> bool:
 def bulk_update(session: Session, table: Table, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
     """Update many rows by primary key ``id`` (each row dict has ``_id`` and the columns).
 
-    PostgreSQL gets one ``UPDATE … FROM (VALUES …)`` per thousand rows; a row-by-row
-    executemany would cost one round trip each. SQLite's executemany is an in-process loop.
+    PostgreSQL gets one ``UPDATE … FROM unnest(…)`` per 5,000 rows; a row-by-row
+    executemany would cost one round trip each. SQLite's executemany is an in-process loop,
+    run by the driver. A table with an ``onupdate`` column the update leaves out goes through
+    SQLAlchemy, which fills it in.
     """
     if not rows:
         return
-    dialect = session.get_bind().dialect
-    if dialect.name != "postgresql":
+    if not _plain_columns(table, columns, update=True):
         statement = table.update().where(table.c.id == bindparam("_id")).values({c: bindparam(c) for c in columns})
-        if _plain_columns(table, columns, update=True):
-            _driver_executemany(session, statement, table, rows)
-        else:
-            session.execute(statement, rows)
-        return
+        session.execute(statement, rows)
+    elif session.get_bind().dialect.name == "postgresql":
+        _pg_update_unnest(session, table, rows, columns)
+    else:
+        statement = table.update().where(table.c.id == bindparam("_id")).values({c: bindparam(c) for c in columns})
+        _driver_executemany(session, statement, table, rows)
+
+
+def _pg_update_unnest(session: Session, table: Table, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
+    """``UPDATE … FROM unnest(<one array a column>)``: the statement's text depends only on the
+    columns, so neither SQLAlchemy nor psycopg compiles it again for every batch (a ``VALUES``
+    list of literal rows was compiled and parsed anew each time: 27 % of a province-day batch's
+    time on PostgreSQL, in-process). JSON values travel as text and are cast row by row."""
+    dialect = session.get_bind().dialect
+    quote = dialect.identifier_preparer.quote
     names = ("id", *columns)
-    for start in range(0, len(rows), 1000):
-        chunk = rows[start : start + 1000]
-        data = values(*[column(n, table.c[n].type) for n in names], name="v").data(
-            [tuple(r["_id"] if n == "id" else r[n] for n in names) for r in chunk]
+    json_columns = {n for n in columns if isinstance(table.c[n].type, JSON)}
+    sql_type = {n: table.c[n].type.compile(dialect=dialect) for n in names}
+    arrays = ", ".join(f"%s::{'TEXT' if n in json_columns else sql_type[n]}[]" for n in names)
+    sets = ", ".join(
+        f"{quote(c)} = CAST(v.{quote(c)} AS {sql_type[c]})" if c in json_columns else f"{quote(c)} = v.{quote(c)}"
+        for c in columns
+    )
+    target = quote(table.name)
+    # Every name and type comes from the table's metadata, never from a request.
+    statement = (f"UPDATE {target} SET {sets} FROM unnest({arrays}) "  # noqa: S608
+                 f"AS v({', '.join(quote(n) for n in names)}) WHERE {target}.id = v.id")
+    for start in range(0, len(rows), 5000):
+        chunk = rows[start : start + 5000]
+        params = tuple(
+            [r["_id"] for r in chunk] if n == "id"
+            # None too, as SQLAlchemy's JSON type would have stored it (JSON null, not SQL NULL)
+            else [_json_dumps(r[n]) for r in chunk] if n in json_columns
+            else [r[n] for r in chunk]
+            for n in names
         )
-        # A column that is NULL in every row of a chunk would be typed text: cast to the target type.
-        session.execute(
-            table.update().where(table.c.id == data.c.id).values({c: cast(data.c[c], table.c[c].type) for c in columns})
-        )
+        session.connection().exec_driver_sql(statement, params)
 
 
 def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
