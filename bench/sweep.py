@@ -39,7 +39,7 @@ from server.cases.models import ApprovalCase, ApprovalEvent
 from server.catalogue.models import PowerItemVersion
 from server.context import Context, Settings, bump_meta
 from server.db import table_of
-from server.evaluation import SWEEP_CHUNK, sweep
+from server.evaluation import SWEEP_CHUNK, SWEEP_HOLD, sweep
 from server.offices.models import Office
 from shared.catalogue import parse_catalogue
 from shared.rules import evaluate_case
@@ -144,7 +144,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", type=int, default=1_000_000)
     ap.add_argument("--offices", type=int, default=100)
-    ap.add_argument("--chunk", type=int, default=SWEEP_CHUNK, help="subjects per sweep transaction")
+    ap.add_argument("--chunk", type=int, default=SWEEP_CHUNK, help="subjects per sweep transaction, at most")
+    ap.add_argument("--hold", type=float, default=SWEEP_HOLD, help="seconds a sweep transaction should hold the lock")
     ap.add_argument("--postgres", action="store_true")
     ap.add_argument("--post-interval", type=float, default=0.05,
                     help="seconds between a township's batches during a sweep")
@@ -181,7 +182,7 @@ def run(args: argparse.Namespace, root: Path, init: list[str]) -> int:
     seed(ctx, args.cases, args.offices, states=not args.without_states)
     print(f"seeded {args.cases:,} open cases in {args.offices} offices "
           f"({'without' if args.without_states else 'with'} rule states) in {time.perf_counter() - t:.1f} s")
-    first = sweep(ctx, wait=True, chunk=args.chunk)
+    first = sweep(ctx, wait=True, chunk=args.chunk, hold=args.hold)
     print(f"baseline sweep at {format_instant(START)}: evaluated {first.evaluated}, {first.seconds:.2f} s")
     alone = Township(ctx)
     for _ in range(50):
@@ -195,7 +196,7 @@ def run(args: argparse.Namespace, root: Path, init: list[str]) -> int:
         township = Township(ctx)
         poster = threading.Thread(target=township.run, args=(args.post_interval,), daemon=True)
         poster.start()
-        report = sweep(ctx, wait=True, chunk=args.chunk)
+        report = sweep(ctx, wait=True, chunk=args.chunk, hold=args.hold)
         township.stop.set()
         poster.join()
         during = township.times

@@ -336,10 +336,16 @@ class SweepReport:
     folds_fallen_back: int = 0
 
 
-#: Subjects evaluated per write transaction of the sweep. Each transaction holds the write
-#: lock (SQLite) or the commit-order lock (PostgreSQL) that a township's batch needs, so it
-#: must stay short: at about 300–500 µs a case, a chunk takes about half a second.
+#: Subjects evaluated per write transaction of the sweep, at most. Each transaction holds the
+#: write lock (SQLite) or the commit-order lock (PostgreSQL) that a township's batch needs, so
+#: it must stay short.
 SWEEP_CHUNK = 1000
+#: Seconds a sweep transaction should hold that lock: after each chunk the next one is sized
+#: from the time a subject took, so a slower database (PostgreSQL's round trips: about 1 ms a
+#: case, against SQLite's 0.3 ms) or a busier machine gets smaller chunks, not longer waits.
+SWEEP_HOLD = 0.3
+#: The smallest chunk: below it the per-transaction work (the evaluator's reads) dominates.
+SWEEP_MIN_CHUNK = 50
 
 
 @dataclass
@@ -352,16 +358,22 @@ class _Cursor:
     kind: int = 0
     office: int = 0
     after: int | str | None = None
+    #: per kind, the offices with anything due when the sweep first looked: asked once a sweep,
+    #: not once a chunk (``now`` stays the same throughout, and a batch evaluates its own
+    #: office's due subjects itself)
+    candidates: dict[str, set[int]] = field(default_factory=dict)
 
 
 _KINDS = ("case", "petition", "notice")
 
 
-def sweep(ctx: Context, *, wait: bool = False, notify: bool = True, chunk: int = SWEEP_CHUNK) -> SweepReport:
+def sweep(ctx: Context, *, wait: bool = False, notify: bool = True, chunk: int = SWEEP_CHUNK,
+          hold: float = SWEEP_HOLD) -> SweepReport:
     """Evaluate every clock rule whose instant has passed, once, across all processes.
 
-    The sweep works in short transactions of at most ``chunk`` subjects, each committing, so a
-    township's batch never waits behind the whole midnight sweep, only behind one chunk. Every
+    The sweep works in short transactions of at most ``chunk`` subjects, each committing and
+    sized to hold the lock about ``hold`` seconds, so a township's batch never waits behind
+    the whole midnight sweep, only behind one chunk. Every
     chunk reads what is due inside its own transaction under the commit-order lock, so two
     processes sweeping at once share the work and still raise each alert once. The instant is
     read once: every chunk evaluates up to the same ``now``.
@@ -375,7 +387,9 @@ def sweep(ctx: Context, *, wait: bool = False, notify: bool = True, chunk: int =
     cursor = _Cursor()
     now: int | None = None
     wrote = False
+    budget = chunk
     while True:
+        held_from = 0.0
         with ctx.db.writing() as session:
             if wait:
                 advisory_xact_lock(session, LOCK_SWEEP)
@@ -387,11 +401,12 @@ def sweep(ctx: Context, *, wait: bool = False, notify: bool = True, chunk: int =
             # Like every writer that evaluates, the sweep must not interleave with a batch or an
             # operator's mutation: it would write alerts from a stale reading.
             lock_for_commit_order(session)
+            held_from = time.perf_counter()
             if now is None:
                 now = ctx.now(session)
             changes = ChangeWriter()
             ev = Evaluator(ctx, session, now, changes)
-            finished = _sweep_chunk(ev, cursor, chunk)
+            finished = _sweep_chunk(ev, cursor, budget)
             if finished:
                 # Once every subject is done: the offices' own rules and the month's verdict. An
                 # office is evaluated when its silence is due (or it has none on record): a batch,
@@ -426,6 +441,9 @@ def sweep(ctx: Context, *, wait: bool = False, notify: bool = True, chunk: int =
             wrote = False
         if finished:
             return report
+        if ev.evaluated:
+            per_subject = (time.perf_counter() - held_from) / ev.evaluated
+            budget = min(chunk, max(SWEEP_MIN_CHUNK, int(hold / per_subject) if per_subject > 0 else chunk))
         # A township's batch waiting for the lock goes before the next chunk.
         ctx.db.give_way()
     # Broken off: what this process did is still on record.
@@ -448,7 +466,9 @@ def _sweep_chunk(ev: Evaluator, cursor: _Cursor, budget: int) -> bool:
         gathered: list[Any] = []
         # Asked once rather than office by office: most sweeps find nothing due in most offices,
         # and a province has 1,500 of them.
-        candidates = ev.offices_with_due(kind)
+        if kind not in cursor.candidates:
+            cursor.candidates[kind] = ev.offices_with_due(kind)
+        candidates = cursor.candidates[kind]
         while cursor.office < len(offices) and budget > 0:
             if offices[cursor.office] not in candidates:
                 cursor.office += 1

@@ -119,3 +119,22 @@ def test_a_sweep_broken_off_by_another_process_leaves_the_rest_to_it(
     assert set(_alerts(ctx).values()) == {1}
     with ctx.db.reading() as s:
         assert sum(r.evaluated for r in s.scalars(select(SweepRun))) >= CASES
+
+
+def test_a_sweep_that_runs_slow_takes_smaller_chunks_and_raises_the_same(
+        due_tomorrow: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks are sized by how long a subject takes, so a slow database holds the lock no
+    longer than a fast one; the alerts are the same whatever the chunks."""
+    whole = copied_context(due_tomorrow, tmp_path / "whole", START)
+    slow = copied_context(due_tomorrow, tmp_path / "slow", START)
+    for ctx in (whole, slow):
+        _advance(ctx, 10)
+    reference = evaluation.sweep(whole, wait=True, chunk=10**9)
+    monkeypatch.setattr(evaluation, "SWEEP_MIN_CHUNK", 3)
+    # Nothing is fast enough for a hold of zero: after the first chunk of 10, every chunk is
+    # the smallest.
+    report = evaluation.sweep(slow, wait=True, chunk=10, hold=0.0)
+    assert report.transactions >= 1 + (CASES - 10) // 3
+    assert report.evaluated == reference.evaluated == CASES
+    assert _alerts(slow) == _alerts(whole)
+    assert set(_alerts(slow).values()) == {1}
