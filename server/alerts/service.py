@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from server.alerts.models import HANDLED_STATUSES, Alert
 from server.changes.service import ChangeWriter
-from server.db import bulk_insert, bulk_update, table_of
+from server.db import bulk_insert, bulk_update, one_of, table_of
 from shared.rules.common import RULES, Hit
 from shared.timeutil import format_instant
 
@@ -116,7 +116,7 @@ class AlertSync:
             for start in range(0, len(ids), 500):
                 rows = self.session.execute(
                     select(*_COLUMNS).where(Alert.subject_type == subject_type,
-                                            Alert.subject_id.in_(ids[start : start + 500]))
+                                            one_of(self.session, Alert.subject_id, ids[start : start + 500]))
                 )
                 for values in rows:
                     a = AlertRow(*values)
@@ -209,7 +209,8 @@ class AlertSync:
                 for start in range(0, len(unique), 500):
                     for alert_id, sid, rule, node in self.session.execute(
                         select(Alert.id, Alert.subject_id, Alert.rule, Alert.node).where(
-                            Alert.subject_type == subject_type, Alert.subject_id.in_(unique[start : start + 500])
+                            Alert.subject_type == subject_type,
+                            one_of(self.session, Alert.subject_id, unique[start : start + 500]),
                         )
                     ):
                         found = by_key.get((subject_type, sid, rule, node))

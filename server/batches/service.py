@@ -23,7 +23,7 @@ from server.cases import service as case_service
 from server.cases.models import ApprovalCase, ApprovalEvent, Evaluation
 from server.changes.service import ChangeWriter, lock_for_commit_order
 from server.context import EARLIEST_INSTANT, FUTURE_TOLERANCE, Context, instant_in_range
-from server.db import bulk_insert, table_of
+from server.db import bulk_insert, one_of, table_of
 from server.deps import nul_path
 from server.evaluation import Evaluator, office_json
 from server.figures import service as figures
@@ -89,7 +89,7 @@ def _existing_digests(session: Session, ids: list[str]) -> dict[str, str]:
     for model in (ApprovalEvent, Evaluation, Petition, PetitionEvent, NoticeReply):
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            for rid, digest in session.execute(select(model.id, model.digest).where(model.id.in_(chunk))):
+            for rid, digest in session.execute(select(model.id, model.digest).where(one_of(session, model.id, chunk))):
                 found[rid] = digest
     return found
 
@@ -228,7 +228,8 @@ def _import(
     for start in range(0, len(case_nos), 500):
         chunk = case_nos[start : start + 500]
         for c in session.scalars(
-            select(ApprovalCase).where(ApprovalCase.office_id == office.id, ApprovalCase.case_no.in_(chunk))
+            select(ApprovalCase)
+            .where(ApprovalCase.office_id == office.id, one_of(session, ApprovalCase.case_no, chunk))
         ):
             cases[c.case_no] = c
     case_power: dict[str, str] = {no: c.power_code for no, c in cases.items()}
@@ -401,7 +402,7 @@ def _store(
         numbers = [c["case_no"] for c in new_cases]
         for start in range(0, len(numbers), 500):
             for c in session.scalars(select(ApprovalCase).where(
-                ApprovalCase.office_id == office.id, ApprovalCase.case_no.in_(numbers[start : start + 500])
+                ApprovalCase.office_id == office.id, one_of(session, ApprovalCase.case_no, numbers[start : start + 500])
             )):
                 cases[c.case_no] = c
 
@@ -445,7 +446,7 @@ def _store(
         missing = sorted(rated - set(cases))
         for start in range(0, len(missing), 500):
             for c in session.scalars(select(ApprovalCase).where(
-                ApprovalCase.office_id == office.id, ApprovalCase.case_no.in_(missing[start : start + 500])
+                ApprovalCase.office_id == office.id, one_of(session, ApprovalCase.case_no, missing[start : start + 500])
             )):
                 cases[c.case_no] = c
         touched_cases += [cases[no].id for no in rated if no in cases]
@@ -514,7 +515,7 @@ def _duplicate_peers(session: Session, case_ids: list[int]) -> set[int]:
     for start in range(0, len(case_ids), 500):
         for power, key in session.execute(
             select(ApprovalCase.power_code, ApprovalCase.applicant_key).where(
-                ApprovalCase.id.in_(case_ids[start : start + 500]), ApprovalCase.applicant_key.is_not(None)
+                one_of(session, ApprovalCase.id, case_ids[start : start + 500]), ApprovalCase.applicant_key.is_not(None)
             )
         ):
             if key is not None:
@@ -524,7 +525,7 @@ def _duplicate_peers(session: Session, case_ids: list[int]) -> set[int]:
     for start in range(0, len(applicants), 500):
         for cid, power, key in session.execute(
             select(ApprovalCase.id, ApprovalCase.power_code, ApprovalCase.applicant_key).where(
-                ApprovalCase.applicant_key.in_(applicants[start : start + 500])
+                one_of(session, ApprovalCase.applicant_key, applicants[start : start + 500])
             )
         ):
             if (power, key) in keys:

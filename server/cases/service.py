@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from server.cases.models import ApprovalCase, ApprovalEvent, Evaluation
 from server.context import CatalogueSnapshot
+from server.db import one_of
 from shared.catalogue import PowerItem
 from shared.rules.approval import (
     CaseEvent,
@@ -56,7 +57,8 @@ _CASE_COLUMNS = [getattr(ApprovalCase, name) for name in CaseRow.__slots__ if na
 def load_cases(session: Session, ids: Sequence[int]) -> list[CaseRow]:
     out: list[CaseRow] = []
     for chunk in _chunks(list(ids)):
-        out.extend(CaseRow(*row) for row in session.execute(select(*_CASE_COLUMNS).where(ApprovalCase.id.in_(chunk))))
+        query = select(*_CASE_COLUMNS).where(one_of(session, ApprovalCase.id, chunk))
+        out.extend(CaseRow(*row) for row in session.execute(query))
     return out
 
 
@@ -92,7 +94,8 @@ def load_case_events(session: Session, case_ids: Sequence[int]) -> dict[int, lis
     arrival, then id); read with Core, not the ORM, because it reads every event of each case."""
     rows: dict[int, list[CaseEvent]] = defaultdict(list)
     for chunk in _chunks(list(case_ids)):
-        for case_id, *columns in session.execute(select(*_FACT_COLUMNS).where(ApprovalEvent.case_id.in_(chunk))):
+        query = select(*_FACT_COLUMNS).where(one_of(session, ApprovalEvent.case_id, chunk))
+        for case_id, *columns in session.execute(query):
             rows[case_id].append(case_event(*columns))
     return {cid: sorted(items, key=order_key) for cid, items in rows.items()}
 
@@ -100,7 +103,7 @@ def load_case_events(session: Session, case_ids: Sequence[int]) -> dict[int, lis
 def load_events(session: Session, case_ids: Sequence[int]) -> dict[int, list[ApprovalEvent]]:
     out: dict[int, list[ApprovalEvent]] = defaultdict(list)
     for chunk in _chunks(list(case_ids)):
-        for e in session.scalars(select(ApprovalEvent).where(ApprovalEvent.case_id.in_(chunk))):
+        for e in session.scalars(select(ApprovalEvent).where(one_of(session, ApprovalEvent.case_id, chunk))):
             out[e.case_id].append(e)
     for events in out.values():
         events.sort(key=lambda e: (e.at, e.seq or 0, e.arrived_at, e.id))
@@ -115,7 +118,7 @@ def load_ratings(session: Session, cases: Sequence[CaseRow]) -> dict[tuple[int, 
     for office_id, case_nos in by_office.items():
         for chunk in _chunks(case_nos):
             rows = session.scalars(
-                select(Evaluation).where(Evaluation.office_id == office_id, Evaluation.case_no.in_(chunk))
+                select(Evaluation).where(Evaluation.office_id == office_id, one_of(session, Evaluation.case_no, chunk))
             )
             for r in rows:
                 out[(r.office_id, r.case_no)].append(r)
@@ -136,7 +139,7 @@ def load_duplicates(
         rows = session.execute(
             select(ApprovalCase.power_code, ApprovalCase.applicant_key, ApprovalCase.received_at,
                    ApprovalCase.office_id, ApprovalCase.case_no)
-            .where(ApprovalCase.applicant_key.in_(chunk))
+            .where(one_of(session, ApprovalCase.applicant_key, chunk))
             .where(ApprovalCase.received_at.is_not(None))
         )
         for power, key, received_at, office_id, case_no in rows:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from server.changes.service import ChangeWriter
 from server.context import Context
-from server.db import bulk_insert, table_of
+from server.db import bulk_insert, one_of, table_of
 from server.reminders.models import RiskReminder
 from shared.catalogue import PowerItem
 from shared.timeutil import format_instant
@@ -75,7 +75,7 @@ def create_reminders(session: Session, candidates: Sequence[Candidate], *, now: 
         existing.update(
             (cid, node) for cid, node in session.execute(
                 select(RiskReminder.case_id, RiskReminder.node)
-                .where(RiskReminder.case_id.in_(ids[start : start + 500]))
+                .where(one_of(session, RiskReminder.case_id, ids[start : start + 500]))
             )
         )
     rows: list[dict[str, Any]] = []

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import JSON, BigInteger, Boolean, Column, Float, Integer, MetaData, String, Table, func, select, text
 
-from server.db import Database, bulk_insert, bulk_update, open_database
+from server.db import Database, bulk_insert, bulk_update, one_of, open_database
 
 HOSTILE = "'); DROP TABLE t; -- 鹰眼 \x00\u202e"
 
@@ -151,3 +151,31 @@ def test_postgres_statements_are_planned_for_their_own_parameters(pg_database: s
             assert s.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar_one() == 0
     finally:
         db.dispose()
+
+
+def test_one_of_finds_what_in_finds(any_database: str) -> None:
+    """``one_of`` (an array on PostgreSQL) selects exactly the rows ``IN`` would: numbers,
+    text with quotes and braces (an array literal's own syntax), none at all, many."""
+    table, db = _any_rows(any_database)
+    names = [f"n{i}" for i in range(600)] + ['a"b', "{c,d}", "e'f", "NULL", _hostile(any_database)]
+    with db.writing() as s:
+        bulk_insert(s, table, [{"id": i + 1, "name": n, "flag": False, "data": None, "kind": "k", "touched": 0}
+                               for i, n in enumerate(names)])
+    with db.reading() as s:
+        for wanted in ([], [3], list(range(1, 700, 3)), [10**12]):
+            got = set(s.scalars(select(table.c.id).where(one_of(s, table.c.id, wanted))))
+            assert got == {i for i in wanted if i <= len(names)}
+        for wanted_names in (names[-5:], names[::7], ["absent"]):
+            got_names = set(s.scalars(select(table.c.name).where(one_of(s, table.c.name, wanted_names))))
+            assert got_names == set(wanted_names) & set(names)
+    db.dispose()
+
+
+def test_one_of_does_not_cut_a_long_value_down_to_a_match(any_database: str) -> None:
+    table, db = _any_rows(any_database)  # name is VARCHAR(200)
+    with db.writing() as s:
+        bulk_insert(s, table, [{"id": 1, "name": "x" * 200, "flag": False, "data": None, "kind": "k", "touched": 0}])
+    with db.reading() as s:
+        assert list(s.scalars(select(table.c.id).where(one_of(s, table.c.name, ["x" * 201])))) == []
+        assert list(s.scalars(select(table.c.id).where(one_of(s, table.c.name, ["x" * 200])))) == [1]
+    db.dispose()
