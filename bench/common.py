@@ -110,15 +110,16 @@ def settle(app: Any, seconds: float = 0.6) -> None:
         time.sleep(0.01)
 
 
-def in_process_context(prefix: str, now: int) -> tuple[Any, int]:
+def in_process_context(prefix: str, now: int, db_url: str | None = None) -> tuple[Any, int]:
     """A freshly initialised data dir opened in this process (no HTTP): its clock started at
     ``now``, the test catalogue loaded and one township ``T01``; returns the context and the
-    office's id, for benchmarks that call the import directly (profiles, history growth)."""
+    office's id, for benchmarks that call the import directly (profiles, history growth).
+    With ``db_url`` (a PostgreSQL database of ``postgres_database``) the data is kept there."""
     from server.offices.models import Office
 
     root = Path(tempfile.mkdtemp(prefix=prefix))
-    subprocess.run([sys.executable, "-m", "shared.cli", "server", "init", "--data-dir", str(root / "d")], check=True,
-                   capture_output=True)
+    init = [sys.executable, "-m", "shared.cli", "server", "init", "--data-dir", str(root / "d")]
+    subprocess.run(init + (["--db", db_url] if db_url else []), check=True, capture_output=True)
     ctx = open_context(root / "d", now)
     with ctx.db.writing() as s:
         s.add(Office(code="T01", name="T01", kind="township", created_at=0, version=1))

@@ -1,14 +1,16 @@
 """Where a batch's time goes: one 5,000-event batch imported in-process under cProfile.
 
 The import runs exactly as the HTTPS endpoint runs it (``import_batch``), on a fresh
-SQLite data directory, after four earlier batches so that the cases span batches as they
-do in an ordinary day's sync. Prints the phases' cumulative times and the top functions.
+SQLite data directory (``--postgres``: a fresh PostgreSQL database), after four earlier
+batches so that the cases span batches as they do in an ordinary day's sync. Prints the
+phases' cumulative times and the top functions.
 
-    .venv/bin/python bench/ingest_profile.py
+    .venv/bin/python bench/ingest_profile.py [--postgres]
 """
 
 from __future__ import annotations
 
+import argparse
 import cProfile
 import pstats
 import sys
@@ -17,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import in_process_context
+from bench.common import in_process_context, postgres_database
+from server.app import tune_collector
 from server.batches.service import import_batch
 from server.demo_data import bulk_events
 from shared.timeutil import parse_instant
@@ -39,13 +42,24 @@ PHASES = [
 
 
 def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--postgres", action="store_true")
+    args = ap.parse_args()
+    if args.postgres:
+        with postgres_database("yy_prof") as url:
+            return profile_batch(url)
+    return profile_batch(None)
+
+
+def profile_batch(db_url: str | None) -> int:
     start = parse_instant("2026-12-31T00:00:00+08:00")
-    ctx, office_id = in_process_context("yy-prof-", start)
+    ctx, office_id = in_process_context("yy-prof-", start, db_url)
     events = sorted(bulk_events(10_000, start=parse_instant("2026-03-02T08:00:00+08:00")), key=lambda e: e["at"])
     for k in range(4):
         chunk = events[k * 5000 : (k + 1) * 5000]
         import_batch(ctx, office_id=office_id, batch_id=f"warm{k}", records=chunk, complete_until=chunk[-1]["at"],
                      dry_run=False)
+    tune_collector()  # as the server process does once it is loaded
     t = time.perf_counter()
     import_batch(ctx, office_id=office_id, batch_id="plain", records=events[25000:30000],
                  complete_until=events[29999]["at"], dry_run=False)

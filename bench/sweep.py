@@ -193,6 +193,7 @@ def run(args: argparse.Namespace, root: Path, init: list[str]) -> int:
         target = ctx_now(ctx) + step
         advance(ctx, target)
         before = high_marks(ctx, target)
+        wal = wal_marks(ctx)
         township = Township(ctx)
         poster = threading.Thread(target=township.run, args=(args.post_interval,), daemon=True)
         poster.start()
@@ -206,11 +207,30 @@ def run(args: argparse.Namespace, root: Path, init: list[str]) -> int:
               f"p99 {percentile(during, 0.99):.0f} ms, max {max(during):.0f} ms")
         print(f"  rule states built from history {report.states_built:,}, "
               f"late events a state could not take {report.folds_fallen_back:,}")
+        if wal is not None:
+            after = wal_marks(ctx)
+            assert after is not None
+            records, fpi, volume, timed, requested = (y - x for x, y in zip(wal, after, strict=True))
+            print(f"  PostgreSQL's write-ahead log during it (the whole cluster): {volume / 2**20:,.0f} MiB in "
+                  f"{records:,} records, {fpi:,} of them full-page images; checkpoints {timed} timed, "
+                  f"{requested} requested (the log outgrew max_wal_size)")
         if report.evaluated and not args.postgres:
             written, seconds = raw_floor(ctx, root, init, before, report.transactions)
             print(f"  the same writes replayed raw ({written}) in {report.transactions:,} transactions: "
                   f"{seconds:.2f} s = {seconds / report.seconds:.2f} of the sweep's time")
     return 0
+
+
+def wal_marks(ctx: Context) -> tuple[int, ...] | None:
+    """On PostgreSQL, the cluster's write-ahead log counters (records, full-page images, bytes)
+    and its checkpoints so far (timed, requested): a sweep that outgrows ``max_wal_size``
+    forces checkpoints, after each of which the first change to a page logs all of it."""
+    if not ctx.db.is_postgres:
+        return None
+    with ctx.db.reading() as s:
+        wal = s.execute(text("SELECT wal_records, wal_fpi, wal_bytes FROM pg_stat_wal")).one()
+        checkpoints = s.execute(text("SELECT checkpoints_timed, checkpoints_req FROM pg_stat_bgwriter")).one()
+    return (int(wal[0]), int(wal[1]), int(wal[2]), int(checkpoints[0]), int(checkpoints[1]))
 
 
 def high_marks(ctx: Context, as_of: int) -> tuple[int, int, list[int]]:

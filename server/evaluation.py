@@ -23,7 +23,7 @@ from server.cases.service import CaseRow
 from server.catalogue.models import SweepRun
 from server.changes.service import ChangeWriter, lock_for_commit_order
 from server.context import Context
-from server.db import LOCK_SWEEP, advisory_xact_lock, bulk_update, table_of, try_advisory_xact_lock
+from server.db import LOCK_SWEEP, advisory_xact_lock, bulk_update, one_of, table_of, try_advisory_xact_lock
 from server.notices import service as notices
 from server.notices.models import Notice
 from server.offices.models import Office
@@ -229,7 +229,7 @@ class Evaluator:
         all_ids = sorted(set(ids))
         for start in range(0, len(all_ids), 2000):
             chunk = all_ids[start : start + 2000]
-            rows = list(self.session.scalars(select(Petition).where(Petition.id.in_(chunk))))
+            rows = list(self.session.scalars(select(Petition).where(one_of(self.session, Petition.id, chunk))))
             events = petitions.load_events(self.session, chunk)
             dups = petitions.load_duplicates(self.session, rows)
             merged = petitions.load_merged(self.session, chunk)
@@ -257,7 +257,8 @@ class Evaluator:
         """``NOTICE_REPLY_OVERDUE`` on each notice, on its addressed office's ``as_of``."""
         all_ids = sorted(set(ids))
         for start in range(0, len(all_ids), 2000):
-            rows = list(self.session.scalars(select(Notice).where(Notice.id.in_(all_ids[start : start + 2000]))))
+            rows = list(self.session.scalars(select(Notice).where(
+                one_of(self.session, Notice.id, all_ids[start : start + 2000]))))
             self.alerts.load(("notice", n.id) for n in rows)
             for n in rows:
                 as_of = self.as_of(n.office_id)

@@ -240,21 +240,21 @@ def _import(
     for start in range(0, len(petition_ids), 500):
         chunk = petition_ids[start : start + 500]
         for pid, office_id in session.execute(
-            select(Petition.id, Petition.office_id).where(Petition.id.in_(chunk))
+            select(Petition.id, Petition.office_id).where(one_of(session, Petition.id, chunk))
         ):
             known_petitions[pid] = office_id
     notice_ids = sorted({str(rec.notice_id) for _, _, _, rec in parsed if isinstance(rec, p.NoticeReplyRecord)})
     notice_offices: dict[str, int] = {}
     for start in range(0, len(notice_ids), 500):
         for nid, office_id in session.execute(
-            select(Notice.id, Notice.office_id).where(Notice.id.in_(notice_ids[start : start + 500]))
+            select(Notice.id, Notice.office_id).where(one_of(session, Notice.id, notice_ids[start : start + 500]))
         ):
             notice_offices[nid] = office_id
     codes = sorted({rec.receipt_code for _, _, _, rec in parsed if isinstance(rec, p.Petition) and rec.receipt_code})
     taken_codes: set[str] = set()
     for start in range(0, len(codes), 500):
         taken_codes.update(session.scalars(
-            select(Petition.receipt_code).where(Petition.receipt_code.in_(codes[start : start + 500]))
+            select(Petition.receipt_code).where(one_of(session, Petition.receipt_code, codes[start : start + 500]))
         ))
 
     for index, rid, raw, rec in parsed:

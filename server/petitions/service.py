@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.audit import service as audit
+from server.db import one_of
 from server.petitions.models import Petition, PetitionEvent
 from server.security import DataKey
 from shared.rules.petition import PetitionEventFact, PetitionFacts, petition_duplicate, petition_state
@@ -81,7 +82,8 @@ def reveal_petitioner(session: Session, key: DataKey, p: Petition, *, actor: str
 def load_events(session: Session, ids: Sequence[str]) -> dict[str, list[PetitionEvent]]:
     out: dict[str, list[PetitionEvent]] = defaultdict(list)
     for i in range(0, len(ids), 500):
-        for e in session.scalars(select(PetitionEvent).where(PetitionEvent.petition_id.in_(ids[i : i + 500]))):
+        chunk = ids[i : i + 500]
+        for e in session.scalars(select(PetitionEvent).where(one_of(session, PetitionEvent.petition_id, chunk))):
             out[e.petition_id].append(e)
     for events in out.values():
         events.sort(key=event_order)
@@ -98,7 +100,7 @@ def load_merged(session: Session, ids: Sequence[str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = defaultdict(list)
     for i in range(0, len(ids), 500):
         rows = session.execute(select(Petition.merged_into, Petition.id)
-                               .where(Petition.merged_into.in_(ids[i : i + 500])).order_by(Petition.id))
+                               .where(one_of(session, Petition.merged_into, ids[i : i + 500])).order_by(Petition.id))
         for primary, pid in rows:
             if primary is not None:
                 out[primary].append(pid)
@@ -116,7 +118,7 @@ def load_duplicates(session: Session, petitions: Sequence[Petition]) -> dict[str
         rows = session.execute(
             select(Petition.identity_key, Petition.subject_name, Petition.received_at, Petition.id,
                    Petition.receipt_code).where(
-                Petition.identity_key.in_(identities[i : i + 500])
+                one_of(session, Petition.identity_key, identities[i : i + 500])
             )
         )
         for ik, name, at, pid, receipt in rows:
