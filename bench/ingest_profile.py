@@ -15,9 +15,13 @@ import cProfile
 import pstats
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import event
 
 from bench.common import in_process_context, postgres_database
 from server.app import tune_collector
@@ -77,7 +81,40 @@ def profile_batch(db_url: str | None) -> int:
         calls = sum(v[1] for (f, _, n), v in table.items() if f.endswith(file) and n == name)
         print(f"  {label:40} {cumulative:6.2f} s  ({calls} calls)")
     stats.sort_stats("tottime").print_stats(12)
+    statements = time_statements(ctx, lambda: import_batch(
+        ctx, office_id=office_id, batch_id="timed", records=events[35000:40000], complete_until=events[39999]["at"],
+        dry_run=False))
+    print("the next batch's statements, without the profiler: wall time from sending each to its result")
+    for text, (count, seconds) in sorted(statements.items(), key=lambda kv: -kv[1][1])[:12]:
+        print(f"  {seconds:6.3f} s {count:5d}x  {text}")
     return 0
+
+
+def time_statements(ctx: Any, work: Callable[[], object]) -> dict[str, tuple[int, float]]:
+    """Run ``work`` timing each SQL statement it sends (by its first words), as the database
+    and the driver see it: the Python around the statements is not counted. COPY goes to the
+    driver directly and is not listed."""
+    engines = {ctx.db.writer, ctx.db.reader}
+    totals: dict[str, tuple[int, float]] = {}
+
+    def before(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        conn.info["yy_t"] = time.perf_counter()
+
+    def after(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        key = " ".join(statement.split())[:110]
+        count, seconds = totals.get(key, (0, 0.0))
+        totals[key] = (count + 1, seconds + time.perf_counter() - conn.info.pop("yy_t"))
+
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", before)
+        event.listen(engine, "after_cursor_execute", after)
+    try:
+        work()
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", before)
+            event.remove(engine, "after_cursor_execute", after)
+    return totals
 
 
 if __name__ == "__main__":

@@ -283,7 +283,10 @@ def _pg_update_unnest(session: Session, table: Table, rows: list[dict[str, Any]]
     names = ("id", *columns)
     json_columns = {n for n in columns if isinstance(table.c[n].type, JSON)}
     sql_type = {n: table.c[n].type.compile(dialect=dialect) for n in names}
-    arrays = ", ".join(f"%s::{'TEXT' if n in json_columns else sql_type[n]}[]" for n in names)
+    # %b: the arrays travel in binary. In text, psycopg quotes every element that needs it with a
+    # regular expression, in Python: a chunk's rule states (JSON, full of quotes) took 0.3 s of a
+    # 5,000-event batch to dump as text and about a hundredth of that in binary (BENCHMARKS.md).
+    arrays = ", ".join(f"%b::{'TEXT' if n in json_columns else sql_type[n]}[]" for n in names)
     sets = ", ".join(
         f"{quote(c)} = CAST(v.{quote(c)} AS {sql_type[c]})" if c in json_columns else f"{quote(c)} = v.{quote(c)}"
         for c in columns
