@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import text
 
-from bench.common import percentile
+from bench.common import percentile, postgres_database
 from server.batches.service import import_batch
 from server.cases.models import ApprovalCase, ApprovalEvent
 from server.catalogue.models import PowerItemVersion
@@ -154,22 +154,10 @@ def main() -> int:
     args = ap.parse_args()
     root = Path(tempfile.mkdtemp(prefix="yy-sweep-"))
     init = [sys.executable, "-m", "shared.cli", "server", "init", "--data-dir", str(root / "d")]
-    pg_db = None
     if args.postgres:
-        import psycopg
-
-        pg_db = f"yy_sweep_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as c:
-            c.execute(f"CREATE DATABASE {pg_db}")
-        init += ["--db", f"postgresql+psycopg://postgres@127.0.0.1:5432/{pg_db}"]
-    try:
-        return run(args, root, init)
-    finally:
-        if pg_db is not None:
-            import psycopg
-
-            with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as c:
-                c.execute(f"DROP DATABASE IF EXISTS {pg_db} WITH (FORCE)")
+        with postgres_database("yy_sweep") as url:
+            return run(args, root, [*init, "--db", url])
+    return run(args, root, init)
 
 
 def run(args: argparse.Namespace, root: Path, init: list[str]) -> int:
@@ -222,13 +210,16 @@ def run(args: argparse.Namespace, root: Path, init: list[str]) -> int:
 
 
 def wal_marks(ctx: Context) -> tuple[int, ...] | None:
-    """On PostgreSQL, the cluster's write-ahead log counters (records, full-page images, bytes)
-    and its checkpoints so far (timed, requested): a sweep that outgrows ``max_wal_size``
-    forces checkpoints, after each of which the first change to a page logs all of it."""
+    """On PostgreSQL, the cluster's write-ahead log so far (records, full-page images, bytes)
+    and its checkpoints (timed, requested): a sweep that outgrows ``max_wal_size`` forces
+    checkpoints, after each of which the first change to a page logs all of it. The bytes are
+    the log's position, exact; records and images are ``pg_stat_wal``'s, which each backend
+    reports when it is next idle (up to about 10 s late: a short sweep may show none)."""
     if not ctx.db.is_postgres:
         return None
     with ctx.db.reading() as s:
-        wal = s.execute(text("SELECT wal_records, wal_fpi, wal_bytes FROM pg_stat_wal")).one()
+        wal = s.execute(text(
+            "SELECT wal_records, wal_fpi, pg_current_wal_lsn() - '0/0'::pg_lsn FROM pg_stat_wal")).one()
         checkpoints = s.execute(text("SELECT checkpoints_timed, checkpoints_req FROM pg_stat_bgwriter")).one()
     return (int(wal[0]), int(wal[1]), int(wal[2]), int(checkpoints[0]), int(checkpoints[1]))
 

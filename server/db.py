@@ -284,8 +284,8 @@ def _pg_update_unnest(session: Session, table: Table, rows: list[dict[str, Any]]
     json_columns = {n for n in columns if isinstance(table.c[n].type, JSON)}
     sql_type = {n: table.c[n].type.compile(dialect=dialect) for n in names}
     # %b: the arrays travel in binary. In text, psycopg quotes every element that needs it with a
-    # regular expression, in Python: a chunk's rule states (JSON, full of quotes) took 0.3 s of a
-    # 5,000-event batch to dump as text and about a hundredth of that in binary (BENCHMARKS.md).
+    # regular expression, in Python, and rule states are JSON full of quotes: dumping arrays took
+    # 0.49 s of a profiled 5,000-event batch as text, 0.09 s in binary (BENCHMARKS.md, stop 24).
     arrays = ", ".join(f"%b::{'TEXT' if n in json_columns else sql_type[n]}[]" for n in names)
     sets = ", ".join(
         f"{quote(c)} = CAST(v.{quote(c)} AS {sql_type[c]})" if c in json_columns else f"{quote(c)} = v.{quote(c)}"
