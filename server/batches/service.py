@@ -56,6 +56,8 @@ class _Accepted:
     id: str
     record: Any
     digest: str
+    at: Instant
+    """The record's ``at`` (a petition's ``received_at``) as an instant, converted once."""
 
 
 @dataclass
@@ -316,14 +318,13 @@ def _import(
             work.reject(index, rid, "INVALID_FIELD", f"notice {rec.notice_id} is not addressed to this office",
                         "notice_id")
             continue
-        work.accepted.append(_Accepted(index, rid, rec, record_digest))
+        work.accepted.append(_Accepted(index, rid, rec, record_digest, at_instant))
 
     changes = ChangeWriter()
     touched_cases, touched_petitions, new_events = _store(ctx, session, office, batch_id, work, cases, now)
     touched_notices = _store_notice_replies(session, office, batch_id, work, changes, now)
     # A record for a closed month changes its figures: they are computed again on the next read.
-    figures.invalidate(session, (to_instant(a.record.received_at if isinstance(a.record, p.Petition)
-                                            else a.record.at) for a in work.accepted), now=now)
+    figures.invalidate(session, (a.at for a in work.accepted), now=now)
 
     old_watermark = office.watermark
     new_watermark = until if old_watermark is None else max(old_watermark, until)
@@ -415,14 +416,14 @@ def _store(
         stored = new_events[case.id] = []
         for a in accepted:
             rec = a.record
-            at = to_instant(rec.at)
+            at = a.at
             data = rec.model_dump(
                 exclude={"kind", "id", "case_no", "power_code", "type", "at", "seq", "actor", "node"},
                 exclude_none=True,
             )
             row = {
                 "id": a.id, "case_id": case.id, "seq": rec.seq, "type": rec.type, "at": at, "actor": rec.actor,
-                "node": getattr(rec, "node", None), "data": data, "digest": a.digest,
+                "node": rec.node if isinstance(rec, p.NodeCompleted) else None, "data": data, "digest": a.digest,
                 "backdated": is_backdated(at, watermark), "batch_id": batch_id, "arrived_at": now,
             }
             event_rows.append(row)
@@ -438,7 +439,7 @@ def _store(
     if evaluations:
         bulk_insert(session, table_of(Evaluation), [
             {"id": a.id, "office_id": office.id, "case_no": a.record.case_no, "rating": a.record.rating,
-             "at": to_instant(a.record.at), "comment": a.record.comment, "channel": a.record.channel,
+             "at": a.at, "comment": a.record.comment, "channel": a.record.channel,
              "digest": a.digest, "batch_id": batch_id}
             for a in evaluations
         ])
@@ -456,7 +457,7 @@ def _store(
         pet: p.Petition = a.record
         petitioner = pet.petitioner.model_dump() if pet.petitioner else None
         session.add(Petition(
-            id=a.id, office_id=office.id, channel=pet.channel, received_at=to_instant(pet.received_at),
+            id=a.id, office_id=office.id, channel=pet.channel, received_at=a.at,
             anonymous=pet.anonymous, petitioner_enc=petitions.encrypt_petitioner(ctx.key, a.id, petitioner),
             identity_key=petitions.identity_key(ctx.key, pet.petitioner.id_number if pet.petitioner else None),
             subject=pet.subject.model_dump(exclude_none=True), subject_name=pet.subject.name.strip(),
@@ -471,7 +472,7 @@ def _store(
     if petition_events:
         bulk_insert(session, table_of(PetitionEvent), [
             {"id": a.id, "petition_id": str(a.record.petition_id), "type": a.record.type,
-             "at": to_instant(a.record.at), "actor": a.record.actor, "days": a.record.days, "text": a.record.text,
+             "at": a.at, "actor": a.record.actor, "days": a.record.days, "text": a.record.text,
              "substantiated": a.record.substantiated, "digest": a.digest, "batch_id": batch_id}
             for a in petition_events
         ])
@@ -485,11 +486,11 @@ def _store_notice_replies(session: Session, office: Office, batch_id: str, work:
     stay in its timeline). Returns the notices touched, fed to the change log as they now are."""
     replies = [a for a in work.accepted if isinstance(a.record, p.NoticeReplyRecord)]
     touched: list[str] = []
-    for a in sorted(replies, key=lambda a: to_instant(a.record.at)):
+    for a in sorted(replies, key=lambda a: a.at):
         rec: p.NoticeReplyRecord = a.record
         notice = session.scalar(select(Notice).where(Notice.id == str(rec.notice_id)))
         assert notice is not None, "checked above"
-        at = to_instant(rec.at)
+        at = a.at
         session.add(NoticeReply(id=a.id, notice_pk=notice.pk, office_id=office.id, at=at, text=rec.text,
                                 digest=a.digest, batch_id=batch_id))
         session.add(NoticeEntry(notice_pk=notice.pk, at=at, actor=office.code, action="reply",

@@ -47,7 +47,7 @@ from shared.rules.common import run_rules
 from shared.rules.risk import RiskMonthView
 from shared.scores import UnitCounts, evaluation_rows, statistics_of
 from shared.settings import EvaluationSettings, RiskIndexSettings
-from shared.timeutil import Instant
+from shared.timeutil import Instant, day_start, local_day
 
 BY = ("office", "department")
 GOOD_RATINGS = ("satisfied", "basically_satisfied")
@@ -389,8 +389,9 @@ def invalidate(session: Session, instants: Iterable[Instant | None], *, now: Ins
     """Drop the cached figures of the closed months these instants fall in (a record of theirs
     changed); the month-end judgement (``risk_level``) stays: it was made at the month's end."""
     # Only closed months are stored: the month in progress is computed on every read anyway.
-    months = {month_text(*m) for m in {local_month(t) for t in instants if t is not None}
-              if month_bounds(*m)[1] <= now}
+    # A batch's thousands of instants fall on a few days: each day's month is found once.
+    days = {local_day(t) for t in instants if t is not None}
+    months = {month_text(*m) for m in {local_month(day_start(d)) for d in days} if month_bounds(*m)[1] <= now}
     if months:
         session.execute(delete(MonthlyFigures).where(MonthlyFigures.month.in_(sorted(months)),
                                                      MonthlyFigures.kind != "risk_level"))
