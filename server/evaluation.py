@@ -90,6 +90,9 @@ class _Offices(dict[int, Office]):
     def __init__(self, session: Session):
         super().__init__()
         self.session = session
+        #: each office's ``as_of``, asked for several times per subject (an ORM read and a branch
+        #: each time, a twentieth of a sweep's time); dropped when the office is set again
+        self.as_of: dict[int, int] = {}
 
     def __missing__(self, office_id: int) -> Office:
         office = self.session.get(Office, office_id)
@@ -97,6 +100,10 @@ class _Offices(dict[int, Office]):
             raise KeyError(office_id)
         self[office_id] = office
         return office
+
+    def __setitem__(self, office_id: int, office: Office) -> None:
+        self.as_of.pop(office_id, None)
+        super().__setitem__(office_id, office)
 
 
 class Evaluator:
@@ -123,7 +130,12 @@ class Evaluator:
         self.silent_hours = current(session, OfficeSilentSettings, "office-silent").hours
 
     def as_of(self, office_id: int) -> int:
-        return self.offices[office_id].as_of(self.now)
+        """The instant this office's subjects are evaluated at. An office's watermark does not
+        move while an evaluator is at work: batches and corrections move it before they evaluate."""
+        found = self.offices.as_of.get(office_id)
+        if found is None:
+            found = self.offices.as_of[office_id] = self.offices[office_id].as_of(self.now)
+        return found
 
     # ---- approval cases ---------------------------------------------------------------
     def cases(

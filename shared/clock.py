@@ -141,7 +141,7 @@ def working_time(
     return sum(end - start for start, end in _counting_segments(c, calendar, suspensions, until=t))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen: see shared.rules.approval.CaseEvent
 class ClockState:
     """A computed clock: where counting began, when it warns and when it is due."""
 

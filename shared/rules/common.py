@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal, TypeVar
 
 Severity = Literal["yellow", "red"]
@@ -87,7 +88,7 @@ def _checks(subject: str) -> tuple[Callable[[Any], list[Hit]], ...]:
     return cached[1]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen: see shared.rules.approval.CaseEvent
 class Hit:
     """One rule whose predicate is true for a subject (and node); build it with :func:`hit`.
 
@@ -137,10 +138,15 @@ RATING_NAMES_ZH = {
 
 def short(instant: int | None) -> str:
     """An instant as people read it: ``2026-03-07 00:00`` (local time)."""
+    return "—" if instant is None else _short(instant)
+
+
+@lru_cache(maxsize=65_536)
+def _short(instant: int) -> str:
+    # Messages name the same few instants (midnights, shared due times) for thousands of cases.
     from shared.timeutil import format_instant
 
-    text = format_instant(instant)
-    return text[:16].replace("T", " ") if text else "—"
+    return format_instant(instant)[:16].replace("T", " ")
 
 
 def earliest_after(candidates: list[int | None], as_of: int) -> int | None:

@@ -15,7 +15,7 @@ LEVEL_ZH = {"green": "绿色", "yellow": "黄色", "red": "红色"}
 LEVELS = ("green", "yellow", "red")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen, as Hit is not
 class LevelHit(Hit):
     """A hit whose severity is the risk level reached."""
 
