@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import orjson
 from sqlalchemy import (
@@ -34,6 +34,8 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+T = TypeVar("T")
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -238,6 +240,18 @@ def try_advisory_xact_lock(session: Session, key: int) -> bool:
     if session.get_bind().dialect.name == "postgresql":
         return bool(session.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": key}).scalar())
     return True
+
+
+#: How many values one ``one_of`` is given at a time. Its statement's text is the same for any
+#: count (one array, one JSON text), so this only bounds one statement's work and result; 500
+#: at a time cost a batch fifty round trips to look up its 5,000 record ids.
+ONE_OF_CHUNK = 5000
+
+
+def one_of_chunks(values: Sequence[T]) -> Iterator[Sequence[T]]:
+    """``values`` in pieces of at most ``ONE_OF_CHUNK``, each for one ``one_of``."""
+    for start in range(0, len(values), ONE_OF_CHUNK):
+        yield values[start : start + ONE_OF_CHUNK]
 
 
 def one_of(session: Session, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:

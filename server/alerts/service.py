@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from server.alerts.models import HANDLED_STATUSES, Alert
 from server.changes.service import ChangeWriter
-from server.db import bulk_insert, bulk_update, one_of, table_of
+from server.db import bulk_insert, bulk_update, one_of, one_of_chunks, table_of
 from shared.rules.common import RULES, Hit
 from shared.timeutil import format_instant
 
@@ -113,10 +113,10 @@ class AlertSync:
         # Scalar IN lists: SQLAlchemy renders tuple IN by literal expansion, which costs more
         # than the query itself for thousands of subjects.
         for subject_type, ids in by_type.items():
-            for start in range(0, len(ids), 500):
+            for part in one_of_chunks(ids):
                 rows = self.session.execute(
                     select(*_COLUMNS).where(Alert.subject_type == subject_type,
-                                            one_of(self.session, Alert.subject_id, ids[start : start + 500]))
+                                            one_of(self.session, Alert.subject_id, part))
                 )
                 for values in rows:
                     a = AlertRow(*values)
@@ -206,11 +206,11 @@ class AlertSync:
                 subjects.setdefault(a.subject_type, []).append(a.subject_id)
             for subject_type, ids in subjects.items():
                 unique = sorted(set(ids))
-                for start in range(0, len(unique), 500):
+                for part in one_of_chunks(unique):
                     for alert_id, sid, rule, node in self.session.execute(
                         select(Alert.id, Alert.subject_id, Alert.rule, Alert.node).where(
                             Alert.subject_type == subject_type,
-                            one_of(self.session, Alert.subject_id, unique[start : start + 500]),
+                            one_of(self.session, Alert.subject_id, part),
                         )
                     ):
                         found = by_key.get((subject_type, sid, rule, node))

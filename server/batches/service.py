@@ -23,7 +23,7 @@ from server.cases import service as case_service
 from server.cases.models import ApprovalCase, ApprovalEvent, Evaluation
 from server.changes.service import ChangeWriter, lock_for_commit_order
 from server.context import EARLIEST_INSTANT, FUTURE_TOLERANCE, Context, instant_in_range
-from server.db import bulk_insert, one_of, table_of
+from server.db import bulk_insert, one_of, one_of_chunks, table_of
 from server.deps import nul_path
 from server.evaluation import Evaluator, office_json
 from server.figures import service as figures
@@ -89,8 +89,7 @@ def _canonical_id(raw: Any) -> str | None:
 def _existing_digests(session: Session, ids: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for model in (ApprovalEvent, Evaluation, Petition, PetitionEvent, NoticeReply):
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk in one_of_chunks(ids):
             for rid, digest in session.execute(select(model.id, model.digest).where(one_of(session, model.id, chunk))):
                 found[rid] = digest
     return found
@@ -227,8 +226,7 @@ def _import(
     # Cases this batch refers to, with their power code (stored or set earlier in the batch).
     case_nos = sorted({rec.case_no for _, _, _, rec in parsed if isinstance(rec, p._ApprovalEventBase)})
     cases: dict[str, ApprovalCase] = {}
-    for start in range(0, len(case_nos), 500):
-        chunk = case_nos[start : start + 500]
+    for chunk in one_of_chunks(case_nos):
         for c in session.scalars(
             select(ApprovalCase)
             .where(ApprovalCase.office_id == office.id, one_of(session, ApprovalCase.case_no, chunk))
@@ -239,24 +237,23 @@ def _import(
         {str(rec.petition_id) for _, _, _, rec in parsed if isinstance(rec, p.PetitionEvent)}
     )
     known_petitions: dict[str, int] = {}
-    for start in range(0, len(petition_ids), 500):
-        chunk = petition_ids[start : start + 500]
+    for chunk in one_of_chunks(petition_ids):
         for pid, office_id in session.execute(
             select(Petition.id, Petition.office_id).where(one_of(session, Petition.id, chunk))
         ):
             known_petitions[pid] = office_id
     notice_ids = sorted({str(rec.notice_id) for _, _, _, rec in parsed if isinstance(rec, p.NoticeReplyRecord)})
     notice_offices: dict[str, int] = {}
-    for start in range(0, len(notice_ids), 500):
+    for part in one_of_chunks(notice_ids):
         for nid, office_id in session.execute(
-            select(Notice.id, Notice.office_id).where(one_of(session, Notice.id, notice_ids[start : start + 500]))
+            select(Notice.id, Notice.office_id).where(one_of(session, Notice.id, part))
         ):
             notice_offices[nid] = office_id
     codes = sorted({rec.receipt_code for _, _, _, rec in parsed if isinstance(rec, p.Petition) and rec.receipt_code})
     taken_codes: set[str] = set()
-    for start in range(0, len(codes), 500):
+    for part in one_of_chunks(codes):
         taken_codes.update(session.scalars(
-            select(Petition.receipt_code).where(one_of(session, Petition.receipt_code, codes[start : start + 500]))
+            select(Petition.receipt_code).where(one_of(session, Petition.receipt_code, part))
         ))
 
     for index, rid, raw, rec in parsed:
@@ -401,9 +398,9 @@ def _store(
         # rows' order runs one statement per row on SQLite.
         bulk_insert(session, table_of(ApprovalCase), new_cases)
         numbers = [c["case_no"] for c in new_cases]
-        for start in range(0, len(numbers), 500):
+        for part in one_of_chunks(numbers):
             for c in session.scalars(select(ApprovalCase).where(
-                ApprovalCase.office_id == office.id, one_of(session, ApprovalCase.case_no, numbers[start : start + 500])
+                ApprovalCase.office_id == office.id, one_of(session, ApprovalCase.case_no, part)
             )):
                 cases[c.case_no] = c
 
@@ -445,9 +442,9 @@ def _store(
         ])
         rated = {a.record.case_no for a in evaluations}
         missing = sorted(rated - set(cases))
-        for start in range(0, len(missing), 500):
+        for part in one_of_chunks(missing):
             for c in session.scalars(select(ApprovalCase).where(
-                ApprovalCase.office_id == office.id, one_of(session, ApprovalCase.case_no, missing[start : start + 500])
+                ApprovalCase.office_id == office.id, one_of(session, ApprovalCase.case_no, part)
             )):
                 cases[c.case_no] = c
         touched_cases += [cases[no].id for no in rated if no in cases]
@@ -513,20 +510,20 @@ def _duplicate_peers(session: Session, case_ids: list[int]) -> set[int]:
     if not case_ids:
         return set()
     keys: set[tuple[str, str]] = set()
-    for start in range(0, len(case_ids), 500):
+    for part in one_of_chunks(case_ids):
         for power, key in session.execute(
             select(ApprovalCase.power_code, ApprovalCase.applicant_key).where(
-                one_of(session, ApprovalCase.id, case_ids[start : start + 500]), ApprovalCase.applicant_key.is_not(None)
+                one_of(session, ApprovalCase.id, part), ApprovalCase.applicant_key.is_not(None)
             )
         ):
             if key is not None:
                 keys.add((power, key))
     applicants = sorted({key for _, key in keys})
     out: set[int] = set()
-    for start in range(0, len(applicants), 500):
+    for names in one_of_chunks(applicants):
         for cid, power, key in session.execute(
             select(ApprovalCase.id, ApprovalCase.power_code, ApprovalCase.applicant_key).where(
-                one_of(session, ApprovalCase.applicant_key, applicants[start : start + 500])
+                one_of(session, ApprovalCase.applicant_key, names)
             )
         ):
             if (power, key) in keys:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from server.cases.models import ApprovalCase, ApprovalEvent, Evaluation
 from server.context import CatalogueSnapshot
-from server.db import one_of
+from server.db import one_of, one_of_chunks
 from shared.catalogue import PowerItem
 from shared.rules.approval import (
     CaseEvent,
@@ -24,8 +24,6 @@ from shared.rules.approval import (
     order_key,
 )
 from shared.timeutil import format_instant
-
-CHUNK = 500
 
 
 @dataclass(slots=True)
@@ -56,15 +54,10 @@ _CASE_COLUMNS = [getattr(ApprovalCase, name) for name in CaseRow.__slots__ if na
 
 def load_cases(session: Session, ids: Sequence[int]) -> list[CaseRow]:
     out: list[CaseRow] = []
-    for chunk in _chunks(list(ids)):
+    for chunk in one_of_chunks(list(ids)):
         query = select(*_CASE_COLUMNS).where(one_of(session, ApprovalCase.id, chunk))
         out.extend(CaseRow(*row) for row in session.execute(query))
     return out
-
-
-def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(values), CHUNK):
-        yield values[i : i + CHUNK]
 
 
 def case_event(
@@ -93,7 +86,7 @@ def load_case_events(session: Session, case_ids: Sequence[int]) -> dict[int, lis
     """The rules' view of each case's events, in case order (``order_key``: ``(at, seq)``, then
     arrival, then id); read with Core, not the ORM, because it reads every event of each case."""
     rows: dict[int, list[CaseEvent]] = defaultdict(list)
-    for chunk in _chunks(list(case_ids)):
+    for chunk in one_of_chunks(list(case_ids)):
         query = select(*_FACT_COLUMNS).where(one_of(session, ApprovalEvent.case_id, chunk))
         for case_id, *columns in session.execute(query):
             rows[case_id].append(case_event(*columns))
@@ -102,7 +95,7 @@ def load_case_events(session: Session, case_ids: Sequence[int]) -> dict[int, lis
 
 def load_events(session: Session, case_ids: Sequence[int]) -> dict[int, list[ApprovalEvent]]:
     out: dict[int, list[ApprovalEvent]] = defaultdict(list)
-    for chunk in _chunks(list(case_ids)):
+    for chunk in one_of_chunks(list(case_ids)):
         for e in session.scalars(select(ApprovalEvent).where(one_of(session, ApprovalEvent.case_id, chunk))):
             out[e.case_id].append(e)
     for events in out.values():
@@ -116,7 +109,7 @@ def load_ratings(session: Session, cases: Sequence[CaseRow]) -> dict[tuple[int, 
     for c in cases:
         by_office[c.office_id].append(c.case_no)
     for office_id, case_nos in by_office.items():
-        for chunk in _chunks(case_nos):
+        for chunk in one_of_chunks(case_nos):
             rows = session.scalars(
                 select(Evaluation).where(Evaluation.office_id == office_id, one_of(session, Evaluation.case_no, chunk))
             )
@@ -135,7 +128,7 @@ def load_duplicates(
     peers: dict[tuple[str, str], list[tuple[int, str, str]]] = defaultdict(list)
     wanted = {(c.power_code, c.applicant_key) for c in keyed if c.applicant_key}
     applicants = sorted({key for _, key in wanted})
-    for chunk in _chunks(applicants):
+    for chunk in one_of_chunks(applicants):
         rows = session.execute(
             select(ApprovalCase.power_code, ApprovalCase.applicant_key, ApprovalCase.received_at,
                    ApprovalCase.office_id, ApprovalCase.case_no)

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.audit import service as audit
-from server.db import one_of
+from server.db import one_of, one_of_chunks
 from server.petitions.models import Petition, PetitionEvent
 from server.security import DataKey
 from shared.rules.petition import PetitionEventFact, PetitionFacts, petition_duplicate, petition_state
@@ -81,8 +81,7 @@ def reveal_petitioner(session: Session, key: DataKey, p: Petition, *, actor: str
 
 def load_events(session: Session, ids: Sequence[str]) -> dict[str, list[PetitionEvent]]:
     out: dict[str, list[PetitionEvent]] = defaultdict(list)
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
+    for chunk in one_of_chunks(ids):
         for e in session.scalars(select(PetitionEvent).where(one_of(session, PetitionEvent.petition_id, chunk))):
             out[e.petition_id].append(e)
     for events in out.values():
@@ -98,9 +97,9 @@ def event_order(e: PetitionEvent) -> tuple[int, int, str]:
 def load_merged(session: Session, ids: Sequence[str]) -> dict[str, list[str]]:
     """For each primary among ``ids``, the petitions merged into it (in id order)."""
     out: dict[str, list[str]] = defaultdict(list)
-    for i in range(0, len(ids), 500):
+    for part in one_of_chunks(ids):
         rows = session.execute(select(Petition.merged_into, Petition.id)
-                               .where(one_of(session, Petition.merged_into, ids[i : i + 500])).order_by(Petition.id))
+                               .where(one_of(session, Petition.merged_into, part)).order_by(Petition.id))
         for primary, pid in rows:
             if primary is not None:
                 out[primary].append(pid)
@@ -114,11 +113,11 @@ def load_duplicates(session: Session, petitions: Sequence[Petition]) -> dict[str
     identities = sorted({ik for ik, _ in wanted if ik})
     peers: dict[tuple[str | None, str], list[tuple[int, str]]] = defaultdict(list)
     receipts: dict[str, str | None] = {}
-    for i in range(0, len(identities), 500):
+    for part in one_of_chunks(identities):
         rows = session.execute(
             select(Petition.identity_key, Petition.subject_name, Petition.received_at, Petition.id,
                    Petition.receipt_code).where(
-                one_of(session, Petition.identity_key, identities[i : i + 500])
+                one_of(session, Petition.identity_key, part)
             )
         )
         for ik, name, at, pid, receipt in rows:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from server.changes.service import ChangeWriter
 from server.context import Context
-from server.db import bulk_insert, one_of, table_of
+from server.db import bulk_insert, one_of, one_of_chunks, table_of
 from server.reminders.models import RiskReminder
 from shared.catalogue import PowerItem
 from shared.timeutil import format_instant
@@ -71,11 +71,11 @@ def create_reminders(session: Session, candidates: Sequence[Candidate], *, now: 
         return 0
     existing: set[tuple[int, str]] = set()
     ids = sorted({c.case_id for c in candidates})
-    for start in range(0, len(ids), 500):
+    for part in one_of_chunks(ids):
         existing.update(
             (cid, node) for cid, node in session.execute(
                 select(RiskReminder.case_id, RiskReminder.node)
-                .where(one_of(session, RiskReminder.case_id, ids[start : start + 500]))
+                .where(one_of(session, RiskReminder.case_id, part))
             )
         )
     rows: list[dict[str, Any]] = []
