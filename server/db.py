@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Protocol, TypeVar
 
 import orjson
@@ -383,5 +384,18 @@ def _driver_executemany(session: Session, statement: Any, table: Table, rows: li
     compiled = statement.compile(dialect=dialect)
     order = compiled.positiontup
     processors = [None if n == "_id" else table.c[n].type.bind_processor(dialect) for n in order]
-    params = [tuple(p(r[n]) if p else r[n] for n, p in zip(order, processors, strict=True)) for r in rows]
+    # The values are picked by one itemgetter per row and only the few columns with a processor
+    # (JSON, booleans) go through Python one by one: a generator per row cost a tenth of a batch.
+    pick = itemgetter(*order)
+    single = len(order) == 1
+    processed = [(i, p) for i, p in enumerate(processors) if p is not None]
+    params: list[Any] = []
+    for r in rows:
+        values = (pick(r),) if single else pick(r)
+        if processed:
+            changed = list(values)
+            for i, p in processed:
+                changed[i] = p(changed[i])
+            values = tuple(changed)  # SQLAlchemy passes on tuples, not lists
+        params.append(values)
     session.connection().exec_driver_sql(compiled.string, params)
