@@ -179,3 +179,39 @@ def test_one_of_does_not_cut_a_long_value_down_to_a_match(any_database: str) -> 
         assert list(s.scalars(select(table.c.id).where(one_of(s, table.c.name, ["x" * 201])))) == []
         assert list(s.scalars(select(table.c.id).where(one_of(s, table.c.name, ["x" * 200])))) == [1]
     db.dispose()
+
+
+def test_one_of_sends_the_same_statement_for_any_number_of_values(any_database: str) -> None:
+    """The database is sent one statement text however many values ``one_of`` is given (an
+    array, one JSON text), so neither SQLAlchemy nor the database compiles it again per list;
+    a list holding a NUL character keeps SQLite's plain IN, which still finds it."""
+    from sqlalchemy import event
+
+    table, db = _any_rows(any_database)
+    names = [f"n{i}" for i in range(3000)]
+    with db.writing() as s:
+        bulk_insert(s, table, [{"id": i + 1, "name": n, "flag": False, "data": None, "kind": "k", "touched": 0}
+                               for i, n in enumerate(names)])
+    sent: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            sent.append(statement)
+
+    event.listen(db.reader, "before_cursor_execute", seen)
+    try:
+        with db.reading() as s:
+            found = [set(s.scalars(select(table.c.id).where(one_of(s, table.c.name, names[:k]))))
+                     for k in (1, 40, 3000)]
+    finally:
+        event.remove(db.reader, "before_cursor_execute", seen)
+    assert found == [set(range(1, k + 1)) for k in (1, 40, 3000)]
+    assert len(sent) == 3
+    assert len(set(sent)) == 1, "one statement text for 1, 40 and 3,000 values"
+    if any_database.startswith("sqlite"):
+        with db.writing() as s:
+            bulk_insert(s, table, [{"id": 9999, "name": "a\x00b", "flag": False, "data": None, "kind": "k",
+                                    "touched": 0}])
+        with db.reading() as s:
+            assert sorted(s.scalars(select(table.c.id).where(one_of(s, table.c.name, ["a\x00b", "n0"])))) == [1, 9999]
+    db.dispose()
