@@ -266,10 +266,11 @@ def one_of(session: Session, column: Any, values: Sequence[Any]) -> ColumnElemen
     value up through the column's index (``SEARCH … USING INDEX``, ``LIST SUBQUERY``)."""
     # SQLite's JSON ends a string at a NUL character: such a list keeps the plain IN (nothing the
     # API accepts holds one, but ``one_of`` must find exactly what IN finds).
-    if session.get_bind().dialect.name == "sqlite" and not any(isinstance(v, str) and "\x00" in v for v in values):
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite" and not any(isinstance(v, str) and "\x00" in v for v in values):
         each = func.json_each(bindparam(None, orjson.dumps(list(values)).decode(), type_=Text())).table_valued("value")
         return column.in_(select(each.c.value))
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         # The array's elements are of the widest type of the column's kind: a cast to
         # VARCHAR(64)[] would cut a longer value down to one that may match, and one to
         # INTEGER[] would fail on a large number that IN simply does not find.

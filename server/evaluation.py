@@ -87,12 +87,13 @@ class _Offices(dict[int, Office]):
     own (and those of the few cases it reaches in other offices), and a province has 1,500
     of them (loading them all as ORM objects was a third of a province-day batch's time)."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, now: int):
         super().__init__()
         self.session = session
+        self.now = now
         #: each office's ``as_of``, asked for several times per subject (an ORM read and a branch
         #: each time, a twentieth of a sweep's time); dropped when the office is set again
-        self.as_of: dict[int, int] = {}
+        self._as_of: dict[int, int] = {}
 
     def __missing__(self, office_id: int) -> Office:
         office = self.session.get(Office, office_id)
@@ -102,8 +103,16 @@ class _Offices(dict[int, Office]):
         return office
 
     def __setitem__(self, office_id: int, office: Office) -> None:
-        self.as_of.pop(office_id, None)
+        self._as_of.pop(office_id, None)
         super().__setitem__(office_id, office)
+
+    def as_of(self, office_id: int) -> int:
+        """The office's evaluation instant at ``now``. Its watermark does not move while an
+        evaluator is at work: batches and corrections move it before they evaluate."""
+        found = self._as_of.get(office_id)
+        if found is None:
+            found = self._as_of[office_id] = self[office_id].as_of(self.now)
+        return found
 
 
 class Evaluator:
@@ -114,7 +123,7 @@ class Evaluator:
         self.session = session
         self.now = now
         self.changes = changes
-        self.offices = _Offices(session)
+        self.offices = _Offices(session, now)
         # Codes never change, and all of them are one small Core read: duplicates and alerts
         # name offices other than the one evaluated.
         self.codes: dict[int, str] = dict(session.execute(select(Office.id, Office.code)).all())
@@ -130,12 +139,7 @@ class Evaluator:
         self.silent_hours = current(session, OfficeSilentSettings, "office-silent").hours
 
     def as_of(self, office_id: int) -> int:
-        """The instant this office's subjects are evaluated at. An office's watermark does not
-        move while an evaluator is at work: batches and corrections move it before they evaluate."""
-        found = self.offices.as_of.get(office_id)
-        if found is None:
-            found = self.offices.as_of[office_id] = self.offices[office_id].as_of(self.now)
-        return found
+        return self.offices.as_of(office_id)
 
     # ---- approval cases ---------------------------------------------------------------
     def cases(
