@@ -428,11 +428,13 @@ def sweep(ctx: Context, *, wait: bool = False, notify: bool = True, chunk: int =
                 # Once every subject is done: the offices' own rules and the month's verdict. An
                 # office is evaluated when its silence is due (or it has none on record): a batch,
                 # a watermark correction and a change of the silence setting evaluate it or clear
-                # its instant themselves. A silent office's instant has passed, so its alert's
-                # hours keep counting at each sweep.
-                for office in session.scalars(select(Office).where(
+                # its instant themselves. A silent office's instant is the next whole hour of its
+                # silence, when its alert's message counts one hour more.
+                due_offices = list(session.scalars(select(Office).where(
                     or_(Office.next_silent_check.is_(None), Office.next_silent_check <= now)
-                ).order_by(Office.id)):
+                ).order_by(Office.id)))
+                ev.alerts.load([("office", str(office.id)) for office in due_offices])  # one query, not one each
+                for office in due_offices:
                     ev.offices[office.id] = office
                     ev.office(office)
             ev.finish()

@@ -48,7 +48,13 @@ def office_silent(
     *, now: Instant, watermark: Instant | None, created_at: Instant, silent_hours: int = 24
 ) -> tuple[Hit | None, Instant]:
     """The hit (or None) of every registered office rule (only ``OFFICE_SILENT`` today) and
-    the instant at which the office would next become silent."""
+    the first instant at which that answer would read differently if nothing more arrives:
+    the first instant of silence, or for a silent office the next whole hour of it (its
+    message counts the hours). Checking an office sooner would find the same alert, and a
+    province's sweeps would re-read every office whose instant sat on ``now`` (issue 17)."""
     view = OfficeView(now, watermark, created_at, silent_hours)
     hits = run_rules("office", view)
-    return next(iter(hits.values()), None), view.silent_at
+    hit_ = next(iter(hits.values()), None)
+    if hit_ is None:
+        return None, view.silent_at + 1  # silence is *more* than the hours: the limit itself is not
+    return hit_, view.since + ((now - view.since) // HOUR + 1) * HOUR

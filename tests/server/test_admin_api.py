@@ -7,7 +7,7 @@ import gzip
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -258,3 +258,28 @@ def test_office_silent_hours_follow_the_setting(server: ServerProcess) -> None:
     alerts = silent()
     assert len(alerts) == 1
     assert alerts[0]["evidence"]["silent_hours"] == 24
+
+
+def test_a_silent_office_s_alert_counts_whole_hours_and_is_not_rewritten_between_them(server: ServerProcess) -> None:
+    # The wall's "已 N 小时未报送" follows the clock hour by hour; between two whole hours the
+    # sweeps leave the alert alone (with 1,516 offices, rewriting each silent one at every
+    # sweep would fill the change feed and hold the write lock for nothing).
+    from datetime import datetime, timedelta
+
+    assert server.call("POST", "/offices", {"code": "S02", "name": "失联镇", "kind": "township"}).status == 201
+    created = datetime.fromisoformat(server.call("GET", "/admin/clock").json()["now"])
+
+    def move_to(hours: float) -> dict[str, Any]:
+        at = (created + timedelta(hours=hours)).isoformat()
+        assert server.call("PUT", "/admin/clock", {"now": at}).status == 200
+        alerts = server.call("GET", "/alerts?rule=OFFICE_SILENT&office=S02").json()["alerts"]
+        assert len(alerts) == 1
+        return cast(dict[str, Any], alerts[0])
+
+    first = move_to(30.25)
+    assert "已 30 小时未报送数据" in first["message"]
+    assert move_to(30.5)["version"] == move_to(30.99)["version"] == first["version"]
+    assert move_to(30.99)["message"] == first["message"]
+    later = move_to(31.01)
+    assert "已 31 小时未报送数据" in later["message"]
+    assert later["version"] > first["version"]
