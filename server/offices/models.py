@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String
+from typing import Any
+
+from sqlalchemy import ColumnElement, String, and_, func, or_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import Base, InstantColumn
@@ -39,3 +41,10 @@ class Office(Base):
         if self.watermark is None:
             return min(now, self.created_at)
         return min(now, self.watermark)
+
+    @classmethod
+    def as_of_reached(cls, instant: Any, now: int) -> ColumnElement[bool]:
+        """SQL for "``instant`` ≤ the office's ``as_of(now)``", in a query joined to the
+        office, so that a sweep asks which offices have something due in one statement."""
+        return and_(instant <= now, or_(cls.kind == "centre",
+                                        instant <= func.coalesce(cls.watermark, cls.created_at)))
