@@ -138,3 +138,41 @@ def test_a_sweep_that_runs_slow_takes_smaller_chunks_and_raises_the_same(
     assert report.evaluated == reference.evaluated == CASES
     assert _alerts(slow) == _alerts(whole)
     assert set(_alerts(slow).values()) == {1}
+
+
+def test_a_sweep_leaves_an_office_whose_watermark_lags_alone_until_it_catches_up(
+        due_tomorrow: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cases due by the server's clock but not by their office's watermark are not judged
+    (spec 02 §3), and the sweep does not ask that office for them at every run: with a
+    province's offices offline for a weekend, that was two queries per office per sweep."""
+    ctx = copied_context(due_tomorrow, tmp_path / "d", START)
+    with ctx.db.writing() as s:
+        to = ctx.now(s) + 10 * DAY
+        ctx.clock.set(s, to)
+        s.query(Office).where(Office.code == "T01").update({Office.watermark: to})  # T02 stays behind
+        lagging = s.scalar(select(Office.id).where(Office.code == "T02"))
+    asked: list[int] = []
+    real_due = evaluation.Evaluator.due
+
+    def recorded(self: Any, kind: str, office_id: int, **kw: Any) -> Any:
+        asked.append(office_id)
+        return real_due(self, kind, office_id, **kw)
+
+    monkeypatch.setattr(evaluation.Evaluator, "due", recorded)
+    report = evaluation.sweep(ctx, wait=True)
+    assert report.evaluated == CASES // 2
+    assert _offices_alerted(ctx) == {"T01"}
+    assert lagging not in asked
+    # Once it catches up, its cases are judged at the next sweep.
+    with ctx.db.writing() as s:
+        s.query(Office).where(Office.id == lagging).update({Office.watermark: to})
+    assert evaluation.sweep(ctx, wait=True).evaluated == CASES // 2
+    assert lagging in asked
+    assert _offices_alerted(ctx) == {"T01", "T02"}
+
+
+def _offices_alerted(ctx: Context) -> set[str]:
+    """The codes of the offices whose cases have alerts."""
+    with ctx.db.reading() as s:
+        return set(s.scalars(select(Office.code).join(Alert, Alert.office_id == Office.id)
+                             .where(Alert.subject_type == "case")))
