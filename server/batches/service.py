@@ -60,11 +60,25 @@ class _Accepted:
     """The record's ``at`` (a petition's ``received_at``) as an instant, converted once."""
 
 
+@dataclass(slots=True)
+class _Parsed:
+    """A record that passed the checks needing nothing stored."""
+
+    index: int
+    id: str
+    record: Any
+    digest: str
+    at: Instant | None
+    """The record's ``at`` (a petition's ``received_at``) as an instant; None past the range an instant holds."""
+
+
 @dataclass
 class _Work:
     records: list[Any]
-    password_hashes: dict[int, str]
+    password_hashes: dict[int, str] = field(default_factory=dict)
     """Query passwords hashed before the transaction, by record index."""
+    parsed: list[_Parsed] = field(default_factory=list)
+    """The records that parsed, in their order; those rejected are already in ``errors``."""
     errors: list[dict[str, Any]] = field(default_factory=list)
     accepted: list[_Accepted] = field(default_factory=list)
     duplicates: int = 0
@@ -108,9 +122,12 @@ def import_batch(
             if stored.records_digest == digest:
                 return stored.summary
             raise BatchIdReused
+    # Reading and checking each record on its own needs nothing stored: done before the write
+    # transaction, so that the next township's batch is parsed while this one waits for its turn.
+    work = _read_records(ctx, records)
     # Argon2id is slow on purpose: hashed here, before the write transaction, so that a batch of
     # petitions holds no other office's heartbeat or anyone's sign-in back (issue 11 #5).
-    password_hashes = prepare_query_passwords(ctx, records, dry_run=dry_run)
+    work.password_hashes = prepare_query_passwords(ctx, work, dry_run=dry_run)
     with ctx.db.writing() as session:
         # Evaluation reads other cases and offices (duplicates, alerts): writers that evaluate
         # run one at a time, as SQLite's BEGIN IMMEDIATE already makes them.
@@ -131,7 +148,7 @@ def import_batch(
                 raise BadCompleteUntil(f"complete_until {complete_until[:40]} lies after the end of the server's "
                                        f"day ({format_instant(now)}); declare only what has been exported",
                                        code="FUTURE_TIMESTAMP")
-        summary, changes = _import(ctx, session, office, batch_id, records, until, now, digest, password_hashes)
+        summary, changes = _import(ctx, session, office, batch_id, work, until, now, digest)
         body = orjson.dumps(summary | {"dry_run": True} if dry_run else summary)
         if dry_run:
             session.rollback()
@@ -148,23 +165,15 @@ def import_batch(
     return body
 
 
-def prepare_query_passwords(ctx: Context, records: list[Any], *, dry_run: bool = False) -> dict[int, str]:
+def prepare_query_passwords(ctx: Context, work: _Work, *, dry_run: bool = False) -> dict[int, str]:
     """The Argon2id hash of each valid petition's query password, by record index.
 
     At most ``MAX_BATCH_QUERY_PASSWORDS`` (the route refuses more), on the process's bounded
     hashing pool. A record that fails validation later is simply not stored; its hash is dropped.
     A dry run stores nothing, so it spends no hashing: its placeholders are rolled back unread.
     """
-    wanted: dict[int, str] = {}
-    for index, raw in enumerate(records):
-        if p.query_password_of(raw) is None:
-            continue
-        try:
-            record = p.parse_record(raw)
-        except p.Rejection:
-            continue
-        if isinstance(record, p.Petition) and record.query_password:
-            wanted[index] = record.query_password
+    wanted = {r.index: r.record.query_password for r in work.parsed
+              if isinstance(r.record, p.Petition) and r.record.query_password}
     if dry_run:
         return dict.fromkeys(wanted, "")
     hashes = ctx.hash_pool.hash_query_passwords(list(wanted.values()))
@@ -191,14 +200,11 @@ def parse_until(text: str) -> Any:
     return value
 
 
-def _import(
-    ctx: Context, session: Session, office: Office, batch_id: str, records: list[Any], until: Instant,
-    now: Instant, digest: str, password_hashes: dict[int, str],
-) -> tuple[dict[str, Any], ChangeWriter]:
-    work = _Work(records, password_hashes)
-    catalogue = ctx.catalogue(session)
+def _read_records(ctx: Context, records: list[Any]) -> _Work:
+    """Each record parsed and checked on its own (kind, fields, repeats within the batch),
+    with its digest and instant: everything about a record that needs nothing stored."""
+    work = _Work(records)
     seen_ids: set[str] = set()
-    parsed: list[tuple[int, str, Any, Any]] = []
     for index, raw in enumerate(records):
         rid_raw = p.record_id(raw)
         try:
@@ -212,19 +218,33 @@ def _import(
             cid = _canonical_id(raw)
             if cid is not None and cid in seen_ids:
                 raise p.Rejection("DUPLICATE_IN_BATCH", f"id {cid} appeared earlier in this batch", "id")
-            record = p.parse_record(raw)
+            record: Any = p.parse_record(raw)  # every kind but a petition has `at`
         except p.Rejection as r:
             work.reject(index, rid_raw, r.code, r.message, r.field)
             continue
-        rid = str(record.id)  # type: ignore[attr-defined]
+        rid = str(record.id)
         seen_ids.add(rid)
-        parsed.append((index, rid, raw, record))
+        at = record.received_at if isinstance(record, p.Petition) else record.at
+        try:
+            at_instant: Instant | None = to_instant(at)
+        except OverflowError:
+            at_instant = None
+        work.parsed.append(_Parsed(index, rid, record, ctx.key.digest(orjson.dumps(raw, option=SORT_KEYS)),
+                                   at_instant))
+    return work
 
-    stored = _existing_digests(session, [rid for _, rid, _, _ in parsed])
+
+def _import(
+    ctx: Context, session: Session, office: Office, batch_id: str, work: _Work, until: Instant,
+    now: Instant, digest: str,
+) -> tuple[dict[str, Any], ChangeWriter]:
+    catalogue = ctx.catalogue(session)
+    parsed = work.parsed
+    stored = _existing_digests(session, [r.id for r in parsed])
     limit = now + FUTURE_TOLERANCE
 
     # Cases this batch refers to, with their power code (stored or set earlier in the batch).
-    case_nos = sorted({rec.case_no for _, _, _, rec in parsed if isinstance(rec, p._ApprovalEventBase)})
+    case_nos = sorted({r.record.case_no for r in parsed if isinstance(r.record, p._ApprovalEventBase)})
     cases: dict[str, ApprovalCase] = {}
     for chunk in one_of_chunks(case_nos):
         for c in session.scalars(
@@ -234,7 +254,7 @@ def _import(
             cases[c.case_no] = c
     case_power: dict[str, str] = {no: c.power_code for no, c in cases.items()}
     petition_ids = sorted(
-        {str(rec.petition_id) for _, _, _, rec in parsed if isinstance(rec, p.PetitionEvent)}
+        {str(r.record.petition_id) for r in parsed if isinstance(r.record, p.PetitionEvent)}
     )
     known_petitions: dict[str, int] = {}
     for chunk in one_of_chunks(petition_ids):
@@ -242,22 +262,23 @@ def _import(
             select(Petition.id, Petition.office_id).where(one_of(session, Petition.id, chunk))
         ):
             known_petitions[pid] = office_id
-    notice_ids = sorted({str(rec.notice_id) for _, _, _, rec in parsed if isinstance(rec, p.NoticeReplyRecord)})
+    notice_ids = sorted({str(r.record.notice_id) for r in parsed if isinstance(r.record, p.NoticeReplyRecord)})
     notice_offices: dict[str, int] = {}
     for part in one_of_chunks(notice_ids):
         for nid, office_id in session.execute(
             select(Notice.id, Notice.office_id).where(one_of(session, Notice.id, part))
         ):
             notice_offices[nid] = office_id
-    codes = sorted({rec.receipt_code for _, _, _, rec in parsed if isinstance(rec, p.Petition) and rec.receipt_code})
+    codes = sorted({r.record.receipt_code for r in parsed
+                    if isinstance(r.record, p.Petition) and r.record.receipt_code})
     taken_codes: set[str] = set()
     for part in one_of_chunks(codes):
         taken_codes.update(session.scalars(
             select(Petition.receipt_code).where(one_of(session, Petition.receipt_code, part))
         ))
 
-    for index, rid, raw, rec in parsed:
-        record_digest = ctx.key.digest(orjson.dumps(raw, option=SORT_KEYS))
+    for r in parsed:
+        index, rid, rec, record_digest = r.index, r.id, r.record, r.digest
         if rid in stored:
             if stored[rid] == record_digest:
                 work.duplicates += 1
@@ -267,10 +288,7 @@ def _import(
             continue
         at = rec.received_at if isinstance(rec, p.Petition) else rec.at
         name = "received_at" if isinstance(rec, p.Petition) else "at"
-        try:
-            at_instant = to_instant(at)
-        except OverflowError:
-            at_instant = EARLIEST_INSTANT - 1
+        at_instant = EARLIEST_INSTANT - 1 if r.at is None else r.at
         if at_instant < EARLIEST_INSTANT:
             work.reject(index, rid, "INVALID_FIELD", f"{name} {at.isoformat()} is before 1970; check the year",
                         name)
@@ -353,7 +371,7 @@ def _import(
         "batch_id": batch_id,
         "office": office.code,
         "status": status,
-        "received": len(records),
+        "received": len(work.records),
         "imported": imported,
         "duplicates": work.duplicates,
         "rejected": rejected,
