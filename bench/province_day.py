@@ -21,6 +21,7 @@ latency (p50 / p99 / max, including any wait for the server's write lock), alert
 
     .venv/bin/python bench/province_day.py --postgres
     .venv/bin/python bench/province_day.py --postgres --townships 20    # a smoke run
+    .venv/bin/python bench/province_day.py --postgres --workers 2       # two server processes
     .venv/bin/python bench/province_day.py                              # SQLite, for comparison
 """
 
@@ -148,7 +149,11 @@ def main() -> int:
                          "day the measured day holds ~300 records a township)")
     ap.add_argument("--warm-days", type=int, default=1, help="days posted before the measured one")
     ap.add_argument("--postgres", action="store_true")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="server processes (``yingyan server run --workers``; PostgreSQL only)")
     args = ap.parse_args()
+    if args.workers > 1 and not args.postgres:
+        ap.error("--workers needs --postgres: on SQLite one process writes at a time")
     if args.postgres:
         with postgres_database("prov_day") as url:
             return run(args, url)
@@ -176,7 +181,8 @@ def run(args: argparse.Namespace, db_url: str | None) -> int:
     print(f"generated {args.townships:,} townships' {days} day(s) in {time.perf_counter() - t:.1f} s; "
           f"the measured day: {sum(mix.values()):,} records in {sum(len(p[-1]) for p in plans):,} batches: "
           + ", ".join(f"{k} {v:,}" for k, v in mix.most_common()), flush=True)
-    server = start_server(db_url, clock=format_instant(DAY_END))
+    server = start_server(db_url, clock=format_instant(DAY_END),
+                          extra=["--workers", str(args.workers)] if args.workers > 1 else None)
     try:
         t = time.perf_counter()
         tokens = setup(server, codes, catalogue)
