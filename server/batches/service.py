@@ -11,10 +11,11 @@ import hashlib
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm import Session
 
 from server.audit import service as audit
@@ -100,12 +101,22 @@ def _canonical_id(raw: Any) -> str | None:
         return None
 
 
+#: every table a batch record's id may already be stored in; an id is one record's wherever it is
+_RECORD_TABLES: tuple[Any, ...] = (ApprovalEvent, Evaluation, Petition, PetitionEvent, NoticeReply)
+
+
 def _existing_digests(session: Session, ids: list[str]) -> dict[str, str]:
+    """The stored digest of each of ``ids`` already stored, in any record table: one statement
+    (not one a table: a small batch's round trips are a good part of its time). Should an id be
+    in two tables, the later table's digest is the one kept, as it always was."""
     found: dict[str, str] = {}
-    for model in (ApprovalEvent, Evaluation, Petition, PetitionEvent, NoticeReply):
-        for chunk in one_of_chunks(ids):
-            for rid, digest in session.execute(select(model.id, model.digest).where(one_of(session, model.id, chunk))):
-                found[rid] = digest
+    for chunk in one_of_chunks(ids):
+        rows = session.execute(union_all(*(
+            select(literal(rank).label("rank"), model.id, model.digest).where(one_of(session, model.id, chunk))
+            for rank, model in enumerate(_RECORD_TABLES)
+        ))).all()
+        for _, rid, digest in sorted(rows, key=itemgetter(0)):
+            found[rid] = digest
     return found
 
 

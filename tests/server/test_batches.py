@@ -131,6 +131,24 @@ def test_record_duplicates_conflicts_and_counts(server: ServerProcess, office: t
     assert (all_good["status"], all_good["errors"]) == ("ok", [])
 
 
+def test_an_id_stored_as_one_kind_of_record_conflicts_when_sent_as_another(
+        server: ServerProcess, office: tuple[str, str]) -> None:
+    """A record's id is its own across every kind: an approval event's id sent again as a
+    rating (or a rating's as an event) is a conflict, not a second record; each sent again as
+    it was is a duplicate."""
+    code, token = office
+    received = event("XK-1", "received", "2026-02-26T09:00:00+08:00")
+    rated = evaluation("XK-1", "satisfied", "2026-02-26T10:00:00+08:00")
+    ok_batch(server, code, token, [received, rated])
+    summary = ok_batch(server, code, token, [
+        evaluation("XK-1", "satisfied", "2026-02-26T11:00:00+08:00", id=received["id"]),
+        event("XK-1", "accepted", "2026-02-26T09:30:00+08:00", id=rated["id"]),
+    ])
+    assert [(e["index"], e["code"]) for e in summary["errors"]] == [(0, "ID_CONFLICT"), (1, "ID_CONFLICT")]
+    assert summary["imported"] == 0
+    assert ok_batch(server, code, token, [received, rated])["duplicates"] == 2
+
+
 def test_dry_run_judges_like_an_import_and_stores_nothing(server: ServerProcess, office: tuple[str, str]) -> None:
     code, token = office
     before_office = office_info(server, code)
