@@ -134,7 +134,8 @@ def import_batch(
                 return stored.summary
             raise BatchIdReused
     # Reading and checking each record on its own needs nothing stored: done before the write
-    # transaction, so that the next township's batch is parsed while this one waits for its turn.
+    # transaction, which other server processes' batches wait for (in one process the parsing
+    # still shares the interpreter with the lock holder: no faster there, BENCHMARKS.md).
     work = _read_records(ctx, records)
     # Argon2id is slow on purpose: hashed here, before the write transaction, so that a batch of
     # petitions holds no other office's heartbeat or anyone's sign-in back (issue 11 #5).
