@@ -276,10 +276,16 @@ def preload(data_dir: Path, n_events: int, n_offices: int) -> int:
             conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
     # The preload's log is written back before the timed run, so that it does not pay for the
     # seeding's checkpoint (stop 24's PostgreSQL pair may have).
-    with ctx.db.writer.connect() as conn:
-        conn.execution_options(isolation_level="AUTOCOMMIT").execute(
-            text("CHECKPOINT" if pg else "PRAGMA wal_checkpoint(TRUNCATE)"))
+    if pg:
+        with ctx.db.writer.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("CHECKPOINT"))
     ctx.db.dispose()
+    if not pg:
+        # On a connection of its own once the context's are closed: through the context's
+        # engine SQLite answered "database table is locked".
+        with sqlite3.connect(ctx.db.writer.url.database) as raw:
+            busy, _, _ = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            assert busy == 0, "the seeded database's log could not be written back"
     return held
 
 
