@@ -163,10 +163,8 @@ class Database:
     reader: Engine
     audit_committed: CommitHook | None = None
     """Called after a commit that appended audit entries, with the newest ``(seq, hash)``."""
-    #: writers of this process waiting for SQLite's write lock (see ``give_way``)
-    _waiting: int = field(default=0, repr=False)
-    _turns: threading.Condition = field(default_factory=threading.Condition, repr=False)
-    #: this process's SQLite writers, in the order they came
+    #: this process's SQLite writers, in the order they came: a long job in short transactions
+    #: (the sweep) asks again after each one and so goes after the batches already waiting
     _write_turn: FairLock = field(default_factory=FairLock, repr=False)
 
     @property
@@ -202,36 +200,18 @@ class Database:
                 self._write_turn.release()
 
     def _take_write_lock(self, session: Session) -> bool:
-        """Begin (``BEGIN IMMEDIATE``: wait for SQLite's write lock), counted while waiting,
-        after this process's writers that asked before; True if the turn was taken (to be
-        given back after the transaction). Past SQLite's own busy timeout without a turn, it
-        asks SQLite anyway, which then answers as it always did."""
-        with self._turns:
-            self._waiting += 1
-        turn = False
+        """Begin (``BEGIN IMMEDIATE``: wait for SQLite's write lock) after this process's
+        writers that asked before; True if the turn was taken (to be given back after the
+        transaction). Past SQLite's own busy timeout without a turn, it asks SQLite anyway,
+        which then answers as it always did. PostgreSQL queues lock waiters in order itself."""
+        turn = self._write_turn.acquire(timeout=SQLITE_BUSY_SECONDS)
         try:
-            turn = self._write_turn.acquire(timeout=SQLITE_BUSY_SECONDS)
             session.connection()
         except BaseException:
             if turn:
                 self._write_turn.release()
             raise
-        finally:
-            with self._turns:
-                self._waiting -= 1
-                self._turns.notify_all()
         return turn
-
-    def give_way(self, timeout: float = 2.0) -> None:
-        """Let this process's writers that are waiting for the write lock have it first.
-
-        A long job in short transactions (the sweep) calls this between them. SQLite grants its
-        lock to whoever asks first after a commit, and a waiting writer only asks again after a
-        sleep of up to 100 ms, so without this the job would take the lock back at once and a
-        township's batch would wait for the whole job. PostgreSQL queues lock waiters in order:
-        nothing to do there."""
-        with self._turns:
-            self._turns.wait_for(lambda: self._waiting == 0, timeout=timeout)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

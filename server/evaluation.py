@@ -466,8 +466,8 @@ def sweep(ctx: Context, *, wait: bool = False, notify: bool = True, chunk: int =
         if ev.evaluated:
             per_subject = (time.perf_counter() - held_from) / ev.evaluated
             budget = min(chunk, max(SWEEP_MIN_CHUNK, int(hold / per_subject) if per_subject > 0 else chunk))
-        # A township's batch waiting for the lock goes before the next chunk.
-        ctx.db.give_way()
+        # A township's batch waiting for the lock goes before the next chunk: writers take
+        # their turns in order (``Database.writing``).
     # Broken off: what this process did is still on record.
     report.seconds = time.time() - started
     with ctx.db.writing() as session:
