@@ -11,7 +11,7 @@ import hashlib
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import orjson
@@ -421,8 +421,15 @@ def _store(
     for case_no, accepted in events_by_case.items():
         if case_no not in cases:
             # A new case's rule state is the empty one, into which this batch folds its events.
+            # Its earliest ``received`` goes in with the row (the loop below then finds nothing
+            # earlier): set on the loaded rows instead, it was an UPDATE a case, one round trip
+            # each on PostgreSQL (6 % of a province day's ~220-record batch).
+            received = min((a for a in accepted if isinstance(a.record, p.Received)), key=attrgetter("at"),
+                           default=None)
             new_cases.append({"office_id": office.id, "case_no": case_no, "power_code": accepted[0].record.power_code,
-                              "state": "unknown", "version": 0, "rule_state": EMPTY_STATE})
+                              "state": "unknown", "version": 0, "rule_state": EMPTY_STATE,
+                              "received_at": received.at if received else None,
+                              "applicant_key": normalize_applicant(received.record.applicant_id) if received else None})
     if new_cases:
         # Plain bulk insert, then read the ids back: an INSERT … RETURNING that must keep the
         # rows' order runs one statement per row on SQLite.

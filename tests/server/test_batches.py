@@ -100,6 +100,32 @@ def test_same_batch_id_with_other_records_is_409(server: ServerProcess, office: 
     assert server.call("GET", f"/approval-cases/{code}/RE-2").status == 404
 
 
+def test_a_new_case_received_twice_in_its_first_batch_is_the_applicant_of_the_earlier_receipt(
+    server: ServerProcess, office: tuple[str, str],
+) -> None:
+    """A new case's applicant is the one its earliest ``received`` names, wherever that record
+    stands in the batch: a case received again later for another applicant is still a duplicate
+    of the first applicant's earlier case."""
+    code, token = office
+    ok_batch(server, code, token, [event("RT-1", "received", "2026-02-20T09:00:00+08:00", seq=1,
+                                         applicant_id="370102198001010011")])
+    ok_batch(server, code, token, [
+        event("RT-2", "received", "2026-02-26T11:00:00+08:00", seq=2, applicant_id="370102199902020022"),
+        event("RT-2", "received", "2026-02-26T10:00:00+08:00", seq=1, applicant_id="370102198001010011"),
+    ])
+    dup = [a for a in server.call("GET", f"/approval-cases/{code}/RT-2").json()["alerts"]
+           if a["rule"] == "DUPLICATE_CASE"]
+    assert len(dup) == 1, dup
+    assert "RT-1" in dup[0]["message"]
+    # The other way round: the later receipt names the first case's applicant; nothing repeats.
+    ok_batch(server, code, token, [
+        event("RT-3", "received", "2026-02-27T11:00:00+08:00", seq=2, applicant_id="370102198001010011"),
+        event("RT-3", "received", "2026-02-27T10:00:00+08:00", seq=1, applicant_id="370102197703030033"),
+    ])
+    assert not [a for a in server.call("GET", f"/approval-cases/{code}/RT-3").json()["alerts"]
+                if a["rule"] == "DUPLICATE_CASE"]
+
+
 def test_record_duplicates_conflicts_and_counts(server: ServerProcess, office: tuple[str, str]) -> None:
     code, token = office
     recs = full_case("DU-1")
