@@ -305,20 +305,28 @@ def one_of(session: Session, column: Any, values: Sequence[Any]) -> ColumnElemen
     reason: SQLAlchemy expanded an IN of 500 values into new SQL text at every execution (about
     3 % of a batch's import in a profile), which SQLite then prepared afresh. SQLite still looks each
     value up through the column's index (``SEARCH … USING INDEX``, ``LIST SUBQUERY``)."""
+    return one_of_each(session, [column], values)[0]
+
+
+def one_of_each(session: Session, columns: Sequence[Any], values: Sequence[Any]) -> list[ColumnElement[bool]]:
+    """:func:`one_of` for each of ``columns`` (of one kind) over the same ``values``, which a
+    statement holding them all sends once: one array, not one a column (a batch's check of its
+    ids in five record tables sent 5 × its ids, each element quoted in Python)."""
     # SQLite's JSON ends a string at a NUL character: such a list keeps the plain IN (nothing the
     # API accepts holds one, but ``one_of`` must find exactly what IN finds).
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite" and not any(isinstance(v, str) and "\x00" in v for v in values):
-        each = func.json_each(bindparam(None, orjson.dumps(list(values)).decode(), type_=Text())).table_valued("value")
-        return column.in_(select(each.c.value))
+        listed = bindparam(None, orjson.dumps(list(values)).decode(), type_=Text())
+        return [column.in_(select(func.json_each(listed).table_valued("value").c.value)) for column in columns]
     if dialect == "postgresql":
         # The array's elements are of the widest type of the column's kind: a cast to
         # VARCHAR(64)[] would cut a longer value down to one that may match, and one to
         # INTEGER[] would fail on a large number that IN simply does not find.
-        kind = column.type
+        kind = columns[0].type
         element = Text() if isinstance(kind, String) else BigInteger() if isinstance(kind, Integer) else kind
-        return column == any_(bindparam(None, list(values), type_=ARRAY(element)))
-    return column.in_(values)
+        array = bindparam(None, list(values), type_=ARRAY(element))
+        return [column == any_(array) for column in columns]
+    return [column.in_(values) for column in columns]
 
 
 def bulk_update(session: Session, table: Table, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:

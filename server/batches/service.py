@@ -24,7 +24,7 @@ from server.cases import service as case_service
 from server.cases.models import ApprovalCase, ApprovalEvent, Evaluation
 from server.changes.service import ChangeWriter, lock_for_commit_order
 from server.context import EARLIEST_INSTANT, FUTURE_TOLERANCE, Context, instant_in_range
-from server.db import bulk_insert, one_of, one_of_chunks, table_of
+from server.db import bulk_insert, one_of, one_of_chunks, one_of_each, table_of
 from server.deps import nul_path
 from server.evaluation import Evaluator, office_json
 from server.figures import service as figures
@@ -111,9 +111,10 @@ def _existing_digests(session: Session, ids: list[str]) -> dict[str, str]:
     in two tables, the later table's digest is the one kept, as it always was."""
     found: dict[str, str] = {}
     for chunk in one_of_chunks(ids):
+        conditions = one_of_each(session, [model.id for model in _RECORD_TABLES], chunk)
         rows = session.execute(union_all(*(
-            select(literal(rank).label("rank"), model.id, model.digest).where(one_of(session, model.id, chunk))
-            for rank, model in enumerate(_RECORD_TABLES)
+            select(literal(rank).label("rank"), model.id, model.digest).where(condition)
+            for rank, (model, condition) in enumerate(zip(_RECORD_TABLES, conditions, strict=True))
         ))).all()
         for _, rid, digest in sorted(rows, key=itemgetter(0)):
             found[rid] = digest

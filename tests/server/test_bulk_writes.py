@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import JSON, BigInteger, Boolean, Column, Float, Integer, MetaData, String, Table, func, select, text
 
-from server.db import Database, bulk_insert, bulk_update, one_of, open_database
+from server.db import Database, bulk_insert, bulk_update, one_of, one_of_each, open_database
 
 HOSTILE = "'); DROP TABLE t; -- 鹰眼 \x00\u202e"
 
@@ -214,4 +214,43 @@ def test_one_of_sends_the_same_statement_for_any_number_of_values(any_database: 
                                     "touched": 0}])
         with db.reading() as s:
             assert sorted(s.scalars(select(table.c.id).where(one_of(s, table.c.name, ["a\x00b", "n0"])))) == [1, 9999]
+    db.dispose()
+
+
+def test_one_of_each_finds_in_every_column_what_in_finds_and_sends_the_values_once(any_database: str) -> None:
+    """Conditions from ``one_of_each`` over two columns in one statement (a UNION, as the
+    batch's check of its ids in every record table) each select what ``IN`` would, hostile
+    values among them; on PostgreSQL the values go as one array, not one a column (SQLite's
+    parameters are positional: its JSON text is bound at each place)."""
+    from sqlalchemy import event, literal, union_all
+
+    table, db = _any_rows(any_database)
+    names = [f"n{i}" for i in range(50)] + ['a"b', "{c,d}", _hostile(any_database)]
+    kinds = ["k", "{c,d}", *names[:3]]
+    with db.writing() as s:
+        bulk_insert(s, table, [{"id": i + 1, "name": n, "flag": False, "data": None, "kind": kinds[i % len(kinds)],
+                                "touched": 0} for i, n in enumerate(names)])
+    sent: list[Any] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if "UNION ALL" in statement:
+            sent.append(parameters)
+
+    wanted = ["{c,d}", "n1", "n2", _hostile(any_database), "absent"]
+    event.listen(db.reader, "before_cursor_execute", seen)
+    try:
+        with db.reading() as s:
+            by_name, by_kind = one_of_each(s, [table.c.name, table.c.kind], wanted)
+            rows = s.execute(union_all(select(literal(0).label("col"), table.c.id).where(by_name),
+                                       select(literal(1).label("col"), table.c.id).where(by_kind))).all()
+    finally:
+        event.remove(db.reader, "before_cursor_execute", seen)
+    expected = {(0, i + 1) for i, n in enumerate(names) if n in wanted}
+    expected |= {(1, i + 1) for i in range(len(names)) if kinds[i % len(kinds)] in wanted}
+    assert set(rows) == expected
+    assert len(rows) == len(expected)
+    assert {c for c, _ in rows} == {0, 1}
+    (parameters,) = sent
+    if any_database.startswith("postgresql"):
+        assert [v for v in parameters.values() if isinstance(v, list)] == [wanted]
     db.dispose()
