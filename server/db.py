@@ -268,6 +268,17 @@ def open_database(url: str) -> Database:
     # parameters instead.
     engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True,
                            connect_args={"prepare_threshold": None}, **JSON_CODEC)
+
+    @event.listens_for(engine, "connect")
+    def _lists_in_binary(dbapi_conn: Any, _record: Any) -> None:
+        # A list parameter (``one_of``'s array) goes in PostgreSQL's binary form: psycopg's text
+        # form quotes each element through a Python regular expression, 3 % of a small batch's
+        # import (BENCHMARKS.md, issue 17). Elements are typed as text or the smallest integer
+        # that holds them all; ``one_of`` casts the array to the column's kind.
+        from psycopg.types.array import ListBinaryDumper
+
+        dbapi_conn.adapters.register_dumper(list, ListBinaryDumper)
+
     return Database(url, engine, engine)
 
 
