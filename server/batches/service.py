@@ -224,7 +224,14 @@ def _read_records(ctx: Context, records: list[Any]) -> _Work:
             if isinstance(raw, dict) and isinstance(raw.get("kind"), str) and raw["kind"] not in p.RECORD_KINDS:
                 raise p.Rejection("UNKNOWN_KIND", f"record kind {raw['kind'][:40]!r} is not one the server knows",
                                   "kind")
-            where = nul_path(raw)
+            # The record as the digest hashes it; a NUL anywhere in it is written ``\u0000``
+            # there, so only a record holding that text is walked for where (the walk was 2 %
+            # of a small batch's import).
+            try:
+                dumped: bytes | None = orjson.dumps(raw, option=SORT_KEYS)
+            except orjson.JSONEncodeError:  # a number orjson cannot write: judged by the parse below
+                dumped = None
+            where = nul_path(raw) if dumped is None or b"\\u0000" in dumped else None
             if where is not None:
                 raise p.Rejection("INVALID_FIELD", f"{where or 'the record'} contains a NUL character (U+0000)",
                                   where or None)
@@ -242,8 +249,8 @@ def _read_records(ctx: Context, records: list[Any]) -> _Work:
             at_instant: Instant | None = to_instant(at)
         except OverflowError:
             at_instant = None
-        work.parsed.append(_Parsed(index, rid, record, ctx.key.digest(orjson.dumps(raw, option=SORT_KEYS)),
-                                   at_instant))
+        work.parsed.append(_Parsed(index, rid, record, ctx.key.digest(
+            dumped if dumped is not None else orjson.dumps(raw, option=SORT_KEYS)), at_instant))
     return work
 
 
