@@ -430,8 +430,8 @@ def _store(
         if case_no not in cases:
             # A new case's rule state is the empty one, into which this batch folds its events.
             # Its earliest ``received`` goes in with the row (the loop below then finds nothing
-            # earlier): set on the loaded rows instead, it was an UPDATE a case, one round trip
-            # each on PostgreSQL (6 % of a province day's ~220-record batch).
+            # earlier): set on the loaded rows instead, the ORM updated every new case again
+            # (5 ms of a province day's ~220-record batch on PostgreSQL, BENCHMARKS.md).
             received = min((a for a in accepted if isinstance(a.record, p.Received)), key=attrgetter("at"),
                            default=None)
             new_cases.append({"office_id": office.id, "case_no": case_no, "power_code": accepted[0].record.power_code,
