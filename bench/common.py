@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.harness import CATALOGUE, ServerProcess
+from tests.harness import CATALOGUE, YINGYAN, ServerProcess
 
 
 class Client:
@@ -144,3 +145,15 @@ def open_context(data_dir: Path, now: int) -> Any:
             s.add(PowerItemVersion(code=it.code, version=v, valid_from=0, name=it.name, department=it.department,
                                    data=it.model_dump(mode="json")))
     return ctx
+
+
+def fresh_sqlite(data_dir: Path, *, foreign_keys: bool) -> sqlite3.Connection:
+    """A new SQLite database made by ``server init`` in ``data_dir`` (the server's tables,
+    indexes and pragmas), opened on the driver alone in autocommit: where a benchmark replays
+    what the server wrote, raw, to measure the floor under it."""
+    subprocess.run([*YINGYAN, "server", "init", "--data-dir", str(data_dir)], check=True, capture_output=True)
+    conn = sqlite3.connect(data_dir / "yingyan.db", isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+    return conn

@@ -33,7 +33,6 @@ import argparse
 import json
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,11 +44,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import Client, open_context, postgres_database, setup, start_server
+from bench.common import Client, fresh_sqlite, open_context, postgres_database, setup, start_server
 from server.demo_data import bulk_events
 from server.models import Base
 from shared.timeutil import parse_instant
-from tests.harness import YINGYAN
 
 BATCH = 5000
 #: the server's simulated clock during the timed ingest (``start_server``'s default)
@@ -241,11 +239,7 @@ def raw_floor(written: dict[str, list[tuple]], transactions: int) -> tuple[str, 
     in an earlier slice than its row (the server checks them; the floor is the lower for it)."""
     root = Path(tempfile.mkdtemp(prefix="yy-floor-"))
     try:
-        subprocess.run([*YINGYAN, "server", "init", "--data-dir", str(root / "d")], check=True, capture_output=True)
-        conn = sqlite3.connect(root / "d" / "yingyan.db", isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA foreign_keys=OFF")
+        conn = fresh_sqlite(root / "d", foreign_keys=False)
 
         def insert(name: str, width: int, *, ignore: bool = False) -> str:
             return f"INSERT {'OR IGNORE ' if ignore else ''}INTO {name} VALUES ({','.join('?' * width)})"

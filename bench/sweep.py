@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import text
 
-from bench.common import percentile, postgres_database
+from bench.common import fresh_sqlite, percentile, postgres_database
 from server.batches.service import import_batch
 from server.cases.models import ApprovalCase, ApprovalEvent
 from server.catalogue.models import PowerItemVersion
@@ -203,7 +203,7 @@ def run(args: argparse.Namespace, root: Path, init: list[str]) -> int:
                   f"{records:,} records, {fpi:,} of them full-page images; checkpoints {timed} timed, "
                   f"{requested} requested (the log outgrew max_wal_size)")
         if report.evaluated and not args.postgres:
-            written, seconds = raw_floor(ctx, root, init, before, report.transactions)
+            written, seconds = raw_floor(ctx, root, before, report.transactions)
             print(f"  the same writes replayed raw ({written}) in {report.transactions:,} transactions: "
                   f"{seconds:.2f} s = {seconds / report.seconds:.2f} of the sweep's time")
     return 0
@@ -233,7 +233,7 @@ def high_marks(ctx: Context, as_of: int) -> tuple[int, int, list[int]]:
     return alert, change, due
 
 
-def raw_floor(ctx: Context, root: Path, init: list[str], before: tuple[int, int, list[int]],
+def raw_floor(ctx: Context, root: Path, before: tuple[int, int, list[int]],
               transactions: int) -> tuple[str, float]:
     """Replay a SQLite sweep's writes through the driver into a fresh database made by the same
     ``server init`` (same tables, indexes and pragmas), split into the sweep's number of
@@ -250,12 +250,7 @@ def raw_floor(ctx: Context, root: Path, init: list[str], before: tuple[int, int,
                                 ids).fetchall()
     offices = source.execute("SELECT * FROM offices").fetchall()
     source.close()
-    fresh = root / "floor"
-    subprocess.run([*init[:-1], str(fresh)], check=True, capture_output=True)
-    conn = sqlite3.connect(fresh / "yingyan.db", isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA foreign_keys=ON")
+    conn = fresh_sqlite(root / "floor", foreign_keys=True)
 
     def marks(n: int) -> str:
         return ",".join("?" * n)
