@@ -8,12 +8,18 @@ or on a database write; callbacks never run on a worker.
 The pool is private (not ``QThreadPool.globalInstance()``) because the change feed's
 long-poll holds a worker for up to 25 s: on a two-core workstation the global pool has two
 threads, and one long-poll must not starve the other tasks.
+
+Work that touches only this computer (the replica, local files) is run with ``local=True``
+on a second pool of its own: when the link to the server is down or stalled, each network call
+holds its worker until its timeout (15 s; a long-poll 40 s), and the operator's offline reads
+(the wall, a case file, the people a case names) must not queue behind them.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+import time
 import traceback
 import weakref
 from collections.abc import Callable
@@ -69,10 +75,14 @@ class BackgroundTasks(QObject):
     #: number of tasks still running (for a busy indicator and for tests)
     busy_changed = Signal(int)
 
-    def __init__(self, parent: QObject | None = None, *, max_threads: int = 4) -> None:
+    def __init__(self, parent: QObject | None = None, *, max_threads: int = 4, local_threads: int = 2) -> None:
         super().__init__(parent)
+        #: network calls and anything else not marked local
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
+        #: work on this computer only (``run(…, local=True)``): never waits behind the network
+        self.local_pool = QThreadPool(self)
+        self.local_pool.setMaxThreadCount(local_threads)
         self._ids = itertools.count(1)
         self._pending: dict[int, _Pending] = {}
         self._finished.connect(self._deliver)
@@ -87,16 +97,19 @@ class BackgroundTasks(QObject):
         label: str = "",
         owner: QObject | None = None,
         priority: int = 0,
+        local: bool = False,
     ) -> int:
         """Run ``fn`` on a worker; ``on_done(result)`` or ``on_error(exc)`` run here later.
 
         With ``owner``, the callbacks are dropped if the owner was deleted meanwhile (a pane
         closed while its query ran). Waiting tasks start by ``priority``, highest first: what the
         operator waits for (a page of the wall) before what only refreshes a figure (a count).
+        ``local``: ``fn`` reads or writes only this computer (never the network), and runs on
+        the local pool, which network calls cannot fill.
         """
         task_id = next(self._ids)
         self._pending[task_id] = _Pending(on_done, on_error, label or getattr(fn, "__name__", "task"), owner)
-        self.pool.start(_Runnable(self, task_id, fn), priority)
+        (self.local_pool if local else self.pool).start(_Runnable(self, task_id, fn), priority)
         self.busy_changed.emit(len(self._pending))
         return task_id
 
@@ -110,8 +123,11 @@ class BackgroundTasks(QObject):
         self.busy_changed.emit(0)
 
     def wait_idle(self, msecs: int = 30_000) -> bool:
-        """Block until the workers are idle (shutdown and tests only, never from a UI action)."""
-        return bool(self.pool.waitForDone(msecs))
+        """Block until the workers of both pools are idle (shutdown and tests only, never from a UI action)."""
+        deadline = time.monotonic() + msecs / 1000
+        idle = self.pool.waitForDone(msecs)
+        left = max(0, int((deadline - time.monotonic()) * 1000))
+        return bool(self.local_pool.waitForDone(left)) and bool(idle)
 
     @staticmethod
     def shutdown_all(msecs: int = 30_000) -> None:

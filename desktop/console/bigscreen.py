@@ -415,7 +415,7 @@ class BigScreen(QWidget):
                 self.summary = summary
                 self.summary_view.set_summary(summary)
 
-        self.tasks.run(work, done, label="big screen", owner=self)
+        self.tasks.run(work, done, label="big screen", owner=self, local=True)
 
     def refresh_month(self) -> None:
         """Fetch the month's ranking and risk levels from the server; a failure keeps the last ones."""

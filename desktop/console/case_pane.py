@@ -208,7 +208,7 @@ class CasePane(QWidget):
             self.refresh()
 
         self.tasks.run(lambda: replica.read(queries.case_view, office, case_no), done,
-                       label="case from the replica", owner=self)
+                       label="case from the replica", owner=self, local=True)
 
     def _set_view(self, view: CaseView) -> None:
         self.view = view

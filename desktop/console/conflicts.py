@@ -193,7 +193,7 @@ class ConflictsPane(QWidget):
                 offset = self.server_offset()
                 self._show([e | {"queued": _when(e["created_at"], offset)} for e in entries])
 
-        self.tasks.run(lambda: replica.read(queries.outbox_entries), done, label="outbox", owner=self)
+        self.tasks.run(lambda: replica.read(queries.outbox_entries), done, label="outbox", owner=self, local=True)
 
     def _show(self, records: list[dict[str, Any]]) -> None:
         self.model.set_records(records)

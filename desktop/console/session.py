@@ -48,7 +48,7 @@ class Session:
         self.client.token = str(info["token"])
         self.role = str(info.get("role") or self.role)
         replica, user, role = self.replica, self.username, self.role
-        self.tasks.run(lambda: replica.set_actor(user, role), label="actor")
+        self.tasks.run(lambda: replica.set_actor(user, role), label="actor", local=True)
         self.engine.resume()
 
     def shutdown(self, wait_ms: int = 5000) -> None:

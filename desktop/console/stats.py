@@ -559,7 +559,8 @@ class StatisticsPane(QWidget):
         def work() -> Statistics:
             return compute(replica.read(queries.statistics_inputs, days=days))
 
-        self.tasks.run(work, lambda s: self._show(s) if gen == self._gen else None, label="statistics", owner=self)
+        self.tasks.run(work, lambda s: self._show(s) if gen == self._gen else None, label="statistics", owner=self,
+                       local=True)
 
     def _show(self, stats: Statistics) -> None:
         import pyqtgraph as pg

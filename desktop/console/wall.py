@@ -478,7 +478,8 @@ class AlertWall(QWidget):
     def reload_offices(self) -> None:
         """Fill the office filter with the replica's offices (read in the background)."""
         replica = self.replica
-        self.tasks.run(lambda: replica.read(queries.offices), self._show_offices, label="offices", owner=self)
+        self.tasks.run(lambda: replica.read(queries.offices), self._show_offices, label="offices", owner=self,
+                       local=True)
 
     def _show_offices(self, offices: list[tuple[str, str]]) -> None:
         current = self.office_combo.currentData() if self.office_combo.count() else None
@@ -583,7 +584,7 @@ class AlertWall(QWidget):
                 if row is not None:
                     self.group_view.selectRow(row)
 
-        self.tasks.run(work, done, unless_superseded, label="group counts", owner=self, priority=BACKGROUND)
+        self.tasks.run(work, done, unless_superseded, label="group counts", owner=self, priority=BACKGROUND, local=True)
 
     def _show_total(self, *_: Any) -> None:
         total = self.model.total
@@ -780,7 +781,7 @@ class AlertWall(QWidget):
                 self._history_timer.start()
 
         self.tasks.run(lambda: replica.read(queries.alert_detail, alert_id), done, label="alert detail",
-                       owner=self)
+                       owner=self, local=True)
 
     def _fetch_history(self) -> None:
         index = self.table.currentIndex()

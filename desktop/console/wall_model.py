@@ -272,7 +272,7 @@ class AlertWallModel(QAbstractTableModel):
                 return replica.read(queries.wall_rows, flt, ids, names)
 
         self.tasks.run(work, lambda result: self._read_done(read, result), lambda exc: self._read_failed(read, exc),
-                       label=f"wall {read.kind}", owner=self)
+                       label=f"wall {read.kind}", owner=self, local=True)
 
     def _read_done(self, read: _Read, result: Any) -> None:
         self._running = None
@@ -344,7 +344,7 @@ class AlertWallModel(QAbstractTableModel):
                 self.total_changed.emit(n)
 
         self.tasks.run(lambda: replica.read(queries.count_alerts, flt, still_wanted=wanted), done,
-                       unless_superseded, label="count", owner=self, priority=BACKGROUND)
+                       unless_superseded, label="count", owner=self, priority=BACKGROUND, local=True)
 
     def _reindex(self) -> None:
         self._pos = {int(r[ID]): i for i, r in enumerate(self._rows)}

@@ -561,7 +561,8 @@ class ConsoleWindow(QMainWindow):
             self.video.set_cameras(cameras)
             self._feed_video_alerts()
 
-        self.session.tasks.run(lambda: replica.read(queries.camera_configs), done, label="cameras", owner=self)
+        self.session.tasks.run(lambda: replica.read(queries.camera_configs), done, label="cameras", owner=self,
+                               local=True)
 
     def _feed_video_alerts(self) -> None:
         from desktop.video.model import ActiveAlert
@@ -576,7 +577,7 @@ class ConsoleWindow(QMainWindow):
                                                           rule_en=r["rule_en"]) for r in rows])
 
         self.session.tasks.run(lambda: replica.read(queries.active_red_alerts, 500), done, label="red alerts",
-                               owner=self)
+                               owner=self, local=True)
 
     def show_bigscreen(self) -> None:
         if self.bigscreen is None:

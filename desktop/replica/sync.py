@@ -363,7 +363,7 @@ class SyncEngine(QObject):
             self._next_action()
 
         self.tasks.run(lambda: self.replica.enqueue(ids, action, data, entity=entity), done, failed,
-                       label=f"enqueue {action}", owner=self)
+                       label=f"enqueue {action}", owner=self, local=True)
 
     def resolve(self, mutation_id: str, *, retry: bool) -> None:
         """Close a conflict or rejection: keep the server's state, or apply mine again."""
@@ -387,7 +387,7 @@ class SyncEngine(QObject):
                 log.error("could not resolve %s: %r", mutation_id, exc)
 
         self.tasks.run(lambda: self.replica.resolve(mutation_id, retry=retry), done, failed, label="resolve",
-                       owner=self)
+                       owner=self, local=True)
 
     def flush(self) -> None:
         """Replay pending mutations (one request at a time, in order)."""

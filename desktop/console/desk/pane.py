@@ -186,7 +186,7 @@ class DeskPane(QWidget):
             self.message.emit(fmt(self.tr("The desk's list could not be read: %1"), str(exc)))
 
         self.session.tasks.run(lambda: replica.read(petitions.desk_list, now, statuses=statuses, overdue=overdue,
-                                                    text=text), done, failed, label="desk list", owner=self)
+                                                    text=text), done, failed, label="desk list", owner=self, local=True)
 
     def _show(self, items: list[dict[str, Any]]) -> None:
         chosen = self.view.petition_id
@@ -239,7 +239,8 @@ class DeskPane(QWidget):
         def done(code: str | None) -> None:
             self.centre = code
 
-        self.session.tasks.run(lambda: replica.read(petitions.centre_office), done, label="centre", owner=self)
+        self.session.tasks.run(lambda: replica.read(petitions.centre_office), done, label="centre", owner=self,
+                               local=True)
 
     def _registered(self, petition_id: str, data: dict[str, Any]) -> None:
         self.reload()

@@ -197,7 +197,7 @@ class PetitionView(QWidget):
             return
         replica, now = self.replica, self._now()
         self.tasks.run(lambda: replica.read(petitions.petition_detail, petition_id, now),
-                       lambda p: self._loaded(petition_id, p), label="petition", owner=self)
+                       lambda p: self._loaded(petition_id, p), label="petition", owner=self, local=True)
         if changed:
             self._suggested_for = None
             self.suggestion_model.set_records([])

@@ -375,7 +375,7 @@ class CaseFileView(QWidget):
         self._gen += 1
         gen, replica, iid = self._gen, self.replica, self.investigation_id
         self.tasks.run(lambda: replica.read(investigations.case_file, iid),
-                       lambda f: self._show(f) if gen == self._gen else None, label="case file", owner=self)
+                       lambda f: self._show(f) if gen == self._gen else None, label="case file", owner=self, local=True)
 
     def _show(self, file: CaseFile | None) -> None:
         self.file = file
@@ -571,7 +571,7 @@ class CaseFileView(QWidget):
                               name))
             self.checked.emit(sha256, state)
 
-        self.tasks.run(lambda: replica.verify_evidence(sha256), done, label="verify evidence", owner=self)
+        self.tasks.run(lambda: replica.verify_evidence(sha256), done, label="verify evidence", owner=self, local=True)
 
     # ------------------------------------------------------------------ actions
     def _say(self, text: str) -> None:
@@ -650,7 +650,7 @@ class CaseFileView(QWidget):
 
         self.tasks.run(lambda: replica.read(investigations.people_named), named,
                        lambda exc: log.warning("the people the cases name could not be read: %r", exc),
-                       label="people named", owner=self)
+                       label="people named", owner=self, local=True)
         if not self.engine.paused and self.engine.state in (sync.LIVE, sync.CATCHING_UP):
             self.tasks.run(client.people, listed, not_listed, label="people", owner=self)
         else:

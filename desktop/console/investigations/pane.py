@@ -190,7 +190,7 @@ class InvestigationsPane(QWidget):
                 self._show(rows, keep=keep)
 
         self.tasks.run(lambda: replica.read(investigations.investigation_list, limit=limit, **flt, **order),
-                       done, label="investigations", owner=self)
+                       done, label="investigations", owner=self, local=True)
         if not recount:
             return
         # Counted apart from the list: an order changed meanwhile reads the list again, not the count.
@@ -204,7 +204,7 @@ class InvestigationsPane(QWidget):
                 self._show_count()
 
         self.tasks.run(lambda: replica.read(investigations.investigation_count, **flt), counted,
-                       label="count investigations", owner=self, priority=BACKGROUND)
+                       label="count investigations", owner=self, priority=BACKGROUND, local=True)
 
     def _show(self, rows: list[dict[str, Any]], *, keep: bool = False) -> None:
         current = self.casefile.investigation_id
@@ -263,7 +263,7 @@ class InvestigationsPane(QWidget):
 
         self.tasks.run(lambda: replica.read(investigations.investigation_list, limit=PAGE, offset=offset, **flt,
                                             **order),
-                       done, failed, label="investigations page", owner=self)
+                       done, failed, label="investigations page", owner=self, local=True)
 
     def ids(self) -> list[str]:
         """The cases in the order shown."""

@@ -168,7 +168,7 @@ class Oversight:
                 tracker.select_soon(notice_id)
 
         self.session.tasks.run(lambda: replica.read(oversight.notice_of_alert, alert_id), found,
-                               label="notice of alert", owner=self.window)
+                               label="notice of alert", owner=self.window, local=True)
 
     def show_alert(self, alert_id: int) -> None:
         """An alert named by a card, a notice or a risk point: shown on the wall when it is there."""
@@ -188,7 +188,7 @@ class Oversight:
             return replica.read(oversight.alert_briefs, ids), replica.read(queries.offices)
 
         self.session.tasks.run(read, lambda found: self._open_form(entity, *found), label=f"{entity} form",
-                               owner=self.window)
+                               owner=self.window, local=True)
 
     def _open_form(self, entity: str, briefs: list[dict[str, Any]], offices: list[tuple[str, str]]) -> None:
         from desktop.console.oversight.forms import CardDialog, NoticeDialog

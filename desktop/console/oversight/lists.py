@@ -242,7 +242,7 @@ class _RecordsPane(QWidget):
             return
         self._reading = True
         self.session.tasks.run(self.reader(), self._loaded, self._failed, label=f"read {self.objectName()}",
-                               owner=self)
+                               owner=self, local=True)
 
     def _loaded(self, records: list[dict[str, Any]]) -> None:
         self._reading = False
