@@ -19,12 +19,14 @@ warnings over 500,000 items in a year (seeds/000), far under 1 % of the open cas
     .venv/bin/python bench/sweep.py --cases 1000000
     .venv/bin/python bench/sweep.py --cases 1000000 --postgres
     .venv/bin/python bench/sweep.py --cases 1000000 --due-share 0.01
+    .venv/bin/python bench/sweep.py --cases 1000000 --floor-variants
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -45,7 +47,7 @@ from server.cases.models import ApprovalCase, ApprovalEvent
 from server.catalogue.models import PowerItemVersion
 from server.context import Context, Settings, bump_meta
 from server.db import table_of
-from server.evaluation import SWEEP_CHUNK, SWEEP_HOLD, sweep
+from server.evaluation import CASE_COLUMNS, SWEEP_CHUNK, SWEEP_HOLD, sweep
 from server.offices.models import Office
 from shared.catalogue import parse_catalogue
 from shared.rules import evaluate_case
@@ -176,6 +178,9 @@ def main() -> int:
     ap.add_argument("--due-share", type=float, default=None,
                     help="the share of the cases whose next clock instant passes at the midnight "
                          "(default: acceptances uniform over a week, about 0.42)")
+    ap.add_argument("--floor-variants", action="store_true",
+                    help="SQLite: also replay the midnight's writes with the alerts' change-log rows naming "
+                         "the alert, and without them (what those designs would leave to write)")
     ap.add_argument("--without-states", action="store_true",
                     help="seed no rule states: the midnight sweep builds each from the case's history")
     args = ap.parse_args()
@@ -235,6 +240,9 @@ def run(args: argparse.Namespace, root: Path, init: list[str]) -> int:
             written, seconds = raw_floor(ctx, root, before, report.transactions)
             print(f"  the same writes replayed raw ({written}) in {report.transactions:,} transactions: "
                   f"{seconds:.2f} s = {seconds / report.seconds:.2f} of the sweep's time")
+            for variant in FLOOR_VARIANTS[1:] if args.floor_variants else ():
+                written, seconds = raw_floor(ctx, root, before, report.transactions, variant)
+                print(f"  replayed raw with {variant} ({written}): {seconds:.2f} s")
     return 0
 
 
@@ -262,15 +270,30 @@ def high_marks(ctx: Context, as_of: int) -> tuple[int, int, list[int]]:
     return alert, change, due
 
 
+#: What a floor replays of the sweep's change-log rows for alerts: all of them as written; each
+#: naming its alert instead of carrying it (the feed would read the alert when it is asked for);
+#: none (no change row per alert at all, e.g. clock alerts a console derives from its cases);
+#: only the alert rows (neither change log nor cases: what the alerts alone cost).
+FLOOR_VARIANTS = ("the change log as written", "each alert's change-log row naming the alert",
+                  "no change-log row per alert", "the alert rows alone")
+
+
 def raw_floor(ctx: Context, root: Path, before: tuple[int, int, list[int]],
-              transactions: int) -> tuple[str, float]:
+              transactions: int, variant: str = FLOOR_VARIANTS[0]) -> tuple[str, float]:
     """Replay a SQLite sweep's writes through the driver into a fresh database made by the same
     ``server init`` (same tables, indexes and pragmas), split into the sweep's number of
-    transactions: its new alerts and change-log rows inserted, its cases' rows updated."""
+    transactions: its new alerts and change-log rows inserted, its cases' rows updated.
+    ``variant`` (one of ``FLOOR_VARIANTS``) changes what the alerts' change-log rows hold."""
     alert_after, change_after, case_ids = before
     source = sqlite3.connect(ctx.settings.db_url.removeprefix("sqlite:///"))
     alerts = source.execute("SELECT * FROM alerts WHERE id > ? ORDER BY id", (alert_after,)).fetchall()
     changes = source.execute("SELECT * FROM changes WHERE seq > ? ORDER BY seq", (change_after,)).fetchall()
+    change_cols = [r[1] for r in source.execute("PRAGMA table_info(changes)")]
+    entity, data = change_cols.index("entity"), change_cols.index("data")
+    if variant == FLOOR_VARIANTS[1]:
+        changes = [(*r[:data], "{}", *r[data + 1 :]) if r[entity] == "alert" else r for r in changes]
+    elif variant in FLOOR_VARIANTS[2:]:
+        changes = [r for r in changes if r[entity] != "alert"] if variant == FLOOR_VARIANTS[2] else []
     case_cols = [r[1] for r in source.execute("PRAGMA table_info(approval_cases)")]
     cases = []
     for start in range(0, len(case_ids), 900):
@@ -279,7 +302,8 @@ def raw_floor(ctx: Context, root: Path, before: tuple[int, int, list[int]],
                                 ids).fetchall()
     offices = source.execute("SELECT * FROM offices").fetchall()
     source.close()
-    conn = fresh_sqlite(root / "floor", foreign_keys=True)
+    floor_dir = root / f"floor-{FLOOR_VARIANTS.index(variant)}"
+    conn = fresh_sqlite(floor_dir, foreign_keys=True)
 
     def marks(n: int) -> str:
         return ",".join("?" * n)
@@ -290,9 +314,11 @@ def raw_floor(ctx: Context, root: Path, before: tuple[int, int, list[int]],
     if cases:
         conn.executemany(f"INSERT INTO approval_cases VALUES ({marks(len(cases[0]))})", cases)
     conn.execute("COMMIT")
-    changed = [c for c in case_cols if c != "id"]
-    update = f"UPDATE approval_cases SET {', '.join(c + ' = ?' for c in changed)} WHERE id = ?"
-    case_rows = [(*r[1:], r[0]) for r in cases]
+    # The columns the sweep writes, as it left them (a case's rule state is not among them: the
+    # sweep adds no event to it).
+    at = [case_cols.index(c) for c in CASE_COLUMNS]
+    update = f"UPDATE approval_cases SET {', '.join(c + ' = ?' for c in CASE_COLUMNS)} WHERE id = ?"
+    case_rows = [(*(r[i] for i in at), r[case_cols.index("id")]) for r in cases] if variant != FLOOR_VARIANTS[3] else []
     n = max(1, transactions)
     t = time.perf_counter()
     for k in range(n):
@@ -306,7 +332,8 @@ def raw_floor(ctx: Context, root: Path, before: tuple[int, int, list[int]],
         conn.execute("COMMIT")
     seconds = time.perf_counter() - t
     conn.close()
-    return f"{len(alerts):,} alerts, {len(changes):,} change-log rows, {len(cases):,} cases", seconds
+    shutil.rmtree(floor_dir)  # a million-case midnight's copy is gigabytes
+    return f"{len(alerts):,} alerts, {len(changes):,} change-log rows, {len(case_rows):,} cases", seconds
 
 
 def ctx_now(ctx: Context) -> int:

@@ -56,6 +56,10 @@ def office_json(o: Office, now: int) -> dict[str, object]:
     }
 
 
+#: The case columns an evaluation writes back (with ``rule_state`` when the state changed).
+CASE_COLUMNS = ("state", "due", "closed_at", "used_hours", "ratings", "next_check", "version")
+
+
 @dataclass
 class _CaseWrites:
     """A chunk's writes to its cases, made at the end in one UPDATE a case."""
@@ -66,7 +70,7 @@ class _CaseWrites:
 
     def write(self, session: Session) -> None:
         # A changed rule state goes with the case's other changed columns.
-        columns = ("state", "due", "closed_at", "used_hours", "ratings", "next_check", "version")
+        columns = CASE_COLUMNS
         plain: list[dict[str, Any]] = []
         with_state: list[dict[str, Any]] = []
         for u in self.updates:
