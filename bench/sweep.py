@@ -35,6 +35,7 @@ import tempfile
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -237,11 +238,12 @@ def run(args: argparse.Namespace, root: Path, init: list[str]) -> int:
                   f"{records:,} records, {fpi:,} of them full-page images; checkpoints {timed} timed, "
                   f"{requested} requested (the log outgrew max_wal_size)")
         if report.evaluated and not args.postgres:
-            written, seconds = raw_floor(ctx, root, before, report.transactions)
+            writes = sweep_writes(ctx, before)
+            written, seconds = raw_floor(writes, root, report.transactions)
             print(f"  the same writes replayed raw ({written}) in {report.transactions:,} transactions: "
                   f"{seconds:.2f} s = {seconds / report.seconds:.2f} of the sweep's time")
             for variant in FLOOR_VARIANTS[1:] if args.floor_variants else ():
-                written, seconds = raw_floor(ctx, root, before, report.transactions, variant)
+                written, seconds = raw_floor(writes, root, report.transactions, variant)
                 print(f"  replayed raw with {variant} ({written}): {seconds:.2f} s")
     return 0
 
@@ -270,38 +272,68 @@ def high_marks(ctx: Context, as_of: int) -> tuple[int, int, list[int]]:
     return alert, change, due
 
 
-#: What a floor replays of the sweep's change-log rows for alerts: all of them as written; each
-#: naming its alert instead of carrying it (the feed would read the alert when it is asked for);
-#: none (no change row per alert at all, e.g. clock alerts a console derives from its cases);
-#: only the alert rows (neither change log nor cases: what the alerts alone cost).
-FLOOR_VARIANTS = ("the change log as written", "each alert's change-log row naming the alert",
-                  "no change-log row per alert", "the alert rows alone")
+@dataclass
+class SweepWrites:
+    """What a SQLite sweep wrote, read back once: its new alerts and change-log rows, its cases'
+    rows as it left them, and the offices they point at."""
+
+    alerts: list[tuple]
+    changes: list[tuple]
+    change_cols: list[str]
+    cases: list[tuple]
+    case_cols: list[str]
+    offices: list[tuple]
 
 
-def raw_floor(ctx: Context, root: Path, before: tuple[int, int, list[int]],
-              transactions: int, variant: str = FLOOR_VARIANTS[0]) -> tuple[str, float]:
-    """Replay a SQLite sweep's writes through the driver into a fresh database made by the same
-    ``server init`` (same tables, indexes and pragmas), split into the sweep's number of
-    transactions: its new alerts and change-log rows inserted, its cases' rows updated.
-    ``variant`` (one of ``FLOOR_VARIANTS``) changes what the alerts' change-log rows hold."""
+def sweep_writes(ctx: Context, before: tuple[int, int, list[int]]) -> SweepWrites:
     alert_after, change_after, case_ids = before
     source = sqlite3.connect(ctx.settings.db_url.removeprefix("sqlite:///"))
-    alerts = source.execute("SELECT * FROM alerts WHERE id > ? ORDER BY id", (alert_after,)).fetchall()
-    changes = source.execute("SELECT * FROM changes WHERE seq > ? ORDER BY seq", (change_after,)).fetchall()
-    change_cols = [r[1] for r in source.execute("PRAGMA table_info(changes)")]
-    entity, data = change_cols.index("entity"), change_cols.index("data")
-    if variant == FLOOR_VARIANTS[1]:
-        changes = [(*r[:data], "{}", *r[data + 1 :]) if r[entity] == "alert" else r for r in changes]
-    elif variant in FLOOR_VARIANTS[2:]:
-        changes = [r for r in changes if r[entity] != "alert"] if variant == FLOOR_VARIANTS[2] else []
-    case_cols = [r[1] for r in source.execute("PRAGMA table_info(approval_cases)")]
-    cases = []
+    cases: list[tuple] = []
     for start in range(0, len(case_ids), 900):
         ids = case_ids[start : start + 900]
         cases += source.execute(f"SELECT * FROM approval_cases WHERE id IN ({','.join('?' * len(ids))})",
                                 ids).fetchall()
-    offices = source.execute("SELECT * FROM offices").fetchall()
+    written = SweepWrites(
+        alerts=source.execute("SELECT * FROM alerts WHERE id > ? ORDER BY id", (alert_after,)).fetchall(),
+        changes=source.execute("SELECT * FROM changes WHERE seq > ? ORDER BY seq", (change_after,)).fetchall(),
+        change_cols=[r[1] for r in source.execute("PRAGMA table_info(changes)")],
+        cases=cases, case_cols=[r[1] for r in source.execute("PRAGMA table_info(approval_cases)")],
+        offices=source.execute("SELECT * FROM offices").fetchall())
     source.close()
+    return written
+
+
+#: How a floor replays the alerts' change-log rows: as written; each naming its alert instead
+#: of carrying it (the feed would read the alert when asked); none (no change row per alert,
+#: e.g. clock alerts a console derives from its cases); none and no case rows either (what the
+#: alert rows alone cost).
+AS_WRITTEN = "the change log as written"
+NAMING = "each alert's change-log row naming the alert"
+NO_ALERT_CHANGES = "no change-log row per alert"
+ALERTS_ALONE = "the alert rows alone"
+FLOOR_VARIANTS = (AS_WRITTEN, NAMING, NO_ALERT_CHANGES, ALERTS_ALONE)
+
+
+def raw_floor(written: SweepWrites, root: Path, transactions: int,
+              variant: str = AS_WRITTEN) -> tuple[str, float]:
+    """Replay a SQLite sweep's writes through the driver into a fresh database made by the same
+    ``server init`` (same tables, indexes and pragmas), split into the sweep's number of
+    transactions: its new alerts and change-log rows inserted, its cases' rows updated.
+    ``variant`` (one of ``FLOOR_VARIANTS``) changes what the alerts' change-log rows hold."""
+    entity, data = written.change_cols.index("entity"), written.change_cols.index("data")
+    changes = written.changes
+    if variant == NAMING:
+        changes = [(*r[:data], "{}", *r[data + 1 :]) if r[entity] == "alert" else r for r in changes]
+    elif variant == NO_ALERT_CHANGES:
+        changes = [r for r in changes if r[entity] != "alert"]
+    elif variant == ALERTS_ALONE:
+        changes = []
+    # The columns the sweep writes, as it left them (a case's rule state is not among them: the
+    # sweep adds no event to it).
+    at = [written.case_cols.index(c) for c in (*CASE_COLUMNS, "id")]
+    update = f"UPDATE approval_cases SET {', '.join(c + ' = ?' for c in CASE_COLUMNS)} WHERE id = ?"
+    case_rows = [] if variant == ALERTS_ALONE else [tuple(r[i] for i in at) for r in written.cases]
+    alerts, cases, offices = written.alerts, written.cases, written.offices
     floor_dir = root / f"floor-{FLOOR_VARIANTS.index(variant)}"
     conn = fresh_sqlite(floor_dir, foreign_keys=True)
 
@@ -314,11 +346,6 @@ def raw_floor(ctx: Context, root: Path, before: tuple[int, int, list[int]],
     if cases:
         conn.executemany(f"INSERT INTO approval_cases VALUES ({marks(len(cases[0]))})", cases)
     conn.execute("COMMIT")
-    # The columns the sweep writes, as it left them (a case's rule state is not among them: the
-    # sweep adds no event to it).
-    at = [case_cols.index(c) for c in CASE_COLUMNS]
-    update = f"UPDATE approval_cases SET {', '.join(c + ' = ?' for c in CASE_COLUMNS)} WHERE id = ?"
-    case_rows = [(*(r[i] for i in at), r[case_cols.index("id")]) for r in cases] if variant != FLOOR_VARIANTS[3] else []
     n = max(1, transactions)
     t = time.perf_counter()
     for k in range(n):

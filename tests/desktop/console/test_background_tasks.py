@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from desktop.common.api import ApiClient, Unreachable
+from desktop.common.api import ApiClient
 from desktop.common.tasks import BackgroundTasks
 from desktop.console.wall import AlertWall
 from desktop.replica.store import Replica
@@ -69,8 +69,8 @@ def test_a_local_task_failing_is_reported_like_any_other(qtbot: Any) -> None:
     errors: list[BaseException] = []
 
     def broken() -> None:
-        raise Unreachable("not a network call, but it failed")
+        raise OSError("the replica's disk is full")
 
     tasks.run(broken, on_error=errors.append, label="broken", local=True)
     qtbot.waitUntil(lambda: len(errors) == 1, timeout=10_000)
-    assert isinstance(errors[0], Unreachable)
+    assert isinstance(errors[0], OSError)
